@@ -1,0 +1,78 @@
+package io.fleetlb.sim.engine;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The counters, histograms and gauges vLLM exports, fed by the engine and read by {@code /metrics}.
+ *
+ * <p>Semantics follow vLLM V1's {@code PrometheusStatLogger}: TTFT from arrival to the first token,
+ * queue time from arrival to first scheduling, prefill from first scheduling to the first token,
+ * decode from the first to the last token, one inter-token observation per generated token after
+ * the first. All times are in the engine's (simulated) seconds.
+ */
+public final class EngineMetrics {
+
+  public final AtomicLong promptTokens = new AtomicLong();
+  public final AtomicLong generationTokens = new AtomicLong();
+  public final AtomicLong preemptions = new AtomicLong();
+  /** Prefix-cache lookups in tokens (prefix caching is not simulated, so hits stay 0). */
+  public final AtomicLong prefixQueries = new AtomicLong();
+  private final AtomicLongArray finished = new AtomicLongArray(FinishReason.values().length);
+
+  public final Histogram ttft;
+  public final Histogram interToken;
+  public final Histogram requestTimePerOutputToken;
+  public final Histogram e2e;
+  public final Histogram queue;
+  public final Histogram inference;
+  public final Histogram prefill;
+  public final Histogram decode;
+  public final Histogram requestPromptTokens;
+  public final Histogram requestGenerationTokens;
+  public final Histogram requestMaxNumGenerationTokens;
+  public final Histogram requestParamsN;
+  public final Histogram requestParamsMaxTokens;
+  public final Histogram iterationTokens;
+  public final GpuActivity gpu = new GpuActivity();
+
+  private volatile EngineGauges gauges = EngineGauges.IDLE;
+
+  /** Creates the metric set with the bucket layout of the given vLLM version. */
+  public EngineMetrics(MetricsVersion version, int maxModelLen) {
+    boolean v1 = version == MetricsVersion.V1;
+    double[] latency = v1 ? Buckets.LATENCY_V1 : Buckets.LATENCY_V0;
+    double[] tokenBuckets = Buckets.oneTwoFive(maxModelLen);
+    ttft = new Histogram(v1 ? Buckets.TTFT_V1 : Buckets.TTFT_V0);
+    interToken = new Histogram(v1 ? Buckets.TPOT_V1 : Buckets.TPOT_V0);
+    requestTimePerOutputToken = new Histogram(v1 ? Buckets.TPOT_V1 : Buckets.TPOT_V0);
+    e2e = new Histogram(latency);
+    queue = new Histogram(latency);
+    inference = new Histogram(latency);
+    prefill = new Histogram(latency);
+    decode = new Histogram(latency);
+    requestPromptTokens = new Histogram(tokenBuckets);
+    requestGenerationTokens = new Histogram(tokenBuckets);
+    requestMaxNumGenerationTokens = new Histogram(tokenBuckets);
+    requestParamsN = new Histogram(Buckets.PARAMS_N);
+    requestParamsMaxTokens = new Histogram(tokenBuckets);
+    iterationTokens = new Histogram(v1 ? Buckets.ITERATION_TOKENS_V1 : Buckets.ITERATION_TOKENS_V0);
+  }
+
+  public EngineGauges gauges() {
+    return gauges;
+  }
+
+  void publish(EngineGauges g) {
+    gauges = g;
+  }
+
+  /** Requests finished for this reason so far. */
+  public long finished(FinishReason reason) {
+    return finished.get(reason.ordinal());
+  }
+
+  void countFinished(FinishReason reason) {
+    finished.incrementAndGet(reason.ordinal());
+  }
+}
