@@ -25,7 +25,7 @@ public final class Engine {
   private final Profile profile;
   private final int maxNumSeqs;
   private final int maxBatchedTokens;
-  private final double slowdown;
+  private double slowdown;
   private final KvCache kv;
   private final EngineMetrics metrics;
   private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
@@ -53,6 +53,14 @@ public final class Engine {
     this.slowdown = slowdown;
     this.kv = new KvCache(profile.kvBlocks(), profile.blockSize());
     this.metrics = metrics;
+  }
+
+  /** Changes the step-time multiplier (a GPU degrading or recovering); applies from the next step. */
+  public void setSlowdown(double slowdown) {
+    if (!(slowdown > 0) || !Double.isFinite(slowdown)) {
+      throw new IllegalArgumentException("slowdown must be positive, got " + slowdown);
+    }
+    this.slowdown = slowdown;
   }
 
   /** Queues a sequence that arrived at {@code now}; returns its id. */

@@ -1,0 +1,121 @@
+package io.fleetlb.sim.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlb.sim.engine.MetricsVersion;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The exact bytes vLLM's OpenAI server writes for one request: SSE chunks and non-streaming bodies.
+ *
+ * <p>Shapes follow vllm-facts.md section 2.3 and the real capture research/vllm-sse-sample.txt; the V1
+ * (v0.11) form adds {@code prompt_token_ids}/{@code token_ids} nulls that the V0 (v0.6.4) form lacks.
+ * Token texts are vocabulary words that never need JSON escaping; the model name is escaped once.
+ */
+final class WireFormat {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final boolean chat;
+  private final boolean v1;
+  private final String head;
+
+  WireFormat(boolean chat, MetricsVersion version, String id, long created, String model) {
+    this.chat = chat;
+    this.v1 = version == MetricsVersion.V1;
+    this.head = "{\"id\":\"" + id + "\",\"object\":\"" + (chat ? "chat.completion.chunk" : "text_completion")
+        + "\",\"created\":" + created + ",\"model\":" + quote(model) + ",\"choices\":";
+  }
+
+  /** The first chat chunk, carrying the assistant role; sent with the first token. */
+  Buffer roleChunk() {
+    return event(head + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,"
+        + "\"finish_reason\":null}]" + (v1 ? ",\"prompt_token_ids\":null}" : "}"));
+  }
+
+  /** One token's chunk; {@code finish} is the finish reason on the last token, else null. */
+  Buffer tokenChunk(String text, String finish) {
+    StringBuilder b = new StringBuilder(head.length() + 160).append(head).append("[{\"index\":0,");
+    if (chat) {
+      b.append("\"delta\":{\"content\":\"").append(text).append("\"},\"logprobs\":null,");
+    } else {
+      b.append("\"text\":\"").append(text).append("\",\"logprobs\":null,");
+    }
+    if (finish == null) {
+      b.append("\"finish_reason\":null");
+      b.append(chat ? "" : ",\"stop_reason\":null");
+    } else {
+      b.append("\"finish_reason\":\"").append(finish).append("\",\"stop_reason\":null");
+    }
+    if (chat && v1) {
+      b.append(",\"token_ids\":null");
+    }
+    b.append("}]");
+    if (!chat && v1) {
+      b.append(",\"usage\":null");
+    }
+    return event(b.append('}').toString());
+  }
+
+  /** The usage chunk that ends a stream when {@code stream_options.include_usage} is set. */
+  Buffer usageChunk(int prompt, int completion) {
+    return event(head + "[]," + usage(prompt, completion) + "}");
+  }
+
+  /** An error inside an already started stream. */
+  static Buffer errorEvent(String errorJson) {
+    return event(errorJson);
+  }
+
+  static Buffer done() {
+    return Buffer.buffer("data: [DONE]\n\n");
+  }
+
+  /** The whole non-streaming response body. */
+  String completeBody(String id, long created, String model, String text, String finish, int prompt,
+      int completion) {
+    StringBuilder b = new StringBuilder(text.length() + 400);
+    b.append("{\"id\":\"").append(id).append("\",\"object\":\"").append(chat ? "chat.completion" : "text_completion")
+        .append("\",\"created\":").append(created).append(",\"model\":").append(quote(model))
+        .append(",\"choices\":[{\"index\":0,");
+    if (chat) {
+      b.append("\"message\":{\"role\":\"assistant\",");
+      if (v1) {
+        b.append("\"reasoning_content\":null,");
+      }
+      b.append("\"content\":\"").append(text).append("\",\"tool_calls\":[]},");
+    } else {
+      b.append("\"text\":\"").append(text).append("\",");
+    }
+    b.append("\"logprobs\":null,\"finish_reason\":\"").append(finish).append("\",\"stop_reason\":null");
+    if (v1) {
+      b.append(",\"token_ids\":null");
+    }
+    b.append("}],").append(usage(prompt, completion));
+    if (chat) {
+      b.append(",\"prompt_logprobs\":null");
+    }
+    if (v1) {
+      b.append(",\"prompt_token_ids\":null,\"kv_transfer_params\":null");
+    }
+    return b.append('}').toString();
+  }
+
+  private static String usage(int prompt, int completion) {
+    return "\"usage\":{\"prompt_tokens\":" + prompt + ",\"total_tokens\":" + (prompt + completion)
+        + ",\"completion_tokens\":" + completion + "}";
+  }
+
+  private static Buffer event(String json) {
+    return Buffer.buffer(("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
+  }
+
+  static String quote(String s) {
+    try {
+      return JSON.writeValueAsString(s);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
