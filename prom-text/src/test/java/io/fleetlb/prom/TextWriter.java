@@ -31,7 +31,8 @@ final class TextWriter {
             char c = text.charAt(i);
             out.append(c == '\\' ? "\\\\" : c == '\n' ? "\\n" : String.valueOf(c));
         }
-        return newline();
+        out.append('\n'); // no noise: HELP keeps trailing blanks
+        return this;
     }
 
     TextWriter type(String family, MetricType type) {
