@@ -1,0 +1,148 @@
+package io.fleetlb.lb;
+
+import io.fleetlb.lb.config.RouterConfig;
+import io.fleetlb.lb.log.AccessLog;
+import io.fleetlb.lb.metrics.ProcessMemoryMetrics;
+import io.fleetlb.lb.metrics.RouterMetrics;
+import io.fleetlb.lb.policy.RouterContext;
+import io.fleetlb.lb.policy.RouterExtension;
+import io.fleetlb.lb.pool.HealthProber;
+import io.fleetlb.lb.pool.ModelCatalog;
+import io.fleetlb.lb.pool.ReplicaPool;
+import io.fleetlb.lb.proxy.AdminVerticle;
+import io.fleetlb.lb.proxy.ProxyRuntime;
+import io.fleetlb.lb.proxy.ProxyVerticle;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.io.IOException;
+import java.net.BindException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** The start-up sequence of a {@link Router}, kept apart from the builder's API. */
+final class RouterStartup {
+  private static final AtomicInteger EPHEMERAL = new AtomicInteger();
+  private RouterStartup() {}
+
+  static Future<RunningRouter> start(Router.Builder b) {
+    RouterConfig c = b.config;
+    boolean ownVertx = b.vertx == null;
+    Vertx vertx = ownVertx ? Vertx.vertx(new VertxOptions()
+        .setEventLoopPoolSize(c.listen().resolvedEventLoops() + 1)) : b.vertx;
+    AccessLog accessLog;
+    try {
+      accessLog = b.accessLog != null ? b.accessLog : accessLog(c);
+    } catch (IOException e) {
+      if (ownVertx) {
+        vertx.close();
+      }
+      return Future.failedFuture(new IllegalStateException(
+          c.source() + ": access_log.path: cannot open \"" + c.accessLog().path() + "\": "
+              + e.getMessage()));
+    }
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    List.of(new JvmMemoryMetrics(), gc, new JvmThreadMetrics(), new ClassLoaderMetrics(),
+        new ProcessorMetrics(), new UptimeMetrics(), new FileDescriptorMetrics(),
+        new ProcessMemoryMetrics()).forEach(m -> m.bindTo(registry));
+
+    ReplicaPool pool = new ReplicaPool(c.replicas(), c.ejection(), b.nanoClock);
+    ModelCatalog catalog = new ModelCatalog(pool.models(), System.currentTimeMillis() / 1000);
+    AtomicInteger active = new AtomicInteger();
+    String policyName = b.policyName != null ? b.policyName : b.policy.getClass().getSimpleName();
+    RunningRouter.State state = new RunningRouter.State();
+    RouterMetrics metrics = new RouterMetrics(registry, pool, policyName, active::get,
+        () -> state.runtime != null && state.runtime.draining() ? 1 : 0, accessLog);
+    pool.addListener(metrics);
+    ProxyRuntime runtime = new ProxyRuntime(c, pool, b.policy, metrics, accessLog, catalog,
+        b.nanoClock, active);
+    state.runtime = runtime;
+    HealthProber prober = new HealthProber(vertx, pool, c.healthCheck(), catalog,
+        metrics::healthCheck);
+    RouterContext context = new RouterContext(vertx, c, pool.replicas(), pool, registry);
+    RunningRouter router = new RunningRouter(c, vertx, ownVertx, runtime, pool, registry, prober,
+        accessLog, gc, state);
+
+    Future<Void> chain = prober.start();
+    for (RouterExtension e : b.extensions) {
+      chain = chain.compose(v -> e.start(context).onSuccess(x -> state.started.add(e)));
+    }
+    return chain
+        .compose(v -> deploy(vertx, new AdminVerticle(runtime, registry), state,
+            c.admin().host(), c.admin().port(), "admin"))
+        .compose(admin -> {
+          state.adminPort = ((AdminVerticle) admin).actualPort();
+          return deployProxies(vertx, runtime, state);
+        })
+        .map(v -> router)
+        .recover(err -> router.close().transform(x -> Future.failedFuture(err)));
+  }
+
+  /**
+   * Deploys one proxy instance per event loop in a single deployment: Vert.x then shares one
+   * listening socket among them, also when the configured port is 0.
+   */
+  private static Future<Void> deployProxies(Vertx vertx, ProxyRuntime runtime,
+      RunningRouter.State state) {
+    RouterConfig c = runtime.config();
+    // Vert.x shares one socket among servers asking for the same host:port; for an ephemeral
+    // port it does so only for the same negative port, so port 0 becomes a per-router one.
+    int port = c.listen().port() != 0 ? c.listen().port() : -EPHEMERAL.incrementAndGet();
+    return vertx.deployVerticle(() -> {
+      ProxyVerticle p = new ProxyVerticle(runtime, port);
+      state.proxies.add(p);
+      return p;
+    }, new DeploymentOptions().setInstances(c.listen().resolvedEventLoops()))
+        .recover(err -> Future.failedFuture(new IllegalStateException("cannot open the listener"
+            + " on " + c.listen().host() + ":" + c.listen().port() + ": " + describe(err), err)))
+        .compose(id -> {
+          state.deployments.add(id);
+          int actual = state.proxies.get(0).actualPort();
+          for (ProxyVerticle p : state.proxies) {
+            if (p.actualPort() != actual) {
+              return Future.failedFuture("event loop listeners got different ports");
+            }
+          }
+          state.port = actual;
+          return Future.succeededFuture();
+        });
+  }
+
+  private static Future<Object> deploy(Vertx vertx, io.vertx.core.Deployable verticle,
+      RunningRouter.State state, String host, int port, String what) {
+    return vertx.deployVerticle(verticle)
+        .<Object>map(id -> {
+          state.deployments.add(id);
+          return verticle;
+        })
+        .recover(err -> Future.failedFuture(new IllegalStateException("cannot open the " + what
+            + " listener on " + host + ":" + port + ": " + describe(err), err)));
+  }
+
+  private static String describe(Throwable err) {
+    if (err instanceof BindException || err.getCause() instanceof BindException) {
+      return "address already in use or not available";
+    }
+    return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
+  }
+
+  private static AccessLog accessLog(RouterConfig c) throws IOException {
+    if (!c.accessLog().enabled()) {
+      return AccessLog.none();
+    }
+    return "-".equals(c.accessLog().path()) ? AccessLog.stdout()
+        : AccessLog.file(Path.of(c.accessLog().path()));
+  }
+}

@@ -1,0 +1,201 @@
+package io.fleetlb.lb;
+
+import io.fleetlb.lb.config.RouterConfig;
+import io.fleetlb.lb.log.AccessLog;
+import io.fleetlb.lb.policy.LoadView;
+import io.fleetlb.lb.policy.RouterExtension;
+import io.fleetlb.lb.pool.HealthProber;
+import io.fleetlb.lb.pool.ReplicaPool;
+import io.fleetlb.lb.proxy.ProxyRuntime;
+import io.fleetlb.lb.proxy.ProxyVerticle;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A started router: its actual ports, its live state for tests and operators, and the way to
+ * stop it, {@link #drain} (graceful) or {@link #close} (at once).
+ */
+public final class RunningRouter {
+  private static final Logger LOG = LoggerFactory.getLogger(RunningRouter.class);
+  private static final long POLL_MS = 20;
+
+  private final RouterConfig config;
+  private final Vertx vertx;
+  private final boolean ownVertx;
+  private final ProxyRuntime runtime;
+  private final ReplicaPool pool;
+  private final PrometheusMeterRegistry registry;
+  private final HealthProber prober;
+  private final AccessLog accessLog;
+  private final JvmGcMetrics gc;
+  private final State state;
+  private Future<Void> stopping;
+
+  /** What start-up produced, filled in step by step (so a failed start can be undone). */
+  static final class State {
+    volatile ProxyRuntime runtime;
+    final List<String> deployments = new CopyOnWriteArrayList<>();
+    final List<ProxyVerticle> proxies = new CopyOnWriteArrayList<>();
+    final List<RouterExtension> started = new CopyOnWriteArrayList<>();
+    volatile int port = -1;
+    volatile int adminPort = -1;
+  }
+
+  RunningRouter(RouterConfig config, Vertx vertx, boolean ownVertx, ProxyRuntime runtime,
+      ReplicaPool pool, PrometheusMeterRegistry registry, HealthProber prober,
+      AccessLog accessLog, JvmGcMetrics gc, State state) {
+    this.config = config;
+    this.vertx = vertx;
+    this.ownVertx = ownVertx;
+    this.runtime = runtime;
+    this.pool = pool;
+    this.registry = registry;
+    this.prober = prober;
+    this.accessLog = accessLog;
+    this.gc = gc;
+    this.state = state;
+  }
+
+  /** The public listener's actual port (useful when configured as 0). */
+  public int port() {
+    return state.port;
+  }
+
+  /** The admin listener's actual port. */
+  public int adminPort() {
+    return state.adminPort;
+  }
+
+  /** {@code http://<host>:<port>} of the public listener (loopback when bound to all addresses). */
+  public URI baseUri() {
+    return URI.create("http://" + connectHost(config.listen().host()) + ":" + port());
+  }
+
+  /** {@code http://<host>:<port>} of the admin listener. */
+  public URI adminUri() {
+    return URI.create("http://" + connectHost(config.admin().host()) + ":" + adminPort());
+  }
+
+  /** The configuration it runs with. */
+  public RouterConfig config() {
+    return config;
+  }
+
+  /** The replicas, their health and exact counts. */
+  public ReplicaPool pool() {
+    return pool;
+  }
+
+  /** The per-replica counts policies see. */
+  public LoadView load() {
+    return pool;
+  }
+
+  /** The registry behind {@code /metrics}. */
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Vert.x instance it runs on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Client requests in flight now. */
+  public int activeRequests() {
+    return runtime.activeRequests();
+  }
+
+  /** Retries in flight now (each holds a retry-budget slot). */
+  public int retriesInFlight() {
+    return runtime.retriesInFlight();
+  }
+
+  /** Whether {@link #drain} or {@link #close} has begun. */
+  public boolean draining() {
+    return runtime.draining();
+  }
+
+  /** Drains with the configured {@code drain.timeout}. */
+  public Future<Void> drain() {
+    return drain(config.drain().timeout());
+  }
+
+  /**
+   * Drains and stops: {@code /health} turns 503 and new requests get 503 with
+   * {@code Retry-After} at once; requests in flight may finish for up to {@code timeout}, then
+   * the rest are ended with an error; then the listeners, extensions and Vert.x (if the router
+   * created it) are closed. Idempotent: later calls return the same future.
+   */
+  public synchronized Future<Void> drain(Duration timeout) {
+    if (stopping != null) {
+      return stopping;
+    }
+    runtime.startDraining();
+    Promise<Void> drained = Promise.promise();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (runtime.activeRequests() > 0) {
+      LOG.info("draining: {} requests in flight, waiting up to {} ms",
+          runtime.activeRequests(), timeout.toMillis());
+    }
+    awaitIdle(deadline, drained);
+    stopping = drained.future().compose(v -> shutdown());
+    return stopping;
+  }
+
+  /** Stops at once: requests in flight are ended with an error. */
+  public Future<Void> close() {
+    return drain(Duration.ZERO);
+  }
+
+  private void awaitIdle(long deadline, Promise<Void> drained) {
+    if (runtime.activeRequests() == 0) {
+      drained.complete();
+      return;
+    }
+    if (System.nanoTime() - deadline >= 0) {
+      LOG.warn("drain timeout: ending {} requests still in flight", runtime.activeRequests());
+      List<Future<Void>> aborts = new ArrayList<>();
+      state.proxies.forEach(p -> aborts.add(p.abortAll()));
+      Future.join(aborts).onComplete(ar -> drained.complete());
+      return;
+    }
+    vertx.setTimer(POLL_MS, t -> awaitIdle(deadline, drained));
+  }
+
+  private Future<Void> shutdown() {
+    List<String> ids = new ArrayList<>(state.deployments);
+    Collections.reverse(ids);
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : ids) {
+      chain = chain.eventually(() -> vertx.undeploy(id));
+    }
+    chain = chain.eventually(prober::stop);
+    List<RouterExtension> started = new ArrayList<>(state.started);
+    Collections.reverse(started);
+    for (RouterExtension e : started) {
+      chain = chain.eventually(e::stop);
+    }
+    return chain.eventually(() -> {
+      accessLog.close();
+      gc.close();
+      registry.close();
+      return ownVertx ? vertx.close() : Future.succeededFuture();
+    }).transform(ar -> Future.succeededFuture());
+  }
+
+  private static String connectHost(String host) {
+    return "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
+  }
+}

@@ -1,0 +1,315 @@
+package io.fleetlb.lb.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * Reads the router YAML file into a validated {@link RouterConfig}. Keys are snake_case, unknown
+ * keys and duplicate keys are errors, scalars are not coerced ({@code port: "80"} is refused),
+ * durations are strings such as {@code 250ms}, sizes such as {@code 16MiB}; every error is one
+ * line naming the file, the field path and the bad value.
+ *
+ * <p>Router modules add their own top-level sections with {@link #withSection}. The names
+ * {@code scrape} and {@code policy} are reserved: a router that does not register them still
+ * accepts them (both routers read the same file) and ignores their content.
+ */
+public final class ConfigLoader {
+  /** Sections any router accepts, validated only by the router that registers them. */
+  public static final Set<String> RESERVED_SECTIONS = Set.of("scrape", "policy");
+
+  private static final List<String> CORE_SECTIONS = List.of("listen", "admin", "replicas",
+      "timeouts", "retry", "ejection", "health_check", "limits", "upstream", "drain",
+      "access_log");
+  private static final ObjectMapper MAPPER = newMapper();
+
+  private final Map<String, Class<?>> sections;
+
+  private ConfigLoader(Map<String, Class<?>> sections) {
+    this.sections = sections;
+  }
+
+  /** A loader that knows the core sections only. */
+  public static ConfigLoader create() {
+    return new ConfigLoader(Map.of());
+  }
+
+  /**
+   * A loader that also binds the top-level section {@code name} to {@code type} (a record with
+   * snake_case components; implement {@link Validated} to check values). An absent section is
+   * bound from an empty mapping, so the record's own defaults apply.
+   */
+  public ConfigLoader withSection(String name, Class<?> type) {
+    if (CORE_SECTIONS.contains(name)) {
+      throw new IllegalArgumentException("section " + name + " is a core section");
+    }
+    Map<String, Class<?>> copy = new LinkedHashMap<>(sections);
+    copy.put(name, type);
+    return new ConfigLoader(Map.copyOf(copy));
+  }
+
+  /** Reads and validates a file. */
+  public RouterConfig load(Path file) {
+    String source = file.toString();
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(source, "", "file not found");
+    } catch (IOException e) {
+      throw new ConfigException(source, "", "cannot read file: " + e.getMessage());
+    }
+    return parse(text, source);
+  }
+
+  /** Parses and validates YAML text; {@code source} names it in error messages. */
+  public RouterConfig parse(String yaml, String source) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(yaml);
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
+      throw new ConfigException(source, where, "invalid YAML: " + e.getOriginalMessage());
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw new ConfigException(source, "", "the file is empty (at least replicas: is required)");
+    }
+    if (!root.isObject()) {
+      throw new ConfigException(source, "", "the top level must be a mapping of sections");
+    }
+    checkTopLevelKeys(root, source);
+    Validation v = Validation.root(source);
+    RouterConfig config = new RouterConfig(source,
+        bind(root, "listen", ListenConfig.class, v),
+        bind(root, "admin", AdminConfig.class, v),
+        replicas(root, v),
+        bind(root, "timeouts", TimeoutsConfig.class, v),
+        bind(root, "retry", RetryConfig.class, v),
+        bind(root, "ejection", EjectionConfig.class, v),
+        bind(root, "health_check", HealthCheckConfig.class, v),
+        bind(root, "limits", LimitsConfig.class, v),
+        bind(root, "upstream", UpstreamConfig.class, v),
+        bind(root, "drain", DrainConfig.class, v),
+        bind(root, "access_log", AccessLogConfig.class, v),
+        extensionSections(root, v));
+    crossChecks(config, v);
+    return config;
+  }
+
+  private void checkTopLevelKeys(JsonNode root, String source) {
+    Set<String> known = new TreeSet<>(CORE_SECTIONS);
+    known.addAll(RESERVED_SECTIONS);
+    known.addAll(sections.keySet());
+    root.fieldNames().forEachRemaining(name -> {
+      if (!known.contains(name)) {
+        throw new ConfigException(source, name,
+            "unknown section (expected one of: " + String.join(", ", known) + ")");
+      }
+    });
+    if (!root.has("replicas")) {
+      throw new ConfigException(source, "replicas", "is required (a list of {id, url, model})");
+    }
+  }
+
+  private static List<ReplicaConfig> replicas(JsonNode root, Validation v) {
+    JsonNode list = root.get("replicas");
+    if (!list.isArray() || list.isEmpty()) {
+      throw v.error("replicas", describe(list), "must be a non-empty list of {id, url, model}");
+    }
+    List<ReplicaConfig> out = new ArrayList<>();
+    for (int i = 0; i < list.size(); i++) {
+      Validation at = v.at("replicas").index(i);
+      ReplicaConfig r = convert(list.get(i), ReplicaConfig.class, at);
+      r.validate(at);
+      out.add(r);
+    }
+    return out;
+  }
+
+  private Map<String, Object> extensionSections(JsonNode root, Validation v) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Class<?>> e : sections.entrySet()) {
+      out.put(e.getKey(), bind(root, e.getKey(), e.getValue(), v));
+    }
+    for (String name : RESERVED_SECTIONS) {
+      if (!sections.containsKey(name) && root.has(name)) {
+        if (!root.get(name).isObject()) {
+          throw v.error(name, describe(root.get(name)), "must be a mapping");
+        }
+        out.put(name, root.get(name));
+      }
+    }
+    return out;
+  }
+
+  private static <T> T bind(JsonNode root, String name, Class<T> type, Validation v) {
+    JsonNode node = root.has(name) ? root.get(name) : JsonNodeFactory.instance.objectNode();
+    if (node.isNull()) {
+      node = JsonNodeFactory.instance.objectNode();
+    }
+    Validation at = v.at(name);
+    if (!node.isObject()) {
+      throw v.error(name, describe(node), "must be a mapping");
+    }
+    T value = convert(node, type, at);
+    if (value instanceof Validated) {
+      ((Validated) value).validate(at);
+    }
+    return value;
+  }
+
+  private static <T> T convert(JsonNode node, Class<T> type, Validation at) {
+    if (!node.isObject()) {
+      throw at.error("", describe(node), "must be a mapping");
+    }
+    try {
+      return MAPPER.treeToValue(node, type);
+    } catch (JsonProcessingException e) {
+      throw translate(e, node, at);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(at.source(), at.path(), e.getMessage());
+    }
+  }
+
+  private static ConfigException translate(JsonProcessingException e, JsonNode node,
+      Validation at) {
+    if (!(e instanceof JsonMappingException)) {
+      return new ConfigException(at.source(), at.path(), e.getOriginalMessage());
+    }
+    JsonMappingException jme = (JsonMappingException) e;
+    StringBuilder field = new StringBuilder();
+    JsonNode bad = node;
+    for (JsonMappingException.Reference ref : jme.getPath()) {
+      if (ref.getFieldName() != null) {
+        field.append(field.length() == 0 ? "" : ".").append(ref.getFieldName());
+        bad = bad == null ? null : bad.get(ref.getFieldName());
+      } else if (ref.getIndex() >= 0) {
+        field.append('[').append(ref.getIndex()).append(']');
+        bad = bad == null ? null : bad.get(ref.getIndex());
+      }
+    }
+    String f = field.toString();
+    if (e instanceof UnrecognizedPropertyException) {
+      UnrecognizedPropertyException u = (UnrecognizedPropertyException) e;
+      Set<String> known = new TreeSet<>();
+      u.getKnownPropertyIds().forEach(k -> known.add(String.valueOf(k)));
+      return new ConfigException(at.source(), at.at(f).path(),
+          "unknown key (expected one of: " + String.join(", ", known) + ")");
+    }
+    if (e instanceof InvalidFormatException && e.getCause() == null
+        && ((InvalidFormatException) e).getTargetType() != null
+        && FRIENDLY.contains(((InvalidFormatException) e).getTargetType())) {
+      return new ConfigException(at.source(), at.at(f).path(), e.getOriginalMessage());
+    }
+    String expected = expectation(jme);
+    return at.error(f, describe(bad), expected);
+  }
+
+  private static final Set<Class<?>> FRIENDLY = new HashSet<>(List.of(Duration.class,
+      DataSize.class));
+
+  private static String expectation(JsonMappingException e) {
+    Class<?> target = e instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException
+        ? ((com.fasterxml.jackson.databind.exc.MismatchedInputException) e).getTargetType()
+        : null;
+    if (target == Integer.class || target == int.class || target == Long.class) {
+      return "expected a whole number";
+    }
+    if (target == Boolean.class || target == boolean.class) {
+      return "expected true or false";
+    }
+    if (target == String.class) {
+      return "expected text";
+    }
+    if (target != null && List.class.isAssignableFrom(target)) {
+      return "expected a list";
+    }
+    return "invalid value: " + e.getOriginalMessage();
+  }
+
+  private static Object describe(JsonNode node) {
+    if (node == null || node.isMissingNode()) {
+      return "nothing";
+    }
+    if (node.isTextual()) {
+      return node.asText();
+    }
+    return node.toString();
+  }
+
+  private static void crossChecks(RouterConfig c, Validation v) {
+    Set<String> ids = new HashSet<>();
+    Set<String> urls = new HashSet<>();
+    for (int i = 0; i < c.replicas().size(); i++) {
+      ReplicaConfig r = c.replicas().get(i);
+      Validation at = v.at("replicas").index(i);
+      at.check(ids.add(r.id()), "id", r.id(), "is used by another replica");
+      String url = r.url().replaceAll("/+$", "").toLowerCase(java.util.Locale.ROOT);
+      at.check(urls.add(url), "url", r.url(), "is used by another replica");
+    }
+    boolean samePort = c.listen().port() != 0 && c.listen().port().equals(c.admin().port())
+        && (c.listen().host().equals(c.admin().host()) || c.listen().host().equals("0.0.0.0")
+            || c.admin().host().equals("0.0.0.0"));
+    v.at("admin").check(!samePort, "port", c.admin().port(),
+        "must differ from listen.port");
+  }
+
+  private static ObjectMapper newMapper() {
+    SimpleModule units = new SimpleModule("fleetlb-units");
+    units.addDeserializer(Duration.class, scalar(Duration.class, Durations::parse));
+    units.addDeserializer(DataSize.class, scalar(DataSize.class, DataSize::parse));
+    return YAMLMapper.builder()
+        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+        .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .addModule(units)
+        .build();
+  }
+
+  private static <T> JsonDeserializer<T> scalar(Class<T> type, Function<String, T> parse) {
+    return new JsonDeserializer<>() {
+      @Override
+      public T deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+        String text = p.currentToken().isScalarValue() ? p.getText() : p.readValueAsTree()
+            .toString();
+        try {
+          return parse.apply(text);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+          throw InvalidFormatException.from(p, e.getMessage(), text, type);
+        }
+      }
+    };
+  }
+}

@@ -1,0 +1,32 @@
+package io.fleetlb.lb.config;
+
+/**
+ * The public OpenAI-compatible listener ({@code listen:}).
+ *
+ * @param host address to bind, default {@code 0.0.0.0}
+ * @param port TCP port, default 8080; 0 picks a free port (read it back from the running router)
+ * @param eventLoops event-loop threads serving requests, default 0 = one per CPU core
+ */
+public record ListenConfig(String host, Integer port, Integer eventLoops) implements Validated {
+  /** The defaults. */
+  public static final ListenConfig DEFAULT = new ListenConfig(null, null, null);
+
+  /** Fills in defaults for absent values. */
+  public ListenConfig {
+    host = host == null ? "0.0.0.0" : host;
+    port = port == null ? 8080 : port;
+    eventLoops = eventLoops == null ? 0 : eventLoops;
+  }
+
+  /** The number of event loops to run, resolving 0 to the number of CPU cores. */
+  public int resolvedEventLoops() {
+    return eventLoops > 0 ? eventLoops : Runtime.getRuntime().availableProcessors();
+  }
+
+  @Override
+  public void validate(Validation at) {
+    at.check(!host.isBlank(), "host", host, "must not be empty");
+    at.range(port, 0, 65535, "port");
+    at.range(eventLoops, 0, 1024, "event_loops");
+  }
+}

@@ -1,0 +1,73 @@
+package io.fleetlb.lb.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole router configuration, immutable and validated: what {@link ConfigLoader} reads from
+ * the YAML file both routers share. Every section has documented defaults (see docs/router.md).
+ *
+ * @param source where it was read from (a file name), used in error messages
+ * @param listen the public listener
+ * @param admin the admin listener
+ * @param replicas the upstream replicas, at least one
+ * @param timeouts connect, first-byte, stream-idle, header and body read timeouts
+ * @param retry retry-before-first-byte and its budget
+ * @param ejection passive ejection of failing replicas
+ * @param healthCheck active {@code /health} probing
+ * @param limits body and header limits
+ * @param upstream upstream connection pools
+ * @param drain graceful drain
+ * @param accessLog the access log
+ * @param sections router-specific sections ({@code scrape:}, {@code policy:}) by name: bound
+ *     objects when the router registered a type for them, otherwise the raw tree
+ */
+public record RouterConfig(String source, ListenConfig listen, AdminConfig admin,
+    List<ReplicaConfig> replicas, TimeoutsConfig timeouts, RetryConfig retry,
+    EjectionConfig ejection, HealthCheckConfig healthCheck, LimitsConfig limits,
+    UpstreamConfig upstream, DrainConfig drain, AccessLogConfig accessLog,
+    Map<String, Object> sections) {
+
+  /** Copies the collections so the record stays immutable. */
+  public RouterConfig {
+    Objects.requireNonNull(source, "source");
+    replicas = List.copyOf(replicas);
+    sections = Map.copyOf(sections);
+  }
+
+  /**
+   * A router-specific section bound to the type the router registered with
+   * {@link ConfigLoader#withSection}; empty when the section is absent from the file and
+   * registered without defaults, or registered with another type.
+   */
+  public <T> Optional<T> section(String name, Class<T> type) {
+    Object value = sections.get(name);
+    return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
+  }
+
+  /** This configuration with another public listener (a command-line override). */
+  public RouterConfig withListen(ListenConfig value) {
+    return new RouterConfig(source, value, admin, replicas, timeouts, retry, ejection,
+        healthCheck, limits, upstream, drain, accessLog, sections);
+  }
+
+  /** This configuration with another admin listener (a command-line override). */
+  public RouterConfig withAdmin(AdminConfig value) {
+    return new RouterConfig(source, listen, value, replicas, timeouts, retry, ejection,
+        healthCheck, limits, upstream, drain, accessLog, sections);
+  }
+
+  /** This configuration with another drain setting (a command-line override). */
+  public RouterConfig withDrain(DrainConfig value) {
+    return new RouterConfig(source, listen, admin, replicas, timeouts, retry, ejection,
+        healthCheck, limits, upstream, value, accessLog, sections);
+  }
+
+  /** This configuration with another access-log setting (a command-line override). */
+  public RouterConfig withAccessLog(AccessLogConfig value) {
+    return new RouterConfig(source, listen, admin, replicas, timeouts, retry, ejection,
+        healthCheck, limits, upstream, drain, value, sections);
+  }
+}

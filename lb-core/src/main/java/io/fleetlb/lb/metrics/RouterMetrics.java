@@ -1,0 +1,199 @@
+package io.fleetlb.lb.metrics;
+
+import io.fleetlb.lb.log.AccessLog;
+import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.pool.PoolListener;
+import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.pool.ReplicaPool;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The router's own meters, exported on the admin {@code /metrics} endpoint. Labels are bounded:
+ * {@code model} and {@code replica} come from the configuration (requests that never matched a
+ * configured model are labelled {@code none}), {@code reason} from {@link Reason}, {@code code}
+ * from the few statuses a router answers.
+ *
+ * <p>Per-replica attempt counts are read from the pool's exact counters ({@link ReplicaPool}), so
+ * the metrics can never disagree with the accounting the policies see.
+ */
+public final class RouterMetrics implements PoolListener {
+  /** Label value for a request that did not reach a model or a replica. */
+  public static final String NONE = "none";
+
+  private static final Duration[] FIRST_BYTE_BUCKETS = seconds(0.001, 0.0025, 0.005, 0.01,
+      0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 20, 40, 80, 160);
+  private static final Duration[] DURATION_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1,
+      0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120, 240, 480, 960, 1920);
+
+  private final MeterRegistry registry;
+  private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+  private final Map<String, Counter> budgetExhausted = new ConcurrentHashMap<>();
+  private final Timer[] firstByte;
+  private final Timer[] duration;
+  private final Counter[] ejections;
+  private final Counter[] ejectionsSkipped;
+  private final Counter[] probesPassed;
+  private final Counter[] probesFailed;
+  private final Counter policyErrors;
+
+  private record RequestKey(String model, String replica, int code, Reason reason) {}
+
+  /**
+   * Registers the meters.
+   *
+   * @param registry the admin registry
+   * @param pool the replica pool (its counters back the attempt meters)
+   * @param policyName the routing policy's name, exported in {@code lb_router_info}
+   * @param activeRequests client requests in flight
+   * @param draining 1 while draining, else 0
+   * @param accessLog the access log, whose dropped entries are counted
+   */
+  public RouterMetrics(MeterRegistry registry, ReplicaPool pool, String policyName,
+      IntSupplier activeRequests, IntSupplier draining, AccessLog accessLog) {
+    this.registry = registry;
+    List<Replica> replicas = pool.replicas();
+    int n = replicas.size();
+    firstByte = new Timer[n];
+    duration = new Timer[n];
+    ejections = new Counter[n];
+    ejectionsSkipped = new Counter[n];
+    probesPassed = new Counter[n];
+    probesFailed = new Counter[n];
+    for (Replica r : replicas) {
+      Tags tags = Tags.of("model", r.model(), "replica", r.id());
+      int i = r.index();
+      firstByte[i] = Timer.builder("lb.upstream.time.to.first.byte")
+          .description("Time from sending a request to a replica to the first response body byte")
+          .tags(tags).serviceLevelObjectives(FIRST_BYTE_BUCKETS).register(registry);
+      duration[i] = Timer.builder("lb.upstream.duration")
+          .description("Time from sending a request to a replica until the attempt ended")
+          .tags(tags).serviceLevelObjectives(DURATION_BUCKETS).register(registry);
+      ejections[i] = Counter.builder("lb.ejections")
+          .description("Times the replica was ejected after consecutive failures")
+          .tags(tags).register(registry);
+      ejectionsSkipped[i] = Counter.builder("lb.ejections.skipped")
+          .description("Ejections not done because the model's ejected share was at its cap")
+          .tags(tags).register(registry);
+      probesPassed[i] = Counter.builder("lb.health.checks").description("Active health checks")
+          .tags(tags).tag("result", "pass").register(registry);
+      probesFailed[i] = Counter.builder("lb.health.checks").description("Active health checks")
+          .tags(tags).tag("result", "fail").register(registry);
+      Gauge.builder("lb.upstream.in.flight", pool, p -> p.inFlight(r))
+          .description("Requests sent to the replica and not finished").tags(tags)
+          .register(registry);
+      FunctionCounter.builder("lb.upstream.forwarded", pool, p -> p.dispatched(r))
+          .description("Requests sent to the replica (attempts, retries included)").tags(tags)
+          .register(registry);
+      attemptCounter(pool, r, tags, "completed");
+      attemptCounter(pool, r, tags, "failed");
+      attemptCounter(pool, r, tags, "cancelled");
+      Gauge.builder("lb.replica.available", pool, p -> p.available(r.model()).contains(r) ? 1 : 0)
+          .description("1 when the replica receives requests (healthy and not ejected)")
+          .tags(tags).register(registry);
+      Gauge.builder("lb.replica.healthy", pool, p -> p.healthy(r) ? 1 : 0)
+          .description("1 when the replica passes active health checks").tags(tags)
+          .register(registry);
+      Gauge.builder("lb.replica.ejected", pool, p -> p.ejected(r) ? 1 : 0)
+          .description("1 while the replica is ejected").tags(tags).register(registry);
+    }
+    policyErrors = Counter.builder("lb.policy.errors")
+        .description("Picks where the policy threw or returned a replica outside the candidates")
+        .register(registry);
+    Gauge.builder("lb.requests.in.flight", activeRequests, IntSupplier::getAsInt)
+        .description("Client requests being served").register(registry);
+    Gauge.builder("lb.draining", draining, IntSupplier::getAsInt)
+        .description("1 while the router drains before shutting down").register(registry);
+    FunctionCounter.builder("lb.access.log.dropped", accessLog, AccessLog::dropped)
+        .description("Access-log lines dropped because the writer fell behind").register(registry);
+    Gauge.builder("lb.router.info", () -> 1).description("Router build information")
+        .tag("policy", policyName).register(registry);
+  }
+
+  private void attemptCounter(ReplicaPool pool, Replica r, Tags tags, String result) {
+    FunctionCounter.builder("lb.upstream.attempts", pool, p -> switch (result) {
+      case "completed" -> p.completed(r);
+      case "failed" -> p.failed(r);
+      default -> p.cancelled(r);
+    }).description("Upstream attempts by how they ended").tags(tags).tag("result", result)
+        .register(registry);
+  }
+
+  /** Counts one finished client request. */
+  public void request(String model, String replica, int code, Reason reason) {
+    requests.computeIfAbsent(new RequestKey(model, replica, code, reason),
+        k -> Counter.builder("lb.requests").description("Client requests by how they ended")
+            .tag("model", k.model()).tag("replica", k.replica())
+            .tag("code", Integer.toString(k.code())).tag("reason", k.reason().label())
+            .register(registry)).increment();
+  }
+
+  /**
+   * Counts one retry of a request for {@code model}.
+   *
+   * @param cause a {@link Reason} label or {@code status_<code>} for a retried status (bounded by
+   *     {@code retry.on_status})
+   */
+  public void retry(String model, String cause) {
+    retries.computeIfAbsent(model + '\u0000' + cause,
+        k -> Counter.builder("lb.retries").description("Requests retried on another replica")
+            .tag("model", model).tag("reason", cause).register(registry)).increment();
+  }
+
+  /** Counts a retry that was due but refused by the retry budget. */
+  public void retryBudgetExhausted(String model) {
+    budgetExhausted.computeIfAbsent(model,
+        k -> Counter.builder("lb.retry.budget.exhausted")
+            .description("Retries not made because too many retries were in flight")
+            .tag("model", model).register(registry)).increment();
+  }
+
+  /** Records the time to the first response body byte of an attempt. */
+  public void firstByte(Replica r, long nanos) {
+    firstByte[r.index()].record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Records how long an attempt took until it ended. */
+  public void attemptDuration(Replica r, long nanos) {
+    duration[r.index()].record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts one active health check. */
+  public void healthCheck(Replica r, boolean pass) {
+    (pass ? probesPassed : probesFailed)[r.index()].increment();
+  }
+
+  /** Counts a policy mistake (the router then used the first candidate). */
+  public void policyError() {
+    policyErrors.increment();
+  }
+
+  @Override
+  public void ejected(Replica replica, Duration duration, int count) {
+    ejections[replica.index()].increment();
+  }
+
+  @Override
+  public void ejectionSkipped(Replica replica) {
+    ejectionsSkipped[replica.index()].increment();
+  }
+
+  private static Duration[] seconds(double... values) {
+    Duration[] out = new Duration[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = Duration.ofNanos(Math.round(values[i] * 1e9));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,309 @@
+package io.fleetlb.lb.pool;
+
+import io.fleetlb.lb.config.EjectionConfig;
+import io.fleetlb.lb.config.ReplicaConfig;
+import io.fleetlb.lb.policy.LoadView;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * The configured replicas, grouped by model, with their health, ejection state and exact request
+ * counts. The request path reads an immutable per-model snapshot of the replicas that can serve
+ * now; every state change publishes a new snapshot.
+ */
+public final class ReplicaPool implements LoadView {
+  private final List<Replica> replicas;
+  private final List<ReplicaState> states;
+  private final Map<String, List<Replica>> byModel;
+  private final EjectionConfig ejection;
+  private final LongSupplier nanoClock;
+  private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
+  private volatile Map<String, List<Replica>> available;
+
+  /**
+   * Creates the pool; every replica starts healthy and not ejected.
+   *
+   * @param configs validated replica configurations
+   * @param ejection ejection settings
+   * @param nanoClock monotonic time in nanoseconds (injected for tests)
+   */
+  public ReplicaPool(List<ReplicaConfig> configs, EjectionConfig ejection, LongSupplier nanoClock) {
+    this.ejection = Objects.requireNonNull(ejection, "ejection");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    List<Replica> list = new ArrayList<>();
+    List<ReplicaState> st = new ArrayList<>();
+    Map<String, List<Replica>> models = new LinkedHashMap<>();
+    for (ReplicaConfig c : configs) {
+      Replica r = new Replica(c, list.size());
+      list.add(r);
+      st.add(new ReplicaState(r));
+      models.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r);
+    }
+    this.replicas = List.copyOf(list);
+    this.states = List.copyOf(st);
+    Map<String, List<Replica>> frozen = new LinkedHashMap<>();
+    models.forEach((m, rs) -> frozen.put(m, List.copyOf(rs)));
+    this.byModel = Collections.unmodifiableMap(frozen);
+    publish();
+  }
+
+  /** Registers a listener for state changes. */
+  public void addListener(PoolListener listener) {
+    listeners.add(Objects.requireNonNull(listener, "listener"));
+  }
+
+  /** Every replica in configuration order. */
+  public List<Replica> replicas() {
+    return replicas;
+  }
+
+  /** The served models in configuration order (first appearance). */
+  public List<String> models() {
+    return List.copyOf(byModel.keySet());
+  }
+
+  /** Whether some replica serves {@code model}. */
+  public boolean serves(String model) {
+    return byModel.containsKey(model);
+  }
+
+  /** All replicas of a model (empty if none). */
+  public List<Replica> replicas(String model) {
+    return byModel.getOrDefault(model, List.of());
+  }
+
+  /** The replicas of a model that can serve now: healthy and not ejected (immutable). */
+  public List<Replica> available(String model) {
+    return available.getOrDefault(model, List.of());
+  }
+
+  /** Whether any replica of any model can serve now. */
+  public boolean anyAvailable() {
+    for (List<Replica> rs : available.values()) {
+      if (!rs.isEmpty()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether the replica passes active health checks (or they are off). */
+  public boolean healthy(Replica r) {
+    return state(r).healthy;
+  }
+
+  /** Whether the replica is currently ejected. */
+  public boolean ejected(Replica r) {
+    return state(r).ejected;
+  }
+
+  /** Whether the replica is ejected and its ejection time is over (awaiting a passing probe). */
+  public boolean ejectionOver(Replica r) {
+    ReplicaState s = state(r);
+    return s.ejected && nanoClock.getAsLong() - s.ejectedUntilNanos >= 0;
+  }
+
+  /** How many times the replica has been ejected. */
+  public synchronized int ejections(Replica r) {
+    return state(r).ejections;
+  }
+
+  /**
+   * How long a client should wait before retrying a model that has no available replica: the time
+   * until the first ejection ends, or {@code fallback} when no replica of it is ejected.
+   */
+  public Duration retryAfter(String model, Duration fallback) {
+    long now = nanoClock.getAsLong();
+    long best = Long.MAX_VALUE;
+    for (Replica r : replicas(model)) {
+      ReplicaState s = state(r);
+      if (s.ejected && s.healthy) {
+        best = Math.min(best, Math.max(0, s.ejectedUntilNanos - now));
+      }
+    }
+    return best == Long.MAX_VALUE ? fallback : Duration.ofNanos(best);
+  }
+
+  /** Records an attempt sent to the replica (in-flight + 1). */
+  public void dispatch(Replica r) {
+    state(r).counters.dispatch();
+  }
+
+  /** Records how an attempt ended (in-flight - 1); call exactly once per {@link #dispatch}. */
+  public void finish(Replica r, AttemptResult result) {
+    state(r).counters.finish(result);
+  }
+
+  /** A successful exchange with the replica: clears its failure streak. */
+  public void recordSuccess(Replica r) {
+    AtomicInteger streak = state(r).failureStreak;
+    // Read first so the common success path does not write a shared cache line.
+    if (streak.get() != 0) {
+      streak.set(0);
+    }
+  }
+
+  /**
+   * A failure that counts toward ejection (connect error, reset, timeout, 5xx; never a 4xx or a
+   * client cancel). Ejects the replica once the streak reaches the configured threshold.
+   */
+  public void recordFailure(Replica r) {
+    ReplicaState s = state(r);
+    int streak = s.failureStreak.incrementAndGet();
+    if (ejection.enabled() && streak >= ejection.consecutiveFailures() && !s.ejected) {
+      maybeEject(s);
+    }
+  }
+
+  /** Applies one active health-check result. */
+  public void recordProbe(Replica r, boolean pass, int healthyThreshold, int unhealthyThreshold) {
+    ReplicaState s = state(r);
+    boolean changedHealth = false;
+    boolean readmitted = false;
+    synchronized (this) {
+      boolean before = s.healthy;
+      if (!s.probed) {
+        s.probed = true;
+        s.healthy = pass;
+      } else if (pass) {
+        s.probePasses++;
+        s.probeFailures = 0;
+        if (!s.healthy && s.probePasses >= healthyThreshold) {
+          s.healthy = true;
+        }
+      } else {
+        s.probeFailures++;
+        s.probePasses = 0;
+        if (s.healthy && s.probeFailures >= unhealthyThreshold) {
+          s.healthy = false;
+        }
+      }
+      changedHealth = before != s.healthy;
+      if (pass && s.ejected && nanoClock.getAsLong() - s.ejectedUntilNanos >= 0) {
+        readmitLocked(s);
+        readmitted = true;
+      }
+      if (changedHealth || readmitted) {
+        publish();
+      }
+    }
+    if (changedHealth) {
+      listeners.forEach(l -> l.healthChanged(r, s.healthy));
+    }
+    if (readmitted) {
+      listeners.forEach(l -> l.readmitted(r));
+    }
+  }
+
+  /** Ends an ejection whose time is over without a probe (used when health checks are off). */
+  public void readmit(Replica r) {
+    ReplicaState s = state(r);
+    synchronized (this) {
+      if (!s.ejected) {
+        return;
+      }
+      readmitLocked(s);
+      publish();
+    }
+    listeners.forEach(l -> l.readmitted(r));
+  }
+
+  private void readmitLocked(ReplicaState s) {
+    s.ejected = false;
+    s.failureStreak.set(0);
+    s.readmittedAtNanos = nanoClock.getAsLong();
+  }
+
+  private void maybeEject(ReplicaState s) {
+    Duration duration;
+    int count;
+    synchronized (this) {
+      if (s.ejected || s.failureStreak.get() < ejection.consecutiveFailures()) {
+        return;
+      }
+      List<Replica> peers = replicas(s.replica.model());
+      int ejectedNow = 0;
+      for (Replica p : peers) {
+        ejectedNow += state(p).ejected ? 1 : 0;
+      }
+      int cap = Math.max(1, peers.size() * ejection.maxEjectedPercent() / 100);
+      if (ejectedNow >= cap) {
+        s.failureStreak.set(0);
+        listeners.forEach(l -> l.ejectionSkipped(s.replica));
+        return;
+      }
+      long now = nanoClock.getAsLong();
+      // A replica that stayed healthy for max_time since its last return starts over at base_time.
+      if (s.readmittedAtNanos != Long.MIN_VALUE
+          && now - s.readmittedAtNanos > ejection.maxTime().toNanos()) {
+        s.ejections = 0;
+      }
+      s.ejections++;
+      count = s.ejections;
+      long base = ejection.baseTime().toNanos();
+      long max = ejection.maxTime().toNanos();
+      long nanos = base > max / count ? max : Math.min(max, base * count);
+      duration = Duration.ofNanos(nanos);
+      s.ejected = true;
+      s.ejectedUntilNanos = now + nanos;
+      s.failureStreak.set(0);
+      publish();
+    }
+    listeners.forEach(l -> l.ejected(s.replica, duration, count));
+  }
+
+  private void publish() {
+    Map<String, List<Replica>> next = new LinkedHashMap<>();
+    byModel.forEach((model, rs) -> {
+      List<Replica> ok = new ArrayList<>(rs.size());
+      for (Replica r : rs) {
+        if (state(r).available()) {
+          ok.add(r);
+        }
+      }
+      next.put(model, List.copyOf(ok));
+    });
+    available = Collections.unmodifiableMap(next);
+  }
+
+  private ReplicaState state(Replica r) {
+    ReplicaState s = states.get(r.index());
+    if (s.replica != r) {
+      throw new IllegalArgumentException("replica " + r + " is not from this pool");
+    }
+    return s;
+  }
+
+  @Override
+  public int inFlight(Replica r) {
+    return state(r).counters.inFlight.get();
+  }
+
+  @Override
+  public long dispatched(Replica r) {
+    return state(r).counters.dispatched.get();
+  }
+
+  @Override
+  public long completed(Replica r) {
+    return state(r).counters.completed.get();
+  }
+
+  @Override
+  public long failed(Replica r) {
+    return state(r).counters.failed.get();
+  }
+
+  @Override
+  public long cancelled(Replica r) {
+    return state(r).counters.cancelled.get();
+  }
+}

@@ -1,0 +1,309 @@
+package io.fleetlb.lb.proxy;
+
+import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.pool.AttemptResult;
+import io.fleetlb.lb.pool.Replica;
+import io.netty.channel.ConnectTimeoutException;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.ConnectionPoolTooBusyException;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import java.net.SocketTimeoutException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One upstream try of an {@link Exchange} on one replica: connect, send the original body bytes,
+ * wait for the response head under the first-byte timeout, then (once committed) relay the body
+ * chunk by chunk with back-pressure under the stream-idle timeout.
+ *
+ * <p>The replica's in-flight slot is taken in {@link #start} and released in {@link #finish},
+ * which runs exactly once whatever happens (end, failure, timeout, client gone, drain).
+ */
+final class Attempt {
+  private final Exchange ex;
+  private final ProxyRuntime rt;
+  private final Replica replica;
+  private final boolean holdsRetrySlot;
+  private final long startNanos;
+  private HttpClientRequest request;
+  private HttpClientResponse response;
+  private int status;
+  private boolean finished;
+  private boolean committed;
+  private boolean sse;
+  private boolean firstByteSeen;
+  private long firstByteTimer = -1;
+  private long idleTimer = -1;
+  private long lastReadNanos;
+  private long pausedSinceNanos;
+
+  Attempt(Exchange ex, Replica replica, boolean holdsRetrySlot) {
+    this.ex = ex;
+    this.rt = ex.runtime();
+    this.replica = replica;
+    this.holdsRetrySlot = holdsRetrySlot;
+    this.startNanos = rt.nanoClock.getAsLong();
+  }
+
+  Replica replica() {
+    return replica;
+  }
+
+  boolean committed() {
+    return committed;
+  }
+
+  void start() {
+    rt.pool.dispatch(replica);
+    RequestOptions options = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setServer(replica.address())
+        .setHost(replica.host())
+        .setPort(replica.port())
+        .setURI(replica.basePath() + ex.request().uri())
+        .setConnectTimeout(rt.connectMillis);
+    ex.owner().client().request(options).onComplete(this::connected);
+  }
+
+  private void connected(AsyncResult<HttpClientRequest> ar) {
+    if (ar.failed()) {
+      fail(classifyConnect(ar.cause()));
+      return;
+    }
+    HttpClientRequest req = ar.result();
+    if (finished) {
+      req.reset();
+      return;
+    }
+    request = req;
+    HeaderFilter.copyRequest(ex.request().headers(), req.headers());
+    req.putHeader("x-request-id", ex.requestId());
+    String remote = ex.request().remoteAddress() == null ? null
+        : ex.request().remoteAddress().hostAddress();
+    if (remote != null) {
+      String xff = ex.request().getHeader("x-forwarded-for");
+      req.putHeader("x-forwarded-for", xff == null ? remote : xff + ", " + remote);
+    }
+    req.exceptionHandler(t -> { });
+    firstByteTimer = ex.owner().vertx().setTimer(rt.firstByteMillis, t -> {
+      firstByteTimer = -1;
+      fail(Reason.FIRST_BYTE_TIMEOUT);
+    });
+    req.send(ex.body()).onComplete(this::responded);
+  }
+
+  private void responded(AsyncResult<HttpClientResponse> ar) {
+    if (finished) {
+      return;
+    }
+    cancelFirstByteTimer();
+    if (ar.failed()) {
+      fail(Reason.UPSTREAM_RESET);
+      return;
+    }
+    response = ar.result();
+    status = response.statusCode();
+    ex.responseHead(this, status);
+  }
+
+  /** Drops a "not admitted" answer (the exchange retries elsewhere). */
+  void discard(boolean countsAsFailure) {
+    request.reset();
+    finish(AttemptResult.FAILED);
+    if (countsAsFailure) {
+      rt.pool.recordFailure(replica);
+    }
+  }
+
+  /** Relays the response: status, headers (plus {@code x-lb-replica}), then the body as it comes. */
+  void commit() {
+    committed = true;
+    HttpServerResponse out = ex.response();
+    out.setStatusCode(status);
+    HeaderFilter.copyResponse(response.headers(), out.headers());
+    out.putHeader("x-lb-replica", replica.id());
+    out.putHeader("x-request-id", ex.requestId());
+    String length = response.getHeader("content-length");
+    if (length != null) {
+      out.putHeader("content-length", length);
+    } else if (ex.request().version() == HttpVersion.HTTP_1_1) {
+      out.setChunked(true);
+    }
+    if (rt.draining() && ex.request().version() != HttpVersion.HTTP_2) {
+      out.putHeader("connection", "close");
+    }
+    String type = response.getHeader("content-type");
+    sse = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
+    lastReadNanos = rt.nanoClock.getAsLong();
+    response.handler(this::chunk);
+    response.endHandler(v -> ended());
+    response.exceptionHandler(t -> broken(Reason.STREAM_BROKEN));
+    // The head goes out now, as the replica sent it, not with the first token.
+    out.writeHead();
+    armIdle(rt.streamIdleNanos);
+  }
+
+  private void chunk(Buffer chunk) {
+    if (finished) {
+      return;
+    }
+    long now = rt.nanoClock.getAsLong();
+    if (!firstByteSeen) {
+      firstByteSeen = true;
+      rt.metrics.firstByte(replica, now - startNanos);
+    }
+    lastReadNanos = now;
+    HttpServerResponse out = ex.response();
+    ex.write(chunk, now);
+    if (out.writeQueueFull()) {
+      // A slow client pauses the replica's stream instead of growing the router's memory.
+      response.pause();
+      pausedSinceNanos = now;
+      out.drainHandler(v -> {
+        pausedSinceNanos = 0;
+        lastReadNanos = rt.nanoClock.getAsLong();
+        if (!finished) {
+          response.resume();
+        }
+      });
+    }
+  }
+
+  private void ended() {
+    if (finished) {
+      return;
+    }
+    finish(AttemptResult.COMPLETED);
+    if (status >= 500) {
+      rt.pool.recordFailure(replica);
+    } else {
+      rt.pool.recordSuccess(replica);
+    }
+    ex.relayEnded(status);
+  }
+
+  private void broken(Reason reason) {
+    if (finished) {
+      return;
+    }
+    request.reset();
+    finish(AttemptResult.FAILED);
+    rt.pool.recordFailure(replica);
+    if (reason == Reason.STREAM_IDLE_TIMEOUT) {
+      ex.relayBroken(status, reason, sse, 504, "The replica sent nothing for "
+          + rt.config.timeouts().streamIdle().toSeconds() + "s; the response is incomplete");
+    } else {
+      ex.relayBroken(status, reason, sse, 502,
+          "The replica failed while sending the response; the response is incomplete");
+    }
+  }
+
+  /** The client went away: reset the upstream request so the replica stops generating. */
+  void cancel() {
+    if (finished) {
+      return;
+    }
+    if (request != null) {
+      request.reset();
+    }
+    finish(AttemptResult.CANCELLED);
+  }
+
+  /** The drain timeout is over while relaying: cut both sides. */
+  void abortCommitted() {
+    if (finished) {
+      return;
+    }
+    request.reset();
+    finish(AttemptResult.CANCELLED);
+    ex.relayBroken(status, Reason.DRAIN_TIMEOUT, sse, 503,
+        "The router is shutting down; the response is incomplete");
+  }
+
+  private void fail(Reason reason) {
+    if (finished) {
+      return;
+    }
+    if (request != null) {
+      request.reset();
+    }
+    finish(AttemptResult.FAILED);
+    if (reason != Reason.POOL_FULL) {
+      rt.pool.recordFailure(replica);
+    }
+    ex.attemptFailed(this, reason);
+  }
+
+  private void finish(AttemptResult result) {
+    finished = true;
+    cancelFirstByteTimer();
+    if (idleTimer != -1) {
+      ex.owner().vertx().cancelTimer(idleTimer);
+      idleTimer = -1;
+    }
+    rt.pool.finish(replica, result);
+    if (holdsRetrySlot) {
+      rt.retryBudget.release();
+    }
+    rt.metrics.attemptDuration(replica, rt.nanoClock.getAsLong() - startNanos);
+  }
+
+  private void armIdle(long delayNanos) {
+    long ms = Math.max(1, (delayNanos + 999_999) / 1_000_000);
+    idleTimer = ex.owner().vertx().setTimer(ms, t -> {
+      idleTimer = -1;
+      checkIdle();
+    });
+  }
+
+  /** One timer per stream, re-armed for the remainder, instead of one timer per chunk. */
+  private void checkIdle() {
+    if (finished) {
+      return;
+    }
+    long now = rt.nanoClock.getAsLong();
+    long limit = rt.streamIdleNanos;
+    if (pausedSinceNanos != 0) {
+      long waited = now - pausedSinceNanos;
+      if (waited >= limit) {
+        request.reset();
+        finish(AttemptResult.CANCELLED);
+        ex.clientStalled();
+      } else {
+        armIdle(limit - waited);
+      }
+      return;
+    }
+    long quiet = now - lastReadNanos;
+    if (quiet >= limit) {
+      broken(Reason.STREAM_IDLE_TIMEOUT);
+    } else {
+      armIdle(limit - quiet);
+    }
+  }
+
+  private void cancelFirstByteTimer() {
+    if (firstByteTimer != -1) {
+      ex.owner().vertx().cancelTimer(firstByteTimer);
+      firstByteTimer = -1;
+    }
+  }
+
+  private static Reason classifyConnect(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ConnectionPoolTooBusyException) {
+        return Reason.POOL_FULL;
+      }
+      if (c instanceof ConnectTimeoutException || c instanceof TimeoutException
+          || c instanceof SocketTimeoutException) {
+        return Reason.CONNECT_TIMEOUT;
+      }
+    }
+    return Reason.CONNECT_FAILED;
+  }
+}

@@ -1,0 +1,465 @@
+package io.fleetlb.lb.proxy;
+
+import io.fleetlb.lb.log.AccessLogEntry;
+import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.metrics.RouterMetrics;
+import io.fleetlb.lb.pool.Replica;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * One client request from arrival to its access-log line: reads the body (bounded), finds the
+ * model, asks the policy for a replica, runs {@link Attempt}s (retrying before the first byte
+ * when that is safe) and answers the router's own errors. Confined to one event loop.
+ *
+ * <p>Every exit path goes through {@link #complete} exactly once, which releases the request's
+ * slot, counts it and logs it.
+ */
+final class Exchange {
+  private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+  private static final String JSON = "application/json";
+
+  private final ProxyVerticle owner;
+  private final ProxyRuntime rt;
+  private final HttpServerRequest req;
+  private final HttpServerResponse resp;
+  private final long startNanos;
+  private final long startMillis = System.currentTimeMillis();
+  private final String requestId;
+  private final List<Replica> tried = new ArrayList<>(2);
+  private Buffer body;
+  private String model;
+  private String modelLog = "-";
+  private Attempt attempt;
+  private Reason lastFailure;
+  private long bodyTimer = -1;
+  private long firstByteNanos = -1;
+  private long bytesSent;
+  private int tail;
+  private boolean retrySlot;
+  private boolean done;
+
+  Exchange(ProxyVerticle owner, HttpServerRequest req) {
+    this.owner = owner;
+    this.rt = owner.runtime();
+    this.req = req;
+    this.resp = req.response();
+    this.startNanos = rt.nanoClock.getAsLong();
+    String id = req.getHeader("x-request-id");
+    this.requestId = id != null && SAFE_ID.matcher(id).matches() ? id
+        : UUID.randomUUID().toString().replace("-", "");
+    rt.activeRequests.incrementAndGet();
+  }
+
+  /** Routes the request by path and method. */
+  void start() {
+    resp.closeHandler(v -> clientGone());
+    resp.exceptionHandler(t -> clientGone());
+    req.exceptionHandler(t -> clientGone());
+    String path = req.path();
+    boolean inference = "/v1/chat/completions".equals(path) || "/v1/completions".equals(path);
+    if (inference) {
+      if (req.method() != HttpMethod.POST) {
+        methodNotAllowed("POST");
+      } else {
+        intake();
+      }
+    } else if ("/v1/models".equals(path) || "/health".equals(path)) {
+      if (req.method() != HttpMethod.GET && req.method() != HttpMethod.HEAD) {
+        methodNotAllowed("GET");
+      } else if ("/health".equals(path)) {
+        respond(rt.healthStatus(), rt.healthBody(), rt.healthStatus() == 200 ? null : 1L);
+      } else {
+        respond(200, rt.catalog.render(), null);
+      }
+    } else {
+      error(404, Reason.NOT_FOUND, "Not found: this router serves /v1/chat/completions, "
+          + "/v1/completions, /v1/models and /health", null, null, false);
+    }
+  }
+
+  /** Answers a request the HTTP decoder refused (too long line or headers, bad syntax). */
+  void rejectInvalid(int status, Reason reason, String message) {
+    error(status, reason, message, null, null, true);
+  }
+
+  private void intake() {
+    if (rt.draining()) {
+      error(503, Reason.DRAINING, "The router is shutting down; retry on another instance",
+          null, 1L, false);
+      return;
+    }
+    if (req.headers().size() > rt.config.limits().maxHeaders()) {
+      error(431, Reason.TOO_MANY_HEADERS, "The request has more than "
+          + rt.config.limits().maxHeaders() + " header fields", null, null, true);
+      return;
+    }
+    long declared = contentLength();
+    if (declared > rt.maxBody) {
+      error(413, Reason.BODY_TOO_LARGE, "The request body is larger than the limit of "
+          + rt.config.limits().maxBodySize(), null, null, true);
+      return;
+    }
+    if (req.version() != HttpVersion.HTTP_1_0 && "100-continue".equalsIgnoreCase(
+        req.getHeader("expect"))) {
+      resp.writeContinue();
+    }
+    body = Buffer.buffer((int) Math.max(256, Math.min(declared, rt.maxBody)));
+    bodyTimer = owner.vertx().setTimer(rt.bodyReadMillis, t -> {
+      bodyTimer = -1;
+      error(408, Reason.BODY_TIMEOUT, "The request body did not arrive within "
+          + rt.config.timeouts().bodyRead().toSeconds() + "s", null, null, true);
+    });
+    req.handler(chunk -> {
+      if (done) {
+        return;
+      }
+      if (body.length() + (long) chunk.length() > rt.maxBody) {
+        error(413, Reason.BODY_TOO_LARGE, "The request body is larger than the limit of "
+            + rt.config.limits().maxBodySize(), null, null, true);
+        return;
+      }
+      body.appendBuffer(chunk);
+    });
+    req.endHandler(v -> bodyRead());
+  }
+
+  private long contentLength() {
+    String cl = req.getHeader("content-length");
+    if (cl == null) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(cl.trim());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private void bodyRead() {
+    cancelBodyTimer();
+    if (done) {
+      return;
+    }
+    ModelExtractor.Result r = ModelExtractor.extract(body);
+    if (r.problem() != null) {
+      error(400, r.problem(), r.message(), r.problem() == Reason.MISSING_MODEL ? "model" : null,
+          null, false);
+      return;
+    }
+    if (!rt.pool.serves(r.model())) {
+      modelLog = r.model();
+      error(404, Reason.UNKNOWN_MODEL, "The model `" + shorten(r.model()) + "` does not exist.",
+          "model", null, false);
+      return;
+    }
+    model = r.model();
+    modelLog = model;
+    next();
+  }
+
+  /** Starts the next attempt on a replica not tried yet, or answers why there is none. */
+  private void next() {
+    boolean slot = retrySlot;
+    retrySlot = false;
+    List<Replica> candidates = remaining();
+    if (candidates.isEmpty()) {
+      if (slot) {
+        rt.retryBudget.release();
+      }
+      if (lastFailure == null) {
+        Duration wait = rt.pool.retryAfter(model, rt.config.healthCheck().interval());
+        error(503, Reason.NO_HEALTHY_REPLICA, "No replica of model `" + model
+            + "` can serve right now", null, Math.max(1, (wait.toMillis() + 999) / 1000), false);
+      } else {
+        upstreamError(lastFailure);
+      }
+      return;
+    }
+    Replica replica = pick(candidates);
+    tried.add(replica);
+    attempt = new Attempt(this, replica, slot);
+    attempt.start();
+  }
+
+  private List<Replica> remaining() {
+    List<Replica> available = rt.pool.available(model);
+    if (tried.isEmpty()) {
+      return available;
+    }
+    List<Replica> out = new ArrayList<>(available.size());
+    for (Replica r : available) {
+      if (!tried.contains(r)) {
+        out.add(r);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private Replica pick(List<Replica> candidates) {
+    try {
+      Replica r = rt.policy.pick(candidates, rt.pool);
+      if (r != null && candidates.contains(r)) {
+        return r;
+      }
+    } catch (RuntimeException e) {
+      // A policy bug must not fail the request: fall through to the first candidate.
+    }
+    rt.metrics.policyError();
+    return candidates.get(0);
+  }
+
+  /**
+   * Decides what to do with a response head: discard it and retry elsewhere when the status
+   * means "not admitted" and a retry is possible, else relay it.
+   */
+  void responseHead(Attempt a, int status) {
+    if (rt.retryOnStatus[status] && canRetry()) {
+      a.discard(status >= 500);
+      rt.metrics.retry(model, "status_" + status);
+      next();
+    } else {
+      a.commit();
+    }
+  }
+
+  /** An attempt failed before anything was relayed. */
+  void attemptFailed(Attempt a, Reason reason) {
+    lastFailure = reason;
+    boolean retriable = reason == Reason.CONNECT_FAILED || reason == Reason.CONNECT_TIMEOUT
+        || reason == Reason.UPSTREAM_RESET || reason == Reason.POOL_FULL;
+    if (retriable && canRetry()) {
+      rt.metrics.retry(model, reason.label());
+      next();
+    } else {
+      upstreamError(reason);
+    }
+  }
+
+  private boolean canRetry() {
+    if (done || tried.size() > rt.config.retry().maxRetries() || remaining().isEmpty()) {
+      return false;
+    }
+    if (!rt.retryBudget.tryAcquire()) {
+      rt.metrics.retryBudgetExhausted(model);
+      return false;
+    }
+    retrySlot = true;
+    return true;
+  }
+
+  private void upstreamError(Reason reason) {
+    switch (reason) {
+      case CONNECT_TIMEOUT -> error(504, reason, "No replica of model `" + model
+          + "` could be reached in time", null, null, false);
+      case FIRST_BYTE_TIMEOUT -> error(504, reason, "The replica did not start answering within "
+          + rt.config.timeouts().firstByte().toSeconds() + "s", null, null, false);
+      case POOL_FULL -> error(503, reason, "Too many requests in flight for model `" + model
+          + "`", null, 1L, false);
+      case UPSTREAM_RESET -> error(502, reason,
+          "The replica closed the connection before answering", null, null, false);
+      default -> error(502, reason, "No replica of model `" + model + "` could be reached",
+          null, null, false);
+    }
+  }
+
+  // ---- relay support for Attempt -------------------------------------------------------------
+
+  HttpServerRequest request() {
+    return req;
+  }
+
+  HttpServerResponse response() {
+    return resp;
+  }
+
+  ProxyRuntime runtime() {
+    return rt;
+  }
+
+  ProxyVerticle owner() {
+    return owner;
+  }
+
+  Buffer body() {
+    return body;
+  }
+
+  String requestId() {
+    return requestId;
+  }
+
+  /** Writes one relayed chunk, remembering the last bytes to end an SSE event cleanly later. */
+  void write(Buffer chunk, long now) {
+    if (firstByteNanos < 0) {
+      firstByteNanos = now;
+    }
+    int n = chunk.length();
+    if (n > 0) {
+      tail = n >= 2 ? (chunk.getByte(n - 2) << 8) | (chunk.getByte(n - 1) & 0xff)
+          : ((tail & 0xff) << 8) | (chunk.getByte(0) & 0xff);
+      bytesSent += n;
+    }
+    resp.write(chunk);
+  }
+
+  /** The relayed response ended normally. */
+  void relayEnded(int status) {
+    resp.end();
+    complete(status, Reason.COMPLETE, true);
+  }
+
+  /**
+   * The relay broke after the response started: an SSE stream gets one error event (and no
+   * {@code [DONE]}), anything else is cut so the client cannot mistake it for a whole answer.
+   */
+  void relayBroken(int status, Reason reason, boolean sse, int errorStatus, String message) {
+    if (sse && !resp.closed()) {
+      if (bytesSent > 0 && tail != (('\n' << 8) | '\n')) {
+        resp.write(Buffer.buffer((tail & 0xff) == '\n' ? "\n" : "\n\n"));
+      }
+      Buffer event = OpenAiError.sseEvent(errorStatus, message);
+      bytesSent += event.length();
+      resp.end(event);
+      complete(status, reason, true);
+    } else {
+      resp.reset();
+      complete(status, reason, false);
+    }
+  }
+
+  /** The client stopped reading for longer than the stream-idle timeout. */
+  void clientStalled() {
+    resp.reset();
+    complete(499, Reason.CLIENT_STALLED, false);
+  }
+
+  private void clientGone() {
+    if (done) {
+      return;
+    }
+    if (attempt != null) {
+      attempt.cancel();
+    }
+    if (req.version() != HttpVersion.HTTP_2 && !resp.closed()) {
+      req.connection().close();
+    }
+    complete(499, Reason.CLIENT_GONE, false);
+  }
+
+  /** Ends the request because the drain timeout is over. */
+  void abort() {
+    if (done) {
+      return;
+    }
+    if (attempt != null && attempt.committed()) {
+      attempt.abortCommitted();
+    } else {
+      if (attempt != null) {
+        attempt.cancel();
+      }
+      error(503, Reason.DRAIN_TIMEOUT, "The router is shutting down", null, 1L, true);
+    }
+  }
+
+  private void methodNotAllowed(String allow) {
+    resp.putHeader("allow", allow);
+    error(405, Reason.METHOD_NOT_ALLOWED, "Method " + req.method() + " is not allowed on "
+        + shorten(req.path()) + "; use " + allow, null, null, false);
+  }
+
+  private void error(int status, Reason reason, String message, String param, Long retryAfter,
+      boolean closeConnection) {
+    if (done) {
+      return;
+    }
+    if (resp.closed() || resp.headWritten()) {
+      clientGone();
+      return;
+    }
+    if (retryAfter != null) {
+      resp.putHeader("retry-after", Long.toString(retryAfter));
+    }
+    boolean close = closeConnection || rt.draining();
+    if (close && req.version() != HttpVersion.HTTP_2) {
+      resp.putHeader("connection", "close");
+    }
+    Buffer json = OpenAiError.body(status, message, param);
+    resp.setStatusCode(status).putHeader("content-type", JSON)
+        .putHeader("x-request-id", requestId);
+    bytesSent = json.length();
+    if (close) {
+      // Close only once the answer is on the wire; closing at once could drop it.
+      resp.end(json).onComplete(v -> req.connection().close());
+    } else {
+      resp.end(json);
+    }
+    complete(status, reason, !close);
+  }
+
+  private void respond(int status, Buffer json, Long retryAfter) {
+    if (retryAfter != null) {
+      resp.putHeader("retry-after", Long.toString(retryAfter));
+    }
+    if (rt.draining() && req.version() != HttpVersion.HTTP_2) {
+      resp.putHeader("connection", "close");
+    }
+    resp.setStatusCode(status).putHeader("content-type", JSON)
+        .putHeader("x-request-id", requestId);
+    bytesSent = json.length();
+    Buffer out = req.method() == HttpMethod.HEAD ? Buffer.buffer() : json;
+    if (rt.draining() && req.version() != HttpVersion.HTTP_2) {
+      resp.end(out).onComplete(v -> req.connection().close());
+    } else {
+      resp.end(out);
+    }
+    complete(status, Reason.COMPLETE, !rt.draining());
+  }
+
+  /** The one exit: releases the slot, counts and logs; later calls are ignored. */
+  private void complete(int status, Reason reason, boolean connectionKept) {
+    if (done) {
+      return;
+    }
+    done = true;
+    cancelBodyTimer();
+    rt.activeRequests.decrementAndGet();
+    owner.ended(this, req, connectionKept);
+    long now = rt.nanoClock.getAsLong();
+    String replica = attempt == null ? null : attempt.replica().id();
+    rt.metrics.request(model == null ? RouterMetrics.NONE : model,
+        replica == null ? RouterMetrics.NONE : replica, status, reason);
+    rt.accessLog.log(new AccessLogEntry(startMillis, requestId,
+        req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
+        req.method().name(), req.path(), protocol(), status, bytesSent,
+        (now - startNanos) / 1000, firstByteNanos < 0 ? -1 : (firstByteNanos - startNanos) / 1000,
+        modelLog, replica, tried.size(), reason));
+  }
+
+  private String protocol() {
+    return switch (req.version()) {
+      case HTTP_1_0 -> "HTTP/1.0";
+      case HTTP_2 -> "HTTP/2";
+      default -> "HTTP/1.1";
+    };
+  }
+
+  private void cancelBodyTimer() {
+    if (bodyTimer != -1) {
+      owner.vertx().cancelTimer(bodyTimer);
+      bodyTimer = -1;
+    }
+  }
+
+  private static String shorten(String s) {
+    return s.length() <= 256 ? s : s.substring(0, 256) + "...";
+  }
+}

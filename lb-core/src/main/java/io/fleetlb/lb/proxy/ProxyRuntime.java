@@ -1,0 +1,99 @@
+package io.fleetlb.lb.proxy;
+
+import io.fleetlb.lb.config.RouterConfig;
+import io.fleetlb.lb.log.AccessLog;
+import io.fleetlb.lb.metrics.RouterMetrics;
+import io.fleetlb.lb.policy.RoutingPolicy;
+import io.fleetlb.lb.pool.ModelCatalog;
+import io.fleetlb.lb.pool.ReplicaPool;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * State shared by all event loops of one router: configuration, pool, policy, metrics, access
+ * log, retry budget and the draining flag. Part of lb-core's wiring, not an extension point.
+ */
+public final class ProxyRuntime {
+  final RouterConfig config;
+  final ReplicaPool pool;
+  final RoutingPolicy policy;
+  final RouterMetrics metrics;
+  final AccessLog accessLog;
+  final ModelCatalog catalog;
+  final LongSupplier nanoClock;
+  final RetryBudget retryBudget;
+  final AtomicInteger activeRequests;
+  final boolean[] retryOnStatus = new boolean[600];
+  final long connectMillis;
+  final long firstByteMillis;
+  final long streamIdleNanos;
+  final long headerReadMillis;
+  final long bodyReadMillis;
+  final long maxBody;
+  private volatile boolean draining;
+
+  /**
+   * Wires the shared state.
+   *
+   * @param activeRequests the counter of client requests in flight (also read by the metrics)
+   */
+  public ProxyRuntime(RouterConfig config, ReplicaPool pool, RoutingPolicy policy,
+      RouterMetrics metrics, AccessLog accessLog, ModelCatalog catalog, LongSupplier nanoClock,
+      AtomicInteger activeRequests) {
+    this.config = config;
+    this.pool = pool;
+    this.policy = policy;
+    this.metrics = metrics;
+    this.accessLog = accessLog;
+    this.catalog = catalog;
+    this.nanoClock = nanoClock;
+    this.activeRequests = activeRequests;
+    this.retryBudget = new RetryBudget(config.retry().budgetPercent(),
+        config.retry().minRetryConcurrency(), activeRequests::get);
+    config.retry().onStatus().forEach(s -> retryOnStatus[s] = true);
+    this.connectMillis = config.timeouts().connect().toMillis();
+    this.firstByteMillis = config.timeouts().firstByte().toMillis();
+    this.streamIdleNanos = config.timeouts().streamIdle().toNanos();
+    this.headerReadMillis = config.timeouts().headerRead().toMillis();
+    this.bodyReadMillis = config.timeouts().bodyRead().toMillis();
+    this.maxBody = config.limits().maxBodySize().bytes();
+  }
+
+  /** The configuration. */
+  public RouterConfig config() {
+    return config;
+  }
+
+  /** Starts refusing new requests and failing {@code /health}. */
+  public void startDraining() {
+    draining = true;
+  }
+
+  /** Whether the router is draining. */
+  public boolean draining() {
+    return draining;
+  }
+
+  /** Client requests in flight. */
+  public int activeRequests() {
+    return activeRequests.get();
+  }
+
+  /** Retries in flight (for tests and the admin view). */
+  public int retriesInFlight() {
+    return retryBudget.inFlight();
+  }
+
+  /** The {@code /health} status: 200 when serving, 503 when draining or nothing can serve. */
+  int healthStatus() {
+    return !draining && pool.anyAvailable() ? 200 : 503;
+  }
+
+  /** The {@code /health} body. */
+  Buffer healthBody() {
+    String status = draining ? "draining" : pool.anyAvailable() ? "ok" : "no_healthy_replica";
+    return new JsonObject().put("status", status).toBuffer();
+  }
+}

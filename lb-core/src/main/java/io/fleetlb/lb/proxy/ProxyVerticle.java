@@ -1,0 +1,184 @@
+package io.fleetlb.lb.proxy;
+
+import io.fleetlb.lb.config.RouterConfig;
+import io.fleetlb.lb.log.Reason;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.PoolOptions;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One event loop's share of the public listener: an HTTP server (sharing the port with the other
+ * instances) and its own upstream HTTP client, so a request and its upstream connection stay on
+ * one thread. It also enforces the request-head deadline per connection.
+ */
+public final class ProxyVerticle extends VerticleBase {
+  private final ProxyRuntime rt;
+  private final int port;
+  private final Set<Exchange> active = new HashSet<>();
+  private final Map<HttpConnection, Long> headDeadlines = new HashMap<>();
+  private HttpClientAgent client;
+  private HttpServer server;
+
+  /**
+   * Creates one instance.
+   *
+   * @param port the port to listen on (the first instance may use 0; the others must then use
+   *     the port it got)
+   */
+  public ProxyVerticle(ProxyRuntime rt, int port) {
+    this.rt = rt;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    RouterConfig c = rt.config;
+    int loops = c.listen().resolvedEventLoops();
+    int perLoop = Math.max(1, (c.upstream().maxConnectionsPerReplica() + loops - 1) / loops);
+    client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_1_1)
+            .setKeepAlive(true)
+            .setKeepAliveTimeout((int) c.upstream().keepAliveTimeout().toSeconds())
+            .setPipelining(false)
+            .setTcpNoDelay(true)
+            .setConnectTimeout((int) rt.connectMillis)
+            .setDecompressionSupported(false)
+            .setMaxHeaderSize(64 * 1024)
+            .setName("lb-upstream"))
+        .with(new PoolOptions().setHttp1MaxSize(perLoop)
+            .setMaxWaitQueueSize(c.upstream().maxWaitQueue()))
+        .build();
+    server = vertx.createHttpServer(new HttpServerOptions()
+            .setHost(c.listen().host())
+            .setPort(port)
+            .setMaxHeaderSize(c.limits().maxHeaderSize().intBytes())
+            .setMaxInitialLineLength(c.limits().maxInitialLine().intBytes())
+            .setHandle100ContinueAutomatically(false)
+            .setCompressionSupported(false)
+            .setDecompressionSupported(false)
+            .setTcpNoDelay(true)
+            .setHttp2ClearTextEnabled(true)
+            .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(1000))
+            .setAcceptBacklog(4096))
+        .requestHandler(this::handle)
+        .invalidRequestHandler(this::invalid)
+        .connectionHandler(this::connected);
+    return server.listen();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return Future.join(server.close(), client.close());
+  }
+
+  /** The port this instance listens on. */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  io.vertx.core.Vertx vertx() {
+    return vertx;
+  }
+
+  HttpClientAgent client() {
+    return client;
+  }
+
+  ProxyRuntime runtime() {
+    return rt;
+  }
+
+  /** Ends every request still running on this event loop (the drain timeout is over). */
+  public Future<Void> abortAll() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      new ArrayList<>(active).forEach(Exchange::abort);
+      done.complete();
+    });
+    return done.future();
+  }
+
+  private void handle(HttpServerRequest req) {
+    Long deadline = headDeadlines.remove(req.connection());
+    if (deadline != null) {
+      vertx.cancelTimer(deadline);
+    }
+    Exchange e = new Exchange(this, req);
+    active.add(e);
+    e.start();
+  }
+
+  private void invalid(HttpServerRequest req) {
+    Throwable cause = req.decoderResult().cause();
+    int status;
+    Reason reason;
+    String message;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      reason = Reason.URI_TOO_LONG;
+      message = "The request line is longer than " + rt.config.limits().maxInitialLine();
+    } else if (cause instanceof TooLongHttpHeaderException
+        || cause instanceof TooLongFrameException) {
+      status = 431;
+      reason = Reason.HEADERS_TOO_LARGE;
+      message = "The request headers are larger than " + rt.config.limits().maxHeaderSize();
+    } else {
+      status = 400;
+      reason = Reason.BAD_REQUEST;
+      message = "The request is not valid HTTP";
+    }
+    Exchange e = new Exchange(this, req);
+    active.add(e);
+    e.rejectInvalid(status, reason, message);
+  }
+
+  /** Arms the request-head deadline for a new (or newly idle keep-alive) connection. */
+  private void connected(HttpConnection conn) {
+    armHeadDeadline(conn);
+    conn.closeHandler(v -> {
+      Long t = headDeadlines.remove(conn);
+      if (t != null) {
+        vertx.cancelTimer(t);
+      }
+    });
+  }
+
+  private void armHeadDeadline(HttpConnection conn) {
+    long id = vertx.setTimer(rt.headerReadMillis, t -> {
+      if (headDeadlines.remove(conn) != null) {
+        conn.close();
+      }
+    });
+    Long old = headDeadlines.put(conn, id);
+    if (old != null) {
+      vertx.cancelTimer(old);
+    }
+  }
+
+  /** Called once per exchange when it ended. */
+  void ended(Exchange e, HttpServerRequest req, boolean connectionKept) {
+    active.remove(e);
+    if (connectionKept && req.version() != HttpVersion.HTTP_2) {
+      // The keep-alive connection now waits for its next request head, under the same deadline.
+      armHeadDeadline(req.connection());
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package io.fleetlb.lb.testing;
+
+import org.awaitility.Awaitility;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A fake replica for tests: a Vert.x server on 127.0.0.1 and a free port that answers inference
+ * requests with a replaceable {@link Script} (stream chunk by chunk, stall, reset, fail...),
+ * answers {@code /health} and {@code /v1/models} like vLLM, and records every inference request
+ * with the time its connection was cut, if it was.
+ */
+public final class ScriptedUpstream implements AutoCloseable {
+  /** What the upstream does with one inference request. */
+  @FunctionalInterface
+  public interface Script {
+    /** Answers (or not) the call; the body has been read already. */
+    void run(Call call);
+  }
+
+  /** One recorded inference request and what became of it. */
+  public static final class Call {
+    public final HttpServerRequest request;
+    public final Vertx vertx;
+    public final String uri;
+    public final MultiMap headers;
+    public final Buffer body;
+    public final long arrivedNanos = System.nanoTime();
+    volatile long closedNanos;
+    volatile boolean ended;
+
+    Call(HttpServerRequest request, Vertx vertx, Buffer body) {
+      this.request = request;
+      this.vertx = vertx;
+      this.uri = request.uri();
+      this.headers = MultiMap.caseInsensitiveMultiMap().addAll(request.headers());
+      this.body = body;
+    }
+
+    /** Whether the connection was closed before the response ended (the proxy reset it). */
+    public boolean wasReset() {
+      return closedNanos != 0;
+    }
+
+    /** When the connection was cut, {@link System#nanoTime} based, 0 if it was not. */
+    public long closedNanos() {
+      return closedNanos;
+    }
+
+    /** Whether the whole response was sent. */
+    public boolean ended() {
+      return ended;
+    }
+
+    /** The request body as text. */
+    public String bodyText() {
+      return body.toString();
+    }
+  }
+
+  private final Vertx vertx;
+  private final String model;
+  private final List<Call> calls = new CopyOnWriteArrayList<>();
+  private final AtomicInteger healthChecks = new AtomicInteger();
+  private volatile Script script;
+  private volatile int healthStatus = 200;
+  private HttpServer server;
+
+  private ScriptedUpstream(Vertx vertx, String model, Script script) {
+    this.vertx = vertx;
+    this.model = model;
+    this.script = script;
+  }
+
+  /** Starts an upstream serving {@code model} with the given script. */
+  public static ScriptedUpstream start(Vertx vertx, String model, Script script) {
+    ScriptedUpstream u = new ScriptedUpstream(vertx, model, script);
+    u.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+        .requestHandler(u::handle);
+    join(u.server.listen());
+    return u;
+  }
+
+  private void handle(HttpServerRequest req) {
+    switch (req.path()) {
+      case "/health" -> {
+        healthChecks.incrementAndGet();
+        req.response().setStatusCode(healthStatus).end();
+      }
+      case "/v1/models" -> req.response().putHeader("content-type", "application/json")
+          .end(new JsonObject().put("object", "list").put("data", new JsonArray()
+              .add(new JsonObject().put("id", model).put("object", "model")
+                  .put("owned_by", "vllm").put("max_model_len", 4096))
+              .add(new JsonObject().put("id", "some-lora").put("object", "model")))
+              .encode());
+      default -> req.body().onSuccess(body -> {
+        Call call = new Call(req, vertx, body);
+        req.response().closeHandler(v -> {
+          if (!call.ended) {
+            call.closedNanos = System.nanoTime();
+          }
+        });
+        req.response().endHandler(v -> call.ended = true);
+        calls.add(call);
+        script.run(call);
+      });
+    }
+  }
+
+  /** Replaces the script for the next requests. */
+  public ScriptedUpstream script(Script next) {
+    this.script = next;
+    return this;
+  }
+
+  /** Sets the status {@code /health} answers. */
+  public ScriptedUpstream health(int status) {
+    this.healthStatus = status;
+    return this;
+  }
+
+  /** How many health probes arrived. */
+  public int healthChecks() {
+    return healthChecks.get();
+  }
+
+  /** The recorded inference requests, in arrival order. */
+  public List<Call> calls() {
+    return calls;
+  }
+
+  /** Waits until request {@code index} (0-based) has arrived and returns it. */
+  public Call awaitCall(int index) {
+    Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> calls.size() > index);
+    return calls.get(index);
+  }
+
+  /** The base URL, {@code http://127.0.0.1:<port>}. */
+  public String url() {
+    return "http://127.0.0.1:" + server.actualPort();
+  }
+
+  /** The port. */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** The model it serves. */
+  public String model() {
+    return model;
+  }
+
+  @Override
+  public void close() {
+    join(server.close());
+  }
+
+  public static <T> T join(Future<T> f) {
+    try {
+      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A short duration helper for scripts. */
+  public static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
+  }
+}
