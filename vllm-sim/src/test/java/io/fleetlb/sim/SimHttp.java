@@ -78,6 +78,18 @@ final class SimHttp {
     }
   }
 
+  /** Opens a raw connection and sends a chat request without reading the response (to test disconnects). */
+  static java.net.Socket open(int port, String body) throws IOException {
+    java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+    byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    java.io.OutputStream out = s.getOutputStream();
+    out.write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+        + "content-length: " + bytes.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.write(bytes);
+    out.flush();
+    return s;
+  }
+
   /** A chat request body with one user message of {@code words} short words. */
   static String chat(String model, int words, String extra) {
     return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
