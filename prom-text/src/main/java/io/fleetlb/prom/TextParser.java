@@ -1,7 +1,6 @@
 package io.fleetlb.prom;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,68 +8,58 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The line parser behind {@link PrometheusText}; one instance parses one input. The grammar and its
- * leniencies are documented in {@code package-info.java}.
+ * The line parser behind {@link PrometheusText}: lines, metadata, samples and their families. One
+ * instance parses one input; the grammar and its leniencies are documented in {@code package-info.java}.
  */
 final class TextParser {
 
     private static final String[] SUFFIXES = {"_total", "_created", "_bucket", "_count", "_sum", "_gcount", "_gsum", "_info"};
 
-    private final String text;
+    private final LineCursor c;
+    private final LabelReader labelReader;
     private final ParseLimits limits;
     private final boolean openMetrics;
+    private final StringBuilder scratch = new StringBuilder();
 
     private final Map<String, FamilyBuilder> families = new LinkedHashMap<>();
     private final Map<String, FamilyBuilder> familyOfSample = new HashMap<>();
     private final Map<String, List<Sample>> byName = new HashMap<>();
     private final List<Sample> samples = new ArrayList<>();
 
-    private int lineNo;
-    private int lineStart;
-    private int lineEnd;
-    private int pos;
-
-    // Consecutive lines mostly repeat the previous name and labels; reusing those String and Labels
-    // instances (after an exact char comparison) keeps a scrape close to one allocation per sample.
+    // The previous sample's name and where its samples went: consecutive lines mostly share them.
     private String lastName;
     private FamilyBuilder lastFamily;
     private List<Sample> lastList;
-    private Labels lastLabels = Labels.EMPTY;
-    private String[] names = new String[8];
-    private String[] values = new String[8];
-    private String[] prevNames = new String[8];
-    private String[] prevValues = new String[8];
-    private int prevCount;
-    private final StringBuilder scratch = new StringBuilder();
 
     TextParser(String text, ParseLimits limits) {
-        this.text = text;
+        this.c = new LineCursor(text);
+        this.labelReader = new LabelReader(c);
         this.limits = limits;
         this.openMetrics = endsWithEof(text);
     }
 
     MetricsSnapshot parse() throws PrometheusParseException {
+        String text = c.text;
         int n = text.length();
         boolean eof = false;
         for (int start = 0; start < n; ) {
             int newline = text.indexOf('\n', start);
             int end = newline < 0 ? n : newline;
-            lineNo++;
-            lineStart = start;
-            lineEnd = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
-            if (lineEnd - lineStart > limits.maxLineChars()) {
-                lineEnd = lineStart + limits.maxLineChars();
-                throw error(lineStart, "line is longer than the limit of " + limits.maxLineChars() + " characters");
+            c.startLine(start, end > start && text.charAt(end - 1) == '\r' ? end - 1 : end);
+            if (c.lineEnd - start > limits.maxLineChars()) {
+                c.lineEnd = start + limits.maxLineChars(); // keeps the excerpt short
+                throw c.error(start, "line is longer than the limit of " + limits.maxLineChars() + " characters");
             }
-            pos = lineStart;
-            skipBlanks();
-            if (eof && pos < lineEnd) {
-                throw error(pos, "content after '# EOF'");
-            } else if (pos < lineEnd && isEofLine(text, lineStart, lineEnd)) {
+            c.skipBlanks();
+            if (c.atEnd()) {
+                // blank line
+            } else if (eof) {
+                throw c.error(c.pos, "content after '# EOF'");
+            } else if (LineCursor.isEofLine(text, c.lineStart, c.lineEnd)) {
                 eof = true;
-            } else if (pos < lineEnd && text.charAt(pos) == '#') {
+            } else if (c.at('#')) {
                 comment();
-            } else if (pos < lineEnd) {
+            } else {
                 sample();
             }
             start = newline < 0 ? n : newline + 1;
@@ -78,86 +67,93 @@ final class TextParser {
         return build();
     }
 
+    /** OpenMetrics is recognised by its mandatory last line, so no content type needs to be passed in. */
+    private static boolean endsWithEof(String text) {
+        int end = text.length();
+        while (end > 0 && (LineCursor.isBlank(text.charAt(end - 1)) || text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        int start = text.lastIndexOf('\n', end - 1) + 1;
+        return LineCursor.isEofLine(text, start, end);
+    }
+
     // ---- comments and metadata -------------------------------------------------------------
 
     private void comment() throws PrometheusParseException {
-        pos++; // '#'
-        int afterHash = pos;
-        skipBlanks();
-        if (pos == afterHash) {
+        c.pos++; // '#'
+        int afterHash = c.pos;
+        c.skipBlanks();
+        if (c.pos == afterHash) {
             return; // "#HELP" or "#foo": a plain comment
         }
-        int wordStart = pos;
-        while (pos < lineEnd && !isBlank(text.charAt(pos))) {
-            pos++;
-        }
-        String keyword = text.substring(wordStart, pos);
+        int wordStart = c.pos;
+        c.pos = c.tokenEnd();
+        String keyword = c.text.substring(wordStart, c.pos);
         if (!keyword.equals("HELP") && !keyword.equals("TYPE") && !keyword.equals("UNIT")) {
             return;
         }
-        skipBlanks();
-        if (pos == lineEnd) {
-            throw error(pos, keyword + " line without a metric name");
+        c.skipBlanks();
+        if (c.atEnd()) {
+            throw c.error(c.pos, keyword + " line without a metric name");
         }
-        int nameAt = pos;
-        String name = metricName();
-        if (pos < lineEnd && !isBlank(text.charAt(pos))) {
-            throw error(pos, "unexpected " + describe(pos) + " in metric name of " + keyword + " line");
+        int nameAt = c.pos;
+        String name = c.metricName(lastName);
+        if (!c.atEnd() && !LineCursor.isBlank(c.text.charAt(c.pos))) {
+            throw c.error(c.pos, "unexpected " + c.describe(c.pos) + " in metric name of " + keyword + " line");
         }
-        skipBlanks();
+        c.skipBlanks();
         FamilyBuilder family = families.computeIfAbsent(name, FamilyBuilder::new);
         switch (keyword) {
             case "HELP" -> {
                 if (family.helpLine != 0) {
-                    throw error(nameAt, "second HELP line for '" + name + "' (first on line " + family.helpLine + ")");
+                    throw c.error(nameAt, "second HELP line for '" + name + "' (first on line " + family.helpLine + ")");
                 }
                 family.help = helpText();
-                family.helpLine = lineNo;
+                family.helpLine = c.lineNo;
             }
             case "TYPE" -> type(family, nameAt);
-            default -> family.unit = text.substring(pos, trimBlanksEnd(text, pos, lineEnd));
+            default -> family.unit = c.text.substring(c.pos, LineCursor.trimBlanksEnd(c.text, c.pos, c.lineEnd));
         }
     }
 
     private void type(FamilyBuilder family, int nameAt) throws PrometheusParseException {
-        int wordStart = pos;
-        while (pos < lineEnd && !isBlank(text.charAt(pos))) {
-            pos++;
+        int wordStart = c.pos;
+        c.pos = c.tokenEnd();
+        if (wordStart == c.pos) {
+            throw c.error(c.pos, "TYPE line without a type");
         }
-        if (wordStart == pos) {
-            throw error(pos, "TYPE line without a type");
-        }
-        String word = text.substring(wordStart, pos);
+        String word = c.text.substring(wordStart, c.pos);
         MetricType type = MetricType.fromText(word);
         if (type == null) {
-            throw error(wordStart, "unknown metric type '" + word + "'");
+            throw c.error(wordStart, "unknown metric type '" + c.clip(wordStart, c.pos) + "'");
         }
-        skipBlanks();
-        if (pos < lineEnd) {
-            throw error(pos, "unexpected text after the metric type");
+        c.skipBlanks();
+        if (!c.atEnd()) {
+            throw c.error(c.pos, "unexpected text after the metric type");
         }
         if (family.typeLine != 0) {
-            throw error(nameAt, "second TYPE line for '" + family.name + "' (first on line " + family.typeLine + ")");
+            throw c.error(nameAt, "second TYPE line for '" + family.name + "' (first on line " + family.typeLine + ")");
         }
         if (!family.samples.isEmpty()) {
-            throw error(nameAt, "TYPE line for '" + family.name + "' after its samples");
+            throw c.error(nameAt, "TYPE line for '" + family.name + "' after its samples");
         }
         family.type = type;
-        family.typeLine = lineNo;
+        family.typeLine = c.lineNo;
     }
 
     /** HELP text: {@code \\}, {@code \n} and {@code \"} are unescaped, any other backslash is kept. */
     private String helpText() throws PrometheusParseException {
-        int end = lineEnd;
-        checkSurrogates(pos, end);
-        int backslash = text.indexOf('\\', pos);
+        String text = c.text;
+        int end = c.lineEnd;
+        c.checkSurrogates(c.pos, end);
+        int backslash = text.indexOf('\\', c.pos);
         if (backslash < 0 || backslash >= end) {
-            return text.substring(pos, end);
+            return text.substring(c.pos, end);
         }
         scratch.setLength(0);
-        for (int i = pos; i < end; i++) {
-            char c = text.charAt(i);
-            if (c == '\\' && i + 1 < end) {
+        for (int i = c.pos; i < end; i++) {
+            char ch = text.charAt(i);
+            if (ch == '\\' && i + 1 < end) {
                 char e = text.charAt(i + 1);
                 if (e == 'n' || e == '\\' || e == '"') {
                     scratch.append(e == 'n' ? '\n' : e);
@@ -165,7 +161,7 @@ final class TextParser {
                     continue;
                 }
             }
-            scratch.append(c);
+            scratch.append(ch);
         }
         return scratch.toString();
     }
@@ -173,27 +169,28 @@ final class TextParser {
     // ---- samples ------------------------------------------------------------------------------
 
     private void sample() throws PrometheusParseException {
-        int nameStart = pos;
-        String name = metricName();
-        skipBlanks();
+        int nameStart = c.pos;
+        String name = c.metricName(lastName);
+        boolean separated = c.pos < c.lineEnd && LineCursor.isBlank(c.text.charAt(c.pos));
+        c.skipBlanks();
         Labels labels = Labels.EMPTY;
-        if (pos < lineEnd && text.charAt(pos) == '{') {
-            labels = labels(true);
-            skipBlanks();
-        } else if (pos < lineEnd && pos == nameStart + name.length()) {
-            throw error(pos, "unexpected " + describe(pos) + " after metric name");
+        if (c.at('{')) {
+            labels = labelReader.read(true);
+            c.skipBlanks();
+        } else if (!c.atEnd() && !separated) {
+            throw c.error(nameStart + name.length(), "unexpected " + c.describe(c.pos) + " after metric name");
         }
-        if (pos == lineEnd) {
-            throw error(pos, "missing value for '" + name + "'");
+        if (c.atEnd()) {
+            throw c.error(c.pos, "missing value for '" + name + "'");
         }
         double value = number("value");
-        skipBlanks();
+        c.skipBlanks();
         OptionalLong timestamp = OptionalLong.empty();
-        if (pos < lineEnd && text.charAt(pos) != '#') {
-            timestamp = OptionalLong.of(timestamp());
-            skipBlanks();
+        if (!c.atEnd() && !c.at('#')) {
+            timestamp = OptionalLong.of(openMetrics ? floatSeconds() : milliseconds());
+            c.skipBlanks();
         }
-        if (pos < lineEnd) {
+        if (!c.atEnd()) {
             exemplar();
         }
         add(new Sample(name, labels, value, timestamp));
@@ -230,298 +227,73 @@ final class TextParser {
 
     /** OpenMetrics exemplar {@code # {labels} value [timestamp]}: validated, then dropped. */
     private void exemplar() throws PrometheusParseException {
-        if (text.charAt(pos) != '#') {
-            throw error(pos, "unexpected text after the sample");
+        if (!c.at('#')) {
+            throw c.error(c.pos, "unexpected text after the sample");
         }
-        pos++;
-        skipBlanks();
-        if (pos == lineEnd || text.charAt(pos) != '{') {
-            throw error(pos, "expected '{' to open the exemplar's labels");
+        c.pos++;
+        c.skipBlanks();
+        if (!c.at('{')) {
+            throw c.error(c.pos, "expected '{' to open the exemplar's labels");
         }
-        labels(false);
-        skipBlanks();
-        if (pos == lineEnd) {
-            throw error(pos, "missing exemplar value");
+        labelReader.read(false);
+        c.skipBlanks();
+        if (c.atEnd()) {
+            throw c.error(c.pos, "missing exemplar value");
         }
         number("exemplar value");
-        skipBlanks();
-        if (pos < lineEnd) {
+        c.skipBlanks();
+        if (!c.atEnd()) {
             floatSeconds();
-            skipBlanks();
-            if (pos < lineEnd) {
-                throw error(pos, "unexpected text after the exemplar");
+            c.skipBlanks();
+            if (!c.atEnd()) {
+                throw c.error(c.pos, "unexpected text after the exemplar");
             }
         }
     }
 
     private double number(String what) throws PrometheusParseException {
-        int start = pos;
-        int end = tokenEnd();
-        if (!Numbers.isFloat(text, start, end)) {
-            throw error(start, "invalid " + what + " '" + clip(start, end) + "'");
+        int start = c.pos;
+        int end = c.tokenEnd();
+        if (!Numbers.isFloat(c.text, start, end)) {
+            throw c.error(start, "invalid " + what + " '" + c.clip(start, end) + "'");
         }
-        double v = Numbers.parseFloat(text, start, end);
-        if (Double.isInfinite(v) && !Numbers.isInfinityLiteral(text, start)) {
-            throw error(start, what + " '" + clip(start, end) + "' is out of range");
+        double v = Numbers.parseFloat(c.text, start, end);
+        if (Double.isInfinite(v) && !Numbers.isInfinityLiteral(c.text, start)) {
+            throw c.error(start, what + " '" + c.clip(start, end) + "' is out of range");
         }
-        pos = end;
+        c.pos = end;
         return v;
     }
 
-    /** 0.0.4: integer milliseconds; OpenMetrics (input ends in {@code # EOF}): float seconds. */
-    private long timestamp() throws PrometheusParseException {
-        if (openMetrics) {
-            return floatSeconds();
-        }
-        int start = pos;
-        int end = tokenEnd();
-        Long ms = Numbers.isInteger(text, start, end) ? Numbers.parseLong(text, start, end) : null;
+    /** A 0.0.4 timestamp: integer milliseconds. */
+    private long milliseconds() throws PrometheusParseException {
+        int start = c.pos;
+        int end = c.tokenEnd();
+        Long ms = Numbers.isInteger(c.text, start, end) ? Numbers.parseLong(c.text, start, end) : null;
         if (ms == null) {
-            throw error(start, "invalid timestamp '" + clip(start, end) + "' (expected integer milliseconds)");
+            throw c.error(start, "invalid timestamp '" + c.clip(start, end) + "' (expected integer milliseconds)");
         }
-        pos = end;
+        c.pos = end;
         return ms;
     }
 
+    /** An OpenMetrics timestamp: float seconds, finite, returned as rounded milliseconds. */
     private long floatSeconds() throws PrometheusParseException {
-        int start = pos;
-        int end = tokenEnd();
-        double seconds = Numbers.isFloat(text, start, end) ? Numbers.parseFloat(text, start, end) : Double.NaN;
+        int start = c.pos;
+        int end = c.tokenEnd();
+        double seconds = Numbers.isFloat(c.text, start, end) ? Numbers.parseFloat(c.text, start, end) : Double.NaN;
         double ms = seconds * 1000;
         if (!(Math.abs(ms) < 9.2e18)) { // also rejects NaN and the infinities
-            throw error(start, "invalid timestamp '" + clip(start, end) + "' (expected seconds)");
+            throw c.error(start, "invalid timestamp '" + c.clip(start, end) + "' (expected seconds)");
         }
-        pos = end;
+        c.pos = end;
         return Math.round(ms);
-    }
-
-    // ---- labels -----------------------------------------------------------------------------
-
-    private Labels labels(boolean keep) throws PrometheusParseException {
-        int open = pos++;
-        int count = 0;
-        while (true) {
-            skipBlanks();
-            if (pos == lineEnd) {
-                throw error(open, "label set not closed with '}'");
-            }
-            if (text.charAt(pos) == '}') {
-                pos++;
-                break;
-            }
-            if (count == names.length) {
-                names = Arrays.copyOf(names, count * 2);
-                values = Arrays.copyOf(values, count * 2);
-            }
-            int nameStart = pos;
-            while (pos < lineEnd && Labels.isNameChar(text.charAt(pos))) {
-                pos++;
-            }
-            if (pos == nameStart || Numbers.isDigit(text.charAt(nameStart))) {
-                throw error(nameStart, "expected a label name ([a-zA-Z_][a-zA-Z0-9_]*), found " + describe(nameStart));
-            }
-            names[count] = reuse(count < prevCount ? prevNames[count] : null, nameStart, pos);
-            skipBlanks();
-            expect('=', "after label name '" + names[count] + "'");
-            skipBlanks();
-            expect('"', "to open the value of label '" + names[count] + "'");
-            values[count] = quoted(count < prevCount ? prevValues[count] : null);
-            count++;
-            skipBlanks();
-            if (pos < lineEnd && text.charAt(pos) == ',') {
-                pos++;
-            } else if (pos < lineEnd && text.charAt(pos) != '}') {
-                throw error(pos, "expected ',' or '}' after a label value, found " + describe(pos));
-            }
-        }
-        if (!keep) {
-            return Labels.EMPTY;
-        }
-        Labels labels = sameAsPrevious(count) ? lastLabels : Labels.sorted(names, values, count);
-        String duplicate = labels.firstDuplicateName();
-        if (duplicate != null) {
-            throw error(open, "duplicate label name '" + duplicate + "'");
-        }
-        String[] swap = prevNames;
-        prevNames = names;
-        names = swap;
-        swap = prevValues;
-        prevValues = values;
-        values = swap;
-        prevCount = count;
-        lastLabels = labels;
-        return labels;
-    }
-
-    private boolean sameAsPrevious(int count) {
-        if (count != prevCount) {
-            return false;
-        }
-        for (int i = 0; i < count; i++) {
-            if (names[i] != prevNames[i] || values[i] != prevValues[i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A label value after its opening quote: escapes {@code \\ \" \n}; anything else after a backslash is an error. */
-    private String quoted(String candidate) throws PrometheusParseException {
-        int start = pos;
-        boolean escaped = false;
-        for (; pos < lineEnd; pos++) {
-            char c = text.charAt(pos);
-            if (c == '"') {
-                break;
-            }
-            if (c == '\\') {
-                escaped = true;
-                char e = pos + 1 < lineEnd ? text.charAt(pos + 1) : 0;
-                if (e != '\\' && e != '"' && e != 'n') {
-                    throw error(pos, "invalid escape sequence in label value (only \\\\, \\\" and \\n are allowed)");
-                }
-                pos++;
-            }
-        }
-        if (pos == lineEnd) {
-            throw error(start - 1, "unterminated label value (missing closing '\"')");
-        }
-        int end = pos++;
-        checkSurrogates(start, end);
-        if (!escaped) {
-            return reuse(candidate, start, end);
-        }
-        scratch.setLength(0);
-        for (int i = start; i < end; i++) {
-            char c = text.charAt(i);
-            if (c == '\\') {
-                c = text.charAt(++i);
-                if (c == 'n') {
-                    c = '\n';
-                }
-            }
-            scratch.append(c);
-        }
-        String value = scratch.toString();
-        return value.equals(candidate) ? candidate : value;
-    }
-
-    // ---- lexical helpers ----------------------------------------------------------------------
-
-    private String metricName() throws PrometheusParseException {
-        int start = pos;
-        if (pos == lineEnd || !isMetricNameStart(text.charAt(pos))) {
-            throw error(pos, "expected a metric name ([a-zA-Z_:][a-zA-Z0-9_:]*), found " + describe(pos));
-        }
-        while (pos < lineEnd && (isMetricNameStart(text.charAt(pos)) || Numbers.isDigit(text.charAt(pos)))) {
-            pos++;
-        }
-        return reuse(lastName, start, pos);
-    }
-
-    private static boolean isMetricNameStart(char c) {
-        return Labels.isNameStart(c) || c == ':';
-    }
-
-    private String reuse(String candidate, int start, int end) {
-        if (candidate != null && candidate.length() == end - start && text.regionMatches(start, candidate, 0, end - start)) {
-            return candidate;
-        }
-        return text.substring(start, end);
-    }
-
-    private void expect(char c, String where) throws PrometheusParseException {
-        if (pos == lineEnd || text.charAt(pos) != c) {
-            throw error(pos, "expected '" + c + "' " + where + ", found " + describe(pos));
-        }
-        pos++;
-    }
-
-    /** Rejects unpaired UTF-16 surrogates, the equivalent of the invalid UTF-8 that Prometheus rejects. */
-    private void checkSurrogates(int start, int end) throws PrometheusParseException {
-        for (int i = start; i < end; i++) {
-            char c = text.charAt(i);
-            if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text.charAt(i + 1))) {
-                    i++;
-                } else {
-                    throw error(i, "unpaired UTF-16 surrogate U+" + Integer.toHexString(c).toUpperCase());
-                }
-            }
-        }
-    }
-
-    private int tokenEnd() {
-        int end = pos;
-        while (end < lineEnd && !isBlank(text.charAt(end))) {
-            end++;
-        }
-        return end;
-    }
-
-    private void skipBlanks() {
-        while (pos < lineEnd && isBlank(text.charAt(pos))) {
-            pos++;
-        }
-    }
-
-    private static int trimBlanksEnd(String text, int start, int end) {
-        while (end > start && isBlank(text.charAt(end - 1))) {
-            end--;
-        }
-        return end;
-    }
-
-    private static boolean isBlank(char c) {
-        return c == ' ' || c == '\t';
-    }
-
-    private String describe(int at) {
-        return at >= lineEnd ? "end of line" : PrometheusParseException.excerpt(text, at, at + 1, at);
-    }
-
-    private String clip(int start, int end) {
-        String s = PrometheusParseException.excerpt(text, start, end, start);
-        return s.substring(1, s.length() - 1);
-    }
-
-    private PrometheusParseException error(int at, String problem) {
-        return new PrometheusParseException(lineNo, at - lineStart + 1, problem,
-                PrometheusParseException.excerpt(text, lineStart, lineEnd, at));
-    }
-
-    // ---- OpenMetrics end marker and result ------------------------------------------------------
-
-    /** {@code # EOF}: optional leading blanks, '#', blanks, "EOF", optional trailing blanks. */
-    private static boolean isEofLine(String text, int start, int end) {
-        while (start < end && isBlank(text.charAt(start))) {
-            start++;
-        }
-        end = trimBlanksEnd(text, start, end);
-        if (end - start < 5 || text.charAt(start) != '#' || !isBlank(text.charAt(start + 1))) {
-            return false;
-        }
-        int word = start + 1;
-        while (isBlank(text.charAt(word))) {
-            word++;
-        }
-        return end - word == 3 && text.startsWith("EOF", word);
-    }
-
-    /** OpenMetrics is recognised by its mandatory last line, so no content type needs to be passed in. */
-    private static boolean endsWithEof(String text) {
-        int end = text.length();
-        while (end > 0 && (isBlank(text.charAt(end - 1)) || text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
-            end--;
-        }
-        int start = text.lastIndexOf('\n', end - 1) + 1;
-        return isEofLine(text, start, end);
     }
 
     private MetricsSnapshot build() {
         Map<String, MetricFamily> built = new LinkedHashMap<>();
         for (FamilyBuilder f : families.values()) {
-            built.put(f.name, f.build());
+            built.put(f.name, new MetricFamily(f.name, f.type, f.help, f.unit, f.samples));
         }
         Map<String, MetricFamily> bySample = new HashMap<>();
         familyOfSample.forEach((sample, f) -> bySample.put(sample, built.get(f.name)));
@@ -531,19 +303,15 @@ final class TextParser {
     /** A family while its lines are still being read. */
     private static final class FamilyBuilder {
         final String name;
+        final List<Sample> samples = new ArrayList<>();
         MetricType type = MetricType.UNKNOWN;
         String help = "";
         String unit = "";
         int helpLine;
         int typeLine;
-        final List<Sample> samples = new ArrayList<>();
 
         FamilyBuilder(String name) {
             this.name = name;
-        }
-
-        MetricFamily build() {
-            return new MetricFamily(name, type, help, unit, samples);
         }
     }
 }
