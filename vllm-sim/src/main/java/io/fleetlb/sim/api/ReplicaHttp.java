@@ -111,7 +111,12 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
       case "/load" -> route(req, m == HttpMethod.GET, () -> json(req, 200, "{\"server_load\":" + inFlight() + "}"));
       case "/metrics" -> route(req, m == HttpMethod.GET, () -> text(req, metrics.get()));
       case "/gpu/metrics" -> route(req, m == HttpMethod.GET, () -> text(req, gpuMetrics.get()));
-      case "/sim/timing" -> route(req, m == HttpMethod.GET, () -> json(req, 200, timing.get()));
+      case "/sim/timing" -> route(req, m == HttpMethod.GET, () -> {
+        json(req, 200, timing.get());
+        if ("1".equals(req.getParam("reset"))) {
+          driver.timing().reset();
+        }
+      });
       case "/sim/faults" -> route(req, m == HttpMethod.POST, () -> updateFaults(req));
       default -> json(req, 404, "{\"detail\":\"Not Found\"}");
     }

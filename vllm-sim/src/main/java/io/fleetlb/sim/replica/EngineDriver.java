@@ -5,6 +5,7 @@ import io.fleetlb.sim.engine.Engine;
 import io.fleetlb.sim.engine.SequenceSpec;
 import io.fleetlb.sim.engine.StepPlan;
 import io.vertx.core.Context;
+import io.vertx.core.internal.ContextInternal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -170,7 +171,10 @@ public final class EngineDriver {
       if (h == null) {
         continue;
       }
-      byContext.computeIfAbsent(h.sink.context(), k -> new ArrayList<>()).add(new Object[] {h.sink, e});
+      // Each HTTP request runs on its own duplicated context; batch by the underlying event-loop context
+      // so one step costs one task per event loop, not one per request.
+      Context loop = ((ContextInternal) h.sink.context()).unwrap();
+      byContext.computeIfAbsent(loop, k -> new ArrayList<>()).add(new Object[] {h.sink, e});
     }
     byContext.forEach((context, batch) -> context.runOnContext(v -> {
       timing.recordDelivery(System.nanoTime() - intendedWall);

@@ -42,7 +42,7 @@ public final class StepTiming {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("steps", lateness.getTotalCount());
     out.put("step_lateness_us", percentiles(lateness));
-    out.put("tokens", delivery.getTotalCount());
+    out.put("deliveries", delivery.getTotalCount());
     out.put("token_delivery_lag_us", percentiles(delivery));
     return out;
   }
