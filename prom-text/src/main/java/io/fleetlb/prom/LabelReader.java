@@ -48,9 +48,16 @@ final class LabelReader {
             }
             names[count] = c.reuse(count < prevCount ? prevNames[count] : null, nameStart, c.pos);
             c.skipBlanks();
-            c.expect('=', "after label name '" + names[count] + "'");
+            if (!c.at('=')) { // messages are built only on failure: this loop runs for every label
+                throw c.error(c.pos, "expected '=' after label name '" + names[count] + "', found " + c.describe(c.pos));
+            }
+            c.pos++;
             c.skipBlanks();
-            c.expect('"', "to open the value of label '" + names[count] + "'");
+            if (!c.at('"')) {
+                throw c.error(c.pos, "expected '\"' to open the value of label '" + names[count] + "', found "
+                        + c.describe(c.pos));
+            }
+            c.pos++;
             values[count] = quoted(count < prevCount ? prevValues[count] : null);
             count++;
             c.skipBlanks();

@@ -71,13 +71,6 @@ final class LineCursor {
         return text.substring(start, end);
     }
 
-    void expect(char c, String where) throws PrometheusParseException {
-        if (!at(c)) {
-            throw error(pos, "expected '" + c + "' " + where + ", found " + describe(pos));
-        }
-        pos++;
-    }
-
     /** Rejects unpaired UTF-16 surrogates, the equivalent of the invalid UTF-8 that Prometheus rejects. */
     void checkSurrogates(int start, int end) throws PrometheusParseException {
         for (int i = start; i < end; i++) {

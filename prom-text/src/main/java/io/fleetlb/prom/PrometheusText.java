@@ -59,6 +59,9 @@ public final class PrometheusText {
             throw new PrometheusParseException(0, 0, "input of " + utf8.length
                     + " bytes exceeds the limit of " + limits.maxInputChars(), "");
         }
+        if (isAscii(utf8)) { // every real scrape: one compact copy instead of a char buffer and a string
+            return parse(new String(utf8, StandardCharsets.ISO_8859_1), limits);
+        }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -74,6 +77,15 @@ public final class PrometheusText {
                     "invalid UTF-8 at byte offset " + offset, "");
         }
         return parse(out.flip(), limits);
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int lineOf(byte[] bytes, int offset) {

@@ -13,6 +13,7 @@ import java.util.OptionalLong;
  */
 final class TextParser {
 
+    private static final String[] KEYWORDS = {"HELP", "TYPE", "UNIT"};
     private static final String[] SUFFIXES = {"_total", "_created", "_bucket", "_count", "_sum", "_gcount", "_gsum", "_info"};
 
     private final LineCursor c;
@@ -24,7 +25,7 @@ final class TextParser {
     private final Map<String, FamilyBuilder> families = new LinkedHashMap<>();
     private final Map<String, FamilyBuilder> familyOfSample = new HashMap<>();
     private final Map<String, List<Sample>> byName = new HashMap<>();
-    private final List<Sample> samples = new ArrayList<>();
+    private final List<Sample> samples;
 
     // The previous sample's name and where its samples went: consecutive lines mostly share them.
     private String lastName;
@@ -36,6 +37,7 @@ final class TextParser {
         this.labelReader = new LabelReader(c);
         this.limits = limits;
         this.openMetrics = endsWithEof(text);
+        this.samples = new ArrayList<>(Math.min(text.length() / 64, 1 << 16)); // real lines: 60-300 chars
     }
 
     MetricsSnapshot parse() throws PrometheusParseException {
@@ -88,8 +90,8 @@ final class TextParser {
         }
         int wordStart = c.pos;
         c.pos = c.tokenEnd();
-        String keyword = c.text.substring(wordStart, c.pos);
-        if (!keyword.equals("HELP") && !keyword.equals("TYPE") && !keyword.equals("UNIT")) {
+        String keyword = keyword(wordStart, c.pos);
+        if (keyword == null) {
             return;
         }
         c.skipBlanks();
@@ -114,6 +116,16 @@ final class TextParser {
             case "TYPE" -> type(family, nameAt);
             default -> family.unit = c.text.substring(c.pos, LineCursor.trimBlanksEnd(c.text, c.pos, c.lineEnd));
         }
+    }
+
+    /** "HELP", "TYPE" or "UNIT" when {@code text[start, end)} spells one, else null (a plain comment). */
+    private String keyword(int start, int end) {
+        for (String k : KEYWORDS) {
+            if (end - start == k.length() && c.text.startsWith(k, start)) {
+                return k;
+            }
+        }
+        return null;
     }
 
     private void type(FamilyBuilder family, int nameAt) throws PrometheusParseException {

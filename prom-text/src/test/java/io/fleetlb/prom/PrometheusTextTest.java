@@ -222,6 +222,16 @@ class PrometheusTextTest {
     }
 
     @Test
+    void parseUtf8DecodesNonAsciiAndTakesTheAsciiFastPathOtherwise() throws PrometheusParseException {
+        String text = "# HELP a caf\u00e9\na{v=\"\u2603 \uD83D\uDE00\"} 1\n";
+        MetricsSnapshot m = PrometheusText.parseUtf8(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(m.samples().get(0).label("v")).isEqualTo("\u2603 \uD83D\uDE00");
+        assertThat(m.help("a")).hasValue("caf\u00e9");
+        byte[] ascii = "a{v=\"x\"} 2\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(PrometheusText.parseUtf8(ascii).samples()).containsExactly(new Sample("a", Labels.of("v", "x"), 2));
+    }
+
+    @Test
     void largeLabelSetsAreSortedAndChecked() {
         StringBuilder line = new StringBuilder("big{");
         for (int i = 999; i >= 0; i--) {
