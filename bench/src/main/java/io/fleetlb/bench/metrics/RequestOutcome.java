@@ -1,0 +1,71 @@
+package io.fleetlb.bench.metrics;
+
+/**
+ * Everything recorded about one request. Times are nanoseconds from the start of the run (the
+ * schedule's zero), -1 when the event did not happen: {@code scheduled} (due), {@code arrival}
+ * (the generator handed it to an event loop), {@code start} (it began issuing the HTTP request,
+ * vLLM's start_time; later than arrival only while waiting for a --max-concurrency slot),
+ * {@code sent} (a connection was obtained and the request written), first and last token event,
+ * and {@code done} (the response ended or failed). Token counts are the server's {@code usage}
+ * (-1 when absent).
+ */
+public record RequestOutcome(
+    int index,
+    String model,
+    String className,
+    int expectedInputTokens,
+    int expectedOutputTokens,
+    long scheduledNs,
+    long arrivalNs,
+    long startNs,
+    long sentNs,
+    long firstTokenNs,
+    long lastTokenNs,
+    long doneNs,
+    long[] itlNs,
+    int tokenEvents,
+    int chunks,
+    int status,
+    boolean success,
+    String error,
+    int promptTokens,
+    int completionTokens,
+    boolean doneMarker,
+    String replica,
+    boolean newConnection) {
+
+  /** TTFT in ns (vLLM: first token event minus start). */
+  public long ttftNs() {
+    return firstTokenNs - startNs;
+  }
+
+  /** E2EL in ns (vLLM: last token event minus start). */
+  public long e2elNs() {
+    return lastTokenNs - startNs;
+  }
+
+  /** Output tokens as vLLM counts them: the server's usage, else (no tokenizer here) the token events. */
+  public int outputTokens() {
+    return completionTokens >= 0 ? completionTokens : tokenEvents;
+  }
+
+  /** Prompt tokens: the server's usage, else the dataset's length. */
+  public int inputTokens() {
+    return promptTokens >= 0 ? promptTokens : Math.max(0, expectedInputTokens);
+  }
+
+  /** Schedule lag in ns: how late the request reached an event loop. */
+  public long scheduleLagNs() {
+    return arrivalNs - scheduledNs;
+  }
+
+  /** vLLM's TPOT in ns, or -1 when there is at most one output token. */
+  public double tpotNs() {
+    int n = outputTokens();
+    return n > 1 ? (double) (e2elNs() - ttftNs()) / (n - 1) : -1;
+  }
+
+  public boolean usageMissing() {
+    return completionTokens < 0;
+  }
+}

@@ -1,0 +1,140 @@
+package io.fleetlb.bench.replay;
+
+import io.fleetlb.bench.metrics.RequestOutcome;
+import io.fleetlb.bench.workload.WorkloadRequest;
+import io.vertx.core.buffer.Buffer;
+import java.util.Arrays;
+
+/**
+ * The live state of one request while it runs: timestamps, the SSE parser of its response, token
+ * and usage bookkeeping and the single terminal transition ({@link #finish}) that every exit path
+ * goes through exactly once. Owned by one event loop while running; read by the main thread only
+ * after the run's completion count reached zero.
+ */
+final class RequestTracker implements SseParser.Listener {
+  final WorkloadRequest request;
+  final Buffer body;
+  final int contextIndex;
+  final long scheduledNs;
+  private final long t0;
+  private final SseParser parser = new SseParser(this);
+
+  long arrivalNs = -1;
+  long startNs = -1;
+  long sentNs = -1;
+  private long firstTokenNs = -1;
+  private long lastTokenNs = -1;
+  private long doneNs = -1;
+  private long[] itl = new long[16];
+  private int itlCount;
+  private int tokenEvents;
+  private int chunks;
+  int status;
+  private String error;
+  private int promptTokens = -1;
+  private int completionTokens = -1;
+  private boolean doneMarker;
+  String replica;
+  boolean newConnection;
+  boolean finished;
+  long timerId = -1;
+
+  RequestTracker(WorkloadRequest request, long t0, int contextIndex) {
+    this.request = request;
+    this.body = Buffer.buffer(request.body());
+    this.t0 = t0;
+    this.scheduledNs = request.offsetNanos();
+    this.contextIndex = contextIndex;
+  }
+
+  long now() {
+    return System.nanoTime() - t0;
+  }
+
+  /** One network chunk of a 200 response, timestamped on arrival. */
+  void onChunk(Buffer chunk) {
+    long t = now();
+    chunks++;
+    byte[] bytes = chunk.getBytes();
+    parser.feed(bytes, 0, bytes.length, t);
+  }
+
+  @Override
+  public void onEvent(byte[] data, int len, long arrivalNs) {
+    StreamEvent e = StreamEvent.classify(data, len);
+    if (e.done()) {
+      doneMarker = true;
+      return;
+    }
+    if (e.error() != null) {
+      if (error == null) {
+        error = e.invalid() ? e.error() : "error in stream after " + tokenEvents + " token events: " + e.error();
+      }
+      return;
+    }
+    if (e.hasUsage()) {
+      if (e.promptTokens() >= 0) {
+        promptTokens = e.promptTokens();
+      }
+      if (e.completionTokens() >= 0) {
+        completionTokens = e.completionTokens();
+      }
+    }
+    if (e.token()) {
+      if (firstTokenNs < 0) {
+        firstTokenNs = arrivalNs;
+      } else {
+        if (itlCount == itl.length) {
+          itl = Arrays.copyOf(itl, itl.length * 2);
+        }
+        itl[itlCount++] = arrivalNs - lastTokenNs;
+      }
+      lastTokenNs = arrivalNs;
+      tokenEvents++;
+    }
+  }
+
+  /** The response ended normally: success iff HTTP 200, at least one token event and no error. */
+  boolean end() {
+    if (finished) {
+      return false;
+    }
+    if (error == null && parser.hasPartialEvent() && tokenEvents == 0) {
+      error = "the stream ended inside an unterminated SSE event";
+    }
+    if (error == null && tokenEvents == 0) {
+      error = "the stream ended without any token event";
+    }
+    return markFinished();
+  }
+
+  /** A failure (transport, status, timeout); the first reason wins. */
+  boolean fail(String reason) {
+    if (finished) {
+      return false;
+    }
+    if (error == null) {
+      error = reason;
+    }
+    return markFinished();
+  }
+
+  private boolean markFinished() {
+    finished = true;
+    doneNs = now();
+    return true;
+  }
+
+  int tokenEvents() {
+    return tokenEvents;
+  }
+
+  RequestOutcome toOutcome() {
+    boolean success = finished && error == null && status == 200 && tokenEvents > 0;
+    return new RequestOutcome(request.index(), request.model(), request.className(), request.inputTokens(),
+        request.outputTokens(), scheduledNs, arrivalNs, startNs, sentNs, firstTokenNs, lastTokenNs, doneNs,
+        Arrays.copyOf(itl, itlCount), tokenEvents, chunks, status, success,
+        success ? null : (error == null ? "not finished" : error), promptTokens, completionTokens, doneMarker,
+        replica, newConnection);
+  }
+}
