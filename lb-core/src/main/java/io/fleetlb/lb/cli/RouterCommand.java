@@ -162,7 +162,7 @@ public abstract class RouterCommand implements Callable<Integer> {
       c = c.withListen(new ListenConfig(
           listenHost != null ? listenHost : c.listen().host(),
           listenPort != null ? listenPort : c.listen().port(),
-          eventLoops != null ? eventLoops : c.listen().eventLoops()));
+          eventLoops != null ? eventLoops : c.listen().eventLoops(), c.listen().h2c()));
     }
     if (adminHost != null || adminPort != null) {
       flags.check(adminPort == null || (adminPort >= 0 && adminPort <= 65535), "--admin-port",

@@ -255,14 +255,27 @@ public final class ConfigLoader {
     return "invalid value: " + e.getOriginalMessage();
   }
 
+  /** The value as the user wrote it: text quoted, numbers, lists and mappings as they are. */
   private static Object describe(JsonNode node) {
     if (node == null || node.isMissingNode()) {
-      return "nothing";
+      return Verbatim.of("nothing");
     }
     if (node.isTextual()) {
       return node.asText();
     }
-    return node.toString();
+    return Verbatim.of(node.toString());
+  }
+
+  /** A value shown without quotes in error messages. */
+  private record Verbatim(String text) {
+    static Verbatim of(String text) {
+      return new Verbatim(text);
+    }
+
+    @Override
+    public String toString() {
+      return text;
+    }
   }
 
   private static void crossChecks(RouterConfig c, Validation v) {

@@ -6,16 +6,22 @@ package io.fleetlb.lb.config;
  * @param host address to bind, default {@code 0.0.0.0}
  * @param port TCP port, default 8080; 0 picks a free port (read it back from the running router)
  * @param eventLoops event-loop threads serving requests, default 0 = one per CPU core
+ * @param h2c also accept HTTP/2 over cleartext (prior knowledge or {@code Upgrade: h2c}), so one
+ *     connection can carry many streams; default false. When on, Vert.x only hands a connection
+ *     to the router once its first request head is complete, so {@code timeouts.header_read}
+ *     then applies from the first request on, not from the connection's accept
  */
-public record ListenConfig(String host, Integer port, Integer eventLoops) implements Validated {
+public record ListenConfig(String host, Integer port, Integer eventLoops, Boolean h2c)
+    implements Validated {
   /** The defaults. */
-  public static final ListenConfig DEFAULT = new ListenConfig(null, null, null);
+  public static final ListenConfig DEFAULT = new ListenConfig(null, null, null, null);
 
   /** Fills in defaults for absent values. */
   public ListenConfig {
     host = host == null ? "0.0.0.0" : host;
     port = port == null ? 8080 : port;
     eventLoops = eventLoops == null ? 0 : eventLoops;
+    h2c = h2c == null ? Boolean.FALSE : h2c;
   }
 
   /** The number of event loops to run, resolving 0 to the number of CPU cores. */

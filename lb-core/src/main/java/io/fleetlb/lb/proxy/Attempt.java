@@ -113,8 +113,8 @@ final class Attempt {
 
   /** Drops a "not admitted" answer (the exchange retries elsewhere). */
   void discard(boolean countsAsFailure) {
-    request.reset();
     finish(AttemptResult.FAILED);
+    request.reset();
     if (countsAsFailure) {
       rt.pool.recordFailure(replica);
     }
@@ -191,8 +191,8 @@ final class Attempt {
     if (finished) {
       return;
     }
-    request.reset();
     finish(AttemptResult.FAILED);
+    request.reset();
     rt.pool.recordFailure(replica);
     if (reason == Reason.STREAM_IDLE_TIMEOUT) {
       ex.relayBroken(status, reason, sse, 504, "The replica sent nothing for "
@@ -208,10 +208,10 @@ final class Attempt {
     if (finished) {
       return;
     }
+    finish(AttemptResult.CANCELLED);
     if (request != null) {
       request.reset();
     }
-    finish(AttemptResult.CANCELLED);
   }
 
   /** The drain timeout is over while relaying: cut both sides. */
@@ -219,8 +219,8 @@ final class Attempt {
     if (finished) {
       return;
     }
-    request.reset();
     finish(AttemptResult.CANCELLED);
+    request.reset();
     ex.relayBroken(status, Reason.DRAIN_TIMEOUT, sse, 503,
         "The router is shutting down; the response is incomplete");
   }
@@ -229,16 +229,17 @@ final class Attempt {
     if (finished) {
       return;
     }
+    finish(AttemptResult.FAILED);
     if (request != null) {
       request.reset();
     }
-    finish(AttemptResult.FAILED);
     if (reason != Reason.POOL_FULL) {
       rt.pool.recordFailure(replica);
     }
     ex.attemptFailed(this, reason);
   }
 
+  /** Marks the attempt over before anything else, since a reset can call back synchronously. */
   private void finish(AttemptResult result) {
     finished = true;
     cancelFirstByteTimer();
@@ -271,8 +272,8 @@ final class Attempt {
     if (pausedSinceNanos != 0) {
       long waited = now - pausedSinceNanos;
       if (waited >= limit) {
-        request.reset();
         finish(AttemptResult.CANCELLED);
+        request.reset();
         ex.clientStalled();
       } else {
         armIdle(limit - waited);

@@ -75,7 +75,7 @@ public final class ProxyVerticle extends VerticleBase {
             .setCompressionSupported(false)
             .setDecompressionSupported(false)
             .setTcpNoDelay(true)
-            .setHttp2ClearTextEnabled(true)
+            .setHttp2ClearTextEnabled(c.listen().h2c())
             .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(1000))
             .setAcceptBacklog(4096))
         .requestHandler(this::handle)

@@ -113,7 +113,8 @@ public final class ScriptedUpstream implements AutoCloseable {
             call.closedNanos = System.nanoTime();
           }
         });
-        req.response().endHandler(v -> call.ended = true);
+        // endHandler also runs when the connection closes; bodyEndHandler only once sent.
+        req.response().bodyEndHandler(v -> call.ended = true);
         calls.add(call);
         script.run(call);
       });
