@@ -101,15 +101,23 @@ public final class ReplayEngine implements AutoCloseable {
     return finished.get();
   }
 
-  /** Runs the requests on their schedule and waits until every one has finished. */
+  /** Runs the requests on their schedule, starting after the configured lead-in, and waits for all. */
   public Recording run(List<WorkloadRequest> requests) throws InterruptedException {
+    return run(requests, System.nanoTime() + options.leadInNs());
+  }
+
+  /**
+   * Runs the requests on their schedule, zero being {@code t0Nanos} on {@link System#nanoTime()}
+   * (so telemetry can share the clock), and waits until every one has finished.
+   */
+  public Recording run(List<WorkloadRequest> requests, long t0Nanos) throws InterruptedException {
     sent.set(0);
     finished.set(0);
     poolWaits.set(0);
     long opened0 = connectionsOpened.get();
     int n = requests.size();
-    long t0 = System.nanoTime() + options.leadInNs();
-    long t0Epoch = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(options.leadInNs());
+    long t0 = t0Nanos;
+    long t0Epoch = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(t0 - System.nanoTime());
     List<RequestTracker> trackers = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       trackers.add(new RequestTracker(requests.get(i), t0, i % contexts.size()));

@@ -1,0 +1,117 @@
+package io.fleetlb.bench.calibrate;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetlb.bench.BenchVersion;
+import io.fleetlb.bench.BenchVertx;
+import io.fleetlb.bench.metrics.RequestOutcome;
+import io.fleetlb.bench.metrics.Validity;
+import io.fleetlb.bench.mock.MockConfig;
+import io.fleetlb.bench.mock.MockUpstream;
+import io.fleetlb.bench.replay.ReplayEngine;
+import io.fleetlb.bench.replay.ReplayOptions;
+import io.fleetlb.bench.workload.SettingsBuilder;
+import io.fleetlb.bench.workload.Workload;
+import io.fleetlb.bench.workload.WorkloadGenerator;
+import io.vertx.core.Vertx;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Measures the bench's own limits against the in-process mock upstream, using the real replay
+ * engine: a fidelity run at a fixed rate (schedule lag, and the TTFT and ITL measurement error
+ * as measured minus configured), then a ladder of rising rates to find the client's ceiling, the
+ * highest offered rate held with achieved/offered at or above the minimum, p99 lag at or under
+ * the maximum and no failure. Client and mock share the machine, so the ceiling is a lower bound
+ * on the client alone.
+ */
+public final class Calibrator {
+  private final CalibrationSettings s;
+  private final PrintStream log;
+
+  public Calibrator(CalibrationSettings settings, PrintStream log) {
+    this.s = settings;
+    this.log = log;
+  }
+
+  public ObjectNode run() throws Exception {
+    long deadline = System.nanoTime() + s.maxTimeNs();
+    Vertx serverVertx = BenchVertx.create(s.serverEventLoops());
+    Vertx clientVertx = BenchVertx.create(s.clientEventLoops());
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    try (MockUpstream mock = MockUpstream.start(serverVertx, new MockConfig("127.0.0.1", 0, s.ttftNs(), s.itlNs(),
+        s.outputTokens(), List.of(CalibrationSettings.MODEL), null, s.serverEventLoops()));
+        ReplayEngine engine = new ReplayEngine(clientVertx, ReplayOptions.defaults("127.0.0.1", mock.port())
+            .withEventLoops(s.clientEventLoops()).withRequestTimeoutNs(30_000_000_000L))) {
+      header(out, clientVertx);
+      log.printf(Locale.ROOT, "calibrating against the built-in upstream: TTFT %.3f ms, ITL %.3f ms, %d output tokens, "
+          + "%s arrivals; %d CPUs, load average %s; native transport %s%n", s.ttftNs() / 1e6, s.itlNs() / 1e6,
+          s.outputTokens(), s.arrivalPattern(), Runtime.getRuntime().availableProcessors(), LoadAverage.read(),
+          clientVertx.isNativeTransportEnabled());
+      if (s.warmupSeconds() > 0) {
+        log.printf(Locale.ROOT, "warming up (JIT) at %.0f req/s for %.1f s%n", s.fidelityRate(), s.warmupSeconds());
+        step(engine, mock, s.fidelityRate(), s.warmupSeconds());
+      }
+      StepResult fidelity = step(engine, mock, s.fidelityRate(), s.fidelitySeconds());
+      out.set("fidelity", fidelity.toJson());
+      log.println(fidelity.describe("fidelity"));
+      ArrayNode ladder = out.putArray("ladder");
+      double ceiling = 0;
+      for (double rate : s.rates()) {
+        if (System.nanoTime() > deadline) {
+          log.printf(Locale.ROOT, "stopping the ladder: --max-time reached%n");
+          out.put("ladder_truncated", true);
+          break;
+        }
+        StepResult r = step(engine, mock, rate, s.stepSeconds());
+        boolean held = r.held(s.minAchievedRatio(), s.maxP99LagMs());
+        ObjectNode j = r.toJson();
+        j.put("held", held);
+        ladder.add(j);
+        log.println(r.describe(held ? "held  " : "MISSED"));
+        if (!held) {
+          break;
+        }
+        ceiling = rate;
+      }
+      out.put("ceiling_rps", ceiling);
+      out.put("load_average_end", LoadAverage.read());
+      log.printf(Locale.ROOT, "client ceiling: %.0f req/s (achieved >= %.1f%% of offered, p99 schedule lag <= %.3f ms, "
+          + "no failures); load average now %s%n", ceiling, 100 * s.minAchievedRatio(), s.maxP99LagMs(), LoadAverage.read());
+    } finally {
+      clientVertx.close().toCompletionStage().toCompletableFuture().get();
+      serverVertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+    return out;
+  }
+
+  private void header(ObjectNode out, Vertx vertx) {
+    out.put("bench", BenchVersion.NAME + " " + BenchVersion.VERSION);
+    out.put("cpus", Runtime.getRuntime().availableProcessors());
+    out.put("load_average_start", LoadAverage.read());
+    out.put("native_transport", vertx.isNativeTransportEnabled());
+    out.put("java", System.getProperty("java.version"));
+    out.set("settings", s.toJson());
+  }
+
+  private StepResult step(ReplayEngine engine, MockUpstream mock, double rate, double seconds) throws Exception {
+    SettingsBuilder b = new SettingsBuilder().model(CalibrationSettings.MODEL, 1);
+    b.numPrompts = Math.max(1, (int) Math.round(rate * seconds));
+    b.requestRate = rate;
+    b.arrivalPattern = s.arrivalPattern();
+    b.burstiness = s.arrivalPattern().equals("gamma") ? s.burstiness() : 1.0;
+    b.randomInputLen = s.inputTokens();
+    b.randomOutputLen = s.outputTokens();
+    b.seed = s.seed();
+    Workload w = WorkloadGenerator.generate(b.build());
+    mock.takeFirstTokenLateness();
+    mock.takeTokenLateness();
+    ReplayEngine.Recording rec = engine.run(w.requests());
+    List<RequestOutcome> all = rec.outcomes();
+    return new StepResult(rate, seconds, all.size(), Validity.offeredRate(all), Validity.achievedRate(all),
+        all.stream().filter(o -> !o.success()).count(), all, s.ttftNs(), s.itlNs(), mock.takeFirstTokenLateness(),
+        mock.takeTokenLateness(), rec.connectionsOpened());
+  }
+}

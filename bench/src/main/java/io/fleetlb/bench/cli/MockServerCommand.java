@@ -1,0 +1,53 @@
+package io.fleetlb.bench.cli;
+
+import io.fleetlb.bench.BenchVertx;
+import io.fleetlb.bench.mock.MockConfig;
+import io.fleetlb.bench.mock.MockUpstream;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bench.jar mock-server}: the built-in streaming upstream as a standalone server. */
+@Command(name = "mock-server", sortOptions = false, usageHelpAutoWidth = true,
+    description = "Serve an OpenAI-compatible streaming upstream with a fixed TTFT and inter-token delay "
+        + "(GET /v1/models, /health; POST /v1/chat/completions, /v1/completions). Runs until stopped.")
+public final class MockServerCommand implements Callable<Integer> {
+  @Option(names = "--host", defaultValue = "127.0.0.1") String host;
+  @Option(names = "--port", defaultValue = "8000", description = "0 picks a free port (printed).") int port;
+  @Option(names = "--ttft", converter = Durations.class, defaultValue = "50ms", description = "Time to first token (default ${DEFAULT-VALUE}).") long ttftNs;
+  @Option(names = "--itl", converter = Durations.class, defaultValue = "10ms", description = "Gap between tokens (default ${DEFAULT-VALUE}).") long itlNs;
+  @Option(names = "--model", description = "Served model name, repeatable (default: mock).") List<String> models = new ArrayList<>();
+  @Option(names = "--output-tokens", defaultValue = "16", description = "Tokens when the request sets no max_tokens.") int outputTokens;
+  @Option(names = "--replica-id", description = "Value of the x-lb-replica response header.") String replicaId;
+  @Option(names = "--event-loops", defaultValue = "1") int eventLoops;
+
+  @Override
+  public Integer call() throws Exception {
+    MockConfig cfg = new MockConfig(host, port, ttftNs, itlNs, outputTokens, models.isEmpty() ? List.of("mock") : models,
+        replicaId, eventLoops);
+    Vertx vertx = BenchVertx.create(eventLoops);
+    MockUpstream mock;
+    try {
+      mock = MockUpstream.start(vertx, cfg);
+    } catch (Exception e) {
+      vertx.close();
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      throw new BenchFailure("cannot listen on " + host + ":" + port + ": " + c.getMessage());
+    }
+    CountDownLatch stop = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      mock.close();
+      vertx.close();
+      stop.countDown();
+    }));
+    System.out.printf(java.util.Locale.ROOT, "mock upstream listening on http://%s:%d (ttft %.3f ms, itl %.3f ms, models %s)%n",
+        host, mock.port(), ttftNs / 1e6, itlNs / 1e6, cfg.models());
+    System.out.flush();
+    stop.await();
+    return 0;
+  }
+}
