@@ -59,6 +59,15 @@ final class Options {
     return override;
   }
 
+  /** Sends one copy of the first request; a failure ends the run with the server's answer. */
+  static void testRequest(ReplayEngine engine, WorkloadRequest first) throws InterruptedException {
+    RequestOutcome o = engine.run(List.of(new WorkloadRequest(0, 0, first.model(), first.endpoint(), first.className(),
+        first.inputTokens(), first.outputTokens(), first.body()))).outcomes().get(0);
+    if (!o.success()) {
+      throw new BenchFailure("the initial test request failed: " + o.error());
+    }
+  }
+
   /** vLLM's --num-warmups: copies of the first request, all due at once, results discarded. */
   static void warmUp(ReplayEngine engine, WorkloadRequest first, int n) throws InterruptedException {
     List<WorkloadRequest> copies = new ArrayList<>(n);

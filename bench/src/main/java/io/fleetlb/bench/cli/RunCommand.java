@@ -110,6 +110,9 @@ public final class RunCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       throw new BenchFailure(e.getMessage());
     }
+    if (w.requests().isEmpty()) {
+      throw new BenchFailure(workload + ": the workload has no requests");
+    }
     String path = Options.endpointFor(w, endpoint);
     Integer cap = maxConcurrency != null ? maxConcurrency
         : w.header().path("max_concurrency").isInt() ? w.header().path("max_concurrency").asInt() : null;
@@ -130,6 +133,9 @@ public final class RunCommand implements Callable<Integer> {
       } catch (ReadinessProbe.NotReady e) {
         throw new BenchFailure(e.getMessage());
       }
+      // vLLM's "initial single prompt test run": proves the path works end to end before the
+      // clock starts, and loads the client's classes so the first scheduled requests are not late
+      Options.testRequest(engine, w.requests().get(0));
       if (numWarmups > 0) {
         Options.warmUp(engine, w.requests().get(0), numWarmups);
       }

@@ -81,7 +81,8 @@ public final class Breakdowns {
       g.put("model", model);
       writeGroup(g, e.getValue(), all.size(), durationS, percentiles, goodput);
       int modelTotal = perModel.getOrDefault(model, 0);
-      g.put("share_of_model", modelTotal == 0 ? 0 : e.getValue().size() / (double) modelTotal);
+      long ofModel = e.getValue().stream().filter(r -> r.model().equals(model)).count();
+      g.put("share_of_model", modelTotal == 0 ? 0 : ofModel / (double) modelTotal);
     }
     return out;
   }

@@ -76,12 +76,15 @@ public final class Stats {
       return 0;
     }
     double q = p / 100.0;
-    // numpy: virtual index = n*q + (alpha + q*(1 - alpha - beta)) - 1 with alpha = beta = 1
-    double virtual = n * q + (1.0 + q * (1.0 - 1.0 - 1.0)) - 1.0;
+    // numpy >= 1.22 'linear': virtual index (n - 1) * q; at or past the last index take the maximum
+    double virtual = (n - 1) * q;
+    if (virtual >= n - 1) {
+      return sorted[n - 1];
+    }
     double prevIdx = Math.floor(virtual);
     double gamma = virtual - prevIdx;
-    int prev = (int) Math.max(0, Math.min(n - 1, prevIdx));
-    int next = (int) Math.max(0, Math.min(n - 1, prevIdx + 1));
+    int prev = (int) Math.max(0, prevIdx);
+    int next = Math.min(n - 1, prev + 1);
     return lerp(sorted[prev], sorted[next], gamma);
   }
 

@@ -1,7 +1,8 @@
 package io.fleetlb.bench.workload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,9 +36,14 @@ public final class ShareGptDataset {
     long conversations = 0;
     long valid = 0;
     try (InputStream in = Files.newInputStream(path);
-        MappingIterator<JsonNode> it = openIterator(in, path)) {
-      while (it.hasNextValue()) {
-        JsonNode conv = it.nextValue();
+        JsonParser p = MAPPER.getFactory().createParser(in)) {
+      JsonToken first = p.nextToken();
+      boolean array = first == JsonToken.START_ARRAY;
+      if (!array && first != JsonToken.START_OBJECT) {
+        throw new IOException(path + ": not a ShareGPT file (expected a JSON array or JSON lines of conversations)");
+      }
+      for (JsonToken t = array ? p.nextToken() : first; t == JsonToken.START_OBJECT; t = p.nextToken()) {
+        JsonNode conv = MAPPER.readTree(p);
         conversations++;
         PromptSample s = toSample(conv, fixedOutputLen);
         if (s == null) {
@@ -73,19 +79,6 @@ public final class ShareGptDataset {
       reservoir.add(reservoir.get(rng.nextInt(have)));
     }
     return new Loaded(List.copyOf(reservoir), conversations, valid, oversampled);
-  }
-
-  private static MappingIterator<JsonNode> openIterator(InputStream in, Path path) throws IOException {
-    var parser = MAPPER.getFactory().createParser(in);
-    var first = parser.nextToken();
-    if (first == com.fasterxml.jackson.core.JsonToken.START_ARRAY) {
-      parser.nextToken(); // position on the first element
-      return MAPPER.readerFor(JsonNode.class).readValues(parser);
-    }
-    if (first == com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
-      return MAPPER.readerFor(JsonNode.class).readValues(parser);
-    }
-    throw new IOException(path + ": not a ShareGPT file (expected a JSON array or JSON lines of conversations)");
   }
 
   static PromptSample toSample(JsonNode conv, Integer fixedOutputLen) {
