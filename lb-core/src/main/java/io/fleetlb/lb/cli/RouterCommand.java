@@ -89,6 +89,11 @@ public abstract class RouterCommand implements Callable<Integer> {
 
   /** Runs a router command line and returns the exit status. */
   public static int run(RouterCommand command, String... args) {
+    return commandLine(command).execute(args);
+  }
+
+  /** The picocli command line for a router, with one-line usage errors. */
+  public static CommandLine commandLine(RouterCommand command) {
     CommandLine cli = new CommandLine(command);
     cli.setParameterExceptionHandler((ex, a) -> {
       PrintWriter err = ex.getCommandLine().getErr();
@@ -96,7 +101,7 @@ public abstract class RouterCommand implements Callable<Integer> {
       err.println("Try '" + ex.getCommandLine().getCommandName() + " --help' for usage.");
       return CommandLine.ExitCode.USAGE;
     });
-    return cli.execute(args);
+    return cli;
   }
 
   @Override

@@ -10,7 +10,9 @@ import java.time.Duration;
  *     default 1024, split evenly across event loops
  * @param maxWaitQueue requests that may wait for a connection per replica and event loop once the
  *     pool is full, default 256; beyond it the request fails over (or gets 503) at once
- * @param keepAliveTimeout how long an idle upstream connection is kept, default 60s
+ * @param keepAliveTimeout how long an idle upstream connection is kept, default 4s: shorter than
+ *     the replica's own keep-alive (uvicorn, hence vLLM, closes idle connections after 5s), so
+ *     the router does not send a request on a connection the replica is closing
  */
 public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQueue,
     Duration keepAliveTimeout) implements Validated {
@@ -21,7 +23,7 @@ public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQu
   public UpstreamConfig {
     maxConnectionsPerReplica = maxConnectionsPerReplica == null ? 1024 : maxConnectionsPerReplica;
     maxWaitQueue = maxWaitQueue == null ? 256 : maxWaitQueue;
-    keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(60) : keepAliveTimeout;
+    keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(4) : keepAliveTimeout;
   }
 
   @Override

@@ -47,6 +47,7 @@ public final class RouterMetrics implements PoolListener {
   private final Counter[] probesPassed;
   private final Counter[] probesFailed;
   private final Counter policyErrors;
+  private final Counter headerTimeouts;
 
   private record RequestKey(String model, String replica, int code, Reason reason) {}
 
@@ -111,6 +112,10 @@ public final class RouterMetrics implements PoolListener {
     policyErrors = Counter.builder("lb.policy.errors")
         .description("Picks where the policy threw or returned a replica outside the candidates")
         .register(registry);
+    headerTimeouts = Counter.builder("lb.header.timeouts")
+        .description("Client connections closed because no complete request head arrived within"
+            + " timeouts.header_read (idle keep-alive connections included)")
+        .register(registry);
     Gauge.builder("lb.requests.in.flight", activeRequests, IntSupplier::getAsInt)
         .description("Client requests being served").register(registry);
     Gauge.builder("lb.draining", draining, IntSupplier::getAsInt)
@@ -172,6 +177,11 @@ public final class RouterMetrics implements PoolListener {
   /** Counts one active health check. */
   public void healthCheck(Replica r, boolean pass) {
     (pass ? probesPassed : probesFailed)[r.index()].increment();
+  }
+
+  /** Counts a connection closed by the request-head deadline. */
+  public void headerTimeout() {
+    headerTimeouts.increment();
   }
 
   /** Counts a policy mistake (the router then used the first candidate). */

@@ -33,6 +33,7 @@ public final class ProxyVerticle extends VerticleBase {
   private final int port;
   private final Set<Exchange> active = new HashSet<>();
   private final Map<HttpConnection, Long> headDeadlines = new HashMap<>();
+  private final Set<HttpConnection> cutByDeadline = new HashSet<>();
   private HttpClientAgent client;
   private HttpServer server;
 
@@ -127,6 +128,10 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   private void invalid(HttpServerRequest req) {
+    if (cutByDeadline.contains(req.connection())) {
+      // Closing a connection mid-head makes the decoder report the cut head: already counted.
+      return;
+    }
     Throwable cause = req.decoderResult().cause();
     int status;
     Reason reason;
@@ -158,12 +163,18 @@ public final class ProxyVerticle extends VerticleBase {
       if (t != null) {
         vertx.cancelTimer(t);
       }
+      if (cutByDeadline.contains(conn)) {
+        // Let the decoder's report of the cut head arrive first, then forget the connection.
+        vertx.setTimer(1000, x -> cutByDeadline.remove(conn));
+      }
     });
   }
 
   private void armHeadDeadline(HttpConnection conn) {
     long id = vertx.setTimer(rt.headerReadMillis, t -> {
       if (headDeadlines.remove(conn) != null) {
+        cutByDeadline.add(conn);
+        rt.metrics.headerTimeout();
         conn.close();
       }
     });

@@ -190,7 +190,8 @@ class RequestValidationTest extends ProxyTestBase {
       assertThat(closed).isTrue();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(8));
     }
-    assertThat(h.log().entries()).isEmpty();
+    assertThat(h.metric("lb_header_timeouts_total")).isEqualTo(1);
+    assertThat(h.log().entries()).as("a connection cut mid-head is not a request").isEmpty();
     assertNoReplicaContacted();
   }
 

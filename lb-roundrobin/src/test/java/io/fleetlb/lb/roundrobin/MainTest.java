@@ -1,0 +1,73 @@
+package io.fleetlb.lb.roundrobin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetlb.lb.cli.RouterCommand;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line: every failure is one clear line and a distinct exit status. */
+class MainTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = RouterCommand.commandLine(new Main());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void theShippedFleetConfigIsValid() {
+    assertThat(run("--config", "fleet-6.yaml", "--check-config")).isZero();
+    assertThat(out.toString()).isEqualTo("fleet-6.yaml: OK (6 replicas, 3 models)\n");
+  }
+
+  @Test
+  void aBadConfigIsOneLineNamingFileFieldAndValue(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("r.yaml");
+    Files.writeString(f, "replicas:\n  - { id: a, url: \"http://h:1\", model: m }\n"
+        + "retry: { max_retries: many }\n");
+    assertThat(run("--config", f.toString())).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("error: " + f
+        + ": retry.max_retries: expected a whole number (got \"many\")\n");
+  }
+
+  @Test
+  void flagsAreValidated(@TempDir Path dir) throws Exception {
+    assertThat(run("--config", "fleet-6.yaml", "--listen-port", "70000")).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo(
+        "error: command line: --listen-port: must be between 0 and 65535 (got 70000)\n");
+    err.getBuffer().setLength(0);
+    assertThat(run("--config", "fleet-6.yaml", "--drain-timeout", "soon")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: command line: --drain-timeout: \"soon\" is not"
+        + " a duration");
+    err.getBuffer().setLength(0);
+    assertThat(run("--config", "fleet-6.yaml", "--listen-port", "x")).isEqualTo(2);
+    assertThat(err.toString()).contains("Invalid value for option '--listen-port'")
+        .contains("Try 'lb-roundrobin --help'");
+    err.getBuffer().setLength(0);
+    assertThat(run()).isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: Missing required option: '--config=FILE'");
+  }
+
+  @Test
+  void aPortInUseIsReportedWithoutAStackTrace(@TempDir Path dir) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      Path f = dir.resolve("r.yaml");
+      Files.writeString(f, "listen: { host: 127.0.0.1, port: " + taken.getLocalPort() + " }\n"
+          + "admin: { port: 0 }\nhealth_check: { enabled: false }\n"
+          + "replicas:\n  - { id: a, url: \"http://127.0.0.1:1\", model: m }\n");
+      assertThat(run("--config", f.toString(), "--no-access-log")).isEqualTo(1);
+      assertThat(err.toString()).isEqualTo("error: cannot open the listener on 127.0.0.1:"
+          + taken.getLocalPort() + ": address already in use or not available\n");
+    }
+  }
+}
