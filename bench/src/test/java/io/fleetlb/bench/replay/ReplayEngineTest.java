@@ -1,0 +1,176 @@
+package io.fleetlb.bench.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fleetlb.bench.BenchVertx;
+import io.fleetlb.bench.metrics.RequestOutcome;
+import io.fleetlb.bench.mock.MockConfig;
+import io.fleetlb.bench.mock.MockUpstream;
+import io.fleetlb.bench.workload.SettingsBuilder;
+import io.fleetlb.bench.workload.Workload;
+import io.fleetlb.bench.workload.WorkloadGenerator;
+import io.fleetlb.bench.workload.WorkloadRequest;
+import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** End-to-end replay against the built-in upstream and a scripted one (real sockets on loopback). */
+class ReplayEngineTest {
+  static Vertx client;
+  static ScriptedUpstream scripted;
+
+  @BeforeAll
+  static void start() throws Exception {
+    client = BenchVertx.create(2);
+    scripted = new ScriptedUpstream();
+  }
+
+  @AfterAll
+  static void stop() {
+    scripted.close();
+    client.close();
+  }
+
+  static List<WorkloadRequest> requests(String... models) {
+    List<WorkloadRequest> rs = new ArrayList<>();
+    for (int i = 0; i < models.length; i++) {
+      String body = "{\"model\":\"" + models[i] + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
+      rs.add(new WorkloadRequest(i, i * 2_000_000L, models[i], "/v1/chat/completions", null, 1, 3, body.getBytes()));
+    }
+    return rs;
+  }
+
+  static Map<String, RequestOutcome> byModel(ReplayEngine.Recording rec) {
+    return rec.outcomes().stream().collect(Collectors.toMap(RequestOutcome::model, o -> o));
+  }
+
+  @Test
+  void streamsAreJudgedAsVllmJudgesThem() throws Exception {
+    try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", scripted.port()))) {
+      ReplayEngine.Recording rec = e.run(requests("ok", "split", "comments", "error-mid", "no-done", "no-tokens",
+          "http500", "drop"));
+      Map<String, RequestOutcome> o = byModel(rec);
+      RequestOutcome ok = o.get("ok");
+      assertThat(ok.success()).isTrue();
+      assertThat(ok.tokenEvents()).isEqualTo(3);
+      assertThat(ok.itlNs()).hasSize(2);
+      assertThat(ok.completionTokens()).isEqualTo(3);
+      assertThat(ok.promptTokens()).isEqualTo(11);
+      assertThat(ok.doneMarker()).isTrue();
+      assertThat(ok.replica()).isEqualTo("replica-ok");
+      assertThat(ok.ttftNs()).isGreaterThanOrEqualTo(10_000_000L); // the script waits 10 ms before the first token
+      assertThat(ok.lastTokenNs()).isGreaterThan(ok.firstTokenNs());
+      assertThat(ok.scheduledNs()).isLessThanOrEqualTo(ok.arrivalNs());
+      assertThat(ok.startNs()).isLessThanOrEqualTo(ok.sentNs());
+
+      assertThat(o.get("split").success()).isTrue();
+      assertThat(o.get("split").tokenEvents()).isEqualTo(3);
+      assertThat(o.get("split").usageMissing()).isTrue();
+      assertThat(o.get("split").doneMarker()).isFalse();
+      assertThat(o.get("comments").tokenEvents()).isEqualTo(3);
+      assertThat(o.get("comments").success()).isTrue();
+
+      assertThat(o.get("error-mid").success()).isFalse();
+      assertThat(o.get("error-mid").error()).isEqualTo("error in stream after 2 token events: KV cache exhausted (code 500)");
+      assertThat(o.get("no-done").success()).isTrue();
+      assertThat(o.get("no-done").doneMarker()).isFalse();
+      assertThat(o.get("no-tokens").success()).isFalse();
+      assertThat(o.get("no-tokens").error()).contains("without any token event");
+      assertThat(o.get("http500").success()).isFalse();
+      assertThat(o.get("http500").status()).isEqualTo(500);
+      assertThat(o.get("http500").error()).isEqualTo("HTTP 500: engine crashed");
+      assertThat(o.get("drop").success()).isFalse();
+      assertThat(o.get("drop").error()).startsWith("connection lost after 1 token events");
+      assertThat(rec.outcomes()).allMatch(x -> x.doneNs() >= x.startNs());
+    }
+  }
+
+  @Test
+  void requestTimeoutFailsTheRequestAndFreesItsSlot() throws Exception {
+    ReplayOptions opts = ReplayOptions.defaults("127.0.0.1", scripted.port()).withRequestTimeoutNs(300_000_000L)
+        .withMaxConcurrency(1);
+    try (ReplayEngine e = new ReplayEngine(client, opts)) {
+      Map<String, RequestOutcome> o = byModel(e.run(requests("hang", "ok")));
+      assertThat(o.get("hang").success()).isFalse();
+      assertThat(o.get("hang").error()).isEqualTo("timeout after 0.3 s");
+      assertThat(o.get("ok").success()).isTrue(); // it got the slot the timed-out request released
+    }
+  }
+
+  @Test
+  void maxConcurrencyQueuesInsteadOfDropping() throws Exception {
+    List<WorkloadRequest> rs = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      rs.add(new WorkloadRequest(i, 0, "slow", "/v1/chat/completions", null, 1, 3,
+          "{\"model\":\"slow\",\"stream\":true}".getBytes()));
+    }
+    scripted.maxInFlight.set(0);
+    try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", scripted.port()).withMaxConcurrency(3))) {
+      ReplayEngine.Recording rec = e.run(rs);
+      assertThat(rec.outcomes()).allMatch(RequestOutcome::success);
+      assertThat(scripted.maxInFlight.get()).isEqualTo(3);
+      // the last ones waited for slots: start (after the gate) is well after arrival
+      assertThat(rec.outcomes().stream().mapToLong(x -> x.startNs() - x.arrivalNs()).max().orElse(0))
+          .isGreaterThan(150_000_000L);
+    }
+  }
+
+  @Test
+  void aCappedPoolCountsEveryRequestThatHadToWait() throws Exception {
+    List<WorkloadRequest> rs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      rs.add(new WorkloadRequest(i, 0, "slow", "/v1/chat/completions", null, 1, 3, "{\"model\":\"slow\"}".getBytes()));
+    }
+    try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", scripted.port()).withMaxConnections(2))) {
+      ReplayEngine.Recording rec = e.run(rs);
+      assertThat(rec.poolWaits()).isEqualTo(3);
+      assertThat(rec.outcomes()).allMatch(RequestOutcome::success);
+    }
+  }
+
+  @Test
+  void unreachableServerFailsEveryRequestWithAClearReason() throws Exception {
+    int closed;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", closed))) {
+      RequestOutcome o = e.run(requests("ok")).outcomes().get(0);
+      assertThat(o.success()).isFalse();
+      assertThat(o.error()).isEqualTo("connection refused by 127.0.0.1:" + closed);
+    }
+  }
+
+  @Test
+  void replaysAGeneratedWorkloadAgainstTheMockWithKnownTiming() throws Exception {
+    Vertx server = BenchVertx.create(1);
+    try (MockUpstream mock = MockUpstream.start(server, new MockConfig("127.0.0.1", 0, 30_000_000L, 5_000_000L, 16,
+        List.of("m"), "mock-1", 1))) {
+      SettingsBuilder b = new SettingsBuilder().model("m", 1);
+      b.numPrompts = 40;
+      b.requestRate = 100;
+      b.randomInputLen = 8;
+      b.randomOutputLen = 5;
+      Workload w = WorkloadGenerator.generate(b.build());
+      try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", mock.port()))) {
+        ReplayEngine.Recording rec = e.run(w.requests());
+        assertThat(rec.outcomes()).allMatch(RequestOutcome::success);
+        assertThat(rec.outcomes()).allMatch(o -> o.completionTokens() == 5 && o.tokenEvents() == 5);
+        assertThat(rec.outcomes()).allMatch(o -> o.promptTokens() == 8 + 10); // the simulator's chat template rule
+        // a measured TTFT can never be below what the server waited
+        assertThat(rec.outcomes()).allMatch(o -> o.ttftNs() >= 30_000_000L);
+        // token k is due at receipt + TTFT + k * ITL, so the last one comes 50 ms after the start at the earliest
+        assertThat(rec.outcomes()).allMatch(o -> o.e2elNs() >= 30_000_000L + 4 * 5_000_000L);
+        assertThat(rec.outcomes()).allMatch(o -> "mock-1".equals(o.replica()));
+        assertThat(mock.requestCount()).isEqualTo(40);
+      }
+    } finally {
+      server.close();
+    }
+  }
+}
