@@ -27,8 +27,13 @@ final class SpecFile {
 
   static int rerunWith(Path file, List<String> originalArgs) throws Exception {
     List<String> cli = new ArrayList<>();
-    for (int i = 0; i < originalArgs.size(); i++) {
+    // the original line starts with the root's options and the subcommand's name
+    int first = originalArgs.indexOf("workload") + 1;
+    for (int i = first; i < originalArgs.size(); i++) {
       String a = originalArgs.get(i);
+      if (a.equals("--verbose")) {
+        continue;
+      }
       if (a.equals("--spec")) {
         i++;
       } else if (!a.startsWith("--spec=")) {

@@ -63,9 +63,9 @@ public final class WorkloadCommand implements Callable<Integer> {
   @Option(names = "--trace-time-scale", defaultValue = "1.0", description = "Multiply trace gaps (0.5 = twice as fast).") double traceTimeScale;
   @Option(names = "--trace-time-unit", defaultValue = "auto", description = "auto, s, ms, us or ns for numeric trace timestamps.") String traceTimeUnit;
 
-  @Option(names = "--request-rate", defaultValue = "inf", description = "Requests per second; inf sends all at t=0 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--request-rate", defaultValue = "inf", converter = Rates.class, description = "Requests per second; inf sends all at t=0 (default: ${DEFAULT-VALUE}).")
   double requestRate;
-  @Option(names = "--burstiness", defaultValue = "1.0", description = "Gamma shape of the gaps: 1 Poisson, <1 burstier, >1 smoother.")
+  @Option(names = "--burstiness", defaultValue = "1.0", converter = Rates.class, description = "Gamma shape of the gaps: 1 Poisson, <1 burstier, >1 smoother.")
   double burstiness;
   @Option(names = "--arrival-pattern", description = "poisson, gamma or constant (default: poisson when burstiness is 1, else gamma).")
   String arrivalPattern;
