@@ -70,6 +70,9 @@ public final class RunCommand implements Callable<Integer> {
   boolean insecure;
   @Option(names = "--max-connections", defaultValue = "0", description = "Cap the connection pool (0 = 32768); waits are counted.")
   int maxConnections;
+  @Option(names = "--keep-alive-idle", converter = Durations.class, defaultValue = "4s",
+      description = "Reuse a keep-alive connection only if idle less than this (uvicorn closes at 5 s).")
+  long keepAliveIdleNs;
   @Option(names = "--event-loops", description = "Event loops issuing requests (default: min(2, CPUs)).")
   Integer eventLoops;
   @Option(names = "--pacer-spin", converter = Durations.class, defaultValue = "60us", description = "Final busy-wait window of the pacer.")
@@ -118,7 +121,7 @@ public final class RunCommand implements Callable<Integer> {
         : w.header().path("max_concurrency").isInt() ? w.header().path("max_concurrency").asInt() : null;
     int loops = eventLoops != null ? eventLoops : Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
     ReplayOptions ro = new ReplayOptions(base.host(), base.port(), base.ssl(), insecure, endpoint == null ? null : path,
-        headers, cap, requestTimeoutNs, loops, pacerSpinNs, 100_000_000L, maxConnections);
+        headers, cap, requestTimeoutNs, loops, pacerSpinNs, 100_000_000L, maxConnections, keepAliveIdleNs);
     ResultFiles files = new ResultFiles(out);
     Path dir = out.toAbsolutePath().getParent();
     if (dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {

@@ -7,18 +7,15 @@ import io.vertx.core.Context;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,8 +33,7 @@ public final class ReplayEngine implements AutoCloseable {
   private final ReplayOptions options;
   private final HttpClient client;
   private final List<Context> contexts = new CopyOnWriteArrayList<>();
-  private final Set<HttpConnection> seenConnections = Collections.synchronizedSet(
-      Collections.newSetFromMap(new IdentityHashMap<>()));
+  private final Connections connections;
   private final AtomicLong connectionsOpened = new AtomicLong();
   private final AtomicInteger sent = new AtomicInteger();
   private final AtomicInteger finished = new AtomicInteger();
@@ -70,8 +66,13 @@ public final class ReplayEngine implements AutoCloseable {
     // an open-loop generator must never be capped silently; any wait beyond the cap is counted.
     this.poolSize = options.maxConnections() == 0 ? DEFAULT_POOL_SIZE : options.maxConnections();
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(poolSize).setMaxWaitQueueSize(-1);
-    this.client = vertx.httpClientBuilder().with(http).with(pool)
+    HttpClientAgent agent = vertx.httpClientBuilder().with(http).with(pool)
         .withConnectHandler(c -> connectionsOpened.incrementAndGet()).build();
+    this.client = agent;
+    this.connections = options.maxConnections() == 0
+        ? new KeepAliveCache(agent, options.host(), options.port(), options.ssl(), options.eventLoops(),
+            options.keepAliveIdleNs())
+        : new CappedPool(agent, connectionsOpened);
     CountDownLatch deployed = new CountDownLatch(1);
     vertx.deployVerticle(() -> new AbstractVerticle() {
       @Override
@@ -114,7 +115,7 @@ public final class ReplayEngine implements AutoCloseable {
     sent.set(0);
     finished.set(0);
     poolWaits.set(0);
-    long opened0 = connectionsOpened.get();
+    long opened0 = connections.opened();
     int n = requests.size();
     long t0 = t0Nanos;
     long t0Epoch = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(t0 - System.nanoTime());
@@ -148,7 +149,7 @@ public final class ReplayEngine implements AutoCloseable {
       outcomes.add(o);
       end = Math.max(end, Math.max(o.doneNs(), o.arrivalNs()));
     }
-    return new Recording(t0, t0Epoch, end, outcomes, connectionsOpened.get() - opened0, poolWaits.get());
+    return new Recording(t0, t0Epoch, end, outcomes, connections.opened() - opened0, poolWaits.get());
   }
 
   /** The bookkeeping of one run: its concurrency gate and its completion count. */
@@ -184,9 +185,12 @@ public final class ReplayEngine implements AutoCloseable {
         t.timerId = vertx.setTimer(ms, id -> {
           t.timerId = -1;
           failed(t, "timeout after " + (ms / 1000.0) + " s");
+          if (t.httpRequest != null) {
+            t.httpRequest.reset(); // frees the server's work too, as a client giving up does
+          }
         });
       }
-      client.request(requestOptions(t)).onComplete(ar -> {
+      connections.request(t, requestOptions(t)).onComplete(ar -> {
         if (ar.failed()) {
           failed(t, TransportErrors.describe(ar.cause(), options.host(), options.port()));
           return;
@@ -194,10 +198,11 @@ public final class ReplayEngine implements AutoCloseable {
         HttpClientRequest req = ar.result();
         if (t.finished) {
           req.reset();
+          connections.release(t, false);
           return;
         }
         t.sentNs = t.now();
-        t.newConnection = seenConnections.add(req.connection());
+        t.httpRequest = req;
         req.send(t.body).onComplete(rr -> {
           if (rr.failed()) {
             failed(t, TransportErrors.describe(rr.cause(), options.host(), options.port()));
@@ -213,13 +218,18 @@ public final class ReplayEngine implements AutoCloseable {
       t.replica = resp.getHeader("x-lb-replica");
       if (t.finished) {
         req.reset();
+        connections.release(t, false);
         return;
       }
       if (t.status != 200) {
         ErrorBody body = new ErrorBody();
         resp.handler(body::append);
         resp.exceptionHandler(e -> failed(t, "HTTP " + t.status + ": " + body.message()));
-        resp.endHandler(v -> failed(t, "HTTP " + t.status + ": " + body.message()));
+        resp.endHandler(v -> {
+          if (t.fail("HTTP " + t.status + ": " + body.message())) {
+            complete(t, true);
+          }
+        });
         return;
       }
       resp.handler(t::onChunk);
@@ -227,19 +237,22 @@ public final class ReplayEngine implements AutoCloseable {
           + TransportErrors.describe(e, options.host(), options.port())));
       resp.endHandler(v -> {
         if (t.end()) {
-          complete(t);
+          complete(t, true);
+        } else {
+          connections.release(t, false); // already failed (timeout): the connection may be mid-stream
         }
       });
     }
 
     private void failed(RequestTracker t, String reason) {
       if (t.fail(reason)) {
-        complete(t);
+        complete(t, false);
       }
     }
 
     /** The single exit of every request: frees its timer, its slot and its count, exactly once. */
-    private void complete(RequestTracker t) {
+    private void complete(RequestTracker t, boolean reusable) {
+      connections.release(t, reusable);
       if (t.timerId >= 0) {
         vertx.cancelTimer(t.timerId);
       }
@@ -290,6 +303,7 @@ public final class ReplayEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    connections.close();
     client.close();
   }
 }

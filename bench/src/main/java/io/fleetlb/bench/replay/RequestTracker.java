@@ -38,6 +38,10 @@ final class RequestTracker implements SseParser.Listener {
   boolean newConnection;
   boolean finished;
   long timerId = -1;
+  /** The keep-alive connection in use (KeepAliveCache), given back exactly once. */
+  KeepAliveCache.Pooled connection;
+  /** The HTTP request once created, so a timeout can reset it. */
+  io.vertx.core.http.HttpClientRequest httpRequest;
 
   RequestTracker(WorkloadRequest request, long t0, int contextIndex) {
     this.request = request;

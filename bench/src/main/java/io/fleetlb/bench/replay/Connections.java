@@ -1,0 +1,25 @@
+package io.fleetlb.bench.replay;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * Where requests get their HTTP/1.1 connection: {@link KeepAliveCache} (the default, O(1) per
+ * request and never capped) or Vert.x's own pool when {@code --max-connections} caps it. Every
+ * request that obtained a connection gives it back exactly once through {@link #release}.
+ */
+interface Connections extends AutoCloseable {
+
+  /** Obtains a connection for the tracker (on its event loop) and opens a request on it. */
+  Future<HttpClientRequest> request(RequestTracker t, RequestOptions options);
+
+  /** The request is over; {@code reusable} when its response was read to the end. */
+  void release(RequestTracker t, boolean reusable);
+
+  /** Connections opened so far. */
+  long opened();
+
+  @Override
+  void close();
+}
