@@ -42,6 +42,8 @@ final class RequestTracker implements SseParser.Listener {
   KeepAliveCache.Pooled connection;
   /** The HTTP request once created, so a timeout can reset it. */
   io.vertx.core.http.HttpClientRequest httpRequest;
+  /** Resent once after a reused connection turned out closed. */
+  boolean staleRetried;
 
   RequestTracker(WorkloadRequest request, long t0, int contextIndex) {
     this.request = request;

@@ -125,6 +125,7 @@ public final class ResultBuilder {
     conn.put("opened", rec.connectionsOpened());
     conn.put("pool_size", info.poolSize());
     conn.put("pool_waits", rec.poolWaits());
+    conn.put("stale_retries", rec.staleRetries());
     JsonKeys.putSummary(conn, "send_delay", Intended.sendDelay(all, lagPs));
     o.set("timeseries", TimeSeries.perSecond(all, durationS));
     if (telemetry != null && !telemetry.isEmpty()) {

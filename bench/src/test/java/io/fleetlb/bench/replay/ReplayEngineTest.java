@@ -134,6 +134,35 @@ class ReplayEngineTest {
   }
 
   @Test
+  void keepAliveConnectionsAreReusedUntilTheServerClosesThem() throws Exception {
+    Vertx v = Vertx.vertx();
+    try {
+      var server = v.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(150)
+          .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+          .requestHandler(req -> req.body().onSuccess(b -> req.response().setChunked(true)
+              .putHeader("content-type", "text/event-stream")
+              .end("data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\ndata: [DONE]\n\n")))
+          .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+      List<WorkloadRequest> rs = new ArrayList<>();
+      long[] offsets = {0, 50_000_000L, 600_000_000L}; // the third comes after the server's 150 ms idle close
+      for (int i = 0; i < 3; i++) {
+        rs.add(new WorkloadRequest(i, offsets[i], "m", "/v1/chat/completions", null, 1, 1, "{}".getBytes()));
+      }
+      try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", server.actualPort())
+          .withEventLoops(1))) {
+        ReplayEngine.Recording rec = e.run(rs);
+        assertThat(rec.outcomes()).allMatch(RequestOutcome::success);
+        assertThat(rec.outcomes().get(0).newConnection()).isTrue();
+        assertThat(rec.outcomes().get(1).newConnection()).isFalse(); // reused
+        assertThat(rec.outcomes().get(2).newConnection()).isTrue(); // the server had closed it: not reused
+        assertThat(rec.connectionsOpened()).isEqualTo(2);
+      }
+    } finally {
+      v.close();
+    }
+  }
+
+  @Test
   void unreachableServerFailsEveryRequestWithAClearReason() throws Exception {
     int closed;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
