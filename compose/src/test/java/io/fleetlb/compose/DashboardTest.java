@@ -15,12 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Grafana dashboard against what the components really export: metric names scraped from a
@@ -101,7 +100,9 @@ class DashboardTest {
   @Test
   void everyPanelQueryReturnsDataFromARealPrometheus(@TempDir Path dir) throws Exception {
     Path binary = Tools.required("prometheus", "REQUIRE_PROMTOOL");
-    Path config = Files.writeString(dir.resolve("prometheus.yml"), loopbackConfig());
+    // lb-queue-aware is not part of this stack, so its job goes.
+    Path config = Files.writeString(dir.resolve("prometheus.yml"),
+        LoopbackConfig.of("sim.yml", stackAddresses(), List.of("lb-queue-aware")));
     try (PrometheusServer prom = PrometheusServer.start(binary, config, dir)) {
       await().atMost(Duration.ofSeconds(60)).until(prom::ready);
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(
@@ -136,36 +137,40 @@ class DashboardTest {
     }
   }
 
-  /**
-   * compose/prometheus/sim.yml with targets re-addressed from compose service names to this
-   * JVM's ports and a 1s interval; lb-queue-aware is not part of this stack, so its job goes.
-   */
-  private static String loopbackConfig() {
-    Map<String, Object> root = Repo.yaml(Repo.compose("prometheus/sim.yml"));
-    Map<String, Object> global = Repo.map(root.get("global"));
-    global.put("scrape_interval", "1s");
-    global.put("scrape_timeout", "1s");
-    List<Object> jobs = new ArrayList<>(Repo.list(root.get("scrape_configs")));
-    jobs.removeIf(j -> "lb-queue-aware".equals(Repo.map(j).get("job_name")));
+  @Test
+  void dcgmSeriesGetTheirReplicaFromTheGpuTheyRunOn(@TempDir Path dir) throws Exception {
+    // prometheus/baseline.yml as written, with a node-wide DCGM page from the six simulated GPUs
+    // (gpu="0".."5" in fleet order): the relabelling must name the replica of each GPU.
+    Path binary = Tools.required("prometheus", "REQUIRE_PROMTOOL");
+    List<Callable<String>> pages = new ArrayList<>();
+    stack.replicas.keySet().forEach(id -> pages.add(() -> stack.get(url(id, "/gpu/metrics"))));
+    ComposeFile baseline = ComposeFile.load("baseline");
+    try (NodeDcgmEndpoint dcgm = new NodeDcgmEndpoint(pages)) {
+      Map<String, String> addresses = stackAddresses();
+      addresses.put("dcgm-exporter:9400", "127.0.0.1:" + dcgm.port());
+      Path config = Files.writeString(dir.resolve("prometheus.yml"),
+          LoopbackConfig.of("baseline.yml", addresses, List.of("lb-queue-aware")));
+      try (PrometheusServer prom = PrometheusServer.start(binary, config, dir)) {
+        await().atMost(Duration.ofSeconds(60)).until(prom::ready);
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+          JsonNode util = prom.query("DCGM_FI_DEV_GPU_UTIL{job=\"dcgm\"}");
+          assertThat(util).hasSize(6);
+          for (JsonNode series : util) {
+            String gpu = series.path("metric").path("gpu").asText();
+            String replica = series.path("metric").path("replica").asText();
+            assertThat(baseline.service(replica).gpuIds()).as("gpu %s", gpu).containsExactly(gpu);
+          }
+        });
+      }
+    }
+  }
+
+  /** compose service:port -> this JVM's address, for the sim stack's replicas and router. */
+  private static Map<String, String> stackAddresses() {
     Map<String, String> addresses = new LinkedHashMap<>();
     stack.replicas.forEach((id, r) -> addresses.put(id + ":8000", "127.0.0.1:" + r.port()));
     addresses.put("lb-roundrobin:9090", "127.0.0.1:" + stack.router.adminPort());
-    for (Object job : jobs) {
-      for (Object sc : Repo.list(Repo.map(job).get("static_configs"))) {
-        Map<String, Object> m = Repo.map(sc);
-        m.put("targets", Repo.list(m.get("targets")).stream().map(t -> {
-          String a = addresses.get(String.valueOf(t));
-          if (a == null) {
-            throw new AssertionError("prometheus/sim.yml target not in the sim stack: " + t);
-          }
-          return a;
-        }).toList());
-      }
-    }
-    root.put("scrape_configs", jobs);
-    DumperOptions o = new DumperOptions();
-    o.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    return new Yaml(o).dump(root);
+    return addresses;
   }
 
   private static Set<String> labelValues(PrometheusServer prom, String label, String metric)
