@@ -74,7 +74,7 @@ public final class Main implements Runnable {
   }
 
   /** Reports the bench's version. */
-  static final class Version implements CommandLine.IVersionProvider {
+  public static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
       return new String[] {BenchVersion.NAME + " " + BenchVersion.VERSION};

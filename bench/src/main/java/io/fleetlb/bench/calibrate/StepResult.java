@@ -92,9 +92,9 @@ final class StepResult {
   String describe(String tag) {
     return String.format(Locale.ROOT,
         "%s %7.0f req/s x %.0f s: achieved %8.1f (%6.2f%%), lag p50 %.3f p99 %.3f max %.3f ms, "
-            + "TTFT err p50 %.3f p99 %.3f ms (server late p99 %.3f), ITL err p50 %.3f p99 %.3f ms, failed %d",
+            + "TTFT err p50 %.3f p99 %.3f ms (server late p99 %.3f), ITL err p50 %.3f p99 %.3f ms, failed %d, connections %d",
         tag, rate, seconds, achieved, 100 * ratio(), lag.median(), lag.percentile(99), lag.max(), ttftError.median(),
         ttftError.percentile(99), serverFirstLate.getValueAtPercentile(99) / 1e6, itlError.median(),
-        itlError.percentile(99), failed);
+        itlError.percentile(99), failed, connections);
   }
 }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench.jar calibrate}: the client's own ceiling and measurement error against the built-in upstream. */
-@Command(name = "calibrate", sortOptions = false, usageHelpAutoWidth = true,
+@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "calibrate", sortOptions = false, usageHelpAutoWidth = true, abbreviateSynopsis = true,
     description = "Drive the real replay engine against an in-process upstream of known TTFT and inter-token delay: "
         + "report schedule lag and TTFT/ITL measurement error at --fidelity-rate, then the highest offered rate "
         + "held (achieved >= --min-achieved-ratio, p99 lag <= --max-schedule-lag-ms, no failures).")

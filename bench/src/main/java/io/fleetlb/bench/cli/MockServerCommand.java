@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench.jar mock-server}: the built-in streaming upstream as a standalone server. */
-@Command(name = "mock-server", sortOptions = false, usageHelpAutoWidth = true,
+@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "mock-server", sortOptions = false, usageHelpAutoWidth = true, abbreviateSynopsis = true,
     description = "Serve an OpenAI-compatible streaming upstream with a fixed TTFT and inter-token delay "
         + "(GET /v1/models, /health; POST /v1/chat/completions, /v1/completions). Runs until stopped.")
 public final class MockServerCommand implements Callable<Integer> {

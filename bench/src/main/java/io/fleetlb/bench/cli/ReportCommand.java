@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench.jar report RESULT.json}: prints a saved result as the run printed it. */
-@Command(name = "report", description = "Print a saved result in the console layout; exit 1 if the result is invalid.")
+@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "report", description = "Print a saved result in the console layout; exit 1 if the result is invalid.")
 public final class ReportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RESULT") Path file;
 

@@ -28,7 +28,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench.jar run}: replays a frozen workload open-loop against a server and writes the result. */
-@Command(name = "run", sortOptions = false, usageHelpAutoWidth = true,
+@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "run", sortOptions = false, usageHelpAutoWidth = true, abbreviateSynopsis = true,
     description = "Replay a workload open-loop against an OpenAI-compatible server; write RESULT.json, "
         + "RESULT.requests.jsonl and RESULT.telemetry.jsonl; print vLLM's report plus ours. "
         + "Exit 0 valid, 1 failed or invalid, 2 usage error.")
@@ -56,9 +56,9 @@ public final class RunCommand implements Callable<Integer> {
   Integer maxConcurrency;
   @Option(names = "--num-warmups", defaultValue = "0", description = "Copies of the first request sent before the run, not measured.")
   int numWarmups;
-  @Option(names = "--warmup-time", converter = Durations.class, description = "Start of the steady-state window (default 10% of the schedule).")
+  @Option(names = "--warmup-time", converter = Durations.class, description = "Start of the steady-state window (default 10%% of the schedule).")
   Long warmupNs;
-  @Option(names = "--cooldown-time", converter = Durations.class, description = "Schedule time cut from the end of the window (default 10%).")
+  @Option(names = "--cooldown-time", converter = Durations.class, description = "Schedule time cut from the end of the window (default 10%%).")
   Long cooldownNs;
   @Option(names = "--request-timeout", converter = Durations.class, defaultValue = "600s", description = "Per request, 0 = none (default ${DEFAULT-VALUE}).")
   long requestTimeoutNs;

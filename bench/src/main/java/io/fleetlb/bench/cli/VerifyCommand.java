@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench.jar verify FILE}: checks a workload's hash and format and summarises it. */
-@Command(name = "verify", description = "Check a workload file (format and content hash) and summarise it; exit 1 if it is unusable.")
+@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "verify", description = "Check a workload file (format and content hash) and summarise it; exit 1 if it is unusable.")
 public final class VerifyCommand implements Callable<Integer> {
   @Parameters(paramLabel = "WORKLOAD") Path file;
 

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench.jar workload}: writes a frozen workload file from vLLM-style dataset and arrival flags. */
-@Command(name = "workload", sortOptions = false, usageHelpAutoWidth = true,
+@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "workload", sortOptions = false, usageHelpAutoWidth = true, abbreviateSynopsis = true,
     description = "Generate a frozen workload file (JSON lines: header with settings, seed and content hash, "
         + "then one line per request with its scheduled offset, model and exact body).")
 public final class WorkloadCommand implements Callable<Integer> {

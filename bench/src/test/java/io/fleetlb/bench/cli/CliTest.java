@@ -124,6 +124,16 @@ class CliTest {
   }
 
   @Test
+  void everyCommandHasHelp() {
+    for (String cmd : new String[] {"workload", "run", "calibrate", "mock-server", "verify", "report"}) {
+      Result r = bench(cmd, "--help");
+      assertThat(r.code()).as(cmd).isZero();
+      assertThat(r.out()).as(cmd).startsWith("Usage: bench " + cmd).doesNotContain("picocli WARN");
+    }
+    assertThat(bench("--version").out()).startsWith("fleetlb-bench ");
+  }
+
+  @Test
   void usageErrorsExitTwoWithOneLine() {
     Result r = bench("workload", "-o", dir.resolve("x").toString(), "--model", "m", "--output-len-dist", "pareto(1)");
     assertThat(r.code()).isEqualTo(2);
