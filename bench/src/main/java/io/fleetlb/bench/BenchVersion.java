@@ -12,6 +12,12 @@ public final class BenchVersion {
   private BenchVersion() {
   }
 
+  /** The garbage collectors in use (their pauses show up as schedule lag), e.g. "Shenandoah Pauses, Shenandoah Cycles". */
+  public static String garbageCollectors() {
+    return String.join(", ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+  }
+
   private static String load() {
     try (InputStream in = BenchVersion.class.getResourceAsStream("version.properties")) {
       if (in == null) {

@@ -47,9 +47,13 @@ public final class Calibrator {
             .withEventLoops(s.clientEventLoops()).withRequestTimeoutNs(30_000_000_000L))) {
       header(out, clientVertx);
       log.printf(Locale.ROOT, "calibrating against the built-in upstream: TTFT %.3f ms, ITL %.3f ms, %d output tokens, "
-          + "%s arrivals; %d CPUs, load average %s; native transport %s%n", s.ttftNs() / 1e6, s.itlNs() / 1e6,
+          + "%s arrivals; %d CPUs, load average %s; native transport %s; GC %s%n", s.ttftNs() / 1e6, s.itlNs() / 1e6,
           s.outputTokens(), s.arrivalPattern(), Runtime.getRuntime().availableProcessors(), LoadAverage.read(),
-          clientVertx.isNativeTransportEnabled());
+          clientVertx.isNativeTransportEnabled(), BenchVersion.garbageCollectors());
+      if (BenchVersion.garbageCollectors().contains("G1")) {
+        log.println("note: G1's pauses of several ms show up as schedule lag; "
+            + "java -XX:+UseShenandoahGC (or -XX:+UseZGC) -jar bench.jar ... keeps them under 1 ms");
+      }
       if (s.warmupSeconds() > 0) {
         log.printf(Locale.ROOT, "warming up (JIT) at %.0f req/s for %.1f s%n", s.fidelityRate(), s.warmupSeconds());
         step(engine, mock, s.fidelityRate(), s.warmupSeconds());
@@ -93,6 +97,7 @@ public final class Calibrator {
     out.put("load_average_start", LoadAverage.read());
     out.put("native_transport", vertx.isNativeTransportEnabled());
     out.put("java", System.getProperty("java.version"));
+    out.put("gc", BenchVersion.garbageCollectors());
     out.set("settings", s.toJson());
   }
 

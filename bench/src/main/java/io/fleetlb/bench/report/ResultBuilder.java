@@ -178,6 +178,7 @@ public final class ResultBuilder {
     b.put("t0_epoch_ms", rec.t0EpochMillis());
     b.put("num_warmups", info.numWarmups());
     b.put("java", System.getProperty("java.version"));
+    b.put("gc", BenchVersion.garbageCollectors());
     b.put("cpus", Runtime.getRuntime().availableProcessors());
     return b;
   }
