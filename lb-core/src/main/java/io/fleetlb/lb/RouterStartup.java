@@ -41,14 +41,21 @@ final class RouterStartup {
   static Future<RunningRouter> start(Router.Builder b) {
     RouterConfig c = b.config;
     boolean ownVertx = b.vertx == null;
-    Vertx vertx = ownVertx ? Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(c.listen().resolvedEventLoops() + 1)) : b.vertx;
+    // The data plane (listeners, upstream clients) gets one event loop per configured loop. The
+    // control plane (health probes, admin listener, extensions such as a metrics scraper) runs
+    // on a Vert.x of its own, so an overloaded data plane cannot delay probes into false
+    // "unhealthy" verdicts or stall /metrics.
+    Vertx vertx = ownVertx ? Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(c.listen().resolvedEventLoops())) : b.vertx;
+    Vertx control = ownVertx ? Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(1).setWorkerPoolSize(2)) : b.vertx;
     AccessLog accessLog;
     try {
       accessLog = b.accessLog != null ? b.accessLog : accessLog(c);
     } catch (IOException e) {
       if (ownVertx) {
         vertx.close();
+        control.close();
       }
       return Future.failedFuture(new IllegalStateException(
           c.source() + ": access_log.path: cannot open \"" + c.accessLog().path() + "\": "
@@ -81,18 +88,18 @@ final class RouterStartup {
     ProxyRuntime runtime = new ProxyRuntime(c, pool, b.policy, metrics, accessLog, catalog,
         b.nanoClock, active);
     state.runtime = runtime;
-    HealthProber prober = new HealthProber(vertx, pool, c.healthCheck(), catalog,
+    HealthProber prober = new HealthProber(control, pool, c.healthCheck(), catalog,
         metrics::healthCheck);
-    RouterContext context = new RouterContext(vertx, c, pool.replicas(), pool, registry);
-    RunningRouter router = new RunningRouter(c, vertx, ownVertx, runtime, pool, registry, prober,
-        accessLog, gc, state);
+    RouterContext context = new RouterContext(control, c, pool.replicas(), pool, registry);
+    RunningRouter router = new RunningRouter(c, vertx, control, ownVertx, runtime, pool,
+        registry, prober, accessLog, gc, state);
 
     Future<Void> chain = prober.start();
     for (RouterExtension e : b.extensions) {
       chain = chain.compose(v -> e.start(context).onSuccess(x -> state.started.add(e)));
     }
     return chain
-        .compose(v -> deploy(vertx, new AdminVerticle(runtime, registry), state,
+        .compose(v -> deploy(control, new AdminVerticle(runtime, registry), state,
             c.admin().host(), c.admin().port(), "admin"))
         .compose(admin -> {
           state.adminPort = ((AdminVerticle) admin).actualPort();
@@ -120,7 +127,7 @@ final class RouterStartup {
         .recover(err -> Future.failedFuture(new IllegalStateException("cannot open the listener"
             + " on " + c.listen().host() + ":" + c.listen().port() + ": " + describe(err), err)))
         .compose(id -> {
-          state.deployments.add(id);
+          state.dataDeployments.add(id);
           int actual = state.proxies.get(0).actualPort();
           for (ProxyVerticle p : state.proxies) {
             if (p.actualPort() != actual) {
@@ -136,16 +143,26 @@ final class RouterStartup {
       RunningRouter.State state, String host, int port, String what) {
     return vertx.deployVerticle(verticle)
         .<Object>map(id -> {
-          state.deployments.add(id);
+          state.controlDeployments.add(id);
           return verticle;
         })
         .recover(err -> Future.failedFuture(new IllegalStateException("cannot open the " + what
             + " listener on " + host + ":" + port + ": " + describe(err), err)));
   }
 
+  /** A bind failure in plain words, whichever transport (NIO or epoll) reported it. */
   private static String describe(Throwable err) {
-    if (err instanceof BindException || err.getCause() instanceof BindException) {
-      return "address already in use or not available";
+    for (Throwable t = err; t != null; t = t.getCause()) {
+      String m = t.getMessage() == null ? "" : t.getMessage();
+      if (m.contains("Address already in use")) {
+        return "address already in use";
+      }
+      if (m.contains("Cannot assign requested address")) {
+        return "address not available on this host";
+      }
+      if (t instanceof BindException) {
+        return "cannot bind: " + m;
+      }
     }
     return err.getMessage() == null ? err.getClass().getSimpleName() : err.getMessage();
   }

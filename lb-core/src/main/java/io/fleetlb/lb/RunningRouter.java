@@ -32,6 +32,7 @@ public final class RunningRouter {
 
   private final RouterConfig config;
   private final Vertx vertx;
+  private final Vertx control;
   private final boolean ownVertx;
   private final ProxyRuntime runtime;
   private final ReplicaPool pool;
@@ -45,18 +46,21 @@ public final class RunningRouter {
   /** What start-up produced, filled in step by step (so a failed start can be undone). */
   static final class State {
     volatile ProxyRuntime runtime;
-    final List<String> deployments = new CopyOnWriteArrayList<>();
+    final List<String> dataDeployments = new CopyOnWriteArrayList<>();
+    final List<String> controlDeployments = new CopyOnWriteArrayList<>();
     final List<ProxyVerticle> proxies = new CopyOnWriteArrayList<>();
     final List<RouterExtension> started = new CopyOnWriteArrayList<>();
     volatile int port = -1;
     volatile int adminPort = -1;
   }
 
-  RunningRouter(RouterConfig config, Vertx vertx, boolean ownVertx, ProxyRuntime runtime,
+  RunningRouter(RouterConfig config, Vertx vertx, Vertx control, boolean ownVertx,
+      ProxyRuntime runtime,
       ReplicaPool pool, PrometheusMeterRegistry registry, HealthProber prober,
       AccessLog accessLog, JvmGcMetrics gc, State state) {
     this.config = config;
     this.vertx = vertx;
+    this.control = control;
     this.ownVertx = ownVertx;
     this.runtime = runtime;
     this.pool = pool;
@@ -107,9 +111,14 @@ public final class RunningRouter {
     return registry;
   }
 
-  /** The Vert.x instance it runs on. */
+  /** The Vert.x instance serving requests (the data plane). */
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The Vert.x instance of probes, the admin listener and extensions (the control plane). */
+  public Vertx controlVertx() {
+    return control;
   }
 
   /** Client requests in flight now. */
@@ -175,11 +184,12 @@ public final class RunningRouter {
   }
 
   private Future<Void> shutdown() {
-    List<String> ids = new ArrayList<>(state.deployments);
-    Collections.reverse(ids);
     Future<Void> chain = Future.succeededFuture();
-    for (String id : ids) {
+    for (String id : state.dataDeployments) {
       chain = chain.eventually(() -> vertx.undeploy(id));
+    }
+    for (String id : state.controlDeployments) {
+      chain = chain.eventually(() -> control.undeploy(id));
     }
     chain = chain.eventually(prober::stop);
     List<RouterExtension> started = new ArrayList<>(state.started);
@@ -191,7 +201,8 @@ public final class RunningRouter {
       accessLog.close();
       gc.close();
       registry.close();
-      return ownVertx ? vertx.close() : Future.succeededFuture();
+      return ownVertx ? Future.join(vertx.close(), control.close()).mapEmpty()
+          : Future.succeededFuture();
     }).transform(ar -> Future.succeededFuture());
   }
 

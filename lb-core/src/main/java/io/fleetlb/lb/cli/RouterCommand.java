@@ -130,8 +130,10 @@ public abstract class RouterCommand implements Callable<Integer> {
       err.println("error: " + cause.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
     }
-    LOG.info("{} listening on {} (admin {}/metrics); {} replicas of {} models", name,
-        router.baseUri(), router.adminUri(), cfg.replicas().size(), router.pool().models().size());
+    LOG.info("{} listening on {} (admin {}/metrics); {} replicas of {} models; {} transport",
+        name, router.baseUri(), router.adminUri(), cfg.replicas().size(),
+        router.pool().models().size(), router.vertx().isNativeTransportEnabled() ? "epoll"
+            : "NIO");
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> drainAndExit(router, stopped),
         name + "-drain"));

@@ -116,9 +116,11 @@ public final class RouterMetrics implements PoolListener {
         .description("Client connections closed because no complete request head arrived within"
             + " timeouts.header_read (idle keep-alive connections included)")
         .register(registry);
+    // Gauges hold their state object weakly unless told otherwise: these suppliers are lambdas
+    // nothing else references.
     Gauge.builder("lb.requests.in.flight", activeRequests, IntSupplier::getAsInt)
-        .description("Client requests being served").register(registry);
-    Gauge.builder("lb.draining", draining, IntSupplier::getAsInt)
+        .description("Client requests being served").strongReference(true).register(registry);
+    Gauge.builder("lb.draining", draining, IntSupplier::getAsInt).strongReference(true)
         .description("1 while the router drains before shutting down").register(registry);
     FunctionCounter.builder("lb.access.log.dropped", accessLog, AccessLog::dropped)
         .description("Access-log lines dropped because the writer fell behind").register(registry);

@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
  * which runs exactly once whatever happens (end, failure, timeout, client gone, drain).
  */
 final class Attempt {
+  private static final int COALESCE_LIMIT = 64 * 1024;
   private final Exchange ex;
   private final ProxyRuntime rt;
   private final Replica replica;
@@ -37,10 +38,13 @@ final class Attempt {
   private boolean committed;
   private boolean sse;
   private boolean firstByteSeen;
-  private long firstByteTimer = -1;
-  private long idleTimer = -1;
+  /** When the response head is due (0: not waiting for one). */
+  private long firstByteDeadline;
   private long lastReadNanos;
   private long pausedSinceNanos;
+  /** Bytes of a non-SSE response received in this event-loop turn and not written yet. */
+  private Buffer pending;
+  private boolean flushScheduled;
 
   Attempt(Exchange ex, Replica replica, boolean holdsRetrySlot) {
     this.ex = ex;
@@ -90,10 +94,7 @@ final class Attempt {
       req.putHeader("x-forwarded-for", xff == null ? remote : xff + ", " + remote);
     }
     req.exceptionHandler(t -> { });
-    firstByteTimer = ex.owner().vertx().setTimer(rt.firstByteMillis, t -> {
-      firstByteTimer = -1;
-      fail(Reason.FIRST_BYTE_TIMEOUT);
-    });
+    firstByteDeadline = rt.nanoClock.getAsLong() + rt.firstByteMillis * 1_000_000L;
     req.send(ex.body()).onComplete(this::responded);
   }
 
@@ -101,7 +102,7 @@ final class Attempt {
     if (finished) {
       return;
     }
-    cancelFirstByteTimer();
+    firstByteDeadline = 0;
     if (ar.failed()) {
       fail(Reason.UPSTREAM_RESET);
       return;
@@ -143,9 +144,10 @@ final class Attempt {
     response.handler(this::chunk);
     response.endHandler(v -> ended());
     response.exceptionHandler(t -> broken(Reason.STREAM_BROKEN));
-    // The head goes out now, as the replica sent it, not with the first token.
-    out.writeHead();
-    armIdle(rt.streamIdleNanos);
+    if (sse) {
+      // The head goes out now, as the replica sent it, not with the first token.
+      out.writeHead();
+    }
   }
 
   private void chunk(Buffer chunk) {
@@ -158,6 +160,37 @@ final class Attempt {
       rt.metrics.firstByte(replica, now - startNanos);
     }
     lastReadNanos = now;
+    if (!sse) {
+      // Bytes that arrive in one event-loop turn (typically head, whole body and end of a
+      // non-streaming answer) leave in one write instead of one syscall each. Nothing waits
+      // longer than this turn: SSE events are written as they come.
+      pending = pending == null ? chunk : Buffer.buffer(pending.length() + chunk.length())
+          .appendBuffer(pending).appendBuffer(chunk);
+      if (pending.length() >= COALESCE_LIMIT) {
+        // A large body is relayed as it comes; holding more would defeat back-pressure.
+        Buffer b = pending;
+        pending = null;
+        writeNow(b, now);
+      } else if (!flushScheduled) {
+        flushScheduled = true;
+        ex.owner().vertx().runOnContext(v -> flushPending());
+      }
+      return;
+    }
+    writeNow(chunk, now);
+  }
+
+  private void flushPending() {
+    flushScheduled = false;
+    if (finished || pending == null) {
+      return;
+    }
+    Buffer b = pending;
+    pending = null;
+    writeNow(b, rt.nanoClock.getAsLong());
+  }
+
+  private void writeNow(Buffer chunk, long now) {
     HttpServerResponse out = ex.response();
     ex.write(chunk, now);
     if (out.writeQueueFull()) {
@@ -184,7 +217,9 @@ final class Attempt {
     } else {
       rt.pool.recordSuccess(replica);
     }
-    ex.relayEnded(status);
+    Buffer last = pending;
+    pending = null;
+    ex.relayEnded(status, last, rt.nanoClock.getAsLong());
   }
 
   private void broken(Reason reason) {
@@ -242,11 +277,7 @@ final class Attempt {
   /** Marks the attempt over before anything else, since a reset can call back synchronously. */
   private void finish(AttemptResult result) {
     finished = true;
-    cancelFirstByteTimer();
-    if (idleTimer != -1) {
-      ex.owner().vertx().cancelTimer(idleTimer);
-      idleTimer = -1;
-    }
+    firstByteDeadline = 0;
     rt.pool.finish(replica, result);
     if (holdsRetrySlot) {
       rt.retryBudget.release();
@@ -254,44 +285,30 @@ final class Attempt {
     rt.metrics.attemptDuration(replica, rt.nanoClock.getAsLong() - startNanos);
   }
 
-  private void armIdle(long delayNanos) {
-    long ms = Math.max(1, (delayNanos + 999_999) / 1_000_000);
-    idleTimer = ex.owner().vertx().setTimer(ms, t -> {
-      idleTimer = -1;
-      checkIdle();
-    });
-  }
-
-  /** One timer per stream, re-armed for the remainder, instead of one timer per chunk. */
-  private void checkIdle() {
+  /**
+   * Enforces this attempt's deadlines; called by the event loop's sweep, which replaces one timer
+   * per request and phase (scheduling and cancelling them cost more than the whole relay).
+   */
+  void tick(long now) {
     if (finished) {
       return;
     }
-    long now = rt.nanoClock.getAsLong();
+    if (firstByteDeadline != 0 && now - firstByteDeadline >= 0) {
+      fail(Reason.FIRST_BYTE_TIMEOUT);
+      return;
+    }
+    if (!committed) {
+      return;
+    }
     long limit = rt.streamIdleNanos;
     if (pausedSinceNanos != 0) {
-      long waited = now - pausedSinceNanos;
-      if (waited >= limit) {
+      if (now - pausedSinceNanos >= limit) {
         finish(AttemptResult.CANCELLED);
         request.reset();
         ex.clientStalled();
-      } else {
-        armIdle(limit - waited);
       }
-      return;
-    }
-    long quiet = now - lastReadNanos;
-    if (quiet >= limit) {
+    } else if (now - lastReadNanos >= limit) {
       broken(Reason.STREAM_IDLE_TIMEOUT);
-    } else {
-      armIdle(limit - quiet);
-    }
-  }
-
-  private void cancelFirstByteTimer() {
-    if (firstByteTimer != -1) {
-      ex.owner().vertx().cancelTimer(firstByteTimer);
-      firstByteTimer = -1;
     }
   }
 

@@ -12,7 +12,7 @@ import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
@@ -40,7 +40,8 @@ final class Exchange {
   private String modelLog = "-";
   private Attempt attempt;
   private Reason lastFailure;
-  private long bodyTimer = -1;
+  /** When the request body is due (0: not reading one). */
+  private long bodyDeadline;
   private long firstByteNanos = -1;
   private long bytesSent;
   private int tail;
@@ -54,8 +55,7 @@ final class Exchange {
     this.resp = req.response();
     this.startNanos = rt.nanoClock.getAsLong();
     String id = req.getHeader("x-request-id");
-    this.requestId = id != null && SAFE_ID.matcher(id).matches() ? id
-        : UUID.randomUUID().toString().replace("-", "");
+    this.requestId = id != null && SAFE_ID.matcher(id).matches() ? id : newRequestId();
     rt.activeRequests.incrementAndGet();
   }
 
@@ -113,11 +113,7 @@ final class Exchange {
       resp.writeContinue();
     }
     body = Buffer.buffer((int) Math.max(256, Math.min(declared, rt.maxBody)));
-    bodyTimer = owner.vertx().setTimer(rt.bodyReadMillis, t -> {
-      bodyTimer = -1;
-      error(408, Reason.BODY_TIMEOUT, "The request body did not arrive within "
-          + rt.config.timeouts().bodyRead().toSeconds() + "s", null, null, true);
-    });
+    bodyDeadline = startNanos + rt.bodyReadMillis * 1_000_000L;
     req.handler(chunk -> {
       if (done) {
         return;
@@ -145,7 +141,7 @@ final class Exchange {
   }
 
   private void bodyRead() {
-    cancelBodyTimer();
+    bodyDeadline = 0;
     if (done) {
       return;
     }
@@ -297,8 +293,14 @@ final class Exchange {
     return requestId;
   }
 
-  /** Writes one relayed chunk, remembering the last bytes to end an SSE event cleanly later. */
+  /** Writes relayed bytes. */
   void write(Buffer chunk, long now) {
+    count(chunk, now);
+    resp.write(chunk);
+  }
+
+  /** Counts relayed bytes, remembering the last two to end an SSE event cleanly later. */
+  private void count(Buffer chunk, long now) {
     if (firstByteNanos < 0) {
       firstByteNanos = now;
     }
@@ -308,12 +310,16 @@ final class Exchange {
           : ((tail & 0xff) << 8) | (chunk.getByte(0) & 0xff);
       bytesSent += n;
     }
-    resp.write(chunk);
   }
 
-  /** The relayed response ended normally. */
-  void relayEnded(int status) {
-    resp.end();
+  /** The relayed response ended normally; {@code last} holds bytes not written yet, or null. */
+  void relayEnded(int status, Buffer last, long now) {
+    if (last == null) {
+      resp.end();
+    } else {
+      count(last, now);
+      resp.end(last);
+    }
     complete(status, Reason.COMPLETE, true);
   }
 
@@ -353,6 +359,22 @@ final class Exchange {
       req.connection().close();
     }
     complete(499, Reason.CLIENT_GONE, false);
+  }
+
+  /** Enforces the body deadline and the current attempt's deadlines (see ProxyVerticle). */
+  void tick(long now) {
+    if (done) {
+      return;
+    }
+    if (bodyDeadline != 0 && now - bodyDeadline >= 0) {
+      bodyDeadline = 0;
+      error(408, Reason.BODY_TIMEOUT, "The request body did not arrive within "
+          + rt.config.timeouts().bodyRead().toSeconds() + "s", null, null, true);
+      return;
+    }
+    if (attempt != null) {
+      attempt.tick(now);
+    }
   }
 
   /** Ends the request because the drain timeout is over. */
@@ -430,7 +452,7 @@ final class Exchange {
       return;
     }
     done = true;
-    cancelBodyTimer();
+    bodyDeadline = 0;
     rt.activeRequests.decrementAndGet();
     owner.ended(this, req, connectionKept);
     long now = rt.nanoClock.getAsLong();
@@ -452,11 +474,12 @@ final class Exchange {
     };
   }
 
-  private void cancelBodyTimer() {
-    if (bodyTimer != -1) {
-      owner.vertx().cancelTimer(bodyTimer);
-      bodyTimer = -1;
-    }
+  /** 128 random bits as 32 hex digits; not security sensitive, so no SecureRandom lock. */
+  private static String newRequestId() {
+    ThreadLocalRandom r = ThreadLocalRandom.current();
+    String hi = Long.toHexString(r.nextLong());
+    String lo = Long.toHexString(r.nextLong());
+    return "0".repeat(16 - hi.length()) + hi + "0".repeat(16 - lo.length()) + lo;
   }
 
   private static String shorten(String s) {

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,10 +33,12 @@ public final class ProxyVerticle extends VerticleBase {
   private final ProxyRuntime rt;
   private final int port;
   private final Set<Exchange> active = new HashSet<>();
+  /** Connections waiting for a request head, with the time it is due. */
   private final Map<HttpConnection, Long> headDeadlines = new HashMap<>();
   private final Set<HttpConnection> cutByDeadline = new HashSet<>();
   private HttpClientAgent client;
   private HttpServer server;
+  private long sweeper;
 
   /**
    * Creates one instance.
@@ -82,11 +85,45 @@ public final class ProxyVerticle extends VerticleBase {
         .requestHandler(this::handle)
         .invalidRequestHandler(this::invalid)
         .connectionHandler(this::connected);
+    sweeper = vertx.setPeriodic(sweepMillis(c), t -> sweep());
     return server.listen();
+  }
+
+  /**
+   * One periodic sweep per event loop enforces every deadline (request head, body, first byte,
+   * stream idle) with a resolution of a tenth of the shortest one, at most 100 ms.
+   */
+  static long sweepMillis(RouterConfig c) {
+    long shortest = Math.min(Math.min(c.timeouts().headerRead().toMillis(),
+        c.timeouts().bodyRead().toMillis()), Math.min(c.timeouts().firstByte().toMillis(),
+        c.timeouts().streamIdle().toMillis()));
+    return Math.max(10, Math.min(100, shortest / 10));
+  }
+
+  private void sweep() {
+    long now = rt.nanoClock.getAsLong();
+    for (Exchange e : active.toArray(new Exchange[0])) {
+      e.tick(now);
+    }
+    if (!headDeadlines.isEmpty()) {
+      List<HttpConnection> late = new ArrayList<>();
+      headDeadlines.forEach((conn, due) -> {
+        if (now - due >= 0) {
+          late.add(conn);
+        }
+      });
+      for (HttpConnection conn : late) {
+        headDeadlines.remove(conn);
+        cutByDeadline.add(conn);
+        rt.metrics.headerTimeout();
+        conn.close();
+      }
+    }
   }
 
   @Override
   public Future<?> stop() {
+    vertx.cancelTimer(sweeper);
     return Future.join(server.close(), client.close());
   }
 
@@ -118,10 +155,7 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   private void handle(HttpServerRequest req) {
-    Long deadline = headDeadlines.remove(req.connection());
-    if (deadline != null) {
-      vertx.cancelTimer(deadline);
-    }
+    headDeadlines.remove(req.connection());
     Exchange e = new Exchange(this, req);
     active.add(e);
     e.start();
@@ -159,10 +193,7 @@ public final class ProxyVerticle extends VerticleBase {
   private void connected(HttpConnection conn) {
     armHeadDeadline(conn);
     conn.closeHandler(v -> {
-      Long t = headDeadlines.remove(conn);
-      if (t != null) {
-        vertx.cancelTimer(t);
-      }
+      headDeadlines.remove(conn);
       if (cutByDeadline.contains(conn)) {
         // Let the decoder's report of the cut head arrive first, then forget the connection.
         vertx.setTimer(1000, x -> cutByDeadline.remove(conn));
@@ -171,17 +202,7 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   private void armHeadDeadline(HttpConnection conn) {
-    long id = vertx.setTimer(rt.headerReadMillis, t -> {
-      if (headDeadlines.remove(conn) != null) {
-        cutByDeadline.add(conn);
-        rt.metrics.headerTimeout();
-        conn.close();
-      }
-    });
-    Long old = headDeadlines.put(conn, id);
-    if (old != null) {
-      vertx.cancelTimer(old);
-    }
+    headDeadlines.put(conn, rt.nanoClock.getAsLong() + rt.headerReadMillis * 1_000_000L);
   }
 
   /** Called once per exchange when it ended. */

@@ -67,7 +67,7 @@ class MainTest {
           + "replicas:\n  - { id: a, url: \"http://127.0.0.1:1\", model: m }\n");
       assertThat(run("--config", f.toString(), "--no-access-log")).isEqualTo(1);
       assertThat(err.toString()).isEqualTo("error: cannot open the listener on 127.0.0.1:"
-          + taken.getLocalPort() + ": address already in use or not available\n");
+          + taken.getLocalPort() + ": address already in use\n");
     }
   }
 }
