@@ -51,6 +51,10 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--id", description = "Replica id (telemetry Hostname label); default: the port.")
   private String id;
 
+  @Option(names = "--gpu-index", defaultValue = "0",
+      description = "GPU index reported by /gpu/metrics (default ${DEFAULT-VALUE}).")
+  private int gpuIndex;
+
   @Option(names = "--max-num-seqs", description = "Running-set bound (default: the profile's, 1024 for V1 on H100).")
   private Integer maxNumSeqs;
 
@@ -169,7 +173,7 @@ public final class Main implements Callable<Integer> {
       throw new IllegalArgumentException("--model NAME (one replica) or --fleet FILE is required; see --help");
     }
     ReplicaOptions.Builder b = ReplicaOptions.builder(model).id(id != null ? id : "replica-" + port).host(host)
-        .port(port).timeScale(timeScale).metricsVersion(MetricsVersion.parse(metricsVersion)).seed(seed)
+        .port(port).gpuIndex(gpuIndex).timeScale(timeScale).metricsVersion(MetricsVersion.parse(metricsVersion)).seed(seed)
         .errorRate(errorRate).stallAfter(stallAfter).slowdown(slowdown)
         .startupDelay(Durations.parse(startupDelay)).keepAliveTimeout(Durations.parse(keepAliveTimeout));
     if (profile != null) {
