@@ -21,8 +21,12 @@ done
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 echo "building lb-roundrobin (jar and benchmark classes)..." >&2
 ./mvnw -B -q -pl lb-roundrobin -am package -DskipTests
+# Run from copies: another build in this tree must not replace the jar under a running router.
+mkdir -p "$OUT/bin"
+cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
+rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
 echo "results in $OUT" >&2
 exec timeout --signal=TERM --kill-after=20 300 java -Xms512m -Xmx2g \
-  -cp lb-roundrobin/target/test-classes:lb-roundrobin/target/lb-roundrobin.jar \
+  -cp "$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar" \
   io.fleetlb.lb.roundrobin.bench.RouterOverheadBench \
-  lb-roundrobin/target/lb-roundrobin.jar "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS"
+  "$OUT/bin/lb-roundrobin.jar" "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS"

@@ -29,7 +29,12 @@ public final class HealthProber implements PoolListener {
   private final HealthCheckConfig config;
   private final ModelCatalog catalog;
   private final BiConsumer<Replica, Boolean> onProbe;
+  private static final long CARD_RETRY_NANOS = 30_000_000_000L;
+  private static final int MAX_CARD_BYTES = 1024 * 1024;
+
   private final boolean[] probing;
+  /** When each replica's model card was last asked for (0: never); guarded by this. */
+  private final long[] cardAskedAt;
   private HttpClientAgent client;
   private long timer = -1;
   private volatile boolean stopped;
@@ -47,6 +52,7 @@ public final class HealthProber implements PoolListener {
     this.catalog = catalog;
     this.onProbe = onProbe;
     this.probing = new boolean[pool.replicas().size()];
+    this.cardAskedAt = new long[pool.replicas().size()];
     pool.addListener(this);
   }
 
@@ -113,7 +119,7 @@ public final class HealthProber implements PoolListener {
           if (!stopped) {
             onProbe.accept(r, pass);
             pool.recordProbe(r, pass, config.healthyThreshold(), config.unhealthyThreshold());
-            if (pass && catalog.needsCard(r.model())) {
+            if (pass && catalog.needsCard(r.model()) && claimCardFetch(r)) {
               fetchCard(r);
             }
           }
@@ -121,14 +127,42 @@ public final class HealthProber implements PoolListener {
         });
   }
 
+  /** At most one card request per replica every 30 s, so a bad replica cannot tie up probes. */
+  private synchronized boolean claimCardFetch(Replica r) {
+    long now = System.nanoTime();
+    long last = cardAskedAt[r.index()];
+    if (last != 0 && now - last < CARD_RETRY_NANOS) {
+      return false;
+    }
+    cardAskedAt[r.index()] = now;
+    return true;
+  }
+
+  /**
+   * Asks a replica for its {@code /v1/models}, bounded in time and size: the probe timeout is a
+   * deadline for the whole answer (an idle timeout would not stop an endless trickle).
+   */
   private void fetchCard(Replica r) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
         .setServer(r.address()).setHost(r.host()).setPort(r.port())
         .setURI(r.basePath() + "/v1/models").setTimeout(config.timeout().toMillis());
     client.request(options)
-        .compose(req -> req.send())
-        .compose(resp -> resp.statusCode() == 200 ? resp.body() : Future.failedFuture("status"))
+        .compose(req -> {
+          long deadline = vertx.setTimer(config.timeout().toMillis(), t -> req.reset());
+          return req.send().compose(resp -> {
+            String length = resp.getHeader("content-length");
+            if (resp.statusCode() != 200
+                || (length != null && length.length() > 7)) {
+              req.reset();
+              return Future.<io.vertx.core.buffer.Buffer>failedFuture("no usable card");
+            }
+            return resp.body();
+          }).andThen(ar -> vertx.cancelTimer(deadline));
+        })
         .onSuccess(body -> {
+          if (body.length() > MAX_CARD_BYTES) {
+            return;
+          }
           try {
             catalog.offer(r.model(), new JsonObject(body));
           } catch (RuntimeException e) {

@@ -144,6 +144,29 @@ class EjectionAndHealthTest extends ProxyTestBase {
   }
 
   @Test
+  void aReplicaTricklingItsModelListForeverDoesNotStarveItsHealthChecks() {
+    ScriptedUpstream up = upstream("m", Scripts.ok()).models(call -> {
+      call.request.response().setChunked(true).putHeader("content-type", "application/json")
+          .write("{");
+      call.vertx.setPeriodic(100, t -> {
+        if (call.request.response().closed()) {
+          call.vertx.cancelTimer(t);
+        } else {
+          call.request.response().write(" ");
+        }
+      });
+    });
+    start(RouterHarness.builder().replica("r", up)
+        .section("health_check", "{ interval: 100ms, timeout: 300ms, unhealthy_threshold: 2 }"));
+    int before = up.healthChecks();
+    await().atMost(20, TimeUnit.SECONDS).until(() -> up.healthChecks() >= before + 20);
+    assertThat(h.router().pool().healthy(replica("r"))).isTrue();
+    assertThat(h.metric("lb_health_checks_total", "result=\"fail\"")).isZero();
+    assertThat(up.modelsCalls()).as("one card request per 30 s").isEqualTo(1);
+    assertThat(post().statusCode()).isEqualTo(200);
+  }
+
+  @Test
   void withHealthChecksOffAnEjectionEndsWithItsTime() {
     ScriptedUpstream sick = upstream("m", Scripts.closeBeforeHead());
     ScriptedUpstream fine = upstream("m", Scripts.ok());

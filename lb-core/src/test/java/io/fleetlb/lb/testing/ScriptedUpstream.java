@@ -77,6 +77,8 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final AtomicInteger healthChecks = new AtomicInteger();
   private volatile Script script;
   private volatile int healthStatus = 200;
+  private volatile Script models;
+  private final AtomicInteger modelsCalls = new AtomicInteger();
   private HttpServer server;
 
   private ScriptedUpstream(Vertx vertx, String model, Script script) {
@@ -100,12 +102,19 @@ public final class ScriptedUpstream implements AutoCloseable {
         healthChecks.incrementAndGet();
         req.response().setStatusCode(healthStatus).end();
       }
-      case "/v1/models" -> req.response().putHeader("content-type", "application/json")
+      case "/v1/models" -> {
+        modelsCalls.incrementAndGet();
+        if (models != null) {
+          req.body().onSuccess(b -> models.run(new Call(req, vertx, b)));
+          return;
+        }
+        req.response().putHeader("content-type", "application/json")
           .end(new JsonObject().put("object", "list").put("data", new JsonArray()
               .add(new JsonObject().put("id", model).put("object", "model")
                   .put("owned_by", "vllm").put("max_model_len", 4096))
               .add(new JsonObject().put("id", "some-lora").put("object", "model")))
               .encode());
+      }
       default -> req.body().onSuccess(body -> {
         Call call = new Call(req, vertx, body);
         req.response().closeHandler(v -> {
@@ -131,6 +140,17 @@ public final class ScriptedUpstream implements AutoCloseable {
   public ScriptedUpstream health(int status) {
     this.healthStatus = status;
     return this;
+  }
+
+  /** Replaces the built-in {@code /v1/models} answer. */
+  public ScriptedUpstream models(Script script) {
+    this.models = script;
+    return this;
+  }
+
+  /** How many {@code /v1/models} requests arrived. */
+  public int modelsCalls() {
+    return modelsCalls.get();
   }
 
   /** How many health probes arrived. */

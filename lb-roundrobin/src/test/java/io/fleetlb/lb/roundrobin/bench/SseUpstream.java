@@ -43,6 +43,10 @@ final class SseUpstream {
       req.response().end();
       return;
     }
+    if (!"/v1/chat/completions".equals(req.path())) {
+      req.response().setStatusCode(404).end();
+      return;
+    }
     String id = req.getHeader("x-bench-id");
     req.body().onSuccess(b -> {
       HttpServerResponse r = req.response().setChunked(true)
