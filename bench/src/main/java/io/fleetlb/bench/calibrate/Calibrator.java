@@ -38,11 +38,13 @@ public final class Calibrator {
 
   public ObjectNode run() throws Exception {
     long deadline = System.nanoTime() + s.maxTimeNs();
-    Vertx serverVertx = BenchVertx.create(s.serverEventLoops());
+    // serverEventLoops 0: the upstream shares the client's event loop(s), so one request's client
+    // and server work run on one thread without cross-thread wake-ups (fewer threads on 2 cores)
     Vertx clientVertx = BenchVertx.create(s.clientEventLoops());
+    Vertx serverVertx = s.serverEventLoops() == 0 ? clientVertx : BenchVertx.create(s.serverEventLoops());
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     try (MockUpstream mock = MockUpstream.start(serverVertx, new MockConfig("127.0.0.1", 0, s.ttftNs(), s.itlNs(),
-        s.outputTokens(), List.of(CalibrationSettings.MODEL), null, s.serverEventLoops()));
+        s.outputTokens(), List.of(CalibrationSettings.MODEL), null, Math.max(1, s.serverEventLoops())));
         ReplayEngine engine = new ReplayEngine(clientVertx, ReplayOptions.defaults("127.0.0.1", mock.port())
             .withEventLoops(s.clientEventLoops()).withRequestTimeoutNs(30_000_000_000L))) {
       header(out, clientVertx);
@@ -86,7 +88,9 @@ public final class Calibrator {
           + "no failures); load average now %s%n", ceiling, 100 * s.minAchievedRatio(), s.maxP99LagMs(), LoadAverage.read());
     } finally {
       clientVertx.close().toCompletionStage().toCompletableFuture().get();
-      serverVertx.close().toCompletionStage().toCompletableFuture().get();
+      if (serverVertx != clientVertx) {
+        serverVertx.close().toCompletionStage().toCompletableFuture().get();
+      }
     }
     return out;
   }

@@ -33,7 +33,7 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--burstiness", defaultValue = "1.0") double burstiness;
   @Option(names = "--seed", defaultValue = "0") long seed;
   @Option(names = "--event-loops", defaultValue = "1", description = "Client event loops.") int clientLoops;
-  @Option(names = "--server-event-loops", defaultValue = "1") int serverLoops;
+  @Option(names = "--server-event-loops", defaultValue = "1", description = "Upstream event loops; 0 = share the client's.") int serverLoops;
   @Option(names = "--min-achieved-ratio", defaultValue = "0.995") double minRatio;
   @Option(names = "--max-schedule-lag-ms", defaultValue = "1.0") double maxLagMs;
   @Option(names = "--max-time", converter = Durations.class, defaultValue = "5m", description = "Stop climbing the ladder after this long.") long maxTimeNs;

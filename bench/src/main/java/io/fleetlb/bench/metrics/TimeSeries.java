@@ -27,14 +27,14 @@ public final class TimeSeries {
     double[] failed = new double[bins];
     double[] tokens = new double[bins];
     double[] inFlight = new double[bins];
-    Histogram[] ttft = histograms(bins);
-    Histogram[] lag = histograms(bins);
+    PerBin ttft = new PerBin(all.size());
+    PerBin lag = new PerBin(all.size());
     Map<String, double[]> perReplica = new TreeMap<>();
     for (RequestOutcome r : all) {
       inc(offered, r.scheduledNs(), 1);
       if (r.arrivalNs() >= 0) {
         inc(sent, r.arrivalNs(), 1);
-        record(lag, r.arrivalNs(), Math.max(0, r.scheduleLagNs()));
+        lag.add(bin(r.arrivalNs(), bins), r.scheduleLagNs());
       }
       if (r.doneNs() >= 0) {
         inc(r.success() ? completed : failed, r.doneNs(), 1);
@@ -43,7 +43,7 @@ public final class TimeSeries {
         spread(inFlight, r.startNs(), r.doneNs());
       }
       if (r.success()) {
-        record(ttft, r.firstTokenNs(), Math.max(0, r.ttftNs()));
+        ttft.add(bin(r.firstTokenNs(), bins), r.ttftNs());
         double perEvent = r.tokenEvents() == 0 ? 0 : r.outputTokens() / (double) r.tokenEvents();
         long t = r.firstTokenNs();
         inc(tokens, t, perEvent);
@@ -67,20 +67,11 @@ public final class TimeSeries {
     put(o, "failed", failed);
     put(o, "output_tokens", tokens);
     put(o, "in_flight_mean", inFlight);
-    putPercentile(o, "ttft_p50_ms", ttft, 50);
-    putPercentile(o, "ttft_p99_ms", ttft, 99);
-    putPercentile(o, "schedule_lag_p99_ms", lag, 99);
+    ttft.put(o, bins, new double[] {50, 99}, new String[] {"ttft_p50_ms", "ttft_p99_ms"});
+    lag.put(o, bins, new double[] {99}, new String[] {"schedule_lag_p99_ms"});
     ObjectNode pr = o.putObject("completed_per_replica");
     perReplica.forEach((id, v) -> put(pr, id, v));
     return o;
-  }
-
-  private static Histogram[] histograms(int bins) {
-    Histogram[] h = new Histogram[bins];
-    for (int i = 0; i < bins; i++) {
-      h[i] = new Histogram(3);
-    }
-    return h;
   }
 
   private static int bin(long tNs, int bins) {
@@ -89,10 +80,6 @@ public final class TimeSeries {
 
   private static void inc(double[] a, long tNs, double v) {
     a[bin(tNs, a.length)] += v;
-  }
-
-  private static void record(Histogram[] h, long tNs, long valueNs) {
-    h[bin(tNs, h.length)].recordValue(valueNs);
   }
 
   /** Adds the overlap, in seconds, of [from, to) with each one-second bin. */
@@ -121,13 +108,48 @@ public final class TimeSeries {
     }
   }
 
-  private static void putPercentile(ObjectNode o, String key, Histogram[] h, double p) {
-    ArrayNode a = o.putArray(key);
-    for (Histogram x : h) {
-      if (x.getTotalCount() == 0) {
-        a.addNull();
-      } else {
-        a.add(x.getValueAtPercentile(p) / 1e6);
+  /**
+   * Values tagged with their second, packed as (second << 32 | microseconds) and sorted, then read
+   * back second by second through one reused HdrHistogram: memory stays proportional to the number
+   * of requests however long the run.
+   */
+  private static final class PerBin {
+    private long[] packed;
+    private int n;
+
+    PerBin(int capacity) {
+      packed = new long[Math.max(16, capacity)];
+    }
+
+    void add(int bin, long valueNs) {
+      if (n == packed.length) {
+        packed = java.util.Arrays.copyOf(packed, n * 2);
+      }
+      long us = Math.min(0xFFFF_FFFFL, Math.max(0, valueNs / 1000));
+      packed[n++] = ((long) bin << 32) | us;
+    }
+
+    void put(ObjectNode o, int bins, double[] ps, String[] keys) {
+      java.util.Arrays.sort(packed, 0, n);
+      ArrayNode[] arrays = new ArrayNode[keys.length];
+      for (int k = 0; k < keys.length; k++) {
+        arrays[k] = o.putArray(keys[k]);
+      }
+      Histogram h = new Histogram(3);
+      int i = 0;
+      for (int b = 0; b < bins; b++) {
+        h.reset();
+        while (i < n && (int) (packed[i] >>> 32) == b) {
+          h.recordValue(packed[i] & 0xFFFF_FFFFL);
+          i++;
+        }
+        for (int k = 0; k < ps.length; k++) {
+          if (h.getTotalCount() == 0) {
+            arrays[k].addNull();
+          } else {
+            arrays[k].add(h.getValueAtPercentile(ps[k]) / 1e3);
+          }
+        }
       }
     }
   }

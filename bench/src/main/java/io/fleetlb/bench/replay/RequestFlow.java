@@ -115,7 +115,7 @@ final class RequestFlow {
       }
       t.sentNs = t.now();
       t.httpRequest = req;
-      req.send(t.body).onComplete(rr -> {
+      req.send(t.body()).onComplete(rr -> {
         if (rr.succeeded()) {
           onResponse(t, req, rr.result());
         } else if (!retriedStale(t)) {

@@ -13,11 +13,11 @@ import java.util.Arrays;
  */
 final class RequestTracker implements SseParser.Listener {
   final WorkloadRequest request;
-  final Buffer body;
   final int contextIndex;
   final long scheduledNs;
   private final long t0;
-  private final SseParser parser = new SseParser(this);
+  /** Created with the first chunk and dropped at the end: a run holds one tracker per request. */
+  private SseParser parser;
 
   long arrivalNs = -1;
   long startNs = -1;
@@ -25,7 +25,7 @@ final class RequestTracker implements SseParser.Listener {
   private long firstTokenNs = -1;
   private long lastTokenNs = -1;
   private long doneNs = -1;
-  private long[] itl = new long[16];
+  private long[] itl = new long[8];
   private int itlCount;
   private int tokenEvents;
   private int chunks;
@@ -47,7 +47,6 @@ final class RequestTracker implements SseParser.Listener {
 
   RequestTracker(WorkloadRequest request, long t0, int contextIndex) {
     this.request = request;
-    this.body = Buffer.buffer(request.body());
     this.t0 = t0;
     this.scheduledNs = request.offsetNanos();
     this.contextIndex = contextIndex;
@@ -61,6 +60,9 @@ final class RequestTracker implements SseParser.Listener {
   void onChunk(Buffer chunk) {
     long t = now();
     chunks++;
+    if (parser == null) {
+      parser = new SseParser(this);
+    }
     byte[] bytes = chunk.getBytes();
     parser.feed(bytes, 0, bytes.length, t);
   }
@@ -105,7 +107,7 @@ final class RequestTracker implements SseParser.Listener {
     if (finished) {
       return false;
     }
-    if (error == null && parser.hasPartialEvent() && tokenEvents == 0) {
+    if (error == null && parser != null && parser.hasPartialEvent() && tokenEvents == 0) {
       error = "the stream ended inside an unterminated SSE event";
     }
     if (error == null && tokenEvents == 0) {
@@ -128,7 +130,13 @@ final class RequestTracker implements SseParser.Listener {
   private boolean markFinished() {
     finished = true;
     doneNs = now();
+    parser = null;
     return true;
+  }
+
+  /** The body to send, wrapped when sent rather than held for the whole run. */
+  Buffer body() {
+    return Buffer.buffer(request.body());
   }
 
   int tokenEvents() {
