@@ -127,7 +127,8 @@ public final class RunCommand implements Callable<Integer> {
     if (dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
       throw new BenchFailure("--out " + out + ": the directory " + dir + " does not exist or is not writable");
     }
-    Vertx vertx = BenchVertx.create(loops + 1);
+    Vertx vertx = BenchVertx.create(loops);
+    Vertx telemetryVertx = null;
     try (ReplayEngine engine = new ReplayEngine(vertx, ro)) {
       List<String> models = w.requests().stream().map(WorkloadRequest::model).distinct().toList();
       try {
@@ -143,7 +144,9 @@ public final class RunCommand implements Callable<Integer> {
         Options.warmUp(engine, w.requests().get(0), numWarmups);
       }
       boolean sampling = !gpus.isEmpty() || !servers.isEmpty() || nvidiaSmi != null;
-      TelemetrySampler sampler = sampling ? new TelemetrySampler(vertx, gpus, servers,
+      // telemetry gets its own event loop: scrapes must never delay a request's hand-off
+      telemetryVertx = sampling ? BenchVertx.create(1) : null;
+      TelemetrySampler sampler = sampling ? new TelemetrySampler(telemetryVertx, gpus, servers,
           nvidiaSmi == null ? null : new NvidiaSmi(nvidiaSmi), telemetryIntervalNs, files.telemetry()) : null;
       long t0 = System.nanoTime() + ro.leadInNs();
       if (sampling) {
@@ -171,6 +174,9 @@ public final class RunCommand implements Callable<Integer> {
       return result.path("valid").asBoolean() ? 0 : 1;
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get();
+      if (telemetryVertx != null) {
+        telemetryVertx.close().toCompletionStage().toCompletableFuture().get();
+      }
     }
   }
 

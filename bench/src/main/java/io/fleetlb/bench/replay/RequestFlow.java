@@ -140,6 +140,7 @@ final class RequestFlow {
   private void onResponse(RequestTracker t, HttpClientRequest req, HttpClientResponse resp) {
     t.status = resp.statusCode();
     t.replica = resp.getHeader("x-lb-replica");
+    t.contentType = resp.getHeader("content-type");
     if (t.finished) {
       req.reset();
       connections.release(t, false);

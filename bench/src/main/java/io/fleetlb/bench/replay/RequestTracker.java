@@ -35,6 +35,8 @@ final class RequestTracker implements SseParser.Listener {
   private int completionTokens = -1;
   private boolean doneMarker;
   String replica;
+  /** The response's content type, to explain a 200 that is not an event stream. */
+  String contentType;
   boolean newConnection;
   boolean finished;
   long timerId = -1;
@@ -111,7 +113,9 @@ final class RequestTracker implements SseParser.Listener {
       error = "the stream ended inside an unterminated SSE event";
     }
     if (error == null && tokenEvents == 0) {
-      error = "the stream ended without any token event";
+      boolean sse = contentType != null && contentType.startsWith("text/event-stream");
+      error = sse || contentType == null ? "the stream ended without any token event"
+          : "the response was " + contentType + ", not an event stream (does the server ignore \"stream\": true?)";
     }
     return markFinished();
   }

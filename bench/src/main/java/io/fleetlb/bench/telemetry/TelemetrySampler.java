@@ -110,31 +110,19 @@ public final class TelemetrySampler implements AutoCloseable {
     }
   }
 
+  /** One scrape's raw answer, stamped when it arrived; parsed later on the sampler thread. */
+  private record Answer(long tNs, byte[] body, String error) {
+  }
+
   private synchronized void sampleOnce() {
     long timeoutMs = Math.max(100, Math.min(5_000, TimeUnit.NANOSECONDS.toMillis(intervalNs)));
-    List<Future<Void>> pending = new ArrayList<>();
-    for (MetricsTarget t : gpuTargets) {
-      pending.add(scrape(t, timeoutMs).map(m -> {
-        List<ObjectNode> gpus = Readings.dcgm(m, t.gpu());
-        if (gpus.isEmpty()) {
-          record(base("gpu", t.id(), t.url()).put("ok", false).put("error", "no DCGM_FI_* series on the page"));
-        }
-        long now = now();
-        for (ObjectNode g : gpus) {
-          ObjectNode s = base("gpu", t.id(), t.url(), now).put("ok", true);
-          s.setAll(g);
-          record(s);
-        }
-        return (Void) null;
-      }).recover(e -> failed("gpu", t, e)));
-    }
-    for (MetricsTarget t : serverTargets) {
-      pending.add(scrape(t, timeoutMs).map(m -> {
-        ObjectNode s = base("server", t.id(), t.url()).put("ok", true);
-        s.setAll(Readings.vllm(m));
-        record(s);
-        return (Void) null;
-      }).recover(e -> failed("server", t, e)));
+    List<MetricsTarget> targets = new ArrayList<>(gpuTargets);
+    targets.addAll(serverTargets);
+    List<java.util.concurrent.CompletableFuture<Answer>> answers = new ArrayList<>();
+    for (MetricsTarget t : targets) {
+      answers.add(scrape(t, timeoutMs).map(b -> new Answer(now(), b, null))
+          .otherwise(e -> new Answer(now(), null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))
+          .toCompletionStage().toCompletableFuture());
     }
     if (nvidiaSmi != null) {
       try {
@@ -148,15 +136,47 @@ public final class TelemetrySampler implements AutoCloseable {
         record(base("nvidia-smi", "nvidia-smi", null).put("ok", false).put("error", e.getMessage()));
       }
     }
-    try {
-      Future.join(pending).toCompletionStage().toCompletableFuture().get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      // individual failures were already recorded; a stuck scrape must not stall the sampler
+    // parsing happens here, on the sampler's thread: never on an event loop that issues requests
+    for (int i = 0; i < targets.size(); i++) {
+      MetricsTarget t = targets.get(i);
+      String source = i < gpuTargets.size() ? "gpu" : "server";
+      Answer a;
+      try {
+        a = answers.get(i).get(timeoutMs + 1_000, TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        a = new Answer(now(), null, "no answer within " + timeoutMs + " ms");
+      }
+      if (a.error() != null) {
+        record(base(source, t.id(), t.url(), a.tNs()).put("ok", false).put("error", a.error()));
+        continue;
+      }
+      MetricsSnapshot m;
+      try {
+        m = PrometheusText.parseUtf8(a.body());
+      } catch (PrometheusParseException e) {
+        record(base(source, t.id(), t.url(), a.tNs()).put("ok", false).put("error", "not Prometheus text: " + e.getMessage()));
+        continue;
+      }
+      if (source.equals("server")) {
+        ObjectNode s = base(source, t.id(), t.url(), a.tNs()).put("ok", true);
+        s.setAll(Readings.vllm(m));
+        record(s);
+        continue;
+      }
+      List<ObjectNode> gpus = Readings.dcgm(m, t.gpu());
+      if (gpus.isEmpty()) {
+        record(base(source, t.id(), t.url(), a.tNs()).put("ok", false).put("error", "no DCGM_FI_* series on the page"));
+      }
+      for (ObjectNode g : gpus) {
+        ObjectNode s = base(source, t.id(), t.url(), a.tNs()).put("ok", true);
+        s.setAll(g);
+        record(s);
+      }
     }
     flush();
   }
 
-  private Future<MetricsSnapshot> scrape(MetricsTarget t, long timeoutMs) {
+  private Future<byte[]> scrape(MetricsTarget t, long timeoutMs) {
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(t.host()).setPort(t.port())
         .setSsl(t.ssl()).setURI(t.path()).setIdleTimeout(timeoutMs).setConnectTimeout(timeoutMs);
     ro.putHeader("accept", "text/plain;version=0.0.4");
@@ -164,20 +184,8 @@ public final class TelemetrySampler implements AutoCloseable {
       if (resp.statusCode() != 200) {
         return resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode()));
       }
-      return resp.body();
-    }).compose(body -> {
-      try {
-        return Future.succeededFuture(PrometheusText.parseUtf8(body.getBytes()));
-      } catch (PrometheusParseException e) {
-        return Future.failedFuture("not Prometheus text: " + e.getMessage());
-      }
+      return resp.body().map(b -> b.getBytes());
     });
-  }
-
-  private Future<Void> failed(String source, MetricsTarget t, Throwable e) {
-    String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    record(base(source, t.id(), t.url()).put("ok", false).put("error", msg));
-    return Future.succeededFuture();
   }
 
   private long now() {

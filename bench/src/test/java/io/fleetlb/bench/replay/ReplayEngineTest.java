@@ -53,7 +53,7 @@ class ReplayEngineTest {
   void streamsAreJudgedAsVllmJudgesThem() throws Exception {
     try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", scripted.port()))) {
       ReplayEngine.Recording rec = e.run(requests("ok", "split", "comments", "error-mid", "no-done", "no-tokens",
-          "http500", "drop"));
+          "http500", "drop", "json"));
       Map<String, RequestOutcome> o = byModel(rec);
       RequestOutcome ok = o.get("ok");
       assertThat(ok.success()).isTrue();
@@ -86,6 +86,8 @@ class ReplayEngineTest {
       assertThat(o.get("http500").error()).isEqualTo("HTTP 500: engine crashed");
       assertThat(o.get("drop").success()).isFalse();
       assertThat(o.get("drop").error()).startsWith("connection lost after 1 token events");
+      assertThat(o.get("json").success()).isFalse();
+      assertThat(o.get("json").error()).contains("application/json, not an event stream");
       assertThat(rec.outcomes()).allMatch(x -> x.doneNs() >= x.startNs());
     }
   }

@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A test upstream whose behaviour is chosen by the request's model name, streaming chunk by chunk:
- * ok, split, comments, error-mid, no-done, no-tokens, http500, drop, hang, slow.
+ * ok, split, comments, error-mid, no-done, no-tokens, http500, drop, hang, slow, json.
  */
 final class ScriptedUpstream implements AutoCloseable {
   private static final String TOKEN = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" t\"},\"finish_reason\":null}]}\n\n";
@@ -54,6 +54,9 @@ final class ScriptedUpstream implements AutoCloseable {
             .end("{\"error\":{\"message\":\"engine crashed\",\"type\":\"InternalServerError\",\"param\":null,\"code\":500}}");
         return;
       case "hang":
+        return;
+      case "json":
+        r.putHeader("content-type", "application/json").end("{\"choices\":[{\"message\":{\"content\":\"hi\"}}]}");
         return;
       default:
     }
