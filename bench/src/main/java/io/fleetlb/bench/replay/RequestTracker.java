@@ -109,13 +109,15 @@ final class RequestTracker implements SseParser.Listener {
     if (finished) {
       return false;
     }
-    if (error == null && parser != null && parser.hasPartialEvent() && tokenEvents == 0) {
-      error = "the stream ended inside an unterminated SSE event";
-    }
     if (error == null && tokenEvents == 0) {
-      boolean sse = contentType != null && contentType.startsWith("text/event-stream");
-      error = sse || contentType == null ? "the stream ended without any token event"
-          : "the response was " + contentType + ", not an event stream (does the server ignore \"stream\": true?)";
+      boolean sse = contentType == null || contentType.startsWith("text/event-stream");
+      if (!sse) {
+        error = "the response was " + contentType + ", not an event stream (does the server ignore \"stream\": true?)";
+      } else if (parser != null && parser.hasPartialEvent()) {
+        error = "the stream ended inside an unterminated SSE event";
+      } else {
+        error = "the stream ended without any token event";
+      }
     }
     return markFinished();
   }
