@@ -150,6 +150,7 @@ public final class HealthProber implements PoolListener {
         .compose(req -> {
           long deadline = vertx.setTimer(config.timeout().toMillis(), t -> req.reset());
           return req.send().compose(resp -> {
+            resp.exceptionHandler(t -> { });
             String length = resp.getHeader("content-length");
             if (resp.statusCode() != 200
                 || (length != null && length.length() > 7)) {

@@ -115,6 +115,7 @@ final class Attempt {
   /** Drops a "not admitted" answer (the exchange retries elsewhere). */
   void discard(boolean countsAsFailure) {
     finish(AttemptResult.FAILED);
+    response.exceptionHandler(t -> { });
     request.reset();
     if (countsAsFailure) {
       rt.pool.recordFailure(replica);

@@ -314,13 +314,17 @@ final class Exchange {
 
   /** The relayed response ended normally; {@code last} holds bytes not written yet, or null. */
   void relayEnded(int status, Buffer last, long now) {
+    if (last != null) {
+      count(last, now);
+    }
+    // Complete first: ending an HTTP/2 stream closes it at once, and its close handler must not
+    // mistake that for the client leaving.
+    complete(status, Reason.COMPLETE, true);
     if (last == null) {
       resp.end();
     } else {
-      count(last, now);
       resp.end(last);
     }
-    complete(status, Reason.COMPLETE, true);
   }
 
   /**
@@ -334,18 +338,18 @@ final class Exchange {
       }
       Buffer event = OpenAiError.sseEvent(errorStatus, message);
       bytesSent += event.length();
-      resp.end(event);
       complete(status, reason, true);
+      resp.end(event);
     } else {
-      resp.reset();
       complete(status, reason, false);
+      resp.reset();
     }
   }
 
   /** The client stopped reading for longer than the stream-idle timeout. */
   void clientStalled() {
-    resp.reset();
     complete(499, Reason.CLIENT_STALLED, false);
+    resp.reset();
   }
 
   private void clientGone() {
@@ -418,13 +422,13 @@ final class Exchange {
     resp.setStatusCode(status).putHeader("content-type", JSON)
         .putHeader("x-request-id", requestId);
     bytesSent = json.length();
+    complete(status, reason, !close);
     if (close) {
       // Close only once the answer is on the wire; closing at once could drop it.
       resp.end(json).onComplete(v -> req.connection().close());
     } else {
       resp.end(json);
     }
-    complete(status, reason, !close);
   }
 
   private void respond(int status, Buffer json, Long retryAfter) {
@@ -438,12 +442,13 @@ final class Exchange {
         .putHeader("x-request-id", requestId);
     bytesSent = json.length();
     Buffer out = req.method() == HttpMethod.HEAD ? Buffer.buffer() : json;
-    if (rt.draining() && req.version() != HttpVersion.HTTP_2) {
+    boolean draining = rt.draining();
+    complete(status, Reason.COMPLETE, !draining);
+    if (draining && req.version() != HttpVersion.HTTP_2) {
       resp.end(out).onComplete(v -> req.connection().close());
     } else {
       resp.end(out);
     }
-    complete(status, Reason.COMPLETE, !rt.draining());
   }
 
   /** The one exit: releases the slot, counts and logs; later calls are ignored. */
