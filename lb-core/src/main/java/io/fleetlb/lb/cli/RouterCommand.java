@@ -35,7 +35,23 @@ import picocli.CommandLine.Spec;
     footer = {"", "Exit status: 0 after a clean drain or --check-config, 1 when the router cannot "
         + "start, 2 for a bad command line or configuration."})
 public abstract class RouterCommand implements Callable<Integer> {
+  static {
+    // Vert.x switches for a process that only proxies, set before Vert.x loads (an explicit -D
+    // wins): no per-dispatch timing, no thread-affinity assertions, and no re-validation of
+    // headers the router sets, which all come from messages Netty's decoder already validated
+    // or from the router's own constants and sanitised ids.
+    defaultProperty("vertx.disableContextTimings", "true");
+    defaultProperty("vertx.threadChecks", "false");
+    defaultProperty("vertx.disableHttpHeadersValidation", "true");
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(RouterCommand.class);
+
+  private static void defaultProperty(String name, String value) {
+    if (System.getProperty(name) == null) {
+      System.setProperty(name, value);
+    }
+  }
 
   @Option(names = "--config", required = true, paramLabel = "FILE",
       description = "Router configuration (YAML), see docs/router.md.")
