@@ -26,8 +26,9 @@ final class Report {
     if (r.containsKey("streams")) {
       streams(r, b);
     }
-    b.append(String.format(Locale.ROOT, "%nRouter exit status after SIGTERM: %s%n",
-        r.get("router_exit_status_after_sigterm")));
+    b.append(String.format(Locale.ROOT, "%nRouter exit status after SIGTERM: %s; its GC pauses"
+        + " over the whole run: %s%n", r.get("router_exit_status_after_sigterm"),
+        r.get("router_gc_pauses")));
     return b.toString();
   }
 
@@ -37,16 +38,17 @@ final class Report {
     Map<String, Object> direct = lat.get("direct");
     b.append("Open loop at ").append(r.get("rate"))
         .append(" req/s (latency from the scheduled send time, microseconds):\n\n");
-    b.append("| target | p50 | p99 | p99.9 | max | added p50 | added p99 | ok | failed |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|\n");
+    b.append("| target | p50 | p99 | p99.9 | max | added p50 | added p99 | ok | failed |"
+        + " generator lag max |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, Map<String, Object>> e : lat.entrySet()) {
       Map<String, Object> v = e.getValue();
       boolean isDirect = e.getKey().equals("direct");
-      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s | %d | %d |%n",
+      b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %s | %s | %d | %d | %d |%n",
           e.getKey(), n(v, "p50_us"), n(v, "p99_us"), n(v, "p999_us"), n(v, "max_us"),
           isDirect ? "-" : Long.toString(n(v, "p50_us") - n(direct, "p50_us")),
           isDirect ? "-" : Long.toString(n(v, "p99_us") - n(direct, "p99_us")),
-          n(v, "ok"), n(v, "failed")));
+          n(v, "ok"), n(v, "failed"), n(v, "max_schedule_lag_us")));
     }
   }
 

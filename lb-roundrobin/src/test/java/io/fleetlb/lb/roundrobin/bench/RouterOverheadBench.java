@@ -70,6 +70,8 @@ public final class RouterOverheadBench {
           """.formatted(routerPort, adminPort, up1, up2, ssePort, out.resolve("router-access.log")));
       List<String> jvm = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
       report.put("router_jvm_flags", String.join(" ", jvm));
+      jvm = new java.util.ArrayList<>(jvm);
+      jvm.add("-Xlog:gc:file=" + out.resolve("router-gc.log"));
       Process router = procs.router(jar, config, jvm);
       BenchProcesses.awaitPort(up1, nginx, "nginx");
       BenchProcesses.awaitPort(nginxPort, nginx, "nginx");
@@ -90,6 +92,7 @@ public final class RouterOverheadBench {
       }
       report.put("loadavg_after", Files.readString(Path.of("/proc/loadavg")).trim());
       report.put("router_exit_status_after_sigterm", BenchProcesses.stop(router, 40));
+      report.put("router_gc_pauses", gcPauses(out.resolve("router-gc.log")));
       BenchProcesses.stop(nginx, 10);
       sse.close();
     } finally {
@@ -196,6 +199,24 @@ public final class RouterOverheadBench {
       }
     }
     return (long) sum;
+  }
+
+  /** Count, total and longest stop-the-world pause in a {@code -Xlog:gc} file. */
+  static Map<String, Object> gcPauses(Path log) throws IOException {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile("Pause.* ([0-9.]+)ms$");
+    long count = 0;
+    double total = 0;
+    double max = 0;
+    for (String line : Files.readAllLines(log)) {
+      java.util.regex.Matcher m = p.matcher(line);
+      if (m.find()) {
+        double ms = Double.parseDouble(m.group(1));
+        count++;
+        total += ms;
+        max = Math.max(max, ms);
+      }
+    }
+    return Map.of("count", count, "total_ms", Math.round(total), "max_ms", Math.round(max));
   }
 
   static void log(String s) {
