@@ -6,13 +6,15 @@
 #   - 10,000 concurrent SSE streams through the router (router heap and RSS)
 #   - client disconnect -> upstream reset delay
 # Needs: JDK 17+, nginx and wrk on PATH (Debian packages nginx, wrk). Takes about 4 minutes.
-# Usage: lb-core/bench/router-overhead.sh [OUT_DIR] [RATE] [SECONDS_PER_ROUND] [STREAMS]
+# Usage: lb-core/bench/router-overhead.sh [OUT_DIR] [RATE] [SECONDS_PER_ROUND] [STREAMS] [PHASES]
+#   PHASES: comma list of latency,throughput,streams (default: all three)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${1:-$(mktemp -d /tmp/router-overhead.XXXXXX)}"
 RATE="${2:-2000}"
 SECONDS_PER_ROUND="${3:-10}"
 STREAMS="${4:-10000}"
+PHASES="${5:-latency,throughput,streams}"
 for tool in nginx wrk java; do
   command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 2; }
 done
@@ -29,4 +31,4 @@ echo "results in $OUT" >&2
 exec timeout --signal=TERM --kill-after=20 300 java -Xms512m -Xmx2g \
   -cp "$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar" \
   io.fleetlb.lb.roundrobin.bench.RouterOverheadBench \
-  "$OUT/bin/lb-roundrobin.jar" "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS"
+  "$OUT/bin/lb-roundrobin.jar" "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS" "$PHASES"
