@@ -10,7 +10,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
@@ -34,18 +33,16 @@ final class Exchange {
   private final long startNanos;
   private final long startMillis = System.currentTimeMillis();
   private final String requestId;
-  private final List<Replica> tried = new ArrayList<>(2);
   private Buffer body;
   private String model;
   private String modelLog = "-";
   private Attempt attempt;
-  private Reason lastFailure;
+  private Failover failover;
   /** When the request body is due (0: not reading one). */
   private long bodyDeadline;
   private long firstByteNanos = -1;
   private long bytesSent;
   private int tail;
-  private boolean retrySlot;
   private boolean done;
 
   Exchange(ProxyVerticle owner, HttpServerRequest req) {
@@ -159,58 +156,29 @@ final class Exchange {
     }
     model = r.model();
     modelLog = model;
+    failover = new Failover(rt, model);
     next();
   }
 
   /** Starts the next attempt on a replica not tried yet, or answers why there is none. */
   private void next() {
-    boolean slot = retrySlot;
-    retrySlot = false;
-    List<Replica> candidates = remaining();
+    boolean slot = failover.takeSlot();
+    List<Replica> candidates = failover.remaining();
     if (candidates.isEmpty()) {
       if (slot) {
         rt.retryBudget.release();
       }
-      if (lastFailure == null) {
+      if (failover.lastFailure() == null) {
         Duration wait = rt.pool.retryAfter(model, rt.config.healthCheck().interval());
         error(503, Reason.NO_HEALTHY_REPLICA, "No replica of model `" + model
             + "` can serve right now", null, Math.max(1, (wait.toMillis() + 999) / 1000), false);
       } else {
-        upstreamError(lastFailure);
+        upstreamError(failover.lastFailure());
       }
       return;
     }
-    Replica replica = pick(candidates);
-    tried.add(replica);
-    attempt = new Attempt(this, replica, slot);
+    attempt = new Attempt(this, failover.choose(candidates), slot);
     attempt.start();
-  }
-
-  private List<Replica> remaining() {
-    List<Replica> available = rt.pool.available(model);
-    if (tried.isEmpty()) {
-      return available;
-    }
-    List<Replica> out = new ArrayList<>(available.size());
-    for (Replica r : available) {
-      if (!tried.contains(r)) {
-        out.add(r);
-      }
-    }
-    return List.copyOf(out);
-  }
-
-  private Replica pick(List<Replica> candidates) {
-    try {
-      Replica r = rt.policy.pick(candidates, rt.pool);
-      if (r != null && candidates.contains(r)) {
-        return r;
-      }
-    } catch (RuntimeException e) {
-      // A policy bug must not fail the request: fall through to the first candidate.
-    }
-    rt.metrics.policyError();
-    return candidates.get(0);
   }
 
   /**
@@ -218,7 +186,7 @@ final class Exchange {
    * means "not admitted" and a retry is possible, else relay it.
    */
   void responseHead(Attempt a, int status) {
-    if (rt.retryOnStatus[status] && canRetry()) {
+    if (rt.retryOnStatus[status] && !done && failover.mayRetry()) {
       a.discard(status >= 500);
       rt.metrics.retry(model, "status_" + status);
       next();
@@ -229,27 +197,13 @@ final class Exchange {
 
   /** An attempt failed before anything was relayed. */
   void attemptFailed(Attempt a, Reason reason) {
-    lastFailure = reason;
-    boolean retriable = reason == Reason.CONNECT_FAILED || reason == Reason.CONNECT_TIMEOUT
-        || reason == Reason.UPSTREAM_RESET || reason == Reason.POOL_FULL;
-    if (retriable && canRetry()) {
+    failover.failed(reason);
+    if (Failover.retriable(reason) && !done && failover.mayRetry()) {
       rt.metrics.retry(model, reason.label());
       next();
     } else {
       upstreamError(reason);
     }
-  }
-
-  private boolean canRetry() {
-    if (done || tried.size() > rt.config.retry().maxRetries() || remaining().isEmpty()) {
-      return false;
-    }
-    if (!rt.retryBudget.tryAcquire()) {
-      rt.metrics.retryBudgetExhausted(model);
-      return false;
-    }
-    retrySlot = true;
-    return true;
   }
 
   private void upstreamError(Reason reason) {
@@ -468,7 +422,7 @@ final class Exchange {
         req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
         req.method().name(), req.path(), protocol(), status, bytesSent,
         (now - startNanos) / 1000, firstByteNanos < 0 ? -1 : (firstByteNanos - startNanos) / 1000,
-        modelLog, replica, tried.size(), reason));
+        modelLog, replica, failover == null ? 0 : failover.attempts(), reason));
   }
 
   private String protocol() {

@@ -1,0 +1,99 @@
+package io.fleetlb.lb.proxy;
+
+import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.pool.Replica;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The replica choices of one request: the policy's pick among the model's available replicas
+ * not tried yet, and whether a failed try may be retried (attempts left, another replica left, a
+ * retry-budget slot). Confined to the request's event loop.
+ */
+final class Failover {
+  private final ProxyRuntime rt;
+  private final String model;
+  private final List<Replica> tried = new ArrayList<>(2);
+  private boolean slot;
+  private Reason lastFailure;
+
+  Failover(ProxyRuntime rt, String model) {
+    this.rt = rt;
+    this.model = model;
+  }
+
+  /** Whether a failure before anything was relayed means the replica did not take the request. */
+  static boolean retriable(Reason reason) {
+    return reason == Reason.CONNECT_FAILED || reason == Reason.CONNECT_TIMEOUT
+        || reason == Reason.UPSTREAM_RESET || reason == Reason.POOL_FULL;
+  }
+
+  /** The available replicas of the model not tried yet (immutable). */
+  List<Replica> remaining() {
+    List<Replica> available = rt.pool.available(model);
+    if (tried.isEmpty()) {
+      return available;
+    }
+    List<Replica> out = new ArrayList<>(available.size());
+    for (Replica r : available) {
+      if (!tried.contains(r)) {
+        out.add(r);
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /**
+   * Asks the policy and records the pick as tried. A policy bug (an exception, null, a replica
+   * outside the candidates) must not fail the request: it is counted and the first candidate used.
+   */
+  Replica choose(List<Replica> candidates) {
+    Replica pick = null;
+    try {
+      pick = rt.policy.pick(candidates, rt.pool);
+    } catch (RuntimeException e) {
+      pick = null;
+    }
+    if (pick == null || !candidates.contains(pick)) {
+      rt.metrics.policyError();
+      pick = candidates.get(0);
+    }
+    tried.add(pick);
+    return pick;
+  }
+
+  /** Whether another try may start now; if so a retry-budget slot is taken for it. */
+  boolean mayRetry() {
+    if (tried.size() > rt.config.retry().maxRetries() || remaining().isEmpty()) {
+      return false;
+    }
+    if (!rt.retryBudget.tryAcquire()) {
+      rt.metrics.retryBudgetExhausted(model);
+      return false;
+    }
+    slot = true;
+    return true;
+  }
+
+  /** Hands the slot taken by {@link #mayRetry} to the next attempt (which releases it). */
+  boolean takeSlot() {
+    boolean s = slot;
+    slot = false;
+    return s;
+  }
+
+  /** Records why the last try failed. */
+  void failed(Reason reason) {
+    lastFailure = reason;
+  }
+
+  /** Why the last try failed, null if none did. */
+  Reason lastFailure() {
+    return lastFailure;
+  }
+
+  /** Tries made so far. */
+  int attempts() {
+    return tried.size();
+  }
+}
