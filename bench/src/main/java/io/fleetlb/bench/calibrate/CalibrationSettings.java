@@ -22,6 +22,7 @@ public record CalibrationSettings(
     int serverEventLoops,
     double minAchievedRatio,
     double maxP99LagMs,
+    int attempts,
     long maxTimeNs) {
   static final String MODEL = "calibrate";
 
@@ -47,6 +48,7 @@ public record CalibrationSettings(
     o.put("server_event_loops", serverEventLoops);
     o.put("min_achieved_ratio", minAchievedRatio);
     o.put("max_p99_schedule_lag_ms", maxP99LagMs);
+    o.put("attempts", attempts);
     return o;
   }
 }

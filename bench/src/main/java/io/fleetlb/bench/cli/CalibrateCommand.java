@@ -28,7 +28,9 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--step-duration", converter = Durations.class, defaultValue = "5s") long stepNs;
   @Option(names = "--fidelity-rate", defaultValue = "2000") double fidelityRate;
   @Option(names = "--fidelity-duration", converter = Durations.class, defaultValue = "10s") long fidelityNs;
-  @Option(names = "--warmup", converter = Durations.class, defaultValue = "5s", description = "JIT warm-up, not reported.") long warmupNs;
+  @Option(names = "--warmup", converter = Durations.class, defaultValue = "15s",
+      description = "JIT warm-up at --fidelity-rate, not reported (default ${DEFAULT-VALUE}).") long warmupNs;
+  @Option(names = "--attempts", defaultValue = "2", description = "Tries per ladder rate before it counts as missed (default ${DEFAULT-VALUE}).") int attempts;
   @Option(names = "--arrival-pattern", defaultValue = "poisson", description = "poisson, gamma or constant.") String pattern;
   @Option(names = "--burstiness", defaultValue = "1.0") double burstiness;
   @Option(names = "--seed", defaultValue = "0") long seed;
@@ -48,7 +50,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     sorted.sort(Double::compare);
     CalibrationSettings s = new CalibrationSettings(ttftNs, itlNs, outputTokens, inputTokens, sorted, stepNs / 1e9,
         fidelityRate, fidelityNs / 1e9, warmupNs / 1e9, pattern, burstiness, seed, clientLoops, serverLoops, minRatio,
-        maxLagMs, maxTimeNs);
+        maxLagMs, Math.max(1, attempts), maxTimeNs);
     ObjectNode result = new Calibrator(s, System.out).run();
     if (out != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
