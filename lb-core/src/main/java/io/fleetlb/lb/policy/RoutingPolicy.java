@@ -19,4 +19,17 @@ public interface RoutingPolicy {
    * @return one element of {@code candidates}
    */
   Replica pick(List<Replica> candidates, LoadView load);
+
+  /**
+   * Picks one replica for a request whose size the router estimated from its body; the router
+   * calls this form. Policies that ignore request sizes (round-robin) need not override it.
+   *
+   * @param candidates as in {@link #pick(List, LoadView)}
+   * @param load as in {@link #pick(List, LoadView)}
+   * @param request the request's estimated prompt size, output bound and streaming flag
+   * @return one element of {@code candidates}
+   */
+  default Replica pick(List<Replica> candidates, LoadView load, RequestInfo request) {
+    return pick(candidates, load);
+  }
 }

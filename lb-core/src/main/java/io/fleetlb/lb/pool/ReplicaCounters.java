@@ -1,12 +1,15 @@
 package io.fleetlb.lb.pool;
 
+import io.fleetlb.lb.policy.RequestInfo;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The router's exact request counts for one replica. {@link #dispatch} and exactly one of the
  * {@code finish} methods are called for every upstream attempt, so at any quiet moment
- * {@code dispatched == completed + failed + cancelled} and {@code inFlight == 0}.
+ * {@code dispatched == completed + failed + cancelled} and {@code inFlight == 0}; an attempt
+ * dispatched with its {@link RequestInfo} also releases its first-byte share exactly once
+ * (see {@link Dispatch}), so the first-byte and token sums return to 0 as well.
  */
 final class ReplicaCounters {
   final AtomicInteger inFlight = new AtomicInteger();
@@ -14,10 +17,34 @@ final class ReplicaCounters {
   final AtomicLong completed = new AtomicLong();
   final AtomicLong failed = new AtomicLong();
   final AtomicLong cancelled = new AtomicLong();
+  final AtomicInteger awaitingFirstByte = new AtomicInteger();
+  final AtomicLong pendingPromptTokens = new AtomicLong();
+  final AtomicLong inFlightTokens = new AtomicLong();
 
   void dispatch() {
     dispatched.incrementAndGet();
     inFlight.incrementAndGet();
+  }
+
+  void dispatch(RequestInfo request) {
+    awaitingFirstByte.incrementAndGet();
+    long prompt = request.promptTokens();
+    if (prompt != 0) {
+      pendingPromptTokens.addAndGet(prompt);
+    }
+    long committed = request.committedTokens();
+    if (committed != 0) {
+      inFlightTokens.addAndGet(committed);
+    }
+    dispatch();
+  }
+
+  void firstByte(RequestInfo request) {
+    long prompt = request.promptTokens();
+    if (prompt != 0) {
+      pendingPromptTokens.addAndGet(-prompt);
+    }
+    awaitingFirstByte.decrementAndGet();
   }
 
   void finish(AttemptResult result) {
@@ -28,5 +55,13 @@ final class ReplicaCounters {
       default -> throw new IllegalArgumentException(String.valueOf(result));
     }
     inFlight.decrementAndGet();
+  }
+
+  void finish(AttemptResult result, RequestInfo request) {
+    long committed = request.committedTokens();
+    if (committed != 0) {
+      inFlightTokens.addAndGet(-committed);
+    }
+    finish(result);
   }
 }

@@ -3,6 +3,7 @@ package io.fleetlb.lb.pool;
 import io.fleetlb.lb.config.EjectionConfig;
 import io.fleetlb.lb.config.ReplicaConfig;
 import io.fleetlb.lb.policy.LoadView;
+import io.fleetlb.lb.policy.RequestInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -132,9 +133,25 @@ public final class ReplicaPool implements LoadView {
     return best == Long.MAX_VALUE ? fallback : Duration.ofNanos(best);
   }
 
-  /** Records an attempt sent to the replica (in-flight + 1). */
+  /**
+   * Records an attempt sent to the replica (in-flight + 1) without request facts; pair it with
+   * exactly one {@link #finish(Replica, AttemptResult)}. The proxy uses
+   * {@link #dispatch(Replica, RequestInfo)}.
+   */
   public void dispatch(Replica r) {
     state(r).counters.dispatch();
+  }
+
+  /**
+   * Records an attempt sent to the replica with what its request is estimated to weigh: in
+   * flight, awaiting its first byte, its prompt and committed tokens. The returned handle
+   * releases each share exactly once.
+   */
+  public Dispatch dispatch(Replica r, RequestInfo request) {
+    ReplicaCounters c = state(r).counters;
+    Dispatch d = new Dispatch(r, c, request);
+    c.dispatch(request);
+    return d;
   }
 
   /** Records how an attempt ended (in-flight - 1); call exactly once per {@link #dispatch}. */
@@ -305,5 +322,20 @@ public final class ReplicaPool implements LoadView {
   @Override
   public long cancelled(Replica r) {
     return state(r).counters.cancelled.get();
+  }
+
+  @Override
+  public int awaitingFirstByte(Replica r) {
+    return state(r).counters.awaitingFirstByte.get();
+  }
+
+  @Override
+  public long pendingPromptTokens(Replica r) {
+    return state(r).counters.pendingPromptTokens.get();
+  }
+
+  @Override
+  public long inFlightTokens(Replica r) {
+    return state(r).counters.inFlightTokens.get();
   }
 }

@@ -2,6 +2,7 @@ package io.fleetlb.lb.proxy;
 
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.pool.AttemptResult;
+import io.fleetlb.lb.pool.Dispatch;
 import io.fleetlb.lb.pool.Replica;
 import io.netty.channel.ConnectTimeoutException;
 import io.vertx.core.AsyncResult;
@@ -22,7 +23,9 @@ import java.util.concurrent.TimeoutException;
  * chunk by chunk with back-pressure under the stream-idle timeout.
  *
  * <p>The replica's in-flight slot is taken in {@link #start} and released in {@link #finish},
- * which runs exactly once whatever happens (end, failure, timeout, client gone, drain).
+ * which runs exactly once whatever happens (end, failure, timeout, client gone, drain); its
+ * awaiting-first-byte share is released by the first response byte or, failing that, by
+ * {@link #finish}.
  */
 final class Attempt {
   private static final int COALESCE_LIMIT = 64 * 1024;
@@ -31,6 +34,7 @@ final class Attempt {
   private final Replica replica;
   private final boolean holdsRetrySlot;
   private final long startNanos;
+  private Dispatch dispatch;
   private HttpClientRequest request;
   private HttpClientResponse response;
   private int status;
@@ -63,7 +67,7 @@ final class Attempt {
   }
 
   void start() {
-    rt.pool.dispatch(replica);
+    dispatch = rt.pool.dispatch(replica, ex.requestInfo());
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setServer(replica.address())
@@ -158,6 +162,7 @@ final class Attempt {
     long now = rt.nanoClock.getAsLong();
     if (!firstByteSeen) {
       firstByteSeen = true;
+      dispatch.firstByte();
       rt.metrics.firstByte(replica, now - startNanos);
     }
     lastReadNanos = now;
@@ -279,7 +284,7 @@ final class Attempt {
   private void finish(AttemptResult result) {
     finished = true;
     firstByteDeadline = 0;
-    rt.pool.finish(replica, result);
+    dispatch.finish(result);
     if (holdsRetrySlot) {
       rt.retryBudget.release();
     }

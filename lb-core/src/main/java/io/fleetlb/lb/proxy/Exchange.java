@@ -3,6 +3,7 @@ package io.fleetlb.lb.proxy;
 import io.fleetlb.lb.log.AccessLogEntry;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.metrics.RouterMetrics;
+import io.fleetlb.lb.policy.RequestInfo;
 import io.fleetlb.lb.pool.Replica;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -35,6 +36,7 @@ final class Exchange {
   private final String requestId;
   private Buffer body;
   private String model;
+  private RequestInfo requestInfo = RequestInfo.UNKNOWN;
   private String modelLog = "-";
   private Attempt attempt;
   private Failover failover;
@@ -156,6 +158,7 @@ final class Exchange {
     }
     model = r.model();
     modelLog = model;
+    requestInfo = r.info();
     failover = new Failover(rt, model);
     next();
   }
@@ -177,7 +180,7 @@ final class Exchange {
       }
       return;
     }
-    attempt = new Attempt(this, failover.choose(candidates), slot);
+    attempt = new Attempt(this, failover.choose(candidates, requestInfo), slot);
     attempt.start();
   }
 
@@ -245,6 +248,11 @@ final class Exchange {
 
   String requestId() {
     return requestId;
+  }
+
+  /** What the body says about the request's size (for the policy and the replica's sums). */
+  RequestInfo requestInfo() {
+    return requestInfo;
   }
 
   /** Writes relayed bytes. */

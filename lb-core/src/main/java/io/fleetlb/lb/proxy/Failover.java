@@ -1,6 +1,7 @@
 package io.fleetlb.lb.proxy;
 
 import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.policy.RequestInfo;
 import io.fleetlb.lb.pool.Replica;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,10 +48,10 @@ final class Failover {
    * Asks the policy and records the pick as tried. A policy bug (an exception, null, a replica
    * outside the candidates) must not fail the request: it is counted and the first candidate used.
    */
-  Replica choose(List<Replica> candidates) {
+  Replica choose(List<Replica> candidates, RequestInfo request) {
     Replica pick = null;
     try {
-      pick = rt.policy.pick(candidates, rt.pool);
+      pick = rt.policy.pick(candidates, rt.pool, request);
     } catch (RuntimeException e) {
       pick = null;
     }

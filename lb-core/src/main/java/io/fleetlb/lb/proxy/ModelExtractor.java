@@ -7,13 +7,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.policy.RequestInfo;
 import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 
 /**
  * Finds the top-level {@code model} of an OpenAI request body with a streaming parse: the whole
  * body is checked to be one well-formed JSON object, but no tree is built and nothing is
- * rewritten, so the original bytes are what the replica receives.
+ * rewritten, so the original bytes are what the replica receives. The same pass estimates the
+ * request's size for the policy ({@link RequestInfo}): the length of the prompt text (chat
+ * message contents and text parts, or a completion prompt), token-id prompts, the output bound
+ * and the streaming flag. Any other shape is skipped, never refused: the replica validates.
  */
 final class ModelExtractor {
   private static final JsonFactory JSON = JsonFactory.builder()
@@ -27,18 +31,38 @@ final class ModelExtractor {
    * @param model the model, null when {@code problem} is set
    * @param problem {@link Reason#BAD_JSON} or {@link Reason#MISSING_MODEL}, null when ok
    * @param message the client-facing explanation of the problem
+   * @param info the request's estimated size, {@link RequestInfo#UNKNOWN} with a problem
    */
-  record Result(String model, Reason problem, String message) {
-    static Result ok(String model) {
-      return new Result(model, null, null);
+  record Result(String model, Reason problem, String message, RequestInfo info) {
+    static Result ok(String model, RequestInfo info) {
+      return new Result(model, null, null, info);
     }
 
     static Result bad(String message) {
-      return new Result(null, Reason.BAD_JSON, message);
+      return new Result(null, Reason.BAD_JSON, message, RequestInfo.UNKNOWN);
     }
 
     static Result noModel(String message) {
-      return new Result(null, Reason.MISSING_MODEL, message);
+      return new Result(null, Reason.MISSING_MODEL, message, RequestInfo.UNKNOWN);
+    }
+  }
+
+  /** The size facts gathered during the pass; duplicate keys: the last one wins, as for model. */
+  private static final class Size {
+    long chars;
+    long tokenIds;
+    long messages;
+    long maxTokens = -1;
+    long maxCompletionTokens = -1;
+    boolean stream;
+
+    RequestInfo info() {
+      long prompt = (chars + RequestInfo.CHARS_PER_TOKEN - 1) / RequestInfo.CHARS_PER_TOKEN
+          + tokenIds + messages * RequestInfo.TOKENS_PER_MESSAGE;
+      // vLLM: max_completion_tokens, when set, wins over the deprecated max_tokens.
+      long max = maxCompletionTokens >= 0 ? maxCompletionTokens : Math.max(0, maxTokens);
+      return new RequestInfo((int) Math.min(prompt, Integer.MAX_VALUE),
+          (int) Math.min(max, Integer.MAX_VALUE), stream);
     }
   }
 
@@ -55,6 +79,7 @@ final class ModelExtractor {
     byte[] bytes = body.getBytes();
     String model = null;
     boolean present = false;
+    Size size = new Size();
     try (JsonParser p = JSON.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Result.bad("The request body must be a JSON object");
@@ -63,11 +88,17 @@ final class ModelExtractor {
       while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
         String name = p.currentName();
         JsonToken value = p.nextToken();
-        if ("model".equals(name)) {
-          present = true;
-          model = value == JsonToken.VALUE_STRING ? p.getText() : null;
-        } else {
-          p.skipChildren();
+        switch (name) {
+          case "model" -> {
+            present = true;
+            model = value == JsonToken.VALUE_STRING ? p.getText() : null;
+          }
+          case "messages" -> messages(p, value, size);
+          case "prompt" -> prompt(p, value, size);
+          case "max_tokens" -> size.maxTokens = bound(p, value);
+          case "max_completion_tokens" -> size.maxCompletionTokens = bound(p, value);
+          case "stream" -> size.stream = value == JsonToken.VALUE_TRUE;
+          default -> p.skipChildren();
         }
       }
       if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
@@ -85,6 +116,106 @@ final class ModelExtractor {
           ? "you must provide a model parameter (a non-empty string)"
           : "you must provide a model parameter");
     }
-    return Result.ok(model);
+    return Result.ok(model, size.info());
+  }
+
+  /** Chat messages: the text of each {@code content}, a string or a list of text parts. */
+  private static void messages(JsonParser p, JsonToken value, Size size) throws IOException {
+    size.chars = 0;
+    size.messages = 0;
+    if (value != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return;
+    }
+    JsonToken m;
+    while ((m = p.nextToken()) != JsonToken.END_ARRAY && m != null) {
+      if (m != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      size.messages++;
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean content = "content".equals(p.currentName());
+        JsonToken v = p.nextToken();
+        if (content && v == JsonToken.VALUE_STRING) {
+          size.chars += p.getTextLength();
+        } else if (content && v == JsonToken.START_ARRAY) {
+          textParts(p, size);
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+  }
+
+  /** Content parts: the {@code text} of each part (images and other parts are skipped). */
+  private static void textParts(JsonParser p, Size size) throws IOException {
+    JsonToken part;
+    while ((part = p.nextToken()) != JsonToken.END_ARRAY && part != null) {
+      if (part == JsonToken.VALUE_STRING) {
+        size.chars += p.getTextLength();
+        continue;
+      }
+      if (part != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean text = "text".equals(p.currentName());
+        if (p.nextToken() == JsonToken.VALUE_STRING && text) {
+          size.chars += p.getTextLength();
+        } else {
+          p.skipChildren();
+        }
+      }
+    }
+  }
+
+  /**
+   * A completion prompt: a string, a list of strings (a batch), a list of token ids, or a list
+   * of token-id lists.
+   */
+  private static void prompt(JsonParser p, JsonToken value, Size size) throws IOException {
+    size.chars = 0;
+    size.tokenIds = 0;
+    if (value == JsonToken.VALUE_STRING) {
+      size.chars = p.getTextLength();
+      return;
+    }
+    if (value != JsonToken.START_ARRAY) {
+      p.skipChildren();
+      return;
+    }
+    JsonToken e;
+    while ((e = p.nextToken()) != JsonToken.END_ARRAY && e != null) {
+      if (e == JsonToken.VALUE_STRING) {
+        size.chars += p.getTextLength();
+      } else if (e == JsonToken.VALUE_NUMBER_INT) {
+        size.tokenIds++;
+      } else if (e == JsonToken.START_ARRAY) {
+        JsonToken id;
+        while ((id = p.nextToken()) != JsonToken.END_ARRAY && id != null) {
+          if (id == JsonToken.VALUE_NUMBER_INT) {
+            size.tokenIds++;
+          } else {
+            p.skipChildren();
+          }
+        }
+      } else {
+        p.skipChildren();
+      }
+    }
+  }
+
+  /** An output bound: a whole number (clamped at 0 and int range), anything else ignored. */
+  private static long bound(JsonParser p, JsonToken value) throws IOException {
+    if (value != JsonToken.VALUE_NUMBER_INT) {
+      p.skipChildren();
+      return -1;
+    }
+    if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      return p.getBigIntegerValue().signum() < 0 ? 0 : Integer.MAX_VALUE;
+    }
+    return Math.max(0, p.getLongValue());
   }
 }

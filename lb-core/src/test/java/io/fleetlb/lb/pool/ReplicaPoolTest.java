@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetlb.lb.config.EjectionConfig;
 import io.fleetlb.lb.config.ReplicaConfig;
+import io.fleetlb.lb.policy.RequestInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -183,6 +184,39 @@ class ReplicaPoolTest {
     assertThat(p.dispatched(a0)).isEqualTo(3);
     assertThat(p.finished(a0)).isEqualTo(3);
     assertThat(List.of(p.completed(a0), p.failed(a0), p.cancelled(a0))).containsExactly(1L, 1L, 1L);
+  }
+
+  @Test
+  void aDispatchReleasesItsFirstByteAndTokenSharesExactlyOnce() {
+    ReplicaPool p = pool(1, ejection(5, 50));
+    Replica a0 = p.replicas().get(0);
+    Dispatch streamed = p.dispatch(a0, new RequestInfo(1000, 200, true));
+    Dispatch failedEarly = p.dispatch(a0, new RequestInfo(50, 0, false));
+    assertThat(p.inFlight(a0)).isEqualTo(2);
+    assertThat(p.awaitingFirstByte(a0)).isEqualTo(2);
+    assertThat(p.pendingPromptTokens(a0)).isEqualTo(1050);
+    assertThat(p.inFlightTokens(a0)).isEqualTo(1250);
+
+    streamed.firstByte();
+    streamed.firstByte();
+    assertThat(p.awaitingFirstByte(a0)).isEqualTo(1);
+    assertThat(p.pendingPromptTokens(a0)).isEqualTo(50);
+    assertThat(p.inFlightTokens(a0)).as("still generating").isEqualTo(1250);
+
+    // No byte ever came: finishing releases the first-byte share too, once.
+    assertThat(failedEarly.finish(AttemptResult.FAILED)).isTrue();
+    assertThat(failedEarly.finish(AttemptResult.COMPLETED)).isFalse();
+    failedEarly.firstByte();
+    assertThat(p.awaitingFirstByte(a0)).isZero();
+    assertThat(p.pendingPromptTokens(a0)).isZero();
+    assertThat(p.inFlightTokens(a0)).isEqualTo(1200);
+
+    assertThat(streamed.finish(AttemptResult.COMPLETED)).isTrue();
+    assertThat(List.of(p.inFlight(a0), p.awaitingFirstByte(a0))).containsExactly(0, 0);
+    assertThat(List.of(p.pendingPromptTokens(a0), p.inFlightTokens(a0))).containsExactly(0L, 0L);
+    assertThat(List.of(p.completed(a0), p.failed(a0))).containsExactly(1L, 1L);
+    assertThat(streamed.finished()).isTrue();
+    assertThat(streamed.awaitingFirstByte()).isFalse();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.fleetlb.lb.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.policy.RequestInfo;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 
@@ -47,5 +48,45 @@ class ModelExtractorTest {
   void handlesLongPrompts() {
     String prompt = "x".repeat(2 * 1024 * 1024);
     assertThat(of("{\"prompt\":\"" + prompt + "\",\"model\":\"big\"}").model()).isEqualTo("big");
+  }
+
+  @Test
+  void estimatesChatPromptsFromMessageTextAndReadsTheOutputBound() {
+    // 2 messages: 8 + 12 characters -> 5 tokens of text, plus 4 per message.
+    ModelExtractor.Result r = of("{\"model\":\"m\",\"messages\":[{\"role\":\"system\","
+        + "\"content\":\"12345678\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+        + "\"text\":\"abcdefghijkl\"},{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}}]}],"
+        + "\"max_completion_tokens\":300,\"max_tokens\":7,\"stream\":true}");
+    assertThat(r.info()).isEqualTo(new RequestInfo(5 + 8, 300, true));
+    assertThat(r.info().committedTokens()).isEqualTo(313);
+  }
+
+  @Test
+  void estimatesCompletionPromptsIncludingTokenIdsAndBatches() {
+    assertThat(of("{\"model\":\"m\",\"prompt\":\"" + "y".repeat(4000) + "\",\"max_tokens\":16}")
+        .info()).isEqualTo(new RequestInfo(1000, 16, false));
+    assertThat(of("{\"model\":\"m\",\"prompt\":[1,2,3,4,5]}").info().promptTokens()).isEqualTo(5);
+    assertThat(of("{\"model\":\"m\",\"prompt\":[[1,2],[3]]}").info().promptTokens()).isEqualTo(3);
+    assertThat(of("{\"model\":\"m\",\"prompt\":[\"abcd\",\"efgh\"]}").info().promptTokens())
+        .isEqualTo(2);
+    // Characters, not UTF-8 bytes or escapes: the text the tokenizer will see.
+    assertThat(of("{\"model\":\"m\",\"prompt\":\"\u00e9\u00e9\u00e9\u00e9\\n\\n\\n\\n\"}").info()
+        .promptTokens()).isEqualTo(2);
+  }
+
+  @Test
+  void oddShapesAreSkippedNotRefused() {
+    assertThat(of("{\"model\":\"m\",\"messages\":\"hi\",\"max_tokens\":\"10\",\"stream\":\"yes\"}")
+        .info()).isEqualTo(RequestInfo.UNKNOWN);
+    assertThat(of("{\"model\":\"m\",\"messages\":[1,{\"content\":{\"a\":[\"b\"]}},[]],"
+        + "\"prompt\":{\"x\":1},\"max_tokens\":-5}").info())
+        .as("one message without text: its template tokens only")
+        .isEqualTo(new RequestInfo(RequestInfo.TOKENS_PER_MESSAGE, 0, false));
+    assertThat(of("{\"model\":\"m\",\"max_tokens\":123456789012345678901234567890}").info()
+        .maxTokens()).isEqualTo(Integer.MAX_VALUE);
+    assertThat(of("{\"model\":\"m\",\"max_tokens\":64,\"max_completion_tokens\":null}").info()
+        .maxTokens()).isEqualTo(64);
+    assertThat(of("{\"model\":\"m\",\"messages\":[{\"content\":\"abcd\"}").problem())
+        .isEqualTo(Reason.BAD_JSON);
   }
 }

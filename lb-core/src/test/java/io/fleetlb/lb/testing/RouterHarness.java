@@ -177,7 +177,8 @@ public final class RouterHarness implements AutoCloseable {
 
   /**
    * Waits until nothing is in flight and checks, per replica, that
-   * {@code forwarded == completed + failed + cancelled}.
+   * {@code forwarded == completed + failed + cancelled} and that the first-byte and token sums
+   * are back to 0.
    */
   public void assertBalanced() {
     ReplicaPool pool = router.pool();
@@ -186,6 +187,9 @@ public final class RouterHarness implements AutoCloseable {
       assertThat(router.retriesInFlight()).as("retries in flight").isZero();
       for (Replica r : pool.replicas()) {
         assertThat(pool.inFlight(r)).as("in flight on %s", r).isZero();
+        assertThat(pool.awaitingFirstByte(r)).as("awaiting first byte on %s", r).isZero();
+        assertThat(pool.pendingPromptTokens(r)).as("pending prompt tokens on %s", r).isZero();
+        assertThat(pool.inFlightTokens(r)).as("in-flight tokens on %s", r).isZero();
         assertThat(pool.dispatched(r)).as("forwarded = completed + failed + cancelled on %s", r)
             .isEqualTo(pool.completed(r) + pool.failed(r) + pool.cancelled(r));
       }

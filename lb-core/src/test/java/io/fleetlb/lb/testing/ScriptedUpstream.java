@@ -78,6 +78,8 @@ public final class ScriptedUpstream implements AutoCloseable {
   private volatile Script script;
   private volatile int healthStatus = 200;
   private volatile Script models;
+  private volatile Script metrics;
+  private final AtomicInteger metricsCalls = new AtomicInteger();
   private final AtomicInteger modelsCalls = new AtomicInteger();
   private HttpServer server;
 
@@ -115,6 +117,15 @@ public final class ScriptedUpstream implements AutoCloseable {
               .add(new JsonObject().put("id", "some-lora").put("object", "model")))
               .encode());
       }
+      case "/metrics" -> {
+        Script m = metrics;
+        if (m == null) {
+          req.response().setStatusCode(404).end();
+          return;
+        }
+        metricsCalls.incrementAndGet();
+        req.body().onSuccess(b -> m.run(new Call(req, vertx, b)));
+      }
       default -> req.body().onSuccess(body -> {
         Call call = new Call(req, vertx, body);
         req.response().closeHandler(v -> {
@@ -146,6 +157,21 @@ public final class ScriptedUpstream implements AutoCloseable {
   public ScriptedUpstream models(Script script) {
     this.models = script;
     return this;
+  }
+
+  /**
+   * Answers {@code GET /metrics} with this script (a replica's Prometheus exposition, a slow or
+   * broken one); without one {@code /metrics} is a 404. Metrics requests are not recorded as
+   * calls.
+   */
+  public ScriptedUpstream metrics(Script script) {
+    this.metrics = script;
+    return this;
+  }
+
+  /** How many {@code /metrics} requests the metrics script answered. */
+  public int metricsCalls() {
+    return metricsCalls.get();
   }
 
   /** How many {@code /v1/models} requests arrived. */

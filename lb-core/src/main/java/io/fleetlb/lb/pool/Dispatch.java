@@ -1,0 +1,70 @@
+package io.fleetlb.lb.pool;
+
+import io.fleetlb.lb.policy.RequestInfo;
+import java.util.Objects;
+
+/**
+ * One upstream attempt's share of a replica's counts, taken by
+ * {@link ReplicaPool#dispatch(Replica, RequestInfo)}: in flight, awaiting its first byte, and its
+ * estimated tokens. {@link #firstByte} and {@link #finish} release each share exactly once
+ * whatever order and however often they are called, so no exit path can leak or double-release
+ * a count. Confined to the attempt's event loop (not thread-safe).
+ */
+public final class Dispatch {
+  private final Replica replica;
+  private final ReplicaCounters counters;
+  private final RequestInfo request;
+  private boolean awaiting = true;
+  private boolean finished;
+
+  Dispatch(Replica replica, ReplicaCounters counters, RequestInfo request) {
+    this.replica = replica;
+    this.counters = counters;
+    this.request = Objects.requireNonNull(request, "request");
+  }
+
+  /** The replica the attempt went to. */
+  public Replica replica() {
+    return replica;
+  }
+
+  /** The request facts counted for it. */
+  public RequestInfo request() {
+    return request;
+  }
+
+  /** Records the first response byte: the attempt no longer awaits it. Later calls do nothing. */
+  public void firstByte() {
+    if (awaiting && !finished) {
+      awaiting = false;
+      counters.firstByte(request);
+    }
+  }
+
+  /**
+   * Records how the attempt ended, releasing its first-byte share too if no byte came. Returns
+   * false (and changes nothing) when it was already finished.
+   */
+  public boolean finish(AttemptResult result) {
+    if (finished) {
+      return false;
+    }
+    if (awaiting) {
+      awaiting = false;
+      counters.firstByte(request);
+    }
+    finished = true;
+    counters.finish(result, request);
+    return true;
+  }
+
+  /** Whether the attempt still awaits its first response byte. */
+  public boolean awaitingFirstByte() {
+    return awaiting && !finished;
+  }
+
+  /** Whether {@link #finish} was called. */
+  public boolean finished() {
+    return finished;
+  }
+}
