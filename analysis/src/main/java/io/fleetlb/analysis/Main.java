@@ -1,0 +1,150 @@
+package io.fleetlb.analysis;
+
+import io.fleetlb.analysis.compare.Comparator;
+import io.fleetlb.analysis.compare.Comparison;
+import io.fleetlb.analysis.input.InputException;
+import io.fleetlb.analysis.input.Run;
+import io.fleetlb.analysis.input.RunDiscovery;
+import io.fleetlb.analysis.input.RunReader;
+import io.fleetlb.analysis.input.Slo;
+import io.fleetlb.analysis.sweep.SweepAnalysis;
+import io.fleetlb.analysis.sweep.SweepResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code analysis/compare.sh BASELINE MANAGED [--out DIR] ...}: compares two arms of bench runs
+ * and writes comparison.json, report.md, report.html and charts/. Exit status: 0 valid
+ * comparison, 3 written but invalid, 2 usage error (including runs of different workloads),
+ * 1 any other failure.
+ */
+@Command(name = "compare.sh", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
+    description = {"Compares a baseline and a managed arm of bench runs (the same frozen workload): paired "
+        + "per-request deltas, bootstrap 95% confidence intervals, a verdict per metric; writes comparison.json, "
+        + "report.md, report.html and charts/*.png and prints the table.",
+        "Exit status: 0 valid comparison, 3 written but invalid, 2 usage error or different workloads, 1 other failure."})
+public final class Main implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "BASELINE", description = "A bench result JSON, or a directory searched recursively for them (repetitions).")
+  Path baseline;
+
+  @Parameters(index = "1", paramLabel = "MANAGED", description = "The same for the managed arm.")
+  Path managed;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Where the reports go (created). Default: the directory holding both arms.")
+  Path out;
+
+  @Option(names = "--sweep", paramLabel = "DIR", description = "A sweep (DIR/rate-R/{baseline,managed}/...): capacity under the SLO per arm.")
+  Path sweep;
+
+  @Option(names = "--slo", paramLabel = "ttft:MS,tpot:MS,e2el:MS", description = "Goodput SLOs in ms (any subset). Default: ttft:1000,tpot:50.")
+  String slo;
+
+  @Option(names = "--goodput-target", paramLabel = "FRACTION", defaultValue = "0.9",
+      description = "Share of requests that must meet the SLO for a sweep rate to count as served (default ${DEFAULT-VALUE}).")
+  double goodputTarget;
+
+  @Option(names = "--max-failure-rate", paramLabel = "FRACTION", defaultValue = "0",
+      description = "Failed requests an arm may have before the comparison is invalid (default ${DEFAULT-VALUE}: any failure).")
+  double maxFailureRate;
+
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "2000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
+  int bootstrap;
+
+  @Option(names = "--baseline-label", paramLabel = "NAME", description = "Name the baseline in the reports (default: the runs' label).")
+  String baselineLabel;
+
+  @Option(names = "--managed-label", paramLabel = "NAME", description = "Name the managed arm in the reports (default: the runs' label).")
+  String managedLabel;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws IOException {
+    if (!(goodputTarget > 0 && goodputTarget <= 1)) {
+      throw new IllegalArgumentException("--goodput-target " + goodputTarget + ": give a fraction in (0, 1], e.g. 0.9");
+    }
+    if (!(maxFailureRate >= 0 && maxFailureRate < 1)) {
+      throw new IllegalArgumentException("--max-failure-rate " + maxFailureRate + ": give a fraction in [0, 1), e.g. 0.01");
+    }
+    Slo s = slo == null ? Slo.DEFAULT : Slo.parse(slo);
+    List<Run> b = read(baseline);
+    List<Run> m = read(managed);
+    SweepResult sw = sweep == null ? null : SweepAnalysis.analyse(sweep, s, goodputTarget);
+    Comparison c = new Comparator(new Comparison.Settings(seed, bootstrap, s, slo == null, maxFailureRate))
+        .compare(b, m, sw).withLabels(baselineLabel, managedLabel);
+    Path dir = out != null ? out : defaultOut(baseline, managed);
+    Files.createDirectories(dir);
+    PrintWriter stdout = spec.commandLine().getOut();
+    new ReportWriter(dir).write(c, stdout);
+    return c.valid() ? 0 : 3;
+  }
+
+  private static List<Run> read(Path arm) {
+    return RunDiscovery.results(arm).stream().map(RunReader::read).toList();
+  }
+
+  /** The deepest directory holding both arms (bench/ab.sh's OUT), else the current directory. */
+  static Path defaultOut(Path baseline, Path managed) {
+    Path a = dirOf(baseline).toAbsolutePath().normalize();
+    Path b = dirOf(managed).toAbsolutePath().normalize();
+    while (a != null && !b.startsWith(a)) {
+      a = a.getParent();
+    }
+    return a == null || a.getParent() == null ? Path.of("").toAbsolutePath() : a;
+  }
+
+  private static Path dirOf(Path p) {
+    return Files.isDirectory(p) ? p : p.toAbsolutePath().getParent();
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line and returns the exit status (tests call this). */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    System.setProperty("java.awt.headless", "true");
+    CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setParameterExceptionHandler((ex, a) -> {
+      err.println("compare.sh: error: " + ex.getMessage());
+      err.println("Usage: analysis/compare.sh BASELINE MANAGED [--out DIR] [--sweep DIR] [--slo ttft:MS,tpot:MS,e2el:MS] (--help for all)");
+      return 2;
+    });
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      int code = ex instanceof InputException ie ? (ie.isUsageError() ? 2 : 1) : ex instanceof IllegalArgumentException ? 2 : 1;
+      String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
+      err.println("compare.sh: " + (code == 2 ? "error: " : "") + msg);
+      if (!(ex instanceof InputException || ex instanceof IllegalArgumentException || ex instanceof IOException)) {
+        ex.printStackTrace(err);
+      }
+      return code;
+    });
+    int code = cl.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** The module's version. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"fleetlb analysis " + (v == null ? "dev" : v)};
+    }
+  }
+}

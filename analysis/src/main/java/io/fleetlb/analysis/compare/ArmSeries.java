@@ -1,0 +1,101 @@
+package io.fleetlb.analysis.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetlb.analysis.input.Run;
+import io.fleetlb.analysis.input.TelemetryPoint;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An arm's per-second series, second k covering [k, k+1) of the run clock, averaged over its
+ * repetitions: output tokens/s and completions from bench's time series, p99 TTFT per second,
+ * mean GPU utilisation over the GPUs sampled and requests waiting in vLLM over the fleet (from
+ * telemetry). NaN where no repetition had a sample.
+ */
+public record ArmSeries(double[] tS, double[] outputTokensPerS, double[] completedPerS, double[] ttftP99Ms,
+    double[] gpuUtilPct, double[] waiting) {
+
+  static ArmSeries of(List<Run> runs) {
+    int len = 0;
+    for (Run r : runs) {
+      len = Math.max(len, r.result().path("timeseries").path("t_s").size());
+      for (TelemetryPoint p : r.telemetry()) {
+        len = Math.max(len, (int) Math.floor(p.tS()) + 1);
+      }
+    }
+    int n = len;
+    double[] t = new double[n];
+    for (int k = 0; k < n; k++) {
+      t[k] = k;
+    }
+    return new ArmSeries(t, average(runs, n, r -> array(r, "output_tokens", n)),
+        average(runs, n, r -> array(r, "completed", n)), average(runs, n, r -> array(r, "ttft_p99_ms", n)),
+        average(runs, n, r -> telemetry(r, n, true)), average(runs, n, r -> telemetry(r, n, false)));
+  }
+
+  private interface PerRun {
+    double[] of(Run r);
+  }
+
+  private static double[] average(List<Run> runs, int len, PerRun f) {
+    double[] sum = new double[len];
+    int[] n = new int[len];
+    for (Run r : runs) {
+      double[] v = f.of(r);
+      for (int k = 0; k < len; k++) {
+        if (!Double.isNaN(v[k])) {
+          sum[k] += v[k];
+          n[k]++;
+        }
+      }
+    }
+    double[] out = new double[len];
+    for (int k = 0; k < len; k++) {
+      out[k] = n[k] == 0 ? Double.NaN : sum[k] / n[k];
+    }
+    return out;
+  }
+
+  private static double[] array(Run r, String field, int len) {
+    double[] out = new double[len];
+    Arrays.fill(out, Double.NaN);
+    JsonNode a = r.result().path("timeseries").path(field);
+    for (int k = 0; k < Math.min(len, a.size()); k++) {
+      out[k] = a.get(k).isNumber() ? a.get(k).asDouble() : Double.NaN;
+    }
+    return out;
+  }
+
+  /** GPU: mean utilisation over GPUs per second; servers: sum over replicas of their mean waiting per second. */
+  private static double[] telemetry(Run r, int len, boolean gpu) {
+    Map<String, double[]> sum = new HashMap<>();
+    Map<String, int[]> cnt = new HashMap<>();
+    for (TelemetryPoint p : r.telemetry()) {
+      double v = gpu ? p.utilPct() : p.waiting();
+      if ((gpu ? p.isGpu() : p.isServer()) && !Double.isNaN(v) && p.tS() >= 0) {
+        int k = (int) Math.floor(p.tS());
+        sum.computeIfAbsent(p.id(), x -> new double[len])[k] += v;
+        cnt.computeIfAbsent(p.id(), x -> new int[len])[k]++;
+      }
+    }
+    double[] out = new double[len];
+    Arrays.fill(out, Double.NaN);
+    for (int k = 0; k < len; k++) {
+      double acc = 0;
+      int ids = 0;
+      for (Map.Entry<String, double[]> e : sum.entrySet()) {
+        int c = cnt.get(e.getKey())[k];
+        if (c > 0) {
+          acc += e.getValue()[k] / c;
+          ids++;
+        }
+      }
+      if (ids > 0) {
+        out[k] = gpu ? acc / ids : acc;
+      }
+    }
+    return out;
+  }
+}

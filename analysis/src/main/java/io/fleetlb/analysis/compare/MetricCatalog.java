@@ -1,0 +1,132 @@
+package io.fleetlb.analysis.compare;
+
+import io.fleetlb.analysis.compare.Scope.Series;
+import io.fleetlb.analysis.input.Run;
+import io.fleetlb.analysis.stats.Direction;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The metrics a comparison reports, overall and per model, in report order. */
+final class MetricCatalog {
+  private MetricCatalog() {
+  }
+
+  static List<Metric> overall() {
+    List<Metric> m = new ArrayList<>();
+    String[] names = {"ttft", "tpot", "itl", "e2el"};
+    Series[] series = {Series.TTFT, Series.TPOT, Series.ITL, Series.E2EL};
+    for (int k = 0; k < names.length; k++) {
+      m.add(Metric.mean(series[k], names[k]));
+      for (double p : new double[] {50, 90, 99}) {
+        m.add(Metric.percentile(p, series[k], names[k]));
+      }
+    }
+    m.add(Metric.percentile(99, Series.TTFT_INTENDED, "ttft_intended"));
+    m.add(Metric.percentile(99, Series.E2EL_INTENDED, "e2el_intended"));
+    List<Metric> tg = throughputAndGoodput();
+    tg.add(3, Metric.ofRun("steady_output_throughput", "steady-state output tokens/s", "tok/s", "throughput",
+        Direction.HIGHER_IS_BETTER, r -> r.number("steady_state", "output_throughput")));
+    m.addAll(tg);
+    m.add(failureRate());
+    m.add(new Metric("failed", "failed requests per run", "requests", "failures", Direction.LOWER_IS_BETTER, false,
+        (sc, d) -> sc.sum(d, u -> sc.arm.success[u] ? 0 : 1) / d.repTotal()));
+    m.addAll(telemetry());
+    return m;
+  }
+
+  static List<Metric> perModel() {
+    List<Metric> m = new ArrayList<>();
+    m.add(Metric.percentile(50, Series.TTFT, "ttft"));
+    m.add(Metric.percentile(90, Series.TTFT, "ttft"));
+    m.add(Metric.percentile(99, Series.TTFT, "ttft"));
+    m.add(Metric.percentile(50, Series.TPOT, "tpot"));
+    m.add(Metric.percentile(99, Series.TPOT, "tpot"));
+    m.add(Metric.percentile(99, Series.ITL, "itl"));
+    m.add(Metric.percentile(50, Series.E2EL, "e2el"));
+    m.add(Metric.percentile(99, Series.E2EL, "e2el"));
+    m.addAll(throughputAndGoodput());
+    m.add(failureRate());
+    return m;
+  }
+
+  private static List<Metric> throughputAndGoodput() {
+    List<Metric> m = new ArrayList<>();
+    m.add(metricOnArm("request_throughput", "requests/s", "req/s", "throughput", Kind.REQUESTS));
+    m.add(metricOnArm("output_throughput", "output tokens/s", "tok/s", "throughput", Kind.OUTPUT));
+    m.add(metricOnArm("total_token_throughput", "total tokens/s", "tok/s", "throughput", Kind.TOTAL));
+    m.add(metricOnArm("goodput", "goodput", "req/s", "goodput", Kind.GOOD));
+    m.add(new Metric("goodput_fraction", "requests within SLO", "%", "goodput", Direction.HIGHER_IS_BETTER, false,
+        (sc, d) -> 100 * sc.sum(d, u -> sc.arm.good[u] ? 1 : 0) / sc.sum(d, u -> 1)));
+    return m;
+  }
+
+  private enum Kind { REQUESTS, OUTPUT, TOTAL, GOOD }
+
+  private static Metric metricOnArm(String key, String label, String unit, String group, Kind kind) {
+    return new Metric(key, label, unit, group, Direction.HIGHER_IS_BETTER, false, (sc, d) -> {
+      Arm a = sc.arm;
+      Scope.UnitValue f = switch (kind) {
+        case REQUESTS -> u -> a.success[u] ? 1 : 0;
+        case OUTPUT -> u -> a.outputTokens[u];
+        case TOTAL -> u -> a.outputTokens[u] + a.inputTokens[u];
+        case GOOD -> u -> a.good[u] ? 1 : 0;
+      };
+      return sc.sum(d, f) / a.weightedDuration(d);
+    });
+  }
+
+  private static Metric failureRate() {
+    return new Metric("failure_rate", "failure rate", "%", "failures", Direction.LOWER_IS_BETTER, false,
+        (sc, d) -> 100 * sc.sum(d, u -> sc.arm.success[u] ? 0 : 1) / sc.sum(d, u -> 1));
+  }
+
+  private static List<Metric> telemetry() {
+    List<Metric> m = new ArrayList<>();
+    m.add(Metric.ofRun("mean_gpu_util_pct", "mean GPU utilisation", "%", "gpu", Direction.HIGHER_IS_BETTER,
+        r -> r.number("telemetry", "run", "mean_util_pct")));
+    m.add(Metric.ofRun("mean_gpu_power_w", "total GPU power", "W", "gpu", Direction.LOWER_IS_BETTER,
+        r -> r.number("telemetry", "run", "mean_power_w")));
+    m.add(Metric.ofRun("joules_per_output_token", "energy per output token", "J", "gpu", Direction.LOWER_IS_BETTER,
+        r -> r.number("telemetry", "run", "joules_per_output_token")));
+    m.add(Metric.ofRun("output_tokens_per_s_per_gpu", "output tokens/s per GPU", "tok/s", "gpu",
+        Direction.HIGHER_IS_BETTER, r -> r.number("telemetry", "run", "output_tokens_per_s_per_gpu")));
+    m.add(Metric.ofRun("mean_waiting", "queued in vLLM (fleet)", "requests", "queues",
+        Direction.LOWER_IS_BETTER, MetricCatalog::fleetWaiting));
+    m.add(Metric.ofRun("idle_while_queued_s", "idle while sibling queued", "s", "queues",
+        Direction.LOWER_IS_BETTER, r -> sumOverModels(r, "idle_while_queued_s")));
+    return m;
+  }
+
+  /** Sum over replicas of their mean number of waiting requests. */
+  private static Double fleetWaiting(Run r) {
+    var servers = r.result().path("telemetry").path("servers");
+    if (!servers.isObject() || servers.isEmpty()) {
+      return null;
+    }
+    double s = 0;
+    for (var it = servers.elements(); it.hasNext(); ) {
+      var v = it.next().path("mean_waiting");
+      if (!v.isNumber()) {
+        return null;
+      }
+      s += v.asDouble();
+    }
+    return s;
+  }
+
+  private static Double sumOverModels(Run r, String field) {
+    var balance = r.result().path("telemetry").path("balance");
+    if (!balance.isObject() || balance.isEmpty()) {
+      return null;
+    }
+    double s = 0;
+    for (var it = balance.elements(); it.hasNext(); ) {
+      var v = it.next().path(field);
+      if (!v.isNumber()) {
+        return null;
+      }
+      s += v.asDouble();
+    }
+    return s;
+  }
+}
