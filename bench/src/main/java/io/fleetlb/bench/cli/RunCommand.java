@@ -132,7 +132,7 @@ public final class RunCommand implements Callable<Integer> {
     try (ReplayEngine engine = new ReplayEngine(vertx, ro)) {
       List<String> models = w.requests().stream().map(WorkloadRequest::model).distinct().toList();
       try {
-        ReadinessProbe.check(engine.client(), base.host(), base.port(), base.ssl(), headers, models,
+        ReadinessProbe.check(vertx.getOrCreateContext(), engine.client(), base.host(), base.port(), base.ssl(), headers, models,
             Math.round(readyCheckTimeoutSec * 1e9));
       } catch (ReadinessProbe.NotReady e) {
         throw new BenchFailure(e.getMessage());

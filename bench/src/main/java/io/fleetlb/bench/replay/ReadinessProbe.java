@@ -35,8 +35,9 @@ public final class ReadinessProbe {
   }
 
   /** Returns the served model ids, or throws {@link NotReady} with a one-line reason. */
-  public static List<String> check(HttpClient client, String host, int port, boolean ssl, Map<String, String> headers,
-      Collection<String> requiredModels, long timeoutNs) throws NotReady, InterruptedException {
+  public static List<String> check(io.vertx.core.Context context, HttpClient client, String host, int port, boolean ssl,
+      Map<String, String> headers, Collection<String> requiredModels, long timeoutNs)
+      throws NotReady, InterruptedException {
     String base = (ssl ? "https://" : "http://") + host + ":" + port;
     long deadline = System.nanoTime() + timeoutNs;
     while (true) {
@@ -46,10 +47,10 @@ public final class ReadinessProbe {
       int[] status = new int[1];
       byte[] body;
       try {
-        body = client.request(ro).compose(r -> r.send()).compose(resp -> {
+        body = OnLoop.call(context, () -> client.request(ro).compose(r -> r.send()).compose(resp -> {
           status[0] = resp.statusCode();
           return resp.body();
-        }).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS).getBytes();
+        })).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS).getBytes();
       } catch (ExecutionException | TimeoutException e) {
         String why = e instanceof TimeoutException ? "no answer within 15 s"
             : TransportErrors.describe(e.getCause() == null ? e : e.getCause(), host, port);

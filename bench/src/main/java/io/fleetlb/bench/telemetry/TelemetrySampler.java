@@ -39,6 +39,7 @@ public final class TelemetrySampler implements AutoCloseable {
   private final NvidiaSmi nvidiaSmi;
   private final long intervalNs;
   private final HttpClient client;
+  private final io.vertx.core.Context context;
   private final BufferedWriter out;
   private final List<ObjectNode> samples = Collections.synchronizedList(new ArrayList<>());
   private final java.util.Queue<ObjectNode> unwritten = new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -55,6 +56,7 @@ public final class TelemetrySampler implements AutoCloseable {
     this.serverTargets = List.copyOf(serverTargets);
     this.nvidiaSmi = nvidiaSmi;
     this.intervalNs = intervalNs;
+    this.context = vertx.getOrCreateContext();
     this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setKeepAlive(true)
         .setName("bench-telemetry"), new PoolOptions().setHttp1MaxSize(4));
     this.out = outFile == null ? null : Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
@@ -180,12 +182,13 @@ public final class TelemetrySampler implements AutoCloseable {
     RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(t.host()).setPort(t.port())
         .setSsl(t.ssl()).setURI(t.path()).setIdleTimeout(timeoutMs).setConnectTimeout(timeoutMs);
     ro.putHeader("accept", "text/plain;version=0.0.4");
-    return client.request(ro).compose(req -> req.send()).compose(resp -> {
-      if (resp.statusCode() != 200) {
-        return resp.body().compose(b -> Future.failedFuture("HTTP " + resp.statusCode()));
-      }
-      return resp.body().map(b -> b.getBytes());
-    });
+    return io.fleetlb.bench.replay.OnLoop.call(context, () -> client.request(ro).compose(req -> req.send())
+        .compose(resp -> {
+          if (resp.statusCode() != 200) {
+            return resp.body().compose(b -> Future.<byte[]>failedFuture("HTTP " + resp.statusCode()));
+          }
+          return resp.body().map(b -> b.getBytes());
+        }));
   }
 
   private long now() {
