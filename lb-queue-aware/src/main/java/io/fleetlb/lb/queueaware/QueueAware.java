@@ -1,0 +1,53 @@
+package io.fleetlb.lb.queueaware;
+
+import io.fleetlb.lb.Router;
+import io.fleetlb.lb.config.ConfigLoader;
+import io.fleetlb.lb.config.RouterConfig;
+import io.fleetlb.lb.queueaware.config.PolicyConfig;
+import io.fleetlb.lb.queueaware.config.ScrapeConfig;
+import io.fleetlb.lb.queueaware.metrics.QueueAwareMetrics;
+import io.fleetlb.lb.queueaware.policy.QueueAwarePolicy;
+import io.fleetlb.lb.queueaware.scrape.LoadBoard;
+import io.fleetlb.lb.queueaware.scrape.MetricsScraper;
+
+/**
+ * Wires lb-queue-aware's parts into an lb-core router: the {@code scrape:} and {@code policy:}
+ * sections, the scraper filling a {@link LoadBoard}, the policy reading it on the same clock,
+ * and the admin metrics. {@link Main} and the tests build routers through it.
+ */
+public final class QueueAware {
+  /** The policy's name in logs and {@code lb_router_info}. */
+  public static final String NAME = "lb-queue-aware";
+
+  private QueueAware() {}
+
+  /** A configuration loader that validates the {@code scrape:} and {@code policy:} sections. */
+  public static ConfigLoader configLoader() {
+    return ConfigLoader.create().withSection("scrape", ScrapeConfig.class)
+        .withSection("policy", PolicyConfig.class);
+  }
+
+  /** The configuration's {@code scrape:} section, or its defaults. */
+  public static ScrapeConfig scrape(RouterConfig config) {
+    return config.section("scrape", ScrapeConfig.class).orElse(ScrapeConfig.DEFAULT);
+  }
+
+  /** The configuration's {@code policy:} section, or its defaults. */
+  public static PolicyConfig policy(RouterConfig config) {
+    return config.section("policy", PolicyConfig.class).orElse(PolicyConfig.DEFAULT);
+  }
+
+  /**
+   * Sets the queue-aware policy, the scraper and the metrics on a router builder; returns the
+   * policy (tests read its picks and estimates).
+   */
+  public static QueueAwarePolicy install(Router.Builder builder, RouterConfig config) {
+    ScrapeConfig scrape = scrape(config);
+    LoadBoard board = new LoadBoard(config.replicas().size());
+    QueueAwarePolicy policy = QueueAwarePolicy.create(board, policy(config), scrape.staleAfter());
+    MetricsScraper scraper = new MetricsScraper(board, scrape, System::nanoTime);
+    builder.policy(policy).policyName(NAME).extension(scraper)
+        .extension(new QueueAwareMetrics(policy, scraper));
+    return policy;
+  }
+}

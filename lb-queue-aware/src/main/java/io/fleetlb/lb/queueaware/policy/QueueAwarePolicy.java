@@ -1,0 +1,155 @@
+package io.fleetlb.lb.queueaware.policy;
+
+import io.fleetlb.lb.policy.LoadView;
+import io.fleetlb.lb.policy.RequestInfo;
+import io.fleetlb.lb.policy.RoutingPolicy;
+import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.queueaware.config.PolicyConfig;
+import io.fleetlb.lb.queueaware.scrape.LoadBoard;
+import io.fleetlb.lb.queueaware.scrape.ReplicaLoad;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+
+/**
+ * Least-loaded routing on vLLM's own metrics plus the router's exact local counts: each
+ * candidate's load is estimated as {@link PolicyConfig} describes, the lowest wins, and near-equal
+ * candidates are chosen among at random.
+ *
+ * <p>It degrades instead of failing: a replica whose snapshot is older than the staleness bound
+ * (or that was never scraped) is judged by the router's own counts alone, so with no usable
+ * metrics anywhere the policy is least-outstanding-requests (weighted by pending prefill) with a
+ * random tie-break. It never refuses a pick. Reads are lock-free (one volatile load per
+ * candidate); it does no I/O and allocates one small array per pick with more than one candidate.
+ */
+public final class QueueAwarePolicy implements RoutingPolicy {
+  private final LoadBoard board;
+  private final double waitingWeight;
+  private final double prefillPerToken;
+  private final double kvThreshold;
+  private final double kvWeight;
+  private final double tieBand;
+  private final long staleAfterNanos;
+  private final LongSupplier nanoClock;
+  private final Supplier<RandomGenerator> random;
+  private final LongAdder[] picks;
+
+  private QueueAwarePolicy(LoadBoard board, PolicyConfig config, Duration staleAfter,
+      LongSupplier nanoClock, Supplier<RandomGenerator> random) {
+    this.board = Objects.requireNonNull(board, "board");
+    this.waitingWeight = config.waitingWeight();
+    this.prefillPerToken = config.prefillWeight() / 1000.0;
+    this.kvThreshold = config.kvThreshold();
+    this.kvWeight = config.kvWeight();
+    this.tieBand = config.tieBand();
+    this.staleAfterNanos = staleAfter.toNanos();
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+    this.random = Objects.requireNonNull(random, "random");
+    this.picks = new LongAdder[board.size()];
+    for (int i = 0; i < picks.length; i++) {
+      picks[i] = new LongAdder();
+    }
+  }
+
+  /** The policy the router runs: system clock, thread-local randomness. */
+  public static QueueAwarePolicy create(LoadBoard board, PolicyConfig config,
+      Duration staleAfter) {
+    return new QueueAwarePolicy(board, config, staleAfter, System::nanoTime,
+        ThreadLocalRandom::current);
+  }
+
+  /**
+   * A policy on an injected clock (the scraper's) and random source, for exact tests and the
+   * virtual-time evaluation. The random source must only be used from one thread then.
+   */
+  public static QueueAwarePolicy create(LoadBoard board, PolicyConfig config, Duration staleAfter,
+      LongSupplier nanoClock, RandomGenerator random) {
+    Objects.requireNonNull(random, "random");
+    return new QueueAwarePolicy(board, config, staleAfter, nanoClock, () -> random);
+  }
+
+  @Override
+  public Replica pick(List<Replica> candidates, LoadView load) {
+    return pick(candidates, load, RequestInfo.UNKNOWN);
+  }
+
+  @Override
+  public Replica pick(List<Replica> candidates, LoadView load, RequestInfo request) {
+    int n = candidates.size();
+    Replica chosen;
+    if (n == 1) {
+      chosen = candidates.get(0);
+    } else {
+      long now = nanoClock.getAsLong();
+      double[] estimates = new double[n];
+      double best = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        estimates[i] = estimate(candidates.get(i), load, request, now);
+        best = Math.min(best, estimates[i]);
+      }
+      double limit = best + tieBand;
+      int near = 0;
+      for (double e : estimates) {
+        near += e <= limit ? 1 : 0;
+      }
+      int k = near == 1 ? 0 : random.get().nextInt(near);
+      int i = 0;
+      while (estimates[i] > limit || k-- > 0) {
+        i++;
+      }
+      chosen = candidates.get(i);
+    }
+    picks[chosen.index()].increment();
+    return chosen;
+  }
+
+  /**
+   * The replica's estimated load for a request of this size at time {@code now} (on the
+   * policy's clock), in running-request units.
+   */
+  public double estimate(Replica replica, LoadView load, RequestInfo request, long now) {
+    int inFlight = load.inFlight(replica);
+    double prefill = prefillPerToken * load.pendingPromptTokens(replica);
+    ReplicaLoad s = board.get(replica);
+    if (!usable(s, now)) {
+      return inFlight + prefill;
+    }
+    double queue = Math.max(inFlight,
+        s.running() + waitingWeight * s.waiting() + (inFlight - s.localInFlight()));
+    return queue + prefill + kvPenalty(s, load.inFlightTokens(replica), request);
+  }
+
+  /** Whether a snapshot exists and is younger than the staleness bound at {@code now}. */
+  public boolean usable(ReplicaLoad s, long now) {
+    return s != null && s.ageNanos(now) <= staleAfterNanos;
+  }
+
+  private double kvPenalty(ReplicaLoad s, long inFlightTokens, RequestInfo request) {
+    if (!s.hasKvUsage() || kvWeight == 0) {
+      return 0;
+    }
+    double usage = s.kvUsage();
+    if (s.kvCapacityTokens() > 0) {
+      long added = Math.max(0, inFlightTokens - s.localInFlightTokens())
+          + request.committedTokens();
+      usage += (double) added / s.kvCapacityTokens();
+    }
+    double over = (usage - kvThreshold) / (1 - kvThreshold);
+    return over <= 0 ? 0 : kvWeight * over * over;
+  }
+
+  /** Requests this policy sent to the replica (its pick count). */
+  public long picks(Replica replica) {
+    return picks[replica.index()].sum();
+  }
+
+  /** The current time on the policy's clock. */
+  public long now() {
+    return nanoClock.getAsLong();
+  }
+}

@@ -1,0 +1,121 @@
+package io.fleetlb.lb.queueaware.scrape;
+
+import io.fleetlb.lb.policy.RouterContext;
+import io.fleetlb.lb.policy.RouterExtension;
+import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.queueaware.config.ScrapeConfig;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The router extension that keeps the {@link LoadBoard} fresh: one {@link ScrapeLoop} per
+ * replica on the control plane's Vert.x, all on one context, sharing a small HTTP client of
+ * their own (one connection per replica, never the proxy's pools). The router starts serving
+ * once every replica's first scrape ended, successfully or not: a replica that cannot be scraped
+ * never holds the router back, it is just judged by the router's own counts.
+ */
+public final class MetricsScraper implements RouterExtension {
+  private static final Duration[] DURATION_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2),
+      Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+      Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(500), Duration.ofSeconds(1)};
+
+  private final LoadBoard board;
+  private final ScrapeConfig config;
+  private final LongSupplier nanoClock;
+  private final List<ScrapeLoop> loops = new ArrayList<>();
+  private volatile ScrapeStats stats;
+  private HttpClientAgent client;
+  private Context context;
+
+  /**
+   * A scraper publishing to {@code board}.
+   *
+   * @param nanoClock the clock snapshots are stamped with (the policy must use the same one)
+   */
+  public MetricsScraper(LoadBoard board, ScrapeConfig config, LongSupplier nanoClock) {
+    this.board = Objects.requireNonNull(board, "board");
+    this.config = Objects.requireNonNull(config, "config");
+    this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+  }
+
+  @Override
+  public Future<Void> start(RouterContext ctx) {
+    List<Replica> replicas = ctx.replicas();
+    if (replicas.size() != board.size()) {
+      return Future.failedFuture("the load board has " + board.size() + " slots for "
+          + replicas.size() + " replicas");
+    }
+    Timer[] timers = new Timer[replicas.size()];
+    for (Replica r : replicas) {
+      timers[r.index()] = Timer.builder("lb.scrape.duration")
+          .description("Time from sending a /metrics scrape to its end, successful or not")
+          .tags(Tags.of("model", r.model(), "replica", r.id()))
+          .serviceLevelObjectives(DURATION_BUCKETS).register(ctx.registry());
+    }
+    stats = new ScrapeStats(replicas, (r, nanos) -> timers[r.index()].record(nanos,
+        TimeUnit.NANOSECONDS));
+    int timeout = (int) Math.max(1, config.timeout().toMillis());
+    client = ctx.vertx().httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+            // Below uvicorn's 5 s keep-alive, so a connection vLLM is closing is not reused.
+            .setKeepAliveTimeout(4).setConnectTimeout(timeout).setName("lb-scrape"))
+        .with(new PoolOptions().setHttp1MaxSize(1).setMaxWaitQueueSize(1))
+        .build();
+    context = ctx.vertx().getOrCreateContext();
+    Promise<Void> started = Promise.promise();
+    context.runOnContext(v -> {
+      List<Future<Void>> first = new ArrayList<>();
+      long seed = System.nanoTime();
+      for (Replica r : replicas) {
+        ScrapeLoop loop = new ScrapeLoop(ctx.vertx(), client, r, config, board, ctx.load(),
+            nanoClock, stats, seed + r.index());
+        loops.add(loop);
+        Promise<Void> done = Promise.promise();
+        first.add(done.future());
+        loop.start(done);
+      }
+      Future.join(first).<Void>mapEmpty().onComplete(ar -> started.complete());
+    });
+    return started.future();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    if (context == null) {
+      return Future.succeededFuture();
+    }
+    Promise<Void> stopped = Promise.promise();
+    context.runOnContext(v -> {
+      loops.forEach(ScrapeLoop::stop);
+      client.close().onComplete(ar -> stopped.complete());
+    });
+    return stopped.future();
+  }
+
+  /** The scrape counts (null before {@link #start}). */
+  public ScrapeStats stats() {
+    return stats;
+  }
+
+  /** The snapshots. */
+  public LoadBoard board() {
+    return board;
+  }
+
+  /** The settings. */
+  public ScrapeConfig config() {
+    return config;
+  }
+}
