@@ -12,10 +12,11 @@ import java.util.TreeMap;
 /**
  * What an arm was and how it spread its load: label, URL, repetitions and their validity, each
  * replica's share of requests with its GPU and queue figures, the balance index per model, and
- * its per-second series averaged over repetitions.
+ * its per-second series averaged over repetitions, and its pooled TTFT and E2E latencies sorted.
  */
 public record ArmProfile(String name, String label, List<String> urls, List<RunInfo> runs,
-    List<ReplicaShare> replicas, Map<String, Balance> balance, ArmSeries series, boolean hasGpuTelemetry) {
+    List<ReplicaShare> replicas, Map<String, Balance> balance, ArmSeries series, boolean hasGpuTelemetry,
+    double[] ttftSortedMs, double[] e2elSortedMs) {
 
   /** One repetition: where it is, whether it is valid and why not, its failures. */
   public record RunInfo(String path, boolean valid, List<String> reasons, int failed, int requests,
@@ -33,7 +34,8 @@ public record ArmProfile(String name, String label, List<String> urls, List<RunI
 
   /** The same profile under another label (compare.sh --baseline-label / --managed-label). */
   public ArmProfile withLabel(String newLabel) {
-    return new ArmProfile(name, newLabel, urls, runs, replicas, balance, series, hasGpuTelemetry);
+    return new ArmProfile(name, newLabel, urls, runs, replicas, balance, series, hasGpuTelemetry, ttftSortedMs,
+        e2elSortedMs);
   }
 
   static ArmProfile of(Arm arm) {
@@ -85,7 +87,7 @@ public record ArmProfile(String name, String label, List<String> urls, List<RunI
       }
     }
     return new ArmProfile(arm.name, label, List.copyOf(urls), List.copyOf(infos), List.copyOf(shares), balance,
-        ArmSeries.of(runs), gpu);
+        ArmSeries.of(runs), gpu, sorted(runs, RequestRecord::ttftMs), sorted(runs, RequestRecord::e2elMs));
   }
 
   /** Jain's index (sum x)^2 / (n sum x^2) and CV (population std / mean) of per-replica counts. */
@@ -100,6 +102,12 @@ public record ArmProfile(String name, String label, List<String> urls, List<RunI
     double mean = s / n;
     double var = s2 / n - mean * mean;
     return new Balance(n, s2 == 0 ? Double.NaN : s * s / (n * s2), mean == 0 ? Double.NaN : Math.sqrt(Math.max(0, var)) / mean);
+  }
+
+  /** The successful requests' values of all repetitions, sorted (for the CDF charts). */
+  private static double[] sorted(List<Run> runs, java.util.function.ToDoubleFunction<RequestRecord> f) {
+    return runs.stream().flatMap(r -> java.util.Arrays.stream(r.requests())).filter(RequestRecord::success)
+        .mapToDouble(f).filter(v -> !Double.isNaN(v)).sorted().toArray();
   }
 
   private static double meanOver(List<Run> runs, String block, String id, String field) {

@@ -80,6 +80,23 @@ public record ArmSeries(double[] tS, double[] outputTokensPerS, double[] complet
         cnt.computeIfAbsent(p.id(), x -> new int[len])[k]++;
       }
     }
+    // a gauge holds its last reading: samples ~1 s apart leave some seconds without one
+    for (Map.Entry<String, double[]> e : sum.entrySet()) {
+      double[] v = e.getValue();
+      int[] c = cnt.get(e.getKey());
+      int last = -1;
+      for (int k = 0; k < len; k++) {
+        if (c[k] > 0) {
+          if (last >= 0) {
+            for (int j = last + 1; j < k; j++) {
+              v[j] = v[last] / c[last];
+              c[j] = 1;
+            }
+          }
+          last = k;
+        }
+      }
+    }
     double[] out = new double[len];
     Arrays.fill(out, Double.NaN);
     for (int k = 0; k < len; k++) {

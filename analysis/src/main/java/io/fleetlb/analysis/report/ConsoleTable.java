@@ -98,8 +98,8 @@ public final class ConsoleTable {
     }
     for (var e : b.balance().entrySet()) {
       ArmProfile.Balance bm = m.balance().get(e.getKey());
-      out.printf(Locale.ROOT, "Jain index %-36s %-31s %-31s%n", trim(e.getKey(), 36), Fmt.num(e.getValue().jainIndex()),
-          bm == null ? "n/a" : Fmt.num(bm.jainIndex()));
+      out.printf(Locale.ROOT, "Jain index %-36s %-31s %-31s%n", trim(e.getKey(), 36), Fmt.index(e.getValue().jainIndex()),
+          bm == null ? "n/a" : Fmt.index(bm.jainIndex()));
     }
   }
 

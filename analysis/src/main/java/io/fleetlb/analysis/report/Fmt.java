@@ -26,10 +26,13 @@ public final class Fmt {
     return (v > 0 ? "+" : v < 0 ? "-" : "") + num(Math.abs(v));
   }
 
-  /** A signed percentage: +12.3%. */
+  /** A signed percentage: +12.3%; a value that rounds to zero has no sign. */
   public static String pct(double v) {
     if (Double.isNaN(v)) {
       return "n/a";
+    }
+    if (Math.abs(v) < 0.05) {
+      return "0.0%";
     }
     return (v > 0 ? "+" : v < 0 ? "-" : "") + String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.0f%%" : "%.1f%%", Math.abs(v));
   }
@@ -48,6 +51,11 @@ public final class Fmt {
   public static String magnitude(double pct) {
     double a = Math.abs(pct);
     return String.format(Locale.ROOT, a >= 10 ? "%.0f%%" : "%.1f%%", a);
+  }
+
+  /** An index in [0, 1] such as Jain's: three decimals. */
+  public static String index(double v) {
+    return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);
   }
 
   /** A value with its unit: 123 ms, 45.6 tok/s, 12.3%. */
