@@ -59,6 +59,30 @@ final class Options {
     return override;
   }
 
+  /**
+   * Runs the client's own code paths for a moment against an in-process upstream (nothing reaches
+   * the server under test), so the JIT has compiled them before the clock starts: a cold JVM
+   * otherwise delays the first few hundred requests by milliseconds.
+   */
+  static void clientWarmup(io.vertx.core.Vertx vertx, int loops, long durationNs) throws Exception {
+    if (durationNs <= 0) {
+      return;
+    }
+    double rate = 500;
+    io.fleetlb.bench.workload.SettingsBuilder b = new io.fleetlb.bench.workload.SettingsBuilder().model("warmup", 1);
+    b.numPrompts = Math.max(1, (int) (rate * durationNs / 1e9));
+    b.requestRate = rate;
+    b.randomInputLen = 64;
+    b.randomOutputLen = 8;
+    Workload w = io.fleetlb.bench.workload.WorkloadGenerator.generate(b.build());
+    try (io.fleetlb.bench.mock.MockUpstream mock = io.fleetlb.bench.mock.MockUpstream.start(vertx,
+        io.fleetlb.bench.mock.MockConfig.of(1_000_000L, 500_000L, "warmup"));
+        ReplayEngine e = new ReplayEngine(vertx, io.fleetlb.bench.replay.ReplayOptions.defaults("127.0.0.1", mock.port())
+            .withEventLoops(loops))) {
+      e.run(w.requests());
+    }
+  }
+
   /** Sends one copy of the first request; a failure ends the run with the server's answer. */
   static void testRequest(ReplayEngine engine, WorkloadRequest first) throws InterruptedException {
     RequestOutcome o = engine.run(List.of(new WorkloadRequest(0, 0, first.model(), first.endpoint(), first.className(),

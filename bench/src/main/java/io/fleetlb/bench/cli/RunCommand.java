@@ -54,6 +54,9 @@ public final class RunCommand implements Callable<Integer> {
   String metricPercentiles;
   @Option(names = "--max-concurrency", description = "Override the workload's concurrency cap.")
   Integer maxConcurrency;
+  @Option(names = "--client-warmup", converter = Durations.class, defaultValue = "2s",
+      description = "Exercise the client against an in-process upstream first, so the JIT is warm (0 = skip; default ${DEFAULT-VALUE}).")
+  long clientWarmupNs;
   @Option(names = "--num-warmups", defaultValue = "0", description = "Copies of the first request sent before the run, not measured.")
   int numWarmups;
   @Option(names = "--warmup-time", converter = Durations.class, description = "Start of the steady-state window (default 10%% of the schedule).")
@@ -137,6 +140,7 @@ public final class RunCommand implements Callable<Integer> {
       } catch (ReadinessProbe.NotReady e) {
         throw new BenchFailure(e.getMessage());
       }
+      Options.clientWarmup(vertx, loops, clientWarmupNs);
       // vLLM's "initial single prompt test run": proves the path works end to end before the
       // clock starts, and loads the client's classes so the first scheduled requests are not late
       Options.testRequest(engine, w.requests().get(0));
@@ -148,6 +152,8 @@ public final class RunCommand implements Callable<Integer> {
       telemetryVertx = sampling ? BenchVertx.create(1) : null;
       TelemetrySampler sampler = sampling ? new TelemetrySampler(telemetryVertx, gpus, servers,
           nvidiaSmi == null ? null : new NvidiaSmi(nvidiaSmi), telemetryIntervalNs, files.telemetry()) : null;
+      // collect the set-up's garbage now rather than during the measurement (benchmark hygiene)
+      System.gc();
       long t0 = System.nanoTime() + ro.leadInNs();
       if (sampling) {
         sampler.start(t0);
