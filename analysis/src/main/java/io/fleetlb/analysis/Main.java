@@ -73,12 +73,23 @@ public final class Main implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     if (!(goodputTarget > 0 && goodputTarget <= 1)) {
-      throw new IllegalArgumentException("--goodput-target " + goodputTarget + ": give a fraction in (0, 1], e.g. 0.9");
+      throw usage("--goodput-target " + goodputTarget + ": give a fraction in (0, 1], e.g. 0.9");
     }
     if (!(maxFailureRate >= 0 && maxFailureRate < 1)) {
-      throw new IllegalArgumentException("--max-failure-rate " + maxFailureRate + ": give a fraction in [0, 1), e.g. 0.01");
+      throw usage("--max-failure-rate " + maxFailureRate + ": give a fraction in [0, 1), e.g. 0.01");
     }
-    Slo s = slo == null ? Slo.DEFAULT : Slo.parse(slo);
+    if (bootstrap < 100) {
+      throw usage("--bootstrap " + bootstrap + ": use at least 100 resamples (2000 is the default)");
+    }
+    if (baselineLabel != null && baselineLabel.equals(managedLabel)) {
+      throw usage("--baseline-label and --managed-label are both '" + baselineLabel + "': the arms need different names");
+    }
+    Slo s;
+    try {
+      s = slo == null ? Slo.DEFAULT : Slo.parse(slo);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
     List<Run> b = read(baseline);
     List<Run> m = read(managed);
     SweepResult sw = sweep == null ? null : SweepAnalysis.analyse(sweep, s, goodputTarget);
@@ -89,6 +100,10 @@ public final class Main implements Callable<Integer> {
     PrintWriter stdout = spec.commandLine().getOut();
     new ReportWriter(dir).write(c, stdout);
     return c.valid() ? 0 : 3;
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 
   private static List<Run> read(Path arm) {
@@ -125,10 +140,10 @@ public final class Main implements Callable<Integer> {
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      int code = ex instanceof InputException ie ? (ie.isUsageError() ? 2 : 1) : ex instanceof IllegalArgumentException ? 2 : 1;
+      int code = ex instanceof InputException ie && ie.isUsageError() ? 2 : 1;
       String msg = ex.getMessage() == null ? ex.getClass().getSimpleName() : ex.getMessage();
       err.println("compare.sh: " + (code == 2 ? "error: " : "") + msg);
-      if (!(ex instanceof InputException || ex instanceof IllegalArgumentException || ex instanceof IOException)) {
+      if (!(ex instanceof InputException || ex instanceof IOException)) {
         ex.printStackTrace(err);
       }
       return code;

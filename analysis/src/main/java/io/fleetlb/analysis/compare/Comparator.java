@@ -30,6 +30,11 @@ public final class Comparator {
     Arm managed = new Arm("managed", managedRuns, models, settings.slo());
     ArmProfile pb = ArmProfile.of(baseline);
     ArmProfile pm = ArmProfile.of(managed);
+    if (pb.label().equals(pm.label())) {
+      // runs labelled alike (bench's default label is the backend) would be indistinguishable in the reports
+      pb = pb.withLabel(baseline.name());
+      pm = pm.withLabel(managed.name());
+    }
     Validity validity = Validity.check(baselineRuns, managedRuns, settings.maxFailureRate(), pb.hasGpuTelemetry(),
         pm.hasGpuTelemetry());
 
