@@ -38,16 +38,29 @@ public final class QueueAware {
   }
 
   /**
-   * Sets the queue-aware policy, the scraper and the metrics on a router builder; returns the
-   * policy (tests read its picks and estimates).
+   * The parts of one queue-aware router: the policy, the scraper feeding it (started first) and
+   * the admin metrics (started after the scraper).
+   *
+   * @param policy the routing policy
+   * @param scraper the extension that polls the replicas
+   * @param metrics the extension that registers the admin meters
    */
-  public static QueueAwarePolicy install(Router.Builder builder, RouterConfig config) {
-    ScrapeConfig scrape = scrape(config);
-    LoadBoard board = new LoadBoard(config.replicas().size());
-    QueueAwarePolicy policy = QueueAwarePolicy.create(board, policy(config), scrape.staleAfter());
-    MetricsScraper scraper = new MetricsScraper(board, scrape, System::nanoTime);
-    builder.policy(policy).policyName(NAME).extension(scraper)
-        .extension(new QueueAwareMetrics(policy, scraper));
-    return policy;
+  public record Parts(QueueAwarePolicy policy, MetricsScraper scraper,
+      QueueAwareMetrics metrics) {}
+
+  /** Builds the parts for {@code replicas} replicas; policy and scraper share one clock. */
+  public static Parts parts(int replicas, ScrapeConfig scrape, PolicyConfig policy) {
+    LoadBoard board = new LoadBoard(replicas);
+    QueueAwarePolicy p = QueueAwarePolicy.create(board, policy, scrape.staleAfter());
+    MetricsScraper scraper = new MetricsScraper(board, scrape, p::now);
+    return new Parts(p, scraper, new QueueAwareMetrics(p, scraper));
+  }
+
+  /** Sets the queue-aware policy, the scraper and the metrics on a router builder. */
+  public static Parts install(Router.Builder builder, RouterConfig config) {
+    Parts parts = parts(config.replicas().size(), scrape(config), policy(config));
+    builder.policy(parts.policy()).policyName(NAME).extension(parts.scraper())
+        .extension(parts.metrics());
+    return parts;
   }
 }

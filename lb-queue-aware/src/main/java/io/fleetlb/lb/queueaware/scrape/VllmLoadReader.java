@@ -30,20 +30,24 @@ public final class VllmLoadReader {
    */
   public static ReplicaLoad read(MetricsSnapshot m, String model, long scrapedAtNanos,
       int localInFlight, long localInFlightTokens) throws ScrapeException {
-    OptionalDouble running = sum(m, RUNNING, model);
-    if (running.isEmpty()) {
+    if (!m.has(RUNNING)) {
       throw new ScrapeException(ScrapeFailure.NOT_VLLM, "no " + RUNNING + " series");
     }
+    double running = sum(m, RUNNING, model).orElse(0);
     double waiting = sum(m, WAITING, model).orElse(0) + sum(m, SWAPPED, model).orElse(0);
     String kvName = m.has(KV_USAGE) ? KV_USAGE : KV_USAGE_V0;
-    return new ReplicaLoad(nonNegative(running.getAsDouble()), nonNegative(waiting),
+    return new ReplicaLoad(nonNegative(running), nonNegative(waiting),
         mean(m.samples(kvName), model), capacity(m.samples(CACHE_CONFIG)), scrapedAtNanos,
         localInFlight, localInFlightTokens);
   }
 
   private static OptionalDouble sum(MetricsSnapshot m, String name, String model) {
-    OptionalDouble mine = m.sumOf(name, "model_name", model);
-    return mine.isPresent() ? mine : m.sumOf(name);
+    for (Sample s : m.samples(name)) {
+      if (model.equals(s.label("model_name"))) {
+        return m.sumOf(name, "model_name", model);
+      }
+    }
+    return m.sumOf(name);
   }
 
   private static double nonNegative(double v) {

@@ -1,0 +1,34 @@
+package io.fleetlb.lb.queueaware;
+
+import io.fleetlb.lb.config.DataSize;
+import io.fleetlb.lb.queueaware.config.PolicyConfig;
+import io.fleetlb.lb.queueaware.config.ScrapeConfig;
+import io.fleetlb.lb.testing.ProxyTestBase;
+import io.fleetlb.lb.testing.RouterHarness;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * An lb-queue-aware router over scripted upstreams (lb-core's harness: loopback, port 0, the
+ * accounting check after every test), scraping every 100 ms.
+ */
+abstract class QueueAwareTestBase extends ProxyTestBase {
+  /** Fast scrapes; a generous timeout and staleness bound for a busy 2-core machine. */
+  static final ScrapeConfig FAST = new ScrapeConfig(Duration.ofMillis(100), 0.1,
+      Duration.ofSeconds(1), Duration.ofSeconds(5), DataSize.mib(1), null);
+
+  protected QueueAware.Parts parts;
+
+  /** Starts the router with the queue-aware parts for the builder's replicas. */
+  protected RouterHarness startQueueAware(RouterHarness.Builder builder, int replicas,
+      ScrapeConfig scrape) {
+    parts = QueueAware.parts(replicas, scrape, PolicyConfig.DEFAULT);
+    return start(builder.policy(parts.policy()).extension(parts.scraper())
+        .extension(parts.metrics()));
+  }
+
+  /** The replica that answered. */
+  static String replica(HttpResponse<String> r) {
+    return r.headers().firstValue("x-lb-replica").orElse("(none)");
+  }
+}

@@ -1,0 +1,38 @@
+package io.fleetlb.lb.queueaware.eval;
+
+import io.fleetlb.lb.policy.LoadView;
+import io.fleetlb.lb.policy.RoutingPolicy;
+import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.queueaware.config.PolicyConfig;
+import io.fleetlb.lb.queueaware.policy.QueueAwarePolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/** The policies the evaluation compares: the baseline's round-robin and queue-aware variants. */
+final class Policies {
+  private Policies() {}
+
+  /** lb-roundrobin's algorithm: one counter modulo the candidates. */
+  static VirtualFleet.PolicyFactory roundRobin() {
+    return (board, clock) -> new RoutingPolicy() {
+      private long next;
+
+      @Override
+      public Replica pick(List<Replica> candidates, LoadView load) {
+        return candidates.get((int) Math.floorMod(next++, (long) candidates.size()));
+      }
+    };
+  }
+
+  /** The queue-aware policy with these weights, staleness bound 1 s, a seeded tie-break. */
+  static VirtualFleet.PolicyFactory queueAware(PolicyConfig config) {
+    return (board, clock) -> QueueAwarePolicy.create(board, config, Duration.ofSeconds(1),
+        clock, new SplittableRandom(7));
+  }
+
+  /** The queue-aware policy with its defaults. */
+  static VirtualFleet.PolicyFactory queueAware() {
+    return queueAware(PolicyConfig.DEFAULT);
+  }
+}

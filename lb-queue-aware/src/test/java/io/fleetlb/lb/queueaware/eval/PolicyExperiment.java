@@ -1,0 +1,63 @@
+package io.fleetlb.lb.queueaware.eval;
+
+import io.fleetlb.lb.queueaware.config.PolicyConfig;
+import io.fleetlb.sim.engine.Profile;
+import io.fleetlb.sim.engine.Profiles;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A command-line sweep for tuning (not a test): prints round-robin against queue-aware variants
+ * over request rates on one model pool in virtual time.
+ *
+ * <pre>
+ * java -cp ... io.fleetlb.lb.queueaware.eval.PolicyExperiment PROFILE N RATES BURSTINESS
+ *     PROMPT_MEDIAN PROMPT_SIGMA OUTPUT_MEDIAN OUTPUT_SIGMA MAX_TOKENS SLOWDOWN [SEED]
+ * </pre>
+ */
+public final class PolicyExperiment {
+  private PolicyExperiment() {}
+
+  public static void main(String[] a) {
+    Profile p = Profiles.byId(a[0]).orElseThrow();
+    int n = Integer.parseInt(a[1]);
+    double burst = Double.parseDouble(a[3]);
+    int promptMedian = Integer.parseInt(a[4]);
+    double promptSigma = Double.parseDouble(a[5]);
+    int outMedian = Integer.parseInt(a[6]);
+    double outSigma = Double.parseDouble(a[7]);
+    int maxTokens = Integer.parseInt(a[8]);
+    double slow = Double.parseDouble(a[9]);
+    long seed = a.length > 10 ? Long.parseLong(a[10]) : 42;
+    double factor = Double.parseDouble(System.getProperty("factor", "1.0"));
+    Map<String, VirtualFleet.PolicyFactory> policies = new LinkedHashMap<>();
+    policies.put("rr", Policies.roundRobin());
+    policies.put("qa", Policies.queueAware());
+    String variants = System.getProperty("variants", "");
+    for (String v : variants.split(";")) {
+      if (v.isBlank()) {
+        continue;
+      }
+      String[] w = v.split(",");
+      policies.put(v, Policies.queueAware(new PolicyConfig(Double.valueOf(w[0]),
+          Double.valueOf(w[1]), Double.valueOf(w[2]), Double.valueOf(w[3]),
+          Double.valueOf(w[4]))));
+    }
+    for (String rate : a[2].split(",")) {
+      double r = Double.parseDouble(rate);
+      List<Workload.Request> reqs = Workload.generate(seed, n, r, burst, promptMedian,
+          promptSigma, 24_000, outMedian, outSigma, maxTokens);
+      VirtualFleet fleet = new VirtualFleet(p, 1.0, slow).estimateFactor(factor);
+      RunResult base = null;
+      for (Map.Entry<String, VirtualFleet.PolicyFactory> e : policies.entrySet()) {
+        RunResult res = fleet.run(reqs, e.getValue());
+        if (base == null) {
+          base = res;
+        }
+        System.out.printf("%s rate %5.2f %-22s %s | p99 ttft x%.2f%n", a[0], r, e.getKey(), res,
+            base.ttft(99) / res.ttft(99));
+      }
+    }
+  }
+}

@@ -1,0 +1,218 @@
+package io.fleetlb.lb.queueaware.eval;
+
+import io.fleetlb.lb.config.EjectionConfig;
+import io.fleetlb.lb.config.ReplicaConfig;
+import io.fleetlb.lb.policy.RequestInfo;
+import io.fleetlb.lb.policy.RoutingPolicy;
+import io.fleetlb.lb.pool.AttemptResult;
+import io.fleetlb.lb.pool.Dispatch;
+import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.pool.ReplicaPool;
+import io.fleetlb.lb.queueaware.scrape.LoadBoard;
+import io.fleetlb.lb.queueaware.scrape.ReplicaLoad;
+import io.fleetlb.sim.engine.Emission;
+import io.fleetlb.sim.engine.Engine;
+import io.fleetlb.sim.engine.EngineGauges;
+import io.fleetlb.sim.engine.EngineMetrics;
+import io.fleetlb.sim.engine.FinishReason;
+import io.fleetlb.sim.engine.MetricsVersion;
+import io.fleetlb.sim.engine.Profile;
+import io.fleetlb.sim.engine.SequenceSpec;
+import io.fleetlb.sim.engine.StepPlan;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Plays the router in front of a pool of vllm-sim engines in virtual time, deterministically: a
+ * policy picks a replica for each arrival, lb-core's real {@link ReplicaPool} keeps the exact
+ * local counts (dispatch, first byte, finish), and every scrape interval each replica's
+ * snapshot is taken from its engine's gauges (as vLLM's {@code /metrics} would report them) and
+ * published on a {@link LoadBoard}, staggered across replicas. Streams are assumed, so a
+ * request's first byte is its first token.
+ */
+final class VirtualFleet {
+  private static final String MODEL = "m";
+
+  /** Builds the policy under test on the harness's board and virtual clock. */
+  @FunctionalInterface
+  interface PolicyFactory {
+    RoutingPolicy create(LoadBoard board, LongSupplier clock);
+  }
+
+  /** A replica's step time changing mid-run (a GPU degrading), like {@code POST /sim/faults}. */
+  record SlowdownChange(long atNanos, int replica, double slowdown) {}
+
+  private final Profile profile;
+  private final double[] slowdowns;
+  private long scrapeIntervalNanos = 250_000_000L;
+  private boolean[] deadMetrics;
+  private double estimateFactor = 1.0;
+  private final List<SlowdownChange> changes = new ArrayList<>();
+
+  VirtualFleet(Profile profile, double... slowdowns) {
+    this.profile = profile;
+    this.slowdowns = slowdowns.clone();
+    this.deadMetrics = new boolean[slowdowns.length];
+  }
+
+  /** The scrape interval (default 250 ms). */
+  VirtualFleet scrapeInterval(long nanos) {
+    this.scrapeIntervalNanos = nanos;
+    return this;
+  }
+
+  /** Replicas whose {@code /metrics} never answers. */
+  VirtualFleet deadMetrics(int... replicas) {
+    for (int r : replicas) {
+      deadMetrics[r] = true;
+    }
+    return this;
+  }
+
+  /** How far the router's prompt-size estimate is off (estimated / true tokens, default 1). */
+  VirtualFleet estimateFactor(double factor) {
+    this.estimateFactor = factor;
+    return this;
+  }
+
+  /** Changes a replica's slowdown at a virtual time. */
+  VirtualFleet slowdownAt(long atNanos, int replica, double slowdown) {
+    changes.add(new SlowdownChange(atNanos, replica, slowdown));
+    changes.sort((a, b) -> Long.compare(a.atNanos(), b.atNanos()));
+    return this;
+  }
+
+  /** Replays the requests through a policy until every one has finished. */
+  RunResult run(List<Workload.Request> requests, PolicyFactory factory) {
+    return new Run(requests, factory).execute();
+  }
+
+  private final class Run {
+    private final List<Workload.Request> requests;
+    private final int n = slowdowns.length;
+    private final Engine[] engines = new Engine[n];
+    private final StepPlan[] plans = new StepPlan[n];
+    private final long[] engineNow = new long[n];
+    private final long[] nextScrape = new long[n];
+    private final List<Map<Long, Track>> live = new ArrayList<>();
+    private final ReplicaPool pool;
+    private final LoadBoard board;
+    private final RoutingPolicy policy;
+    private final RunResult.Builder result;
+    private long clock;
+
+    Run(List<Workload.Request> requests, PolicyFactory factory) {
+      this.requests = requests;
+      List<ReplicaConfig> configs = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        configs.add(new ReplicaConfig("r" + i, "http://127.0.0.1:" + (9000 + i), MODEL));
+        engines[i] = new Engine(profile, profile.maxNumSeqs(), profile.maxNumBatchedTokens(),
+            slowdowns[i], new EngineMetrics(MetricsVersion.V1, profile.maxModelLen()));
+        live.add(new HashMap<>());
+        nextScrape[i] = scrapeIntervalNanos * i / n;
+      }
+      pool = new ReplicaPool(configs, EjectionConfig.DEFAULT, () -> clock);
+      board = new LoadBoard(n);
+      policy = factory.create(board, () -> clock);
+      result = new RunResult.Builder(requests.size(), n);
+    }
+
+    RunResult execute() {
+      int next = 0;
+      int change = 0;
+      while (true) {
+        long arrival = next < requests.size() ? requests.get(next).atNanos() : Long.MAX_VALUE;
+        long stepEnd = Long.MAX_VALUE;
+        boolean busy = false;
+        for (int i = 0; i < n; i++) {
+          if (plans[i] == null && !engines[i].idle()) {
+            StepPlan p = engines[i].schedule(Math.max(engineNow[i], clock));
+            plans[i] = p.isEmpty() ? null : p;
+          }
+          if (plans[i] != null) {
+            stepEnd = Math.min(stepEnd, plans[i].endNanos());
+            busy = true;
+          }
+        }
+        if (arrival == Long.MAX_VALUE && !busy) {
+          break;
+        }
+        long scrape = Long.MAX_VALUE;
+        for (long s : nextScrape) {
+          scrape = Math.min(scrape, s);
+        }
+        long slow = change < changes.size() ? changes.get(change).atNanos() : Long.MAX_VALUE;
+        clock = Math.min(Math.min(arrival, stepEnd), Math.min(scrape, slow));
+        if (clock == stepEnd) {
+          completeSteps();
+        } else if (clock == slow) {
+          SlowdownChange c = changes.get(change++);
+          engines[c.replica()].setSlowdown(c.slowdown());
+        } else if (clock == scrape) {
+          scrapeDue();
+        } else {
+          dispatch(next, requests.get(next++));
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        result.preemptions(i, engines[i].metrics().preemptions.get());
+      }
+      return result.build(clock);
+    }
+
+    private void completeSteps() {
+      for (int i = 0; i < n; i++) {
+        if (plans[i] == null || plans[i].endNanos() != clock) {
+          continue;
+        }
+        for (Emission e : engines[i].complete(plans[i])) {
+          Track t = live.get(i).get(e.sequenceId());
+          if (e.index() == 0) {
+            t.dispatch.firstByte();
+            result.firstToken(t.index, clock - t.arrival);
+          }
+          if (e.last()) {
+            t.dispatch.finish(AttemptResult.COMPLETED);
+            live.get(i).remove(e.sequenceId());
+            result.finished(t.index, i, clock - t.arrival, e.index() + 1);
+          }
+        }
+        engineNow[i] = clock;
+        plans[i] = null;
+      }
+    }
+
+    private void scrapeDue() {
+      for (int i = 0; i < n; i++) {
+        if (nextScrape[i] != clock) {
+          continue;
+        }
+        nextScrape[i] += scrapeIntervalNanos;
+        if (deadMetrics[i]) {
+          continue;
+        }
+        Replica r = pool.replicas().get(i);
+        EngineGauges g = engines[i].metrics().gauges();
+        board.publish(r, new ReplicaLoad(g.running(), g.waiting(), g.kvUsage(),
+            profile.kvCapacityTokens(), clock, pool.inFlight(r), pool.inFlightTokens(r)));
+      }
+    }
+
+    private void dispatch(int index, Workload.Request q) {
+      RequestInfo info = new RequestInfo((int) Math.round(q.promptTokens() * estimateFactor),
+          q.maxTokens(), true);
+      Replica r = policy.pick(pool.available(MODEL), pool, info);
+      Dispatch d = pool.dispatch(r, info);
+      int i = r.index();
+      long id = engines[i].submit(new SequenceSpec(q.promptTokens(), q.outputTokens(),
+          FinishReason.LENGTH, q.maxTokens()), clock);
+      live.get(i).put(id, new Track(index, clock, d));
+      result.routed(i);
+    }
+  }
+
+  private record Track(int index, long arrival, Dispatch dispatch) {}
+}

@@ -1,0 +1,72 @@
+package io.fleetlb.lb.queueaware.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * A frozen open-loop request list for the virtual-time evaluation: Gamma-distributed gaps (vLLM
+ * bench's burstiness), log-normal prompt and output lengths, all from one seed.
+ */
+final class Workload {
+  /** One request: when it arrives (virtual ns), its true prompt and output tokens, its bound. */
+  record Request(long atNanos, int promptTokens, int outputTokens, int maxTokens) {}
+
+  private Workload() {}
+
+  /**
+   * Generates {@code n} requests at {@code rate} per second.
+   *
+   * @param burstiness Gamma shape of the gaps (1 = Poisson, below 1 burstier)
+   * @param promptMedian median prompt tokens (log-normal, sigma {@code promptSigma})
+   * @param outputMedian median output tokens (log-normal, sigma {@code outputSigma}): the
+   *     heavy tail that makes round-robin stack long requests
+   * @param maxTokens every request's output bound (outputs are clamped to it)
+   */
+  static List<Request> generate(long seed, int n, double rate, double burstiness,
+      int promptMedian, double promptSigma, int maxPrompt, int outputMedian, double outputSigma,
+      int maxTokens) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<Request> out = new ArrayList<>(n);
+    double t = 0;
+    for (int i = 0; i < n; i++) {
+      t += gamma(r, burstiness) / (rate * burstiness);
+      int prompt = (int) clamp(Math.round(promptMedian * Math.exp(promptSigma * normal(r))), 16,
+          maxPrompt);
+      int output = (int) clamp(Math.round(outputMedian * Math.exp(outputSigma * normal(r))), 1,
+          maxTokens);
+      out.add(new Request((long) (t * 1e9), prompt, output, maxTokens));
+    }
+    return out;
+  }
+
+  private static long clamp(long v, long min, long max) {
+    return Math.max(min, Math.min(max, v));
+  }
+
+  private static double normal(SplittableRandom r) {
+    return Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+  }
+
+  /** Marsaglia-Tsang, with the usual boost for shapes below 1. */
+  private static double gamma(SplittableRandom r, double k) {
+    if (k < 1) {
+      return gamma(r, 1 + k) * Math.pow(r.nextDouble(), 1 / k);
+    }
+    double d = k - 1.0 / 3;
+    double c = 1 / Math.sqrt(9 * d);
+    while (true) {
+      double x;
+      double v;
+      do {
+        x = normal(r);
+        v = 1 + c * x;
+      } while (v <= 0);
+      v = v * v * v;
+      double u = r.nextDouble();
+      if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) {
+        return d * v;
+      }
+    }
+  }
+}
