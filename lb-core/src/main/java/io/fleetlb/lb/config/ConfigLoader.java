@@ -246,6 +246,9 @@ public final class ConfigLoader {
     if (target == Boolean.class || target == boolean.class) {
       return "expected true or false";
     }
+    if (target == Double.class || target == double.class) {
+      return "expected a number";
+    }
     if (target == String.class) {
       return "expected text";
     }

@@ -172,10 +172,11 @@ class ConfigLoaderTest {
   }
 
   /** A router-specific section as lb-queue-aware would register it. */
-  record Scrape(Duration interval, Integer maxAge) implements Validated {
+  record Scrape(Duration interval, Integer maxAge, Double jitter) implements Validated {
     Scrape {
       interval = interval == null ? Duration.ofMillis(250) : interval;
       maxAge = maxAge == null ? 4 : maxAge;
+      jitter = jitter == null ? 0.1 : jitter;
     }
 
     @Override
@@ -188,13 +189,17 @@ class ConfigLoaderTest {
   @Test
   void registeredSectionsAreBoundStrictlyWithDefaults() {
     ConfigLoader loader = ConfigLoader.create().withSection("scrape", Scrape.class);
-    RouterConfig c = loader.parse(REPLICAS + "scrape: { interval: 100ms, max_age: 7 }\n", "q.yaml");
-    assertThat(c.section("scrape", Scrape.class)).contains(new Scrape(Duration.ofMillis(100), 7));
+    RouterConfig c = loader.parse(REPLICAS + "scrape: { interval: 100ms, max_age: 7, jitter: 0 }\n",
+        "q.yaml");
+    assertThat(c.section("scrape", Scrape.class))
+        .contains(new Scrape(Duration.ofMillis(100), 7, 0.0));
     assertThat(loader.parse(REPLICAS, "q.yaml").section("scrape", Scrape.class))
-        .contains(new Scrape(null, null));
+        .contains(new Scrape(null, null, null));
     assertThatThrownBy(() -> loader.parse(REPLICAS + "scrape: { intervl: 1s }\n", "q.yaml"))
         .hasMessageStartingWith("q.yaml: scrape.intervl: unknown key (expected one of: interval,"
-            + " max_age)");
+            + " jitter, max_age)");
+    assertThatThrownBy(() -> loader.parse(REPLICAS + "scrape: { jitter: \"0.1\" }\n", "q.yaml"))
+        .hasMessage("q.yaml: scrape.jitter: expected a number (got \"0.1\")");
     assertThatThrownBy(() -> loader.parse(REPLICAS + "scrape: { max_age: 0 }\n", "q.yaml"))
         .hasMessage("q.yaml: scrape.max_age: must be between 1 and 100 (got 0)");
     assertThatThrownBy(() -> ConfigLoader.create().withSection("listen", Scrape.class))
