@@ -159,6 +159,11 @@ final class VirtualFleet {
       }
       for (int i = 0; i < n; i++) {
         result.preemptions(i, engines[i].metrics().preemptions.get());
+        Replica r = pool.replicas().get(i);
+        if (pool.inFlight(r) != 0 || pool.awaitingFirstByte(r) != 0
+            || pool.pendingPromptTokens(r) != 0 || pool.inFlightTokens(r) != 0) {
+          throw new IllegalStateException("counts of " + r + " not back to 0");
+        }
       }
       return result.build(clock);
     }
