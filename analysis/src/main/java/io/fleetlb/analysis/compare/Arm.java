@@ -3,7 +3,6 @@ package io.fleetlb.analysis.compare;
 import io.fleetlb.analysis.input.RequestRecord;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.input.Slo;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,25 +81,5 @@ public final class Arm {
       s += d.repCounts[r] * durations[r];
     }
     return s;
-  }
-
-  /** A value per unit for the requests that succeeded, for {@link Scope}'s samples. */
-  interface Extractor {
-    double[] values(RequestRecord r);
-  }
-
-  static List<double[]> collect(List<Run> runs, int requests, int[] units, Extractor ex, List<Integer> owners) {
-    List<double[]> out = new ArrayList<>();
-    for (int u : units) {
-      RequestRecord r = runs.get(u / requests).requests()[u % requests];
-      if (r.success()) {
-        double[] v = ex.values(r);
-        out.add(v);
-        for (int k = 0; k < v.length; k++) {
-          owners.add(u);
-        }
-      }
-    }
-    return out;
   }
 }

@@ -20,7 +20,7 @@ public record ArmProfile(String name, String label, List<String> urls, List<RunI
 
   /** One repetition: where it is, whether it is valid and why not, its failures. */
   public record RunInfo(String path, boolean valid, List<String> reasons, int failed, int requests,
-      double durationS, String date) {
+      double durationS, String date, double p99ScheduleLagMs, double maxP99ScheduleLagMs) {
   }
 
   /** A replica's share of the arm's requests (mean per repetition) and its telemetry means. */
@@ -44,7 +44,9 @@ public record ArmProfile(String name, String label, List<String> urls, List<RunI
     List<String> urls = new ArrayList<>();
     for (Run r : runs) {
       infos.add(new RunInfo(r.path().toString(), r.valid(), r.invalidReasons(), r.failed(), r.requests().length,
-          r.durationS(), r.result().path("date").asText("")));
+          r.durationS(), r.result().path("date").asText(""),
+          r.result().path("validity").path("p99_schedule_lag_ms").asDouble(Double.NaN),
+          r.result().path("validity").path("thresholds").path("max_p99_schedule_lag_ms").asDouble(Double.NaN)));
       if (!urls.contains(r.url())) {
         urls.add(r.url());
       }

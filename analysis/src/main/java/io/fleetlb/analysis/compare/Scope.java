@@ -1,6 +1,7 @@
 package io.fleetlb.analysis.compare;
 
 import io.fleetlb.analysis.input.RequestRecord;
+import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.stats.WeightedSample;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -43,7 +44,7 @@ final class Scope {
 
   private WeightedSample build(Series s) {
     List<Integer> owners = new ArrayList<>();
-    List<double[]> values = Arm.collect(arm.runs, arm.requests, units, r -> extract(s, r), owners);
+    List<double[]> values = collect(arm.runs, arm.requests, units, r -> extract(s, r), owners);
     double[] flat = new double[owners.size()];
     int k = 0;
     for (double[] v : values) {
@@ -86,5 +87,25 @@ final class Scope {
   /** A number per unit. */
   interface UnitValue {
     double at(int unit);
+  }
+
+  /** A value per unit for the requests that succeeded, for {@link Scope}'s samples. */
+  private interface Extractor {
+    double[] values(RequestRecord r);
+  }
+
+  private static List<double[]> collect(List<Run> runs, int requests, int[] units, Extractor ex, List<Integer> owners) {
+    List<double[]> out = new ArrayList<>();
+    for (int u : units) {
+      RequestRecord r = runs.get(u / requests).requests()[u % requests];
+      if (r.success()) {
+        double[] v = ex.values(r);
+        out.add(v);
+        for (int k = 0; k < v.length; k++) {
+          owners.add(u);
+        }
+      }
+    }
+    return out;
   }
 }

@@ -120,6 +120,7 @@ public final class ComparisonJson {
       e.put("failed", r.failed());
       num(e, "duration_s", r.durationS());
       e.put("date", r.date());
+      num(e, "p99_schedule_lag_ms", r.p99ScheduleLagMs());
     }
   }
 

@@ -18,8 +18,11 @@ public final class Headline {
     MetricResult p99 = c.metric("p99_ttft_ms");
     parts.add(m + " " + change(p99, "p99 TTFT", "cut", "raised", "left", true) + " versus " + b);
     MetricResult tput = c.metric("output_throughput");
-    if (tput != null) {
-      parts.add("output throughput " + change(tput, null, "up", "down", "unchanged", false));
+    if (tput != null && tput.available() && tput.verdict() != Verdict.SAME && Math.abs(tput.deltaPct()) < 1) {
+      // significant but immaterial (e.g. a slightly longer drain tail): say how small rather than "worse"
+      parts.add("output throughput within 1% (" + Fmt.pct(tput.deltaPct()) + ")");
+    } else if (tput != null) {
+      parts.add("output throughput " + change(tput, null, "down", "up", "unchanged", false));
     }
     MetricResult good = c.metric("goodput_fraction");
     if (good != null && good.available()) {
@@ -35,6 +38,7 @@ public final class Headline {
   }
 
   /**
+   * {@code down} is the verb for a negative delta, {@code up} for a positive one:
    * "cut p99 TTFT by 62% [95% CI 55-70%]", "raised ... by", "left p99 TTFT unchanged (+1.2%, 95% CI -3% to +5%)";
    * for throughput (no name): "up 5% [95% CI 2-8%]", "unchanged (+0.3%, ...)".
    */

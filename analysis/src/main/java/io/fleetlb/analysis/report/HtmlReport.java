@@ -47,8 +47,7 @@ public final class HtmlReport {
     setup(h, "Workload", Setup.workload(c));
     setup(h, "Runs", Setup.repetitions(c));
     setup(h, "SLO and statistics", Setup.statistics(c));
-    setup(h, "Validity", c.valid() ? "Valid: every run kept its schedule and failures stayed within the limit."
-        : "INVALID: " + c.reasons().size() + " reason(s), listed above.");
+    setup(h, "Validity", Setup.validity(c));
     h.append("</dl>\n<div class=\"kpis\">");
     for (String k : KPIS) {
       MetricResult r = c.metric(k);

@@ -26,7 +26,7 @@ public final class MarkdownReport {
     md.append("| workload | ").append(Setup.workload(c)).append(" |\n");
     md.append("| runs | ").append(Setup.repetitions(c)).append(" |\n");
     md.append("| statistics | ").append(Setup.statistics(c)).append(" |\n");
-    md.append("| validity | ").append(c.valid() ? "valid" : "**INVALID** (" + c.reasons().size() + " reasons above)").append(" |\n\n");
+    md.append("| validity | ").append(c.valid() ? Setup.validity(c) : "**" + Setup.validity(c) + "**").append(" |\n\n");
     md.append("## Results\n\nDelta = managed - baseline; the 95% interval is a paired bootstrap over requests and "
         + "repetitions; `same` means the interval contains 0. How to read it: docs/report.md.\n\n");
     metricTable(md, c.metrics(), true);

@@ -29,9 +29,23 @@ final class Setup {
         + " of " + c.managed().label() + " (" + String.join(", ", c.managed().urls()) + ")";
   }
 
+  /** Validity with the generator's gate and the worst schedule lag seen, so a reader can judge the gate. */
+  static String validity(Comparison c) {
+    double worst = Double.NaN;
+    double gate = Double.NaN;
+    for (var arm : java.util.List.of(c.baseline(), c.managed())) {
+      for (var r : arm.runs()) {
+        worst = Double.isNaN(worst) || r.p99ScheduleLagMs() > worst ? r.p99ScheduleLagMs() : worst;
+        gate = Double.isNaN(gate) || r.maxP99ScheduleLagMs() > gate ? r.maxP99ScheduleLagMs() : gate;
+      }
+    }
+    String lag = Double.isNaN(worst) ? "" : " (worst p99 schedule lag " + Fmt.num(worst) + " ms, gate " + Fmt.num(gate) + " ms)";
+    return c.valid() ? "valid: every run kept its schedule" + lag + " and failures stayed within the limit"
+        : "INVALID: " + c.reasons().size() + " reason(s)" + lag;
+  }
+
   static String describe(Comparison c) {
     return "Workload: " + workload(c) + "\nRuns: " + repetitions(c) + "\nStatistics: " + statistics(c)
-        + "\nValidity: " + (c.valid() ? "valid (every run kept its schedule; failures within the limit)"
-            : "INVALID (" + c.reasons().size() + " reason(s))");
+        + "\nValidity: " + validity(c);
   }
 }
