@@ -34,7 +34,7 @@ public final class Headline {
     }
     String sentence = String.join("; ", parts) + ".";
     return c.valid() ? sentence : "INVALID COMPARISON (" + c.reasons().size() + " reason"
-        + (c.reasons().size() == 1 ? "" : "s") + " below), read with care: " + sentence;
+        + (c.reasons().size() == 1 ? "" : "s") + " listed with it), read with care: " + sentence;
   }
 
   /**
