@@ -62,9 +62,8 @@ final class GenerationSession implements TokenSink {
     if (stallAfter >= 0 && index >= stallAfter) {
       return; // fault injection: the replica stops sending and never finishes this response
     }
-    String token = finish == FinishReason.STOP ? "" : text.next();
     if (!request.stream()) {
-      full.append(token);
+      full.append(finish == FinishReason.STOP ? "" : text.next());
       if (finish != null) {
         finish(() -> response.putHeader("content-type", "application/json")
             .end(wire.completeBody(id, created, request.model(), full.toString(), finish.wire(),
@@ -75,7 +74,11 @@ final class GenerationSession implements TokenSink {
     if (index == 0 && request.chat()) {
       response.write(wire.roleChunk());
     }
-    response.write(wire.tokenChunk(token, finish == null ? null : finish.wire()));
+    if (finish == null) {
+      response.write(wire.tokenChunk(text.nextBytes()));
+    } else {
+      response.write(wire.tokenChunk(finish == FinishReason.STOP ? "" : text.next(), finish.wire()));
+    }
     if (finish != null) {
       finish(() -> {
         if (request.includeUsage()) {

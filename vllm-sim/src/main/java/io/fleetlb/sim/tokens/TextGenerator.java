@@ -36,6 +36,9 @@ public final class TextGenerator {
       + "change south board individual job society areas west close turn love community true court force full "
       + "model token stream engine batch cache router replica latency signal queue").split(" ");
 
+  private static final byte[][] FIRST = encode(VOCABULARY, "");
+  private static final byte[][] LATER = encode(VOCABULARY, " ");
+
   private final SplittableRandom random;
   private int emitted;
 
@@ -48,6 +51,20 @@ public final class TextGenerator {
   public String next() {
     String word = VOCABULARY[random.nextInt(VOCABULARY.length)];
     return emitted++ == 0 ? word : " " + word;
+  }
+
+  /** The same token as {@link #next()} would give, as shared, pre-encoded UTF-8 bytes (never modify them). */
+  public byte[] nextBytes() {
+    int i = random.nextInt(VOCABULARY.length);
+    return emitted++ == 0 ? FIRST[i] : LATER[i];
+  }
+
+  private static byte[][] encode(String[] words, String prefix) {
+    byte[][] out = new byte[words.length][];
+    for (int i = 0; i < words.length; i++) {
+      out[i] = (prefix + words[i]).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+    return out;
   }
 
   /** Size of the vocabulary (for tests). */
