@@ -44,6 +44,9 @@ public final class Comparator {
       tasks.add(new Bootstrap.Task(m, baseline.all(), managed.all()));
     }
     List<String> modelNames = new ArrayList<>(new LinkedHashSet<>(List.of(models)));
+    // the workload's own order (its --model flags), as bench's tables use
+    List<String> declared = List.of(baselineRuns.get(0).result().path("model_id").asText("").split(","));
+    modelNames.sort(java.util.Comparator.comparingInt(mn -> declared.contains(mn) ? declared.indexOf(mn) : declared.size()));
     List<Metric> perModelMetrics = MetricCatalog.perModel();
     if (modelNames.size() > 1) {
       for (String model : modelNames) {
@@ -88,10 +91,17 @@ public final class Comparator {
   private static Comparison.WorkloadInfo workload(Run run, String[] models) {
     JsonNode w = run.result().path("workload");
     JsonNode s = w.path("settings");
-    Map<String, Double> shares = new LinkedHashMap<>();
+    Map<String, Double> counted = new LinkedHashMap<>();
     for (String m : models) {
-      shares.merge(m, 100.0 / models.length, Double::sum);
+      counted.merge(m, 100.0 / models.length, Double::sum);
     }
+    Map<String, Double> shares = new LinkedHashMap<>();
+    for (String m : run.result().path("model_id").asText("").split(",")) {
+      if (counted.containsKey(m)) {
+        shares.put(m, counted.remove(m));
+      }
+    }
+    shares.putAll(counted);
     String input = s.path("input_len_dist").isTextual() ? s.path("input_len_dist").asText()
         : s.path("random_input_len").isNumber() ? s.path("random_input_len").asText() : "";
     String output = s.path("output_len_dist").isTextual() ? s.path("output_len_dist").asText()
