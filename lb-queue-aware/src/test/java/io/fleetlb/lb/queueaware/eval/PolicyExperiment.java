@@ -14,12 +14,29 @@ import java.util.Map;
  * <pre>
  * java -cp ... io.fleetlb.lb.queueaware.eval.PolicyExperiment PROFILE N RATES BURSTINESS
  *     PROMPT_MEDIAN PROMPT_SIGMA OUTPUT_MEDIAN OUTPUT_SIGMA MAX_TOKENS SLOWDOWN [SEED]
+ * java -cp ... io.fleetlb.lb.queueaware.eval.PolicyExperiment WORKLOAD.jsonl [SLOWDOWN]
  * </pre>
+ * The second form replays a bench workload file of the 70B pool on two replicas, the second
+ * one slowed down.
  */
 public final class PolicyExperiment {
   private PolicyExperiment() {}
 
-  public static void main(String[] a) {
+  /** Replays a bench workload file of the 70B pool: round-robin, then queue-aware. */
+  private static void replay(java.nio.file.Path file, double slowdown) throws Exception {
+    List<Workload.Request> reqs = Workload.fromBenchFile(file);
+    VirtualFleet fleet = new VirtualFleet(Profiles.byId("llama-3.3-70b-awq-h100").orElseThrow(),
+        1.0, slowdown).estimateFactor(Double.parseDouble(System.getProperty("factor", "1.64")));
+    RunResult rr = fleet.run(reqs, Policies.roundRobin());
+    RunResult qa = fleet.run(reqs, Policies.queueAware());
+    System.out.printf("%s%n  rr %s%n  qa %s%n", file, rr, qa);
+  }
+
+  public static void main(String[] a) throws Exception {
+    if (a[0].endsWith(".jsonl")) {
+      replay(java.nio.file.Path.of(a[0]), a.length > 1 ? Double.parseDouble(a[1]) : 1.0);
+      return;
+    }
     Profile p = Profiles.byId(a[0]).orElseThrow();
     int n = Integer.parseInt(a[1]);
     double burst = Double.parseDouble(a[3]);

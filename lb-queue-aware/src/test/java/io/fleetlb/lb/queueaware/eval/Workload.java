@@ -40,6 +40,28 @@ final class Workload {
     return out;
   }
 
+  /**
+   * Reads a frozen bench workload file ({@code bench.jar workload}): each request's offset,
+   * expected prompt and output tokens and its output bound, so a virtual run replays exactly
+   * what a real-time run sends.
+   */
+  static List<Request> fromBenchFile(java.nio.file.Path file) throws java.io.IOException {
+    com.fasterxml.jackson.databind.ObjectMapper json =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+    List<String> lines = java.nio.file.Files.readAllLines(file);
+    List<Request> out = new ArrayList<>();
+    for (String line : lines.subList(1, lines.size())) {
+      com.fasterxml.jackson.databind.JsonNode n = json.readTree(line);
+      com.fasterxml.jackson.databind.JsonNode body = n.get("body");
+      int output = n.get("output_tokens").asInt();
+      int max = body.path("max_completion_tokens").asInt(body.path("max_tokens").asInt(output));
+      // The simulator's chat template adds 5 tokens per message plus 5.
+      out.add(new Request(n.get("offset_ns").asLong(), n.get("input_tokens").asInt() + 10,
+          output, Math.max(max, output)));
+    }
+    return out;
+  }
+
   private static long clamp(long v, long min, long max) {
     return Math.max(min, Math.min(max, v));
   }
