@@ -28,7 +28,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "compare.sh", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
     description = {"Compares a baseline and a managed arm of bench runs (the same frozen workload): paired "
-        + "per-request deltas, bootstrap 95% confidence intervals, a verdict per metric; writes comparison.json, "
+        + "per-request deltas, bootstrap 95%% confidence intervals, a verdict per metric; writes comparison.json, "
         + "report.md, report.html and charts/*.png and prints the table.",
         "Exit status: 0 valid comparison, 3 written but invalid, 2 usage error or different workloads, 1 other failure."})
 public final class Main implements Callable<Integer> {

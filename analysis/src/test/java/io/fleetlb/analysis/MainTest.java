@@ -70,6 +70,14 @@ class MainTest {
   }
 
   @Test
+  void helpListsEveryOptionCleanly() {
+    Result r = run("--help");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("--sweep=DIR", "--slo=", "--goodput-target", "--bootstrap", "95% confidence");
+    assertThat(r.out() + r.err()).doesNotContain("WARN");
+  }
+
+  @Test
   void unreadableInputExitsOneWithOneLine() throws Exception {
     SyntheticRun.of(20).write(dir.resolve("b"));
     Files.delete(dir.resolve("b/result.requests.jsonl"));

@@ -19,11 +19,11 @@ final class SweepCharts {
   static List<ChartImage> write(SweepResult s, String lb, String lm, Path dir) throws IOException {
     List<ChartImage> out = new ArrayList<>();
     XYChart ttft = ChartStyle.xy("p99 TTFT vs offered rate", "offered rate (req/s)", "p99 TTFT (ms)");
-    ttft.getStyler().setYAxisLogarithmic(true);
+    ttft.getStyler().setYAxisMin(0.0);
     line(ttft, lb, s.baseline(), SweepPoint::rate, SweepPoint::p99TtftMs);
     line(ttft, lm, s.managed(), SweepPoint::rate, SweepPoint::p99TtftMs);
     out.add(Charts.save(dir, "sweep_p99_ttft", "p99 TTFT vs offered rate",
-        "Tail time to first token at each swept rate (log scale); the knee is where queues start to grow.", ttft));
+        "Tail time to first token at each swept rate; the knee is where queues start to grow.", ttft));
     XYChart good = ChartStyle.xy("Goodput vs offered rate", "offered rate (req/s)", "requests within SLO (%)");
     good.getStyler().setYAxisMin(0.0);
     good.getStyler().setYAxisMax(100.0);
