@@ -89,7 +89,9 @@ public final class QueueAwarePolicy implements RoutingPolicy {
       double[] estimates = new double[n];
       double best = Double.POSITIVE_INFINITY;
       for (int i = 0; i < n; i++) {
-        estimates[i] = estimate(candidates.get(i), load, request, now);
+        double e = estimate(candidates.get(i), load, request, now);
+        // Snapshots are sanitised, so NaN cannot happen; if it did, that replica just loses.
+        estimates[i] = Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
         best = Math.min(best, estimates[i]);
       }
       double limit = best + tieBand;
