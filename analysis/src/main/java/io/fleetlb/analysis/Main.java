@@ -1,6 +1,6 @@
 package io.fleetlb.analysis;
 
-import io.fleetlb.analysis.compare.Comparator;
+import io.fleetlb.analysis.compare.AbAnalysis;
 import io.fleetlb.analysis.compare.Comparison;
 import io.fleetlb.analysis.input.InputException;
 import io.fleetlb.analysis.input.Run;
@@ -93,7 +93,7 @@ public final class Main implements Callable<Integer> {
     List<Run> b = read(baseline);
     List<Run> m = read(managed);
     SweepResult sw = sweep == null ? null : SweepAnalysis.analyse(sweep, s, goodputTarget);
-    Comparison c = new Comparator(new Comparison.Settings(seed, bootstrap, s, slo == null, maxFailureRate))
+    Comparison c = new AbAnalysis(new Comparison.Settings(seed, bootstrap, s, slo == null, maxFailureRate))
         .compare(b, m, sw).withLabels(baselineLabel, managedLabel);
     Path dir = out != null ? out : defaultOut(baseline, managed);
     Files.createDirectories(dir);

@@ -59,8 +59,9 @@ final class ChartStyle {
     s.setAxisTickLabelsFont(base.deriveFont(12f));
     s.setLegendFont(base.deriveFont(13f));
     s.setLegendBorderColor(Color.WHITE);
-    s.setLegendPosition(Styler.LegendPosition.InsideNW);
-    s.setLegendLayout(Styler.LegendLayout.Vertical);
+    // below the plot: inside it, the legend's white box would hide data wherever the data happens to be
+    s.setLegendPosition(Styler.LegendPosition.OutsideS);
+    s.setLegendLayout(Styler.LegendLayout.Horizontal);
     s.setChartPadding(12);
     s.setAntiAlias(true);
   }

@@ -94,7 +94,7 @@ public final class Charts {
       double[][] xy = cdfPoints(v);
       XYSeries s = c.addSeries(a.label(), xy[0], xy[1]);
       s.setMarker(SeriesMarkers.NONE);
-      s.setLineWidth(2.2f);
+      s.setLineWidth(a == m ? 2.4f : 1.6f);
     }
     return c;
   }
@@ -141,12 +141,16 @@ public final class Charts {
       double[] ym) {
     XYChart c = ChartStyle.xy(title, "seconds into the run", yTitle);
     c.getStyler().setYAxisMin(0.0);
-    addLine(c, lb, tb, yb);
-    addLine(c, lm, tm, ym);
+    // an explicit top: with an automatic one XChart leaves out line segments that touch the plot's edge
+    double top = Math.max(max(yb), max(ym));
+    c.getStyler().setYAxisMax(top > 0 ? top * 1.08 : 1.0);
+    addLine(c, lb, tb, yb, 1.5f);
+    addLine(c, lm, tm, ym, 2.4f);
     return c;
   }
 
-  private static void addLine(XYChart c, String name, double[] t, double[] y) {
+  /** The managed line is the wider one, so that where the arms coincide both stay visible. */
+  private static void addLine(XYChart c, String name, double[] t, double[] y, float width) {
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
     for (int k = 0; k < Math.min(t.length, y.length); k++) {
@@ -161,7 +165,7 @@ public final class Charts {
     }
     XYSeries s = c.addSeries(name, xs, ys);
     s.setMarker(SeriesMarkers.NONE);
-    s.setLineWidth(2f);
+    s.setLineWidth(width);
   }
 
   private static CategoryChart replicaShares(ArmProfile b, ArmProfile m) {
@@ -182,6 +186,10 @@ public final class Charts {
           .findFirst().orElse(0));
     }
     return out;
+  }
+
+  private static double max(double[] v) {
+    return Arrays.stream(v).filter(x -> !Double.isNaN(x)).max().orElse(0);
   }
 
   private static boolean hasData(double[] v) {

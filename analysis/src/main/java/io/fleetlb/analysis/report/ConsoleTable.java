@@ -113,7 +113,7 @@ public final class ConsoleTable {
 
   private static void sweep(PrintWriter out, SweepResult s) {
     out.println();
-    out.println("-- sweep: capacity under the SLO (goodput >= " + Fmt.num(s.goodputTargetPct()) + "% of requests) "
+    out.println("-- sweep: capacity under the SLO (goodput >= " + Fmt.compact(s.goodputTargetPct()) + "% of requests) "
         + "-".repeat(40));
     out.printf(Locale.ROOT, "%-10s %-34s %-34s%n", "rate", "baseline p99 TTFT / goodput", "managed p99 TTFT / goodput");
     for (int k = 0; k < s.rates().size(); k++) {

@@ -53,6 +53,11 @@ public final class Fmt {
     return String.format(Locale.ROOT, a >= 10 ? "%.0f%%" : "%.1f%%", a);
   }
 
+  /** A whole number without decimals (95), else as {@link #num}. */
+  public static String compact(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : num(v);
+  }
+
   /** An index in [0, 1] such as Jain's: three decimals. */
   public static String index(double v) {
     return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.3f", v);

@@ -71,9 +71,8 @@ public final class HtmlReport {
     h.append("<h2>Over time</h2><div class=\"grid2\">").append(fig(ch, "throughput_over_time"))
         .append(fig(ch, "ttft_p99_over_time")).append(fig(ch, "gpu_util_over_time")).append(fig(ch, "queue_over_time"))
         .append("</div>\n");
-    h.append("<h2>Replicas and balance</h2><div class=\"grid2\">").append(fig(ch, "replica_share")).append("<div>");
-    replicas(h, c, b, m);
-    h.append("</div></div>\n");
+    h.append("<h2>Replicas and balance</h2>");
+    replicas(h, c, b, m, fig(ch, "replica_share"));
     if (!c.perModel().isEmpty()) {
       h.append("<h2>Per model</h2>");
       PerModelTable.render(h, c);
@@ -139,7 +138,7 @@ public final class HtmlReport {
     h.append("</table>\n");
   }
 
-  private static void replicas(StringBuilder h, Comparison c, String b, String m) {
+  private static void replicas(StringBuilder h, Comparison c, String b, String m, String chart) {
     h.append("<table><tr><th>replica</th><th class=\"l\">model</th><th><span class=\"sw b\"></span>").append(b)
         .append("</th><th><span class=\"sw m\"></span>").append(m).append("</th><th>GPU util ").append(b)
         .append("</th><th>GPU util ").append(m).append("</th></tr>");
@@ -151,7 +150,8 @@ public final class HtmlReport {
           .append(esc(Fmt.withUnit(rb.meanUtilPct(), "%"))).append("</td><td>")
           .append(rm == null ? "n/a" : esc(Fmt.withUnit(rm.meanUtilPct(), "%"))).append("</td></tr>");
     }
-    h.append("</table><h3>Balance (Jain's index over each model's replicas; 1 = even)</h3><table><tr><th>model</th><th>")
+    h.append("</table>\n<div class=\"grid2\" style=\"margin-top:14px\">").append(chart)
+        .append("<div><h3>Balance (Jain's index over each model's replicas; 1 = even)</h3><table><tr><th>model</th><th>")
         .append(b).append("</th><th>").append(m).append("</th></tr>");
     c.baseline().balance().forEach((model, bal) -> {
       ArmProfile.Balance bm = c.managed().balance().get(model);
@@ -159,7 +159,7 @@ public final class HtmlReport {
           .append("</td><td>").append(bm == null ? "n/a" : esc(Fmt.index(bm.jainIndex()))).append("</td></tr>");
     });
     h.append("</table><p class=\"muted\">An even split of requests is not the goal: a queue-aware router sends fewer "
-        + "requests to a replica that is busy with long ones.</p>");
+        + "requests to a replica that is busy with long ones.</p></div></div>\n");
   }
 
   static String shortModel(String model) {

@@ -103,7 +103,7 @@ public final class MarkdownReport {
 
   private static void sweep(StringBuilder md, SweepResult s) {
     md.append("\n## Capacity under the SLO (sweep)\n\nCapacity = the highest offered rate at which the arm, and every "
-        + "lower rate, had at least ").append(Fmt.num(s.goodputTargetPct())).append("% of requests within the SLO in a valid run.\n\n");
+        + "lower rate, had at least ").append(Fmt.compact(s.goodputTargetPct())).append("% of requests within the SLO in a valid run.\n\n");
     md.append("| | baseline | managed |\n|---|---:|---:|\n");
     md.append("| capacity | ").append(ConsoleTable.capacity(s.baselineCapacity())).append(" | ")
         .append(ConsoleTable.capacity(s.managedCapacity())).append(" |\n");

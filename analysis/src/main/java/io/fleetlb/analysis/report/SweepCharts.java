@@ -27,11 +27,10 @@ final class SweepCharts {
     XYChart good = ChartStyle.xy("Goodput vs offered rate", "offered rate (req/s)", "requests within SLO (%)");
     good.getStyler().setYAxisMin(0.0);
     good.getStyler().setYAxisMax(100.0);
-    good.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
     line(good, lb, s.baseline(), SweepPoint::rate, SweepPoint::goodputPct);
     line(good, lm, s.managed(), SweepPoint::rate, SweepPoint::goodputPct);
     List<Double> rates = s.rates();
-    XYSeries target = good.addSeries("target " + Fmt.num(s.goodputTargetPct()) + "%",
+    XYSeries target = good.addSeries("target " + Fmt.compact(s.goodputTargetPct()) + "%",
         List.of(rates.get(0), rates.get(rates.size() - 1)), List.of(s.goodputTargetPct(), s.goodputTargetPct()));
     target.setMarker(SeriesMarkers.NONE);
     target.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,

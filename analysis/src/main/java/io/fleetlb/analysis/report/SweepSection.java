@@ -14,7 +14,7 @@ final class SweepSection {
 
   static void render(StringBuilder h, SweepResult s, Map<String, ChartImage> ch, String b, String m) {
     h.append("<h2>Capacity under the SLO</h2><p class=\"muted\">Capacity = the highest offered rate at which an arm, and "
-        + "every lower swept rate, kept at least ").append(esc(Fmt.num(s.goodputTargetPct())))
+        + "every lower swept rate, kept at least ").append(esc(Fmt.compact(s.goodputTargetPct())))
         .append("% of requests within the SLO in a valid run.</p><div class=\"kpis\">");
     card(h, b + " capacity", ConsoleTable.capacity(s.baselineCapacity()), interp(s.baselineCapacity().interpolatedRps()), "same");
     card(h, m + " capacity", ConsoleTable.capacity(s.managedCapacity()), interp(s.managedCapacity().interpolatedRps()), "same");

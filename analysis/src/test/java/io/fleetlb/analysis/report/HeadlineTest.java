@@ -3,7 +3,7 @@ package io.fleetlb.analysis.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlb.analysis.SyntheticRun;
-import io.fleetlb.analysis.compare.Comparator;
+import io.fleetlb.analysis.compare.AbAnalysis;
 import io.fleetlb.analysis.compare.Comparison;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.input.Slo;
@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** The one-sentence headline says what happened, with the interval, and says loudly when it cannot be trusted. */
 class HeadlineTest {
   static Comparison compare(List<Run> b, List<Run> m) {
-    return new Comparator(new Comparison.Settings(3, 300, new Slo(150.0, null, null), false, 0)).compare(b, m, null);
+    return new AbAnalysis(new Comparison.Settings(3, 300, new Slo(150.0, null, null), false, 0)).compare(b, m, null);
   }
 
   static double noise(int i) {

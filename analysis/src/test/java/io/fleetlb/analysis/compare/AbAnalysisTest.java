@@ -13,11 +13,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The comparison on synthetic arms whose truth is known. */
-class ComparatorTest {
+class AbAnalysisTest {
   static final Comparison.Settings SETTINGS = new Comparison.Settings(7, 400, new Slo(1000.0, 50.0, null), false, 0);
 
   static Comparison compare(List<Run> b, List<Run> m) {
-    return new Comparator(SETTINGS).compare(b, m, null);
+    return new AbAnalysis(SETTINGS).compare(b, m, null);
   }
 
   /** TTFT of request i in repetition rep: a heavy-tailed base per request plus per-run noise. */
@@ -96,7 +96,7 @@ class ComparatorTest {
     MetricResult x = compare(b, m).metric("p99_ttft_ms");
     MetricResult y = compare(b, m).metric("p99_ttft_ms");
     assertThat(y.ci95()).isEqualTo(x.ci95());
-    MetricResult z = new Comparator(new Comparison.Settings(8, 400, SETTINGS.slo(), false, 0)).compare(b, m, null)
+    MetricResult z = new AbAnalysis(new Comparison.Settings(8, 400, SETTINGS.slo(), false, 0)).compare(b, m, null)
         .metric("p99_ttft_ms");
     assertThat(z.ci95()).isNotEqualTo(x.ci95());
     assertThat(z.baseline()).isEqualTo(x.baseline());
@@ -125,7 +125,7 @@ class ComparatorTest {
     assertThat(failed.metric("failure_rate").managed()).isEqualTo(10);
     assertThat(failed.metric("goodput_fraction").managed()).isEqualTo(90);
 
-    Comparison tolerated = new Comparator(new Comparison.Settings(7, 200, SETTINGS.slo(), false, 0.2))
+    Comparison tolerated = new AbAnalysis(new Comparison.Settings(7, 200, SETTINGS.slo(), false, 0.2))
         .compare(List.of(ok), List.of(failing), null);
     assertThat(tolerated.valid()).isTrue();
     assertThat(tolerated.warnings()).anyMatch(w -> w.contains("5 of 50 requests failed"));

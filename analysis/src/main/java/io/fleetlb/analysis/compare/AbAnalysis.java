@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /** Compares a baseline arm with a managed arm: validity, paired bootstrap statistics, profiles. */
-public final class Comparator {
+public final class AbAnalysis {
   private final Comparison.Settings settings;
 
-  public Comparator(Comparison.Settings settings) {
+  public AbAnalysis(Comparison.Settings settings) {
     this.settings = settings;
   }
 
