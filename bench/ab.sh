@@ -36,7 +36,11 @@ A/B against running routers:
                           req/s) and report each arm's capacity under the SLO; needs --spec
   --spec FILE             the workload's generator spec (`bench.jar workload --spec`), used to
                           generate the same traffic at each sweep rate
-  --bench-arg ARG         extra argument for every `bench.jar run` (repeatable)
+  --bench-arg ARG         extra argument for every `bench.jar run` (repeatable), e.g.
+                          --bench-arg --max-schedule-lag-ms=5
+  --baseline-label NAME, --managed-label NAME
+                          the arms' names in the report (the demo uses lb-roundrobin and
+                          lb-queue-aware)
 
 Demo (builds what is missing, starts the simulated 6-replica fleet and both routers on free
 ports, runs the default multi-model workload, stops everything it started, prints the report):
@@ -53,7 +57,7 @@ log() { echo "ab.sh: $*" >&2; }
 
 BASELINE="" MANAGED="" WORKLOAD="" OUT="" REPS="" DEMO=0 QUICK=0 KEEP=0 SWEEP=""
 GOODPUT="" WARMUP_REQUESTS=60 COOLDOWN_TIMEOUT=180 SWEEP_SPEC=""
-SERVER_METRICS=() GPU_METRICS=() BENCH_ARGS=()
+SERVER_METRICS=() GPU_METRICS=() BENCH_ARGS=() LABELS=()
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -69,6 +73,7 @@ while [ $# -gt 0 ]; do
     --cooldown-timeout) COOLDOWN_TIMEOUT="${2:?--cooldown-timeout needs seconds}"; shift 2 ;;
     --sweep) SWEEP="${2:?--sweep needs rates, e.g. 2,4,6}"; shift 2 ;;
     --spec) SWEEP_SPEC="${2:?--spec needs a file}"; shift 2 ;;
+    --baseline-label|--managed-label) LABELS+=("$1" "${2:?$1 needs a name}"); shift 2 ;;
     --bench-arg) BENCH_ARGS+=("${2:?--bench-arg needs a value}"); shift 2 ;;
     --demo) DEMO=1; shift ;;
     --quick) QUICK=1; shift ;;
@@ -207,7 +212,7 @@ ab_main() {
   warmup baseline "$BASELINE"
   warmup managed "$MANAGED"
   ab_runs "$OUT/workload.jsonl" "$OUT" "$REPS"
-  local compare=("$ROOT/analysis/compare.sh" "$OUT/baseline" "$OUT/managed" --out "$OUT")
+  local compare=("$ROOT/analysis/compare.sh" "$OUT/baseline" "$OUT/managed" --out "$OUT" "${LABELS[@]}")
   if [ -n "$SWEEP" ]; then
     sweep_runs
     compare+=(--sweep "$OUT/sweep")
@@ -343,6 +348,15 @@ demo_main() {
   if [ "$QUICK" = 1 ]; then n=$(demo_setting quick-num-prompts); REPS="${REPS:-2}"; WARMUP_REQUESTS=30
   else n=$(demo_setting num-prompts); REPS="${REPS:-3}"; fi
   GOODPUT="${GOODPUT:-$(demo_setting goodput)}"
+  # The demo's fleet, both routers and the client share this machine's cores: the client's
+  # schedule-lag gate is the spec's (a few ms against TTFTs of 100s of ms), not bench's default
+  # 1 ms for a client with a machine of its own. A gate given with --bench-arg wins.
+  local lag
+  lag=$(demo_setting max-schedule-lag-ms)
+  if [ -n "$lag" ] && [[ " ${BENCH_ARGS[*]} " != *" --max-schedule-lag-ms"* ]]; then
+    BENCH_ARGS+=(--max-schedule-lag-ms "$lag")
+  fi
+  [ ${#LABELS[@]} -gt 0 ] || LABELS=(--baseline-label lb-roundrobin --managed-label lb-queue-aware)
   WORKLOAD="$OUT/workload.jsonl"
   bench_java workload -o "$WORKLOAD" --spec "$spec" --num-prompts "$n" >/dev/null
   log "workload: $(bench_java verify "$WORKLOAD" | head -n 3 | tr '\n' ' ')"
