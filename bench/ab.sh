@@ -47,6 +47,8 @@ ports, runs the default multi-model workload, stops everything it started, print
   --demo                  run the demo
   --quick                 a shorter demo (CI): fewer requests, 2 repetitions
   --keep                  leave the fleet and routers running at the end (prints their URLs)
+  --slow-replica ID=F     run that simulated replica F times slower (vllm-sim --slowdown: a
+                          degraded GPU), e.g. llama70b-2=1.5 (repeatable)
 
   -h, --help              this help
 EOF
@@ -55,7 +57,7 @@ EOF
 die() { echo "ab.sh: $1" >&2; exit "${2:-1}"; }
 log() { echo "ab.sh: $*" >&2; }
 
-BASELINE="" MANAGED="" WORKLOAD="" OUT="" REPS="" DEMO=0 QUICK=0 KEEP=0 SWEEP=""
+BASELINE="" MANAGED="" WORKLOAD="" OUT="" REPS="" DEMO=0 QUICK=0 KEEP=0 SWEEP="" SLOW=()
 GOODPUT="" WARMUP_REQUESTS=60 COOLDOWN_TIMEOUT=180 SWEEP_SPEC=""
 SERVER_METRICS=() GPU_METRICS=() BENCH_ARGS=() LABELS=()
 
@@ -74,6 +76,9 @@ while [ $# -gt 0 ]; do
     --sweep) SWEEP="${2:?--sweep needs rates, e.g. 2,4,6}"; shift 2 ;;
     --spec) SWEEP_SPEC="${2:?--spec needs a file}"; shift 2 ;;
     --baseline-label|--managed-label) LABELS+=("$1" "${2:?$1 needs a name}"); shift 2 ;;
+    --slow-replica)
+      [[ "${2:-}" =~ ^[a-z0-9-]+=[0-9]+(\.[0-9]+)?$ ]] || die "--slow-replica needs ID=FACTOR, e.g. llama70b-2=1.5" 2
+      SLOW+=("$2"); shift 2 ;;
     --bench-arg) BENCH_ARGS+=("${2:?--bench-arg needs a value}"); shift 2 ;;
     --demo) DEMO=1; shift ;;
     --quick) QUICK=1; shift ;;
@@ -306,13 +311,19 @@ demo_main() {
   local profiles=(llama-3.1-8b-h100 llama-3.1-8b-h100 qwen2.5-7b-h100 qwen2.5-7b-h100
     llama-3.3-70b-awq-h100 llama-3.3-70b-awq-h100)
 
-  local fleet="$OUT/fleet.yaml" i
+  local fleet="$OUT/fleet.yaml" i s extra
+  for s in "${SLOW[@]}"; do
+    [[ " ${ids[*]} " == *" ${s%%=*} "* ]] || die "--slow-replica ${s%%=*}: no such replica (one of ${ids[*]})" 2
+  done
   { echo "# the reference fleet of vllm-sim/fleet-6.yaml on free ports (written by bench/ab.sh --demo)"
     echo "defaults: { host: 127.0.0.1, seed: 1000 }"
     echo "replicas:"
     for i in 0 1 2 3 4 5; do
-      echo "  - { id: ${ids[$i]}, model: ${models[$i]}, profile: ${profiles[$i]}, port: ${sim_ports[$i]} }"
+      extra=""
+      for s in "${SLOW[@]}"; do if [ "${s%%=*}" = "${ids[$i]}" ]; then extra=", slowdown: ${s#*=}"; fi; done
+      echo "  - { id: ${ids[$i]}, model: ${models[$i]}, profile: ${profiles[$i]}, port: ${sim_ports[$i]}$extra }"
     done; } > "$fleet"
+  [ ${#SLOW[@]} -eq 0 ] || log "degraded replicas: ${SLOW[*]}"
   for arm in roundrobin queue-aware; do
     local lp="$rr_port" ap="$rr_admin"; [ "$arm" = queue-aware ] && lp="$qa_port" ap="$qa_admin"
     { echo "# lb-$arm in front of the demo fleet (written by bench/ab.sh --demo)"
@@ -377,7 +388,7 @@ demo_setting() {
 if [ "$DEMO" = 1 ]; then
   demo_main
 else
-  [ "$QUICK" = 0 ] && [ "$KEEP" = 0 ] || die "--quick and --keep apply to --demo only" 2
+  [ "$QUICK" = 0 ] && [ "$KEEP" = 0 ] && [ ${#SLOW[@]} -eq 0 ] || die "--quick, --keep and --slow-replica apply to --demo only" 2
   if [ -n "$SWEEP" ] && [ -z "$SWEEP_SPEC" ]; then
     die "--sweep needs --spec FILE (the workload's generator spec) to generate each rate's traffic" 2
   fi

@@ -55,6 +55,11 @@ public final class Main implements Callable<Integer> {
       description = "Failed requests an arm may have before the comparison is invalid (default ${DEFAULT-VALUE}: any failure).")
   double maxFailureRate;
 
+  @Option(names = "--min-effect", paramLabel = "PCT", defaultValue = "2",
+      description = "Practical margin: a significant change smaller than PCT percent of the baseline is 'same' "
+          + "(default ${DEFAULT-VALUE}; 0: every significant change gets better/worse).")
+  double minEffectPct;
+
   @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
   long seed;
 
@@ -75,6 +80,9 @@ public final class Main implements Callable<Integer> {
     if (!(goodputTarget > 0 && goodputTarget <= 1)) {
       throw usage("--goodput-target " + goodputTarget + ": give a fraction in (0, 1], e.g. 0.9");
     }
+    if (!(minEffectPct >= 0 && minEffectPct < 100)) {
+      throw usage("--min-effect " + minEffectPct + ": give a percentage in [0, 100), e.g. 2");
+    }
     if (!(maxFailureRate >= 0 && maxFailureRate < 1)) {
       throw usage("--max-failure-rate " + maxFailureRate + ": give a fraction in [0, 1), e.g. 0.01");
     }
@@ -93,7 +101,7 @@ public final class Main implements Callable<Integer> {
     List<Run> b = read(baseline);
     List<Run> m = read(managed);
     SweepResult sw = sweep == null ? null : SweepAnalysis.analyse(sweep, s, goodputTarget);
-    Comparison c = new AbAnalysis(new Comparison.Settings(seed, bootstrap, s, slo == null, maxFailureRate))
+    Comparison c = new AbAnalysis(new Comparison.Settings(seed, bootstrap, s, slo == null, maxFailureRate, minEffectPct))
         .compare(b, m, sw).withLabels(baselineLabel, managedLabel);
     Path dir = out != null ? out : defaultOut(baseline, managed);
     Files.createDirectories(dir);

@@ -38,7 +38,7 @@ public final class AbAnalysis {
     Validity validity = Validity.check(baselineRuns, managedRuns, settings.maxFailureRate(), pb.hasGpuTelemetry(),
         pm.hasGpuTelemetry());
 
-    Bootstrap bootstrap = new Bootstrap(settings.seed(), settings.bootstrap());
+    Bootstrap bootstrap = new Bootstrap(settings.seed(), settings.bootstrap(), settings.minEffectPct());
     List<Bootstrap.Task> tasks = new ArrayList<>();
     for (Metric m : MetricCatalog.overall()) {
       tasks.add(new Bootstrap.Task(m, baseline.all(), managed.all()));

@@ -17,13 +17,19 @@ final class Bootstrap {
 
   private final long seed;
   private final int iterations;
+  private final double minEffectPct;
 
   Bootstrap(long seed, int iterations) {
+    this(seed, iterations, 0);
+  }
+
+  Bootstrap(long seed, int iterations, double minEffectPct) {
     if (iterations < 100) {
       throw new IllegalArgumentException("--bootstrap must be at least 100 resamples, got " + iterations);
     }
     this.seed = seed;
     this.iterations = iterations;
+    this.minEffectPct = minEffectPct;
   }
 
   int iterations() {
@@ -69,7 +75,8 @@ final class Bootstrap {
         ci = Interval.percentile95(abs[t]);
         ciPct = Interval.percentile95(rel[t]);
       }
-      Verdict v = note == null ? Verdict.of(m.direction(), ci) : Verdict.SAME;
+      double deltaPct = vb == 0 ? Double.NaN : 100 * (vm - vb) / vb;
+      Verdict v = note == null ? Verdict.of(m.direction(), ci, deltaPct, minEffectPct) : Verdict.SAME;
       out.add(new MetricResult(m, vb, vm, ci, ciPct, v, note, repsB, repsM));
     }
     return out;

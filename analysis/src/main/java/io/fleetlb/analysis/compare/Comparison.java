@@ -25,7 +25,12 @@ public record Comparison(
     SweepResult sweep) {
 
   /** The statistics' settings, recorded so a reader can reproduce the numbers. */
-  public record Settings(long seed, int bootstrap, Slo slo, boolean sloDefaulted, double maxFailureRate) {
+  public record Settings(long seed, int bootstrap, Slo slo, boolean sloDefaulted, double maxFailureRate,
+      double minEffectPct) {
+    /** Settings with no practical margin (every significant change gets a verdict). */
+    public Settings(long seed, int bootstrap, Slo slo, boolean sloDefaulted, double maxFailureRate) {
+      this(seed, bootstrap, slo, sloDefaulted, maxFailureRate, 0);
+    }
   }
 
   /** The replayed workload as its header describes it. */

@@ -57,6 +57,7 @@ public final class ComparisonJson {
     slo(s.putObject("slo"), c.settings().slo());
     s.put("slo_source", c.settings().sloDefaulted() ? "default" : "--slo");
     s.put("max_failure_rate", c.settings().maxFailureRate());
+    s.put("min_effect_pct", c.settings().minEffectPct());
     ObjectNode arms = o.putObject("arms");
     arm(arms.putObject("baseline"), c.baseline());
     arm(arms.putObject("managed"), c.managed());

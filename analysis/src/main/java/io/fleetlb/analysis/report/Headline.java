@@ -28,7 +28,10 @@ public final class Headline {
     if (good != null && good.available()) {
       String slo = c.settings().slo().describe();
       parts.add(good.verdict() == Verdict.SAME
-          ? "requests within the SLO unchanged at " + Fmt.num(good.managed()) + "% (" + slo + ")"
+          ? (Math.abs(good.delta()) < 0.05
+              ? "requests within the SLO unchanged at " + Fmt.num(good.managed()) + "% (" + slo + ")"
+              : "requests within the SLO " + Fmt.num(good.baseline()) + "% and " + Fmt.num(good.managed())
+                  + "%, no significant difference (" + slo + ")")
           : "requests within the SLO " + (good.delta() > 0 ? "up" : "down") + " from " + Fmt.num(good.baseline()) + "% to "
               + Fmt.num(good.managed()) + "% (" + slo + ")");
     }

@@ -20,7 +20,8 @@ final class Setup {
   static String statistics(Comparison c) {
     var s = c.settings();
     return "SLO " + s.slo().describe() + (s.sloDefaulted() ? " (default; set with --slo)" : "")
-        + "; paired bootstrap, " + s.bootstrap() + " resamples, seed " + s.seed();
+        + "; paired bootstrap, " + s.bootstrap() + " resamples, seed " + s.seed()
+        + (s.minEffectPct() > 0 ? "; changes under " + Fmt.num(s.minEffectPct()) + "% count as same" : "");
   }
 
   static String repetitions(Comparison c) {
