@@ -15,7 +15,9 @@ import io.fleetlb.lb.config.Validation;
  * kv      = kv_weight * max(0, (usage - kv_threshold) / (1 - kv_threshold))^2, where usage is the
  *           scraped KV-cache usage plus the tokens dispatched since the scrape and this
  *           request's own (prompt + output bound), over the replica's KV capacity
- * load    = queue + prefill + kv
+ * speed   = (this replica's recent time per output token / the fastest candidate's)^speed_weight,
+ *           between 1 and 4; 1 when either is unknown
+ * load    = (queue + prefill) * speed + kv
  * </pre>
  *
  * The replica with the lowest load gets the request; replicas within {@code tie_band} of the
@@ -31,11 +33,21 @@ import io.fleetlb.lb.config.Validation;
  * @param kvWeight the penalty at a full KV cache (growing with the square of the usage above the
  *     threshold), so a replica about to preempt is avoided; default 100
  * @param tieBand loads within this of the lowest are treated as equal, default 1.0
+ * @param speedWeight how much a replica's slowness scales its queue: the recent time per output
+ *     token (from vLLM's inter-token latency histogram between scrapes) relative to the fastest
+ *     candidate's, to this power, so a GPU that runs 1.5x slower counts its queue 1.5x; default 0
+ *     (off): on the reference fleet it did not pay (docs/benchmarks.md)
  */
 public record PolicyConfig(Double waitingWeight, Double prefillWeight, Double kvThreshold,
-    Double kvWeight, Double tieBand) implements Validated {
+    Double kvWeight, Double tieBand, Double speedWeight) implements Validated {
   /** The defaults. */
-  public static final PolicyConfig DEFAULT = new PolicyConfig(null, null, null, null, null);
+  public static final PolicyConfig DEFAULT = new PolicyConfig(null, null, null, null, null, null);
+
+  /** The weights with the default speed weight. */
+  public PolicyConfig(Double waitingWeight, Double prefillWeight, Double kvThreshold,
+      Double kvWeight, Double tieBand) {
+    this(waitingWeight, prefillWeight, kvThreshold, kvWeight, tieBand, null);
+  }
 
   /** Fills in defaults for absent values. */
   public PolicyConfig {
@@ -44,6 +56,7 @@ public record PolicyConfig(Double waitingWeight, Double prefillWeight, Double kv
     kvThreshold = kvThreshold == null ? 0.8 : kvThreshold;
     kvWeight = kvWeight == null ? 100.0 : kvWeight;
     tieBand = tieBand == null ? 1.0 : tieBand;
+    speedWeight = speedWeight == null ? 0.0 : speedWeight;
   }
 
   @Override
@@ -54,6 +67,8 @@ public record PolicyConfig(Double waitingWeight, Double prefillWeight, Double kv
         "must be at least 0 and below 1");
     weight(at, kvWeight, "kv_weight");
     weight(at, tieBand, "tie_band");
+    at.check(Double.isFinite(speedWeight) && speedWeight >= 0 && speedWeight <= 4, "speed_weight",
+        speedWeight, "must be between 0 and 4");
   }
 
   private static void weight(Validation at, double value, String field) {

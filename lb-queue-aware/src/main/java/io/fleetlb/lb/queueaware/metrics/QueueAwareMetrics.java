@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.vertx.core.Future;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.ToDoubleFunction;
 
@@ -47,6 +48,8 @@ public final class QueueAwareMetrics implements RouterExtension {
     LoadBoard board = scraper.board();
     LoadView load = ctx.load();
     for (Replica r : ctx.replicas()) {
+      List<Replica> peers = ctx.replicas().stream().filter(p -> p.model().equals(r.model()))
+          .toList();
       Tags tags = Tags.of("model", r.model(), "replica", r.id());
       scraped(registry, board, r, tags, "lb.replica.scraped.running",
           "Requests running on the replica (vllm:num_requests_running) at the last scrape",
@@ -59,6 +62,9 @@ public final class QueueAwareMetrics implements RouterExtension {
       scraped(registry, board, r, tags, "lb.replica.kv.cache.capacity.tokens",
           "KV-cache capacity of the replica in tokens (vllm:cache_config_info), 0 if unknown",
           s -> s.kvCapacityTokens());
+      scraped(registry, board, r, tags, "lb.replica.time.per.output.token.seconds",
+          "The replica's recent time per output token (vLLM's inter-token latency histogram "
+              + "between scrapes, smoothed), NaN until known", ReplicaLoad::tpotSeconds);
       Gauge.builder("lb.replica.snapshot.age", board, b -> {
         ReplicaLoad s = b.get(r);
         return s == null ? Double.NaN : s.ageNanos(policy.now()) / 1e9;
@@ -79,7 +85,7 @@ public final class QueueAwareMetrics implements RouterExtension {
           .description("Estimated prompt + requested output tokens of the requests in flight")
           .tags(tags).register(registry);
       Gauge.builder("lb.replica.estimated.load", load,
-              l -> policy.estimate(r, l, RequestInfo.UNKNOWN, policy.now()))
+              l -> policy.estimateAmong(r, peers, l, RequestInfo.UNKNOWN, policy.now()))
           .description("The policy's load estimate for the replica now (running-request units;"
               + " the lowest gets the next request)").tags(tags).register(registry);
       FunctionCounter.builder("lb.policy.picks", policy, p -> p.picks(r))

@@ -28,12 +28,15 @@ import java.util.random.RandomGenerator;
  * candidate); it does no I/O and allocates one small array per pick with more than one candidate.
  */
 public final class QueueAwarePolicy implements RoutingPolicy {
+  /** The most a replica's slowness can multiply its queue. */
+  static final double MAX_SPEED_FACTOR = 4;
   private final LoadBoard board;
   private final double waitingWeight;
   private final double prefillPerToken;
   private final double kvThreshold;
   private final double kvWeight;
   private final double tieBand;
+  private final double speedWeight;
   private final long staleAfterNanos;
   private final LongSupplier nanoClock;
   private final Supplier<RandomGenerator> random;
@@ -47,6 +50,7 @@ public final class QueueAwarePolicy implements RoutingPolicy {
     this.kvThreshold = config.kvThreshold();
     this.kvWeight = config.kvWeight();
     this.tieBand = config.tieBand();
+    this.speedWeight = config.speedWeight();
     this.staleAfterNanos = staleAfter.toNanos();
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.random = Objects.requireNonNull(random, "random");
@@ -86,10 +90,11 @@ public final class QueueAwarePolicy implements RoutingPolicy {
       chosen = candidates.get(0);
     } else {
       long now = nanoClock.getAsLong();
+      double fastest = fastestTpot(candidates, now);
       double[] estimates = new double[n];
       double best = Double.POSITIVE_INFINITY;
       for (int i = 0; i < n; i++) {
-        double e = estimate(candidates.get(i), load, request, now);
+        double e = estimate(candidates.get(i), load, request, now, fastest);
         // Snapshots are sanitised, so NaN cannot happen; if it did, that replica just loses.
         estimates[i] = Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
         best = Math.min(best, estimates[i]);
@@ -115,6 +120,24 @@ public final class QueueAwarePolicy implements RoutingPolicy {
    * policy's clock), in running-request units.
    */
   public double estimate(Replica replica, LoadView load, RequestInfo request, long now) {
+    return estimate(replica, load, request, now, Double.NaN);
+  }
+
+  /**
+   * The replica's estimate as a pick among {@code candidates} would compute it (its speed
+   * factor against the fastest of them).
+   */
+  public double estimateAmong(Replica replica, List<Replica> candidates, LoadView load,
+      RequestInfo request, long now) {
+    return estimate(replica, load, request, now, fastestTpot(candidates, now));
+  }
+
+  /**
+   * The estimate with the speed factor against {@code fastestTpot}, the lowest recent time per
+   * output token among the candidates (NaN: no factor).
+   */
+  double estimate(Replica replica, LoadView load, RequestInfo request, long now,
+      double fastestTpot) {
     int inFlight = load.inFlight(replica);
     double prefill = prefillPerToken * load.pendingPromptTokens(replica);
     ReplicaLoad s = board.get(replica);
@@ -123,7 +146,32 @@ public final class QueueAwarePolicy implements RoutingPolicy {
     }
     double queue = Math.max(inFlight,
         s.running() + waitingWeight * s.waiting() + (inFlight - s.localInFlight()));
-    return queue + prefill + kvPenalty(s, load.inFlightTokens(replica), request);
+    return (queue + prefill) * speedFactor(s, fastestTpot)
+        + kvPenalty(s, load.inFlightTokens(replica), request);
+  }
+
+  /** How much slower than the fastest candidate the replica runs: 1 to 4, 1 when unknown. */
+  double speedFactor(ReplicaLoad s, double fastestTpot) {
+    if (speedWeight == 0 || !s.hasTpot() || !(fastestTpot > 0)) {
+      return 1;
+    }
+    double ratio = Math.min(MAX_SPEED_FACTOR, Math.max(1, s.tpotSeconds() / fastestTpot));
+    return speedWeight == 1 ? ratio : Math.pow(ratio, speedWeight);
+  }
+
+  /** The lowest recent time per output token among the candidates with a usable one, else NaN. */
+  private double fastestTpot(List<Replica> candidates, long now) {
+    if (speedWeight == 0) {
+      return Double.NaN;
+    }
+    double fastest = Double.NaN;
+    for (Replica r : candidates) {
+      ReplicaLoad s = board.get(r);
+      if (usable(s, now) && s.hasTpot() && !(s.tpotSeconds() >= fastest)) {
+        fastest = s.tpotSeconds();
+      }
+    }
+    return fastest;
   }
 
   /** Whether a snapshot exists and is younger than the staleness bound at {@code now}. */

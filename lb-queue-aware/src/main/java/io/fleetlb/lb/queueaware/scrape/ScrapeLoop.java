@@ -192,7 +192,7 @@ final class ScrapeLoop {
         return;
       }
       if (!stopped) {
-        board.publish(replica, snapshot);
+        board.publish(replica, snapshot.withRecentTpot(board.get(replica)));
       }
       stats.succeeded(replica, nanoClock.getAsLong() - startedNanos);
       finish();

@@ -20,6 +20,8 @@ public final class VllmLoadReader {
   static final String KV_USAGE = "vllm:kv_cache_usage_perc";
   static final String KV_USAGE_V0 = "vllm:gpu_cache_usage_perc";
   static final String CACHE_CONFIG = "vllm:cache_config_info";
+  static final String ITL = "vllm:inter_token_latency_seconds";
+  static final String ITL_V0 = "vllm:time_per_output_token_seconds";
 
   private VllmLoadReader() {}
 
@@ -36,9 +38,12 @@ public final class VllmLoadReader {
     double running = sum(m, RUNNING, model).orElse(0);
     double waiting = sum(m, WAITING, model).orElse(0) + sum(m, SWAPPED, model).orElse(0);
     String kvName = m.has(KV_USAGE) ? KV_USAGE : KV_USAGE_V0;
+    String itl = m.has(ITL + "_count") ? ITL : ITL_V0;
+    double itlSum = sum(m, itl + "_sum", model).orElse(Double.NaN);
+    double itlCount = sum(m, itl + "_count", model).orElse(Double.NaN);
     return new ReplicaLoad(nonNegative(running), nonNegative(waiting),
         mean(m.samples(kvName), model), capacity(m.samples(CACHE_CONFIG)), scrapedAtNanos,
-        localInFlight, localInFlightTokens);
+        localInFlight, localInFlightTokens, finiteOrNaN(itlSum), finiteOrNaN(itlCount), Double.NaN);
   }
 
   private static OptionalDouble sum(MetricsSnapshot m, String name, String model) {
@@ -48,6 +53,10 @@ public final class VllmLoadReader {
       }
     }
     return m.sumOf(name);
+  }
+
+  private static double finiteOrNaN(double v) {
+    return Double.isFinite(v) && v >= 0 ? v : Double.NaN;
   }
 
   private static double nonNegative(double v) {

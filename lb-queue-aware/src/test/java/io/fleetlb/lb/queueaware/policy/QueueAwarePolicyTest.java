@@ -69,6 +69,75 @@ class QueueAwarePolicyTest {
     return counts;
   }
 
+  /** A snapshot taken now whose recent time per output token is {@code tpot} seconds. */
+  private void scrapedWithSpeed(int i, double running, double tpot) {
+    ReplicaLoad first = new ReplicaLoad(running, 0, 0.1, 100_000, now - SECOND / 4,
+        pool.inFlight(r(i)), pool.inFlightTokens(r(i)), 10.0, 1000, Double.NaN);
+    ReplicaLoad second = new ReplicaLoad(running, 0, 0.1, 100_000, now,
+        pool.inFlight(r(i)), pool.inFlightTokens(r(i)), 10.0 + 100 * tpot, 1100, Double.NaN);
+    board.publish(r(i), second.withRecentTpot(first));
+  }
+
+  private static final PolicyConfig SPEED = new PolicyConfig(null, null, null, null, null, 1.0);
+
+  @Test
+  void aSlowerReplicaCountsItsQueueByItsSlowness() {
+    fleet(2, SPEED);
+    scrapedWithSpeed(0, 12, 0.020);
+    scrapedWithSpeed(1, 12, 0.040);
+    // Equal queues, but r1 needs twice the time per token, so its queue counts twice: each
+    // request adds 1 + 5 (500 prompt tokens in prefill) to a queue, 12 + 6k on r0 against
+    // (12 + 6j) x 2 on r1; with k + j = 14 they meet at about k = 10, j = 4.
+    int[] counts = burst(14);
+    assertThat(counts[0]).isBetween(9, 11);
+    assertThat(policy.speedFactor(board.get(r(1)), 0.020)).isEqualTo(2.0);
+    assertThat(policy.speedFactor(board.get(r(0)), 0.020)).isEqualTo(1.0);
+  }
+
+  @Test
+  void withoutTokenTimingOrWithTheSpeedWeightOffAQueueIsAQueue() {
+    fleet(2, PolicyConfig.DEFAULT);
+    scrapedWithSpeed(0, 12, 0.020);
+    scrapedWithSpeed(1, 12, 0.040);
+    int[] counts = burst(14);
+    assertThat(Math.abs(counts[0] - counts[1])).isLessThanOrEqualTo(2);
+    assertThat(policy.speedFactor(board.get(r(1)), 0.020)).isEqualTo(1.0);
+
+    fleet(2, SPEED);
+    scraped(0, 12, 0, 0.1);
+    scraped(1, 12, 0, 0.1);
+    assertThat(board.get(r(1)).hasTpot()).isFalse();
+    counts = burst(14);
+    assertThat(Math.abs(counts[0] - counts[1])).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void theSlownessFactorIsCapped() {
+    fleet(2, SPEED);
+    scrapedWithSpeed(0, 1, 0.010);
+    scrapedWithSpeed(1, 1, 1.0);
+    assertThat(policy.speedFactor(board.get(r(1)), 0.010)).isEqualTo(4.0);
+  }
+
+  @Test
+  void aReplicaLoadsRecentTpotIsTheHistogramsGrowthSmoothed() {
+    ReplicaLoad a = new ReplicaLoad(1, 0, 0.1, 0, 0, 0, 0, 5.0, 500, Double.NaN);
+    ReplicaLoad b = new ReplicaLoad(1, 0, 0.1, 0, 1, 0, 0, 7.0, 600, Double.NaN).withRecentTpot(a);
+    assertThat(b.tpotSeconds()).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-12));
+    // half the new mean (0.04) and half the previous estimate
+    ReplicaLoad c = new ReplicaLoad(1, 0, 0.1, 0, 2, 0, 0, 11.0, 700, Double.NaN).withRecentTpot(b);
+    assertThat(c.tpotSeconds()).isCloseTo(0.03, org.assertj.core.data.Offset.offset(1e-12));
+    // too few tokens in between (an idle replica): the last estimate stays
+    ReplicaLoad d = new ReplicaLoad(0, 0, 0.1, 0, 3, 0, 0, 11.1, 703, Double.NaN).withRecentTpot(c);
+    assertThat(d.tpotSeconds()).isEqualTo(c.tpotSeconds());
+    // counters went backwards (the replica restarted): the last estimate stays
+    ReplicaLoad e = new ReplicaLoad(0, 0, 0.1, 0, 4, 0, 0, 0.5, 20, Double.NaN).withRecentTpot(d);
+    assertThat(e.tpotSeconds()).isEqualTo(c.tpotSeconds());
+    // no histogram at all
+    ReplicaLoad f = new ReplicaLoad(0, 0, 0.1, 0, 5, 0, 0).withRecentTpot(null);
+    assertThat(f.hasTpot()).isFalse();
+  }
+
   @Test
   void aReplicaReportingALongQueueGetsNoNewWorkWhileAnotherIsIdle() {
     fleet(2, PolicyConfig.DEFAULT);

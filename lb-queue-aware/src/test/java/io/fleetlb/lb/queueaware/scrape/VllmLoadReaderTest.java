@@ -36,6 +36,32 @@ class VllmLoadReaderTest {
   }
 
   @Test
+  void readsTokenTimingFromTheInterTokenHistogram() throws Exception {
+    MetricsSnapshot m = PrometheusText.parseUtf8(capture("vllm-metrics-v1.txt"));
+    ReplicaLoad l = VllmLoadReader.read(m, "Qwen/Qwen3-4B-Instruct-2507-FP8", 42, 3, 700);
+    // this capture (v0.10) has only the older name
+    assertThat(l.itlCount()).isEqualTo(1733.0);
+    assertThat(l.itlSumSeconds()).isEqualTo(41.111971570000605);
+    assertThat(l.hasTpot()).as("one scrape is no rate").isFalse();
+
+    ReplicaLoad both = read("""
+        vllm:num_requests_running{engine="0",model_name="m"} 3.0
+        vllm:inter_token_latency_seconds_sum{engine="0",model_name="m"} 2.0
+        vllm:inter_token_latency_seconds_count{engine="0",model_name="m"} 100.0
+        vllm:inter_token_latency_seconds_sum{engine="1",model_name="m"} 1.0
+        vllm:inter_token_latency_seconds_count{engine="1",model_name="m"} 50.0
+        vllm:time_per_output_token_seconds_sum{engine="0",model_name="m"} 9.0
+        vllm:time_per_output_token_seconds_count{engine="0",model_name="m"} 9.0
+        """, "m");
+    assertThat(both.itlSumSeconds()).as("the current name wins, summed over engines").isEqualTo(3.0);
+    assertThat(both.itlCount()).isEqualTo(150.0);
+
+    ReplicaLoad none = read("vllm:num_requests_running{model_name=\"m\"} 1\n", "m");
+    assertThat(none.itlCount()).isNaN();
+    assertThat(none.withRecentTpot(none).hasTpot()).isFalse();
+  }
+
+  @Test
   void readsTheRealV0CaptureWithItsOwnNames() throws Exception {
     MetricsSnapshot m = PrometheusText.parseUtf8(capture("vllm-metrics-v0.6.txt"));
     ReplicaLoad l = VllmLoadReader.read(m, "Qwen/Qwen2.5-Coder-1.5B-Instruct", 42, 0, 0);
