@@ -63,7 +63,7 @@ public final class HtmlReport {
     }
     h.append("</div>\n<h2>Every metric</h2><p class=\"muted\">Delta = managed \u2212 baseline. The 95% interval is a paired "
         + "bootstrap over the same workload requests in both arms and over repetitions; <span class=\"chip same\">same</span> "
-        + "means it contains 0. Lower is better for latency and failures, higher for throughput and goodput.</p>\n");
+        + "means it contains 0" + margin(c) + ". Lower is better for latency and failures, higher for throughput and goodput.</p>\n");
     metricTable(h, c.metrics());
     h.append("<h2>Request by request</h2><p class=\"muted\">Each workload request compared with itself across the arms "
         + "(its latency averaged over repetitions), managed \u2212 baseline.</p>");
@@ -181,5 +181,11 @@ public final class HtmlReport {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** ", or the change is under the N% margin" when compare.sh ran with a practical margin. */
+  static String margin(Comparison c) {
+    double m = c.settings().minEffectPct();
+    return m > 0 ? " or the change is under the " + Fmt.num(m) + "% margin" : "";
   }
 }

@@ -28,7 +28,8 @@ public final class MarkdownReport {
     md.append("| statistics | ").append(Setup.statistics(c)).append(" |\n");
     md.append("| validity | ").append(c.valid() ? Setup.validity(c) : "**" + Setup.validity(c) + "**").append(" |\n\n");
     md.append("## Results\n\nDelta = managed - baseline; the 95% interval is a paired bootstrap over requests and "
-        + "repetitions; `same` means the interval contains 0. How to read it: docs/report.md.\n\n");
+        + "repetitions; `same` means the interval contains 0" + HtmlReport.margin(c)
+        + ". How to read it: docs/report.md.\n\n");
     metricTable(md, c.metrics(), true);
     md.append("\n## Paired per-request differences\n\nThe same workload request in both arms (averaged over repetitions), "
         + "managed - baseline.\n\n| latency | requests | mean delta (ms) | 95% CI | median delta (ms) | managed faster | managed slower |\n"
