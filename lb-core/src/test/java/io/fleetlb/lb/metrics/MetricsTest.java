@@ -1,8 +1,8 @@
 package io.fleetlb.lb.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
+import io.fleetlb.lb.testing.Promtool;
 import io.fleetlb.lb.testing.ProxyTestBase;
 import io.fleetlb.lb.testing.RawClient;
 import io.fleetlb.lb.testing.RouterHarness;
@@ -10,15 +10,11 @@ import io.fleetlb.lb.testing.ScriptedUpstream;
 import io.fleetlb.lb.testing.Scripts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,31 +70,7 @@ class MetricsTest extends ProxyTestBase {
   @Test
   void promtoolFindsNothingToReport(@TempDir Path dir) throws Exception {
     RouterHarness h = trafficOfEveryKind();
-    Path file = dir.resolve("metrics.txt");
-    Files.writeString(file, scrape(h));
-    String promtool = findPromtool();
-    if (promtool == null) {
-      if ("1".equals(System.getenv("REQUIRE_PROMTOOL"))) {
-        fail("promtool is not installed but REQUIRE_PROMTOOL=1");
-      }
-      Assumptions.abort("promtool is not installed (set REQUIRE_PROMTOOL=1 to fail instead)");
-    }
-    Process p = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true)
-        .redirectInput(file.toFile()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).as("promtool output").isEmpty();
-    assertThat(p.exitValue()).isZero();
-  }
-
-  private static String findPromtool() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      File f = new File(dir, "promtool");
-      if (f.canExecute()) {
-        return f.getPath();
-      }
-    }
-    return null;
+    Promtool.assertClean(scrape(h), dir);
   }
 
   @Test

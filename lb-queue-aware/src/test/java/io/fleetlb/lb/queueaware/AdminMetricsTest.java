@@ -1,22 +1,18 @@
 package io.fleetlb.lb.queueaware;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import io.fleetlb.lb.queueaware.scrape.Expositions;
+import io.fleetlb.lb.testing.Promtool;
 import io.fleetlb.lb.testing.RouterHarness;
 import io.fleetlb.lb.testing.ScriptedUpstream;
 import io.fleetlb.lb.testing.Scripts;
-import java.io.File;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,30 +68,6 @@ class AdminMetricsTest extends QueueAwareTestBase {
 
   @Test
   void promtoolFindsNothingToReport(@TempDir Path dir) throws Exception {
-    Path file = dir.resolve("metrics.txt");
-    Files.writeString(file, scrapeAfterTraffic());
-    String promtool = findPromtool();
-    if (promtool == null) {
-      if ("1".equals(System.getenv("REQUIRE_PROMTOOL"))) {
-        fail("promtool is not installed but REQUIRE_PROMTOOL=1");
-      }
-      Assumptions.abort("promtool is not installed (set REQUIRE_PROMTOOL=1 to fail instead)");
-    }
-    Process p = new ProcessBuilder(promtool, "check", "metrics").redirectErrorStream(true)
-        .redirectInput(file.toFile()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(out).as("promtool output").isEmpty();
-    assertThat(p.exitValue()).isZero();
-  }
-
-  private static String findPromtool() {
-    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
-      File f = new File(dir, "promtool");
-      if (f.canExecute()) {
-        return f.getPath();
-      }
-    }
-    return null;
+    Promtool.assertClean(scrapeAfterTraffic(), dir);
   }
 }
