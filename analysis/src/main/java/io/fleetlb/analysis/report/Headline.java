@@ -26,18 +26,21 @@ public final class Headline {
     }
     MetricResult good = c.metric("goodput_fraction");
     if (good != null && good.available()) {
-      String slo = c.settings().slo().describe();
-      parts.add(good.verdict() == Verdict.SAME
-          ? (Math.abs(good.delta()) < 0.05
-              ? "requests within the SLO unchanged at " + Fmt.num(good.managed()) + "% (" + slo + ")"
-              : "requests within the SLO " + Fmt.num(good.baseline()) + "% and " + Fmt.num(good.managed())
-                  + "%, no significant difference (" + slo + ")")
-          : "requests within the SLO " + (good.delta() > 0 ? "up" : "down") + " from " + Fmt.num(good.baseline()) + "% to "
-              + Fmt.num(good.managed()) + "% (" + slo + ")");
+      parts.add("requests within the SLO " + sloChange(good) + " (" + c.settings().slo().describe() + ")");
     }
     String sentence = String.join("; ", parts) + ".";
     return c.valid() ? sentence : "INVALID COMPARISON (" + c.reasons().size() + " reason"
         + (c.reasons().size() == 1 ? "" : "s") + " listed with it), read with care: " + sentence;
+  }
+
+  /** "unchanged at 90%", "90% and 92%, no significant difference", or "up from 90% to 95%". */
+  private static String sloChange(MetricResult good) {
+    String from = Fmt.num(good.baseline()) + "%";
+    String to = Fmt.num(good.managed()) + "%";
+    if (good.verdict() != Verdict.SAME) {
+      return (good.delta() > 0 ? "up" : "down") + " from " + from + " to " + to;
+    }
+    return Math.abs(good.delta()) < 0.05 ? "unchanged at " + to : from + " and " + to + ", no significant difference";
   }
 
   /**
