@@ -50,6 +50,8 @@ public enum Reason {
   URI_TOO_LONG("uri_too_long"),
   /** The request could not be parsed as HTTP (400). */
   BAD_REQUEST("bad_request"),
+  /** The request line named an HTTP version other than 1.0 and 1.1 (505). */
+  UNSUPPORTED_VERSION("unsupported_version"),
   /** No such path (404). */
   NOT_FOUND("not_found"),
   /** The path exists but not for this method (405). */

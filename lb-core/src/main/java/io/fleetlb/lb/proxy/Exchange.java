@@ -434,6 +434,9 @@ final class Exchange {
   }
 
   private String protocol() {
+    if (req.version() == null) {
+      return "HTTP/?";
+    }
     return switch (req.version()) {
       case HTTP_1_0 -> "HTTP/1.0";
       case HTTP_2 -> "HTTP/2";

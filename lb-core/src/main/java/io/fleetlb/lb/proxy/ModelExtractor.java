@@ -79,6 +79,7 @@ final class ModelExtractor {
     byte[] bytes = body.getBytes();
     String model = null;
     boolean present = false;
+    String wrongType = null;
     Size size = new Size();
     try (JsonParser p = JSON.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -92,6 +93,8 @@ final class ModelExtractor {
           case "model" -> {
             present = true;
             model = value == JsonToken.VALUE_STRING ? p.getText() : null;
+            wrongType = model == null ? typeName(value) : null;
+            p.skipChildren();
           }
           case "messages" -> messages(p, value, size);
           case "prompt" -> prompt(p, value, size);
@@ -111,12 +114,27 @@ final class ModelExtractor {
     } catch (IOException e) {
       return Result.bad("The request body is not valid JSON");
     }
+    if (wrongType != null) {
+      return Result.noModel("The `model` parameter must be a string naming the model (got "
+          + wrongType + ")");
+    }
     if (model == null || model.isEmpty()) {
       return Result.noModel(present
           ? "you must provide a model parameter (a non-empty string)"
           : "you must provide a model parameter");
     }
     return Result.ok(model, size.info());
+  }
+
+  /** The JSON type of a value as a client would name it; null for {@code null} (same as absent). */
+  private static String typeName(JsonToken value) {
+    return switch (value) {
+      case START_ARRAY -> "an array";
+      case START_OBJECT -> "an object";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      default -> null;
+    };
   }
 
   /** Chat messages: the text of each {@code content}, a string or a list of text parts. */

@@ -40,6 +40,7 @@ final class OpenAiError {
       case 502 -> "BadGatewayError";
       case 503 -> "ServiceUnavailableError";
       case 504 -> "GatewayTimeoutError";
+      case 505 -> "HTTPVersionNotSupportedError";
       default -> status >= 500 ? "InternalServerError" : "BadRequestError";
     };
   }

@@ -83,6 +83,9 @@ public final class ProxyVerticle extends VerticleBase {
             .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(1000))
             .setAcceptBacklog(4096))
         .requestHandler(this::handle)
+        // With a WebSocket handler set, Vert.x hands requests of an unknown HTTP version to the
+        // request handler (which answers them in the API's error format) instead of a bare 501.
+        .webSocketHandshakeHandler(hs -> hs.reject(400))
         .invalidRequestHandler(this::invalid)
         .connectionHandler(this::connected);
     sweeper = vertx.setPeriodic(sweepMillis(c), t -> sweep());
@@ -158,6 +161,11 @@ public final class ProxyVerticle extends VerticleBase {
     headDeadlines.remove(req.connection());
     Exchange e = new Exchange(this, req);
     active.add(e);
+    if (req.version() == null) {
+      e.rejectInvalid(505, Reason.UNSUPPORTED_VERSION, "HTTP version not supported: send "
+          + "HTTP/1.1" + (rt.config.listen().h2c() ? " or HTTP/2 (h2c)" : ""));
+      return;
+    }
     e.start();
   }
 
