@@ -8,7 +8,6 @@ import io.fleetlb.lb.config.ConfigException;
 import io.fleetlb.lb.config.ConfigLoader;
 import io.fleetlb.lb.config.DrainConfig;
 import io.fleetlb.lb.config.Durations;
-import io.fleetlb.lb.config.ListenConfig;
 import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.config.Validation;
 import java.io.PrintWriter;
@@ -182,10 +181,10 @@ public abstract class RouterCommand implements Callable<Integer> {
           listenPort, "must be between 0 and 65535");
       flags.check(eventLoops == null || (eventLoops >= 0 && eventLoops <= 1024), "--event-loops",
           eventLoops, "must be between 0 and 1024");
-      c = c.withListen(new ListenConfig(
+      c = c.withListen(c.listen().with(
           listenHost != null ? listenHost : c.listen().host(),
           listenPort != null ? listenPort : c.listen().port(),
-          eventLoops != null ? eventLoops : c.listen().eventLoops(), c.listen().h2c()));
+          eventLoops != null ? eventLoops : c.listen().eventLoops()));
     }
     if (adminHost != null || adminPort != null) {
       flags.check(adminPort == null || (adminPort >= 0 && adminPort <= 65535), "--admin-port",

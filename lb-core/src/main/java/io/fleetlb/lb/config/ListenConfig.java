@@ -1,5 +1,7 @@
 package io.fleetlb.lb.config;
 
+import java.util.List;
+
 /**
  * The public OpenAI-compatible listener ({@code listen:}).
  *
@@ -10,11 +12,15 @@ package io.fleetlb.lb.config;
  *     connection can carry many streams; default false. When on, Vert.x only hands a connection
  *     to the router once its first request head is complete, so {@code timeouts.header_read}
  *     then applies from the first request on, not from the connection's accept
+ * @param trustedProxies peers (addresses or CIDR blocks such as {@code 10.0.0.0/8}) whose
+ *     {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed: another load balancer
+ *     in front of the router. From any other peer those headers are replaced, since a client
+ *     could forge them. Default none
  */
-public record ListenConfig(String host, Integer port, Integer eventLoops, Boolean h2c)
-    implements Validated {
+public record ListenConfig(String host, Integer port, Integer eventLoops, Boolean h2c,
+    List<String> trustedProxies) implements Validated {
   /** The defaults. */
-  public static final ListenConfig DEFAULT = new ListenConfig(null, null, null, null);
+  public static final ListenConfig DEFAULT = new ListenConfig(null, null, null, null, null);
 
   /** Fills in defaults for absent values. */
   public ListenConfig {
@@ -22,6 +28,12 @@ public record ListenConfig(String host, Integer port, Integer eventLoops, Boolea
     port = port == null ? 8080 : port;
     eventLoops = eventLoops == null ? 0 : eventLoops;
     h2c = h2c == null ? Boolean.FALSE : h2c;
+    trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+  }
+
+  /** This listener on another host, port or number of event loops (command-line overrides). */
+  public ListenConfig with(String host, Integer port, Integer eventLoops) {
+    return new ListenConfig(host, port, eventLoops, h2c, trustedProxies);
   }
 
   /** The number of event loops to run, resolving 0 to the number of CPU cores. */
@@ -34,5 +46,10 @@ public record ListenConfig(String host, Integer port, Integer eventLoops, Boolea
     at.check(!host.isBlank(), "host", host, "must not be empty");
     at.range(port, 0, 65535, "port");
     at.range(eventLoops, 0, 1024, "event_loops");
+    for (int i = 0; i < trustedProxies.size(); i++) {
+      String cidr = trustedProxies.get(i);
+      at.check(cidr != null && Cidr.isValid(cidr), "trusted_proxies[" + i + "]", cidr,
+          "must be an IP address or a CIDR block such as 10.0.0.0/8 or fd00::/8");
+    }
   }
 }

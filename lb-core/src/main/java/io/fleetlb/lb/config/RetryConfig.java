@@ -12,20 +12,26 @@ import java.util.List;
  * @param maxRetries retries per request after the first attempt, default 2
  * @param budgetPercent retries in flight may be at most this share of requests in flight, default 20
  * @param minRetryConcurrency retries in flight always allowed regardless of the share, default 3
- * @param onStatus response statuses that mean "not admitted" and are retried before any byte is
- *     relayed, default [429, 503]; the last attempt's answer is relayed as it is
+ * @param onStatus response statuses retried on another replica before any byte is relayed,
+ *     default [429, 500, 502, 503, 504]; the last attempt's answer is relayed (a 5xx with the
+ *     router's own error body)
  */
 public record RetryConfig(Integer maxRetries, Integer budgetPercent, Integer minRetryConcurrency,
     List<Integer> onStatus) implements Validated {
   /** The defaults. */
   public static final RetryConfig DEFAULT = new RetryConfig(null, null, null, null);
+  /**
+   * "Not admitted" (429, 503) and server or gateway failures (500, 502, 504): before the first
+   * byte an LLM request has had no effect worth keeping, so another replica may answer it.
+   */
+  public static final List<Integer> DEFAULT_ON_STATUS = List.of(429, 500, 502, 503, 504);
 
   /** Fills in defaults for absent values. */
   public RetryConfig {
     maxRetries = maxRetries == null ? 2 : maxRetries;
     budgetPercent = budgetPercent == null ? 20 : budgetPercent;
     minRetryConcurrency = minRetryConcurrency == null ? 3 : minRetryConcurrency;
-    onStatus = onStatus == null ? List.of(429, 503) : List.copyOf(onStatus);
+    onStatus = onStatus == null ? DEFAULT_ON_STATUS : List.copyOf(onStatus);
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.fleetlb.lb.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Upstream connection pools ({@code upstream:}), sized explicitly because Vert.x's default of 5
@@ -13,17 +15,25 @@ import java.time.Duration;
  * @param keepAliveTimeout how long an idle upstream connection is kept, default 4s: shorter than
  *     the replica's own keep-alive (uvicorn, hence vLLM, closes idle connections after 5s), so
  *     the router does not send a request on a connection the replica is closing
+ * @param responseHeaders more replica response headers to relay besides the built-in allow-list
+ *     (content type and encoding, caching, {@code Retry-After}, {@code openai-*}, CORS); default
+ *     none. Anything else a replica sends ({@code Location}, {@code Set-Cookie}, {@code Server},
+ *     internal {@code X-*} headers) is dropped
  */
 public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQueue,
-    Duration keepAliveTimeout) implements Validated {
+    Duration keepAliveTimeout, List<String> responseHeaders) implements Validated {
   /** The defaults. */
-  public static final UpstreamConfig DEFAULT = new UpstreamConfig(null, null, null);
+  public static final UpstreamConfig DEFAULT = new UpstreamConfig(null, null, null, null);
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
+  private static final List<String> ROUTER_OWN = List.of("x-lb-replica", "x-request-id",
+      "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "trailer");
 
   /** Fills in defaults for absent values. */
   public UpstreamConfig {
     maxConnectionsPerReplica = maxConnectionsPerReplica == null ? 1024 : maxConnectionsPerReplica;
     maxWaitQueue = maxWaitQueue == null ? 256 : maxWaitQueue;
     keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(4) : keepAliveTimeout;
+    responseHeaders = responseHeaders == null ? List.of() : List.copyOf(responseHeaders);
   }
 
   @Override
@@ -32,5 +42,12 @@ public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQu
     at.range(maxWaitQueue, 0, 1_000_000, "max_wait_queue");
     at.check(keepAliveTimeout.toSeconds() >= 1, "keep_alive_timeout", keepAliveTimeout,
         "must be at least 1s");
+    for (int i = 0; i < responseHeaders.size(); i++) {
+      String h = responseHeaders.get(i);
+      at.check(h != null && TOKEN.matcher(h).matches(), "response_headers[" + i + "]", h,
+          "must be a header name");
+      at.check(!ROUTER_OWN.contains(h.toLowerCase(java.util.Locale.ROOT)),
+          "response_headers[" + i + "]", h, "is set by the router itself or hop-by-hop");
+    }
   }
 }

@@ -22,6 +22,8 @@ public enum Reason {
   FIRST_BYTE_TIMEOUT("first_byte_timeout"),
   /** The replica's connection pool and wait queue were full (503). */
   POOL_FULL("pool_full"),
+  /** The replica answered with a 5xx status; its body was replaced by the router's error. */
+  UPSTREAM_ERROR("upstream_error"),
   /** The replica failed after the response started; the stream ended with an error event. */
   STREAM_BROKEN("stream_broken"),
   /** The replica was silent longer than the stream-idle timeout after the response started. */

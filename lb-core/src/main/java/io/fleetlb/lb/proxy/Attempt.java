@@ -89,14 +89,14 @@ final class Attempt {
       return;
     }
     request = req;
-    HeaderFilter.copyRequest(ex.request().headers(), req.headers());
+    boolean trusted = ex.trustedPeer();
+    rt.headers.copyRequest(ex.request().headers(), req.headers(), trusted);
     req.putHeader("x-request-id", ex.requestId());
-    String remote = ex.request().remoteAddress() == null ? null
-        : ex.request().remoteAddress().hostAddress();
-    if (remote != null) {
-      String xff = ex.request().getHeader("x-forwarded-for");
-      req.putHeader("x-forwarded-for", xff == null ? remote : xff + ", " + remote);
+    String xff = rt.forwarding.forwardedFor(ex.request(), trusted);
+    if (xff != null) {
+      req.putHeader("x-forwarded-for", xff);
     }
+    req.putHeader("x-forwarded-proto", Forwarding.forwardedProto(ex.request(), trusted));
     req.exceptionHandler(t -> { });
     firstByteDeadline = rt.nanoClock.getAsLong() + rt.firstByteMillis * 1_000_000L;
     req.send(ex.body()).onComplete(this::responded);
@@ -129,9 +129,13 @@ final class Attempt {
   /** Relays the response: status, headers (plus {@code x-lb-replica}), then the body as it comes. */
   void commit() {
     committed = true;
+    if (status >= 500) {
+      replaceServerError();
+      return;
+    }
     HttpServerResponse out = ex.response();
     out.setStatusCode(status);
-    HeaderFilter.copyResponse(response.headers(), out.headers());
+    rt.headers.copyResponse(response.headers(), out.headers());
     out.putHeader("x-lb-replica", replica.id());
     out.putHeader("x-request-id", ex.requestId());
     String length = response.getHeader("content-length");
@@ -153,6 +157,20 @@ final class Attempt {
       // The head goes out now, as the replica sent it, not with the first token.
       out.writeHead();
     }
+  }
+
+  /**
+   * A replica's 5xx answer is relayed with its status but the router's own error body: a server
+   * error's text may name internal addresses or carry a stack trace. Its connection is closed
+   * rather than read to the end.
+   */
+  private void replaceServerError() {
+    String retryAfter = response.getHeader("retry-after");
+    finish(AttemptResult.COMPLETED);
+    response.exceptionHandler(t -> { });
+    request.reset();
+    rt.pool.recordFailure(replica);
+    ex.replicaError(status, replica, retryAfter);
   }
 
   private void chunk(Buffer chunk) {

@@ -44,6 +44,7 @@ final class Exchange {
   private long bodyDeadline;
   private long firstByteNanos = -1;
   private long bytesSent;
+  private Boolean trustedPeer;
   private int tail;
   private boolean done;
 
@@ -255,6 +256,27 @@ final class Exchange {
     return requestInfo;
   }
 
+  /** Whether the connection's peer is a trusted proxy (decided once per request). */
+  boolean trustedPeer() {
+    if (trustedPeer == null) {
+      trustedPeer = rt.forwarding.trustedPeer(req);
+    }
+    return trustedPeer;
+  }
+
+  /**
+   * Answers a replica's 5xx with the router's own error of the same status, naming the replica
+   * by id only; the replica's {@code Retry-After}, if any, is kept.
+   */
+  void replicaError(int status, Replica replica, String retryAfter) {
+    resp.putHeader("x-lb-replica", replica.id());
+    if (retryAfter != null && retryAfter.length() <= 32) {
+      resp.putHeader("retry-after", retryAfter);
+    }
+    error(status, Reason.UPSTREAM_ERROR, "The replica failed to process the request (HTTP "
+        + status + ")", null, null, false);
+  }
+
   /** Writes relayed bytes. */
   void write(Buffer chunk, long now) {
     count(chunk, now);
@@ -427,7 +449,7 @@ final class Exchange {
     rt.metrics.request(model == null ? RouterMetrics.NONE : model,
         replica == null ? RouterMetrics.NONE : replica, status, reason);
     rt.accessLog.log(new AccessLogEntry(startMillis, requestId,
-        req.remoteAddress() == null ? null : req.remoteAddress().hostAddress(),
+        rt.forwarding.client(req, trustedPeer()),
         req.method().name(), req.path(), protocol(), status, bytesSent,
         (now - startNanos) / 1000, firstByteNanos < 0 ? -1 : (firstByteNanos - startNanos) / 1000,
         modelLog, replica, failover == null ? 0 : failover.attempts(), reason));

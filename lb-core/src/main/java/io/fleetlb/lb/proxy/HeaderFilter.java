@@ -1,12 +1,18 @@
 package io.fleetlb.lb.proxy;
 
 import io.vertx.core.MultiMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * Copies headers across the proxy, leaving out hop-by-hop headers (RFC 9110 section 7.6.1, plus
- * any named in {@code Connection}) and the few the router sets itself. Everything else, including
- * {@code Authorization}, passes unchanged.
+ * Which headers cross the proxy. Requests: everything the client sent except hop-by-hop headers
+ * (RFC 9110 section 7.6.1, plus any named in {@code Connection}), the few the router sets itself,
+ * and — unless the peer is a trusted proxy — the forwarding headers a client could forge.
+ * Responses: an allow-list only (content type and encoding, caching, {@code Retry-After}, OpenAI's
+ * {@code openai-*} and CORS headers, plus {@code upstream.response_headers}), so a replica's
+ * {@code Location}, {@code Set-Cookie}, {@code Server} or internal {@code X-*} headers never reach
+ * a client.
  *
  * <p>Names are matched case-insensitively without allocating: this runs twice per request.
  */
@@ -16,33 +22,64 @@ final class HeaderFilter {
       "upgrade", "http2-settings"};
   /** Request headers the router sets itself (or that describe the client-side connection). */
   private static final String[] REQUEST_OWN = {"host", "content-length", "expect",
-      "x-lb-replica", "x-request-id"};
-  /** Response headers the router sets itself; {@code server} is hidden as NGINX does. */
-  private static final String[] RESPONSE_OWN = {"content-length", "x-lb-replica", "server",
-      "x-request-id"};
+      "x-lb-replica", "x-request-id", "x-forwarded-for", "x-forwarded-proto"};
+  /** Forwarding headers believed only from a trusted proxy. */
+  private static final String[] FORWARDING = {"forwarded", "x-forwarded-host", "x-real-ip"};
+  /** Response headers relayed from a replica; everything else is dropped. */
+  private static final String[] RESPONSE_ALLOWED = {"content-type", "content-encoding",
+      "content-language", "cache-control", "pragma", "expires", "date", "vary", "retry-after"};
+  private static final String[] RESPONSE_ALLOWED_PREFIXES = {"openai-",
+      "access-control-"};
 
-  private HeaderFilter() {}
+  private final String[] extraResponse;
+  private final String[] credentials;
+
+  /**
+   * A filter for one router.
+   *
+   * @param extraResponseHeaders more response headers to relay ({@code upstream.response_headers})
+   * @param dropCredentials whether the client's {@code Authorization} and {@code api-key} stay
+   *     with the router (client keys checked by the router, or replaced for the replicas)
+   */
+  HeaderFilter(List<String> extraResponseHeaders, boolean dropCredentials) {
+    this.extraResponse = extraResponseHeaders.stream().map(h -> h.toLowerCase(Locale.ROOT))
+        .toArray(String[]::new);
+    this.credentials = dropCredentials ? new String[] {"authorization", "api-key"}
+        : new String[0];
+  }
 
   /** Copies client request headers to the upstream request. */
-  static void copyRequest(MultiMap from, MultiMap to) {
-    copy(from, to, REQUEST_OWN);
-  }
-
-  /** Copies upstream response headers to the client response. */
-  static void copyResponse(MultiMap from, MultiMap to) {
-    copy(from, to, RESPONSE_OWN);
-  }
-
-  private static void copy(MultiMap from, MultiMap to, String[] own) {
+  void copyRequest(MultiMap from, MultiMap to, boolean trustedPeer) {
     String connection = from.get("connection");
     for (Map.Entry<String, String> h : from) {
       String name = h.getKey();
-      if (name.isEmpty() || name.charAt(0) == ':' || in(name, HOP_BY_HOP) || in(name, own)
+      if (name.isEmpty() || name.charAt(0) == ':' || in(name, HOP_BY_HOP)
+          || in(name, REQUEST_OWN) || in(name, credentials)
+          || (!trustedPeer && in(name, FORWARDING))
           || (connection != null && listed(connection, name))) {
         continue;
       }
       to.add(name, h.getValue());
     }
+  }
+
+  /** Copies the allowed upstream response headers to the client response. */
+  void copyResponse(MultiMap from, MultiMap to) {
+    for (Map.Entry<String, String> h : from) {
+      String name = h.getKey();
+      if (in(name, RESPONSE_ALLOWED) || prefixed(name) || in(name, extraResponse)) {
+        to.add(name, h.getValue());
+      }
+    }
+  }
+
+  private static boolean prefixed(String name) {
+    for (String p : RESPONSE_ALLOWED_PREFIXES) {
+      if (name.length() > p.length() && name.regionMatches(true, 0, p, 0, p.length())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean in(String name, String[] lowerCaseNames) {

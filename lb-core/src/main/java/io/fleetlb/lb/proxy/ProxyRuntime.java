@@ -1,5 +1,6 @@
 package io.fleetlb.lb.proxy;
 
+import io.fleetlb.lb.config.Cidr;
 import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.log.AccessLog;
 import io.fleetlb.lb.metrics.RouterMetrics;
@@ -32,6 +33,8 @@ public final class ProxyRuntime {
   final long headerReadMillis;
   final long bodyReadMillis;
   final long maxBody;
+  final HeaderFilter headers;
+  final Forwarding forwarding;
   private volatile boolean draining;
 
   /**
@@ -59,6 +62,8 @@ public final class ProxyRuntime {
     this.headerReadMillis = config.timeouts().headerRead().toMillis();
     this.bodyReadMillis = config.timeouts().bodyRead().toMillis();
     this.maxBody = config.limits().maxBodySize().bytes();
+    this.headers = new HeaderFilter(config.upstream().responseHeaders(), false);
+    this.forwarding = new Forwarding(Cidr.parseAll(config.listen().trustedProxies()));
   }
 
   /** The configuration. */

@@ -35,14 +35,14 @@ class ConfigLoaderTest {
   @Test
   void minimalFileGetsDocumentedDefaults() {
     RouterConfig c = parse(REPLICAS);
-    assertThat(c.listen()).isEqualTo(new ListenConfig("0.0.0.0", 8080, 0, false));
+    assertThat(c.listen()).isEqualTo(new ListenConfig("0.0.0.0", 8080, 0, false, null));
     assertThat(c.admin()).isEqualTo(new AdminConfig("127.0.0.1", 9090));
     assertThat(c.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.timeouts().firstByte()).isEqualTo(Duration.ofSeconds(300));
     assertThat(c.timeouts().streamIdle()).isEqualTo(Duration.ofSeconds(300));
     assertThat(c.timeouts().headerRead()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.retry().maxRetries()).isEqualTo(2);
-    assertThat(c.retry().onStatus()).containsExactly(429, 503);
+    assertThat(c.retry().onStatus()).containsExactly(429, 500, 502, 503, 504);
     assertThat(c.ejection().consecutiveFailures()).isEqualTo(5);
     assertThat(c.healthCheck().path()).isEqualTo("/health");
     assertThat(c.limits().maxBodySize().bytes()).isEqualTo(16L * 1024 * 1024);
@@ -122,6 +122,17 @@ class ConfigLoaderTest {
             + " (got 1s)");
     assertThat(error(REPLICAS + "timeouts: 5s\n"))
         .isEqualTo("router.yaml: timeouts: must be a mapping (got \"5s\")");
+    assertThat(error(REPLICAS + "listen: { trusted_proxies: [10.0.0.0/33] }\n")).isEqualTo(
+        "router.yaml: listen.trusted_proxies[0]: must be an IP address or a CIDR block such as"
+            + " 10.0.0.0/8 or fd00::/8 (got \"10.0.0.0/33\")");
+    assertThat(error(REPLICAS + "listen: { trusted_proxies: [lb.example.com] }\n"))
+        .startsWith("router.yaml: listen.trusted_proxies[0]: must be an IP address");
+    assertThat(error(REPLICAS + "upstream: { response_headers: [\"bad header\"] }\n"))
+        .isEqualTo("router.yaml: upstream.response_headers[0]: must be a header name"
+            + " (got \"bad header\")");
+    assertThat(error(REPLICAS + "upstream: { response_headers: [X-LB-Replica] }\n"))
+        .isEqualTo("router.yaml: upstream.response_headers[0]: is set by the router itself or"
+            + " hop-by-hop (got \"X-LB-Replica\")");
   }
 
   @Test

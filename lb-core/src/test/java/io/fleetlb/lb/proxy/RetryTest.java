@@ -102,10 +102,13 @@ class RetryTest extends ProxyTestBase {
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.headers().firstValue("x-lb-replica")).hasValue("good");
     assertThat(r.headers().firstValue("retry-after")).hasValue("7");
-    assertThat(r.body()).isEqualTo("{\"error\":{\"message\":\"overloaded\"}}");
+    JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+    assertThat(error.getString("message"))
+        .isEqualTo("The replica failed to process the request (HTTP 503)");
+    assertThat(error.getString("type")).isEqualTo("ServiceUnavailableError");
     AccessLogEntry e = h.log().awaitNth(0);
     assertThat(e.attempts()).isEqualTo(2);
-    assertThat(e.reason()).isEqualTo(Reason.COMPLETE);
+    assertThat(e.reason()).isEqualTo(Reason.UPSTREAM_ERROR);
   }
 
   @Test
@@ -128,14 +131,33 @@ class RetryTest extends ProxyTestBase {
   }
 
   @Test
-  void aReplicaErrorThatIsNotRetriableIsRelayed() {
-    ScriptedUpstream bad = upstream("m", Scripts.json(500, "{\"error\":{\"message\":\"x\"}}"));
+  void serverAndGatewayErrorsAreRetriedByDefault() {
+    for (int status : new int[] {500, 502, 504}) {
+      ScriptedUpstream bad = upstream("m", Scripts.json(status, "{\"error\":{}}"));
+      ScriptedUpstream good = upstream("m", Scripts.ok());
+      start(twoReplicas(bad.url(), good));
+      assertRetriedOnGood(h.post("/v1/completions", BODY), "status_" + status);
+      h.assertBalanced();
+      h.close();
+      h = null;
+    }
+  }
+
+  @Test
+  void aReplicaErrorThatIsNotRetriedIsAnsweredWithTheRoutersOwnBody() {
+    ScriptedUpstream bad = upstream("m", Scripts.json(500,
+        "{\"error\":{\"message\":\"connect to http://10.0.3.7:8001/internal failed\"}}"));
     ScriptedUpstream good = upstream("m", Scripts.ok());
-    start(twoReplicas(bad.url(), good));
+    start(twoReplicas(bad.url(), good).section("retry", "{ on_status: [429, 503] }"));
     HttpResponse<String> r = h.post("/v1/completions", BODY);
     assertThat(r.statusCode()).isEqualTo(500);
     assertThat(r.headers().firstValue("x-lb-replica")).hasValue("bad");
+    assertThat(r.body()).doesNotContain("10.0.3.7").doesNotContain("internal");
+    JsonObject error = new JsonObject(r.body()).getJsonObject("error");
+    assertThat(error.getString("type")).isEqualTo("InternalServerError");
+    assertThat(error.getInteger("code")).isEqualTo(500);
     assertThat(good.calls()).isEmpty();
+    assertThat(h.log().awaitNth(0).reason()).isEqualTo(Reason.UPSTREAM_ERROR);
   }
 
   @Test
