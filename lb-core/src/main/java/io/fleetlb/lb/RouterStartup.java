@@ -6,8 +6,11 @@ import io.fleetlb.lb.metrics.ProcessMemoryMetrics;
 import io.fleetlb.lb.metrics.RouterMetrics;
 import io.fleetlb.lb.policy.RouterContext;
 import io.fleetlb.lb.policy.RouterExtension;
+import io.fleetlb.lb.pool.Ejection;
 import io.fleetlb.lb.pool.HealthProber;
 import io.fleetlb.lb.pool.ModelCatalog;
+import io.fleetlb.lb.pool.PoolListener;
+import io.fleetlb.lb.pool.Replica;
 import io.fleetlb.lb.pool.ReplicaPool;
 import io.fleetlb.lb.proxy.AdminVerticle;
 import io.fleetlb.lb.proxy.ProxyRuntime;
@@ -88,7 +91,25 @@ final class RouterStartup {
     ProxyRuntime runtime = new ProxyRuntime(c, pool, b.policy, metrics, accessLog, catalog,
         b.nanoClock, active);
     state.runtime = runtime;
-    HealthProber prober = new HealthProber(control, pool, c.healthCheck(), catalog,
+    pool.addListener(new PoolListener() {
+      // A replica that stalled, stopped answering or failed its health checks will not answer
+      // the requests waiting on it: those that sent nothing to their client go elsewhere.
+      @Override
+      public void ejected(Replica replica, Ejection ejection) {
+        if (ejection.cause() != Ejection.Cause.FAILURES) {
+          boolean stalled = ejection.cause() == Ejection.Cause.STALLED;
+          state.proxies.forEach(p -> p.replicaFailed(replica, stalled));
+        }
+      }
+
+      @Override
+      public void healthChanged(Replica replica, boolean healthy) {
+        if (!healthy) {
+          state.proxies.forEach(p -> p.replicaFailed(replica, false));
+        }
+      }
+    });
+    HealthProber prober = new HealthProber(control, pool, c.healthCheck(), c.ejection().stalledAfter(), catalog,
         metrics::healthCheck);
     RouterContext context = new RouterContext(control, c, pool.replicas(), pool, registry);
     RunningRouter router = new RunningRouter(c, vertx, control, ownVertx, runtime, pool,

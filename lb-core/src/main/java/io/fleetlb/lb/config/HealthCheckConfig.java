@@ -15,12 +15,16 @@ import java.time.Duration;
  * @param timeout per probe, default 2s
  * @param unhealthyThreshold default 3
  * @param healthyThreshold default 2
+ * @param fastInterval the probe interval for a replica whose last probe failed or that is
+ *     ejected, so a failing replica is found out and a recovered one readmitted quickly (as
+ *     HAProxy's {@code fastinter}); default 1s, at most {@code interval}
  */
 public record HealthCheckConfig(Boolean enabled, String path, Duration interval, Duration timeout,
-    Integer unhealthyThreshold, Integer healthyThreshold) implements Validated {
+    Integer unhealthyThreshold, Integer healthyThreshold, Duration fastInterval)
+    implements Validated {
   /** The defaults. */
   public static final HealthCheckConfig DEFAULT =
-      new HealthCheckConfig(null, null, null, null, null, null);
+      new HealthCheckConfig(null, null, null, null, null, null, null);
 
   /** Fills in defaults for absent values. */
   public HealthCheckConfig {
@@ -30,6 +34,11 @@ public record HealthCheckConfig(Boolean enabled, String path, Duration interval,
     timeout = timeout == null ? Duration.ofSeconds(2) : timeout;
     unhealthyThreshold = unhealthyThreshold == null ? 3 : unhealthyThreshold;
     healthyThreshold = healthyThreshold == null ? 2 : healthyThreshold;
+    fastInterval = fastInterval == null ? min(Duration.ofSeconds(1), interval) : fastInterval;
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
   }
 
   @Override
@@ -39,5 +48,8 @@ public record HealthCheckConfig(Boolean enabled, String path, Duration interval,
     at.positive(timeout, "timeout");
     at.range(unhealthyThreshold, 1, 1000, "unhealthy_threshold");
     at.range(healthyThreshold, 1, 1000, "healthy_threshold");
+    at.positive(fastInterval, "fast_interval");
+    at.check(fastInterval.compareTo(interval) <= 0, "fast_interval", fastInterval,
+        "must not be longer than interval (" + Durations.format(interval) + ")");
   }
 }

@@ -7,10 +7,13 @@ import java.time.Duration;
  * cut by a total-duration limit.
  *
  * @param connect obtaining an upstream connection (TCP connect, or waiting in the pool), default 2s
- * @param firstByte from the request sent upstream to the response head; for a non-streaming
- *     request this bounds the whole generation, default 300s
- * @param streamIdle the longest silence between two upstream body chunks once the response has
- *     started (and the longest a client may stall reading), default 300s
+ * @param firstByte from the request sent upstream to the first response body byte: for a stream,
+ *     the wait in the replica's queue plus the prefill (vLLM sends a stream's head at once and its
+ *     first event with the first token); for a non-streaming request, the whole generation.
+ *     Default 300s
+ * @param streamIdle the longest silence between two upstream body chunks once the first one
+ *     arrived (and the longest a client may stall reading). vLLM sends a chunk per engine step,
+ *     tens of milliseconds apart, so a silent stream means a hung replica; default 10s
  * @param headerRead from connection accept, or the end of the previous response on a keep-alive
  *     connection, until the request head is complete; a trickle of bytes cannot extend it
  *     (slowloris), default 10s
@@ -25,7 +28,7 @@ public record TimeoutsConfig(Duration connect, Duration firstByte, Duration stre
   public TimeoutsConfig {
     connect = connect == null ? Duration.ofSeconds(2) : connect;
     firstByte = firstByte == null ? Duration.ofSeconds(300) : firstByte;
-    streamIdle = streamIdle == null ? Duration.ofSeconds(300) : streamIdle;
+    streamIdle = streamIdle == null ? Duration.ofSeconds(10) : streamIdle;
     headerRead = headerRead == null ? Duration.ofSeconds(10) : headerRead;
     bodyRead = bodyRead == null ? Duration.ofSeconds(60) : bodyRead;
   }

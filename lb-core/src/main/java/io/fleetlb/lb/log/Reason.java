@@ -24,6 +24,12 @@ public enum Reason {
   POOL_FULL("pool_full"),
   /** The replica answered with a 5xx status; its body was replaced by the router's error. */
   UPSTREAM_ERROR("upstream_error"),
+  /**
+   * The replica stalled or stopped answering and was ejected: an attempt that had sent nothing to
+   * its client was retried elsewhere (logged when no other replica could take it), a started
+   * stream ended with an error event.
+   */
+  REPLICA_STALLED("replica_stalled"),
   /** The replica failed after the response started; the stream ended with an error event. */
   STREAM_BROKEN("stream_broken"),
   /** The replica was silent longer than the stream-idle timeout after the response started. */

@@ -3,6 +3,7 @@ package io.fleetlb.lb.metrics;
 import io.fleetlb.lb.log.AccessLog;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.pool.PoolListener;
+import io.fleetlb.lb.pool.Ejection;
 import io.fleetlb.lb.pool.Replica;
 import io.fleetlb.lb.pool.ReplicaPool;
 import io.micrometer.core.instrument.Counter;
@@ -42,7 +43,7 @@ public final class RouterMetrics implements PoolListener {
   private final Map<String, Counter> budgetExhausted = new ConcurrentHashMap<>();
   private final Timer[] firstByte;
   private final Timer[] duration;
-  private final Counter[] ejections;
+  private final Counter[][] ejections;
   private final Counter[] ejectionsSkipped;
   private final Counter[] probesPassed;
   private final Counter[] probesFailed;
@@ -68,7 +69,7 @@ public final class RouterMetrics implements PoolListener {
     int n = replicas.size();
     firstByte = new Timer[n];
     duration = new Timer[n];
-    ejections = new Counter[n];
+    ejections = new Counter[n][Ejection.Cause.values().length];
     ejectionsSkipped = new Counter[n];
     probesPassed = new Counter[n];
     probesFailed = new Counter[n];
@@ -81,9 +82,13 @@ public final class RouterMetrics implements PoolListener {
       duration[i] = Timer.builder("lb.upstream.duration")
           .description("Time from sending a request to a replica until the attempt ended")
           .tags(tags).serviceLevelObjectives(DURATION_BUCKETS).register(registry);
-      ejections[i] = Counter.builder("lb.ejections")
-          .description("Times the replica was ejected after consecutive failures")
-          .tags(tags).register(registry);
+      for (Ejection.Cause cause : Ejection.Cause.values()) {
+        ejections[i][cause.ordinal()] = Counter.builder("lb.ejections")
+            .description("Times the replica was ejected, by reason: failures (consecutive"
+                + " failed attempts), stalled (streams silent), unresponsive (no progress and a"
+                + " failed probe)")
+            .tags(tags).tag("reason", cause.label()).register(registry);
+      }
       ejectionsSkipped[i] = Counter.builder("lb.ejections.skipped")
           .description("Ejections not done because the model's ejected share was at its cap")
           .tags(tags).register(registry);
@@ -192,8 +197,8 @@ public final class RouterMetrics implements PoolListener {
   }
 
   @Override
-  public void ejected(Replica replica, Duration duration, int count) {
-    ejections[replica.index()].increment();
+  public void ejected(Replica replica, Ejection ejection) {
+    ejections[replica.index()][ejection.cause().ordinal()].increment();
   }
 
   @Override

@@ -15,6 +15,7 @@ public final class Dispatch {
   private final ReplicaCounters counters;
   private final RequestInfo request;
   private boolean awaiting = true;
+  private boolean streaming;
   private boolean finished;
 
   Dispatch(Replica replica, ReplicaCounters counters, RequestInfo request) {
@@ -42,7 +43,23 @@ public final class Dispatch {
   }
 
   /**
-   * Records how the attempt ended, releasing its first-byte share too if no byte came. Returns
+   * Records that the attempt relays a stream that has started (its first byte came): from now on
+   * the replica owes it a steady flow of bytes. Later calls do nothing.
+   */
+  public void streamStarted() {
+    if (!streaming && !finished) {
+      streaming = true;
+      counters.streamsStarted.incrementAndGet();
+    }
+  }
+
+  /** Records that the replica sent something for this attempt at {@code nanos}. */
+  public void progress(long nanos) {
+    counters.progress(nanos);
+  }
+
+  /**
+   * Records how the attempt ended, releasing its first-byte and stream shares too. Returns
    * false (and changes nothing) when it was already finished.
    */
   public boolean finish(AttemptResult result) {
@@ -52,6 +69,10 @@ public final class Dispatch {
     if (awaiting) {
       awaiting = false;
       counters.firstByte(request);
+    }
+    if (streaming) {
+      streaming = false;
+      counters.streamsStarted.decrementAndGet();
     }
     finished = true;
     counters.finish(result, request);

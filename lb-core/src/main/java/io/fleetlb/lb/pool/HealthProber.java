@@ -17,9 +17,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes every replica's health path on a timer and feeds the results to the pool; also ends
- * ejections (with a probe when probing is on, directly when it is off) and fetches each model's
- * card for {@code /v1/models}. At most one probe per replica is in flight.
+ * Probes every replica's health path on a timer and feeds the results to the pool: every
+ * {@code interval} normally, every {@code fast_interval} while a replica is ejected or its last
+ * probe failed. It also ends ejections when probing is off, watches for stalled replicas (see
+ * {@link #watchStalls}), and fetches each model's card for {@code /v1/models}. At most one probe
+ * per replica is in flight.
  */
 public final class HealthProber implements PoolListener {
   private static final Logger LOG = LoggerFactory.getLogger(HealthProber.class);
@@ -33,10 +35,16 @@ public final class HealthProber implements PoolListener {
   private static final int MAX_CARD_BYTES = 1024 * 1024;
 
   private final boolean[] probing;
+  /** A suspicion arose while a routine probe was in flight: that probe counts as suspect. */
+  private final boolean[] suspectPending;
+  /** When each replica is due for its next probe ({@link System#nanoTime}); guarded by this. */
+  private final long[] nextProbeAt;
   /** When each replica's model card was last asked for (0: never); guarded by this. */
   private final long[] cardAskedAt;
+  private final long stalledAfterNanos;
   private HttpClientAgent client;
   private long timer = -1;
+  private long stallTimer = -1;
   private volatile boolean stopped;
 
   /**
@@ -45,13 +53,16 @@ public final class HealthProber implements PoolListener {
    * @param onProbe told about every probe result (for metrics)
    */
   public HealthProber(Vertx vertx, ReplicaPool pool, HealthCheckConfig config,
-      ModelCatalog catalog, BiConsumer<Replica, Boolean> onProbe) {
+      Duration stalledAfter, ModelCatalog catalog, BiConsumer<Replica, Boolean> onProbe) {
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
+    this.stalledAfterNanos = stalledAfter.toNanos();
     this.catalog = catalog;
     this.onProbe = onProbe;
     this.probing = new boolean[pool.replicas().size()];
+    this.suspectPending = new boolean[pool.replicas().size()];
+    this.nextProbeAt = new long[pool.replicas().size()];
     this.cardAskedAt = new long[pool.replicas().size()];
     pool.addListener(this);
   }
@@ -64,16 +75,42 @@ public final class HealthProber implements PoolListener {
             .setConnectTimeout((int) config.timeout().toMillis()).setName("lb-health"))
         .with(new PoolOptions().setHttp1MaxSize(2).setMaxWaitQueueSize(n))
         .build();
+    if (stalledAfterNanos > 0) {
+      long period = Math.max(50, Math.min(1000, stalledAfterNanos / 5_000_000L));
+      stallTimer = vertx.setPeriodic(period, id -> watchStalls());
+    }
     if (!config.enabled()) {
       return Future.succeededFuture();
     }
     List<Future<Void>> round = new ArrayList<>();
-    pool.replicas().forEach(r -> round.add(probe(r)));
+    pool.replicas().forEach(r -> round.add(probe(r, false)));
     return Future.join(round).<Void>mapEmpty().onComplete(ar -> {
       if (!stopped) {
-        timer = vertx.setPeriodic(config.interval().toMillis(), id -> probeAll());
+        timer = vertx.setPeriodic(config.fastInterval().toMillis(), id -> probeDue());
       }
     });
+  }
+
+  /**
+   * Finds replicas that went silent with requests in flight. One with a started stream in flight
+   * is stalled (vLLM emits a chunk every engine step for each running request): it is ejected at
+   * once. One with only requests that have not answered yet may simply be busy, so it is probed
+   * at once; a failed probe ejects it. Either way its requests that have sent nothing to their
+   * client are retried elsewhere (see the proxy's ejection handling).
+   */
+  void watchStalls() {
+    for (Replica r : pool.replicas()) {
+      if (!pool.claimSuspicion(r, stalledAfterNanos)) {
+        continue;
+      }
+      if (pool.streamsStarted(r) > 0) {
+        LOG.warn("replica {} ({}) stalled: streams in flight and no byte from it for {} ms",
+            r.id(), r.model(), stalledAfterNanos / 1_000_000);
+        pool.ejectNow(r, Ejection.Cause.STALLED);
+      } else if (config.enabled()) {
+        probe(r, true);
+      }
+    }
   }
 
   /** Stops the timer and closes the probe client. */
@@ -82,28 +119,59 @@ public final class HealthProber implements PoolListener {
     if (timer != -1) {
       vertx.cancelTimer(timer);
     }
+    if (stallTimer != -1) {
+      vertx.cancelTimer(stallTimer);
+    }
     return client == null ? Future.succeededFuture() : client.close();
   }
 
-  private void probeAll() {
-    pool.replicas().forEach(this::probe);
+  private void probeDue() {
+    long now = System.nanoTime();
+    for (Replica r : pool.replicas()) {
+      if (due(r, now)) {
+        probe(r, false);
+      }
+    }
   }
 
-  private synchronized boolean claim(Replica r) {
-    if (probing[r.index()] || stopped) {
+  private synchronized boolean due(Replica r, long now) {
+    return now - nextProbeAt[r.index()] >= 0;
+  }
+
+  /** Schedules the replica's next routine probe: soon while it is out or failing. */
+  private synchronized void scheduleNext(Replica r, boolean pass) {
+    boolean fast = !pass || pool.ejected(r) || !pool.healthy(r);
+    Duration wait = fast ? config.fastInterval() : config.interval();
+    // Due slightly early, so a probe lands on the tick just before the interval ends.
+    nextProbeAt[r.index()] = System.nanoTime() + wait.toNanos() - 5_000_000L;
+  }
+
+  private synchronized boolean claim(Replica r, boolean suspect) {
+    if (stopped) {
+      return false;
+    }
+    if (probing[r.index()]) {
+      suspectPending[r.index()] |= suspect;
       return false;
     }
     probing[r.index()] = true;
     return true;
   }
 
-  private synchronized void release(Replica r) {
+  /** Ends the replica's probe; returns whether a suspicion arose while it was in flight. */
+  private synchronized boolean release(Replica r) {
     probing[r.index()] = false;
+    boolean s = suspectPending[r.index()];
+    suspectPending[r.index()] = false;
+    return s;
   }
 
-  /** Probes one replica; the future completes (never fails) when the result is recorded. */
-  Future<Void> probe(Replica r) {
-    if (!claim(r)) {
+  /**
+   * Probes one replica; the future completes (never fails) when the result is recorded. A
+   * {@code suspect} probe's failure makes the replica unhealthy and ejects it at once.
+   */
+  Future<Void> probe(Replica r, boolean suspicion) {
+    if (!claim(r, suspicion)) {
       return Future.succeededFuture();
     }
     long timeout = config.timeout().toMillis();
@@ -115,10 +183,17 @@ public final class HealthProber implements PoolListener {
         .compose(resp -> resp.body().map(b -> resp.statusCode() == 200))
         .otherwise(false)
         .map(pass -> {
-          release(r);
+          boolean suspect = release(r) || suspicion;
           if (!stopped) {
             onProbe.accept(r, pass);
-            pool.recordProbe(r, pass, config.healthyThreshold(), config.unhealthyThreshold());
+            pool.recordProbe(r, pass, config.healthyThreshold(), config.unhealthyThreshold(),
+                suspect);
+            scheduleNext(r, pass);
+            if (suspect && !pass) {
+              LOG.warn("replica {} ({}) unresponsive: no progress on its requests for {} ms and"
+                  + " its health probe failed", r.id(), r.model(), stalledAfterNanos / 1_000_000);
+              pool.ejectNow(r, Ejection.Cause.UNRESPONSIVE);
+            }
             if (pass && catalog.needsCard(r.model()) && claimCardFetch(r)) {
               fetchCard(r);
             }
@@ -173,19 +248,26 @@ public final class HealthProber implements PoolListener {
   }
 
   @Override
-  public void ejected(Replica replica, Duration duration, int ejections) {
-    LOG.warn("replica {} ({}) ejected for {} ms after consecutive failures (ejection #{})",
-        replica.id(), replica.model(), duration.toMillis(), ejections);
+  public void ejected(Replica replica, Ejection ejection) {
+    if (config.enabled()) {
+      LOG.warn("replica {} ({}) ejected ({}, ejection #{}); it returns after {} passing probes",
+          replica.id(), replica.model(), ejection.cause().label(), ejection.count(),
+          config.healthyThreshold());
+    } else {
+      LOG.warn("replica {} ({}) ejected for {} ms ({}, ejection #{})", replica.id(),
+          replica.model(), ejection.duration().toMillis(), ejection.cause().label(),
+          ejection.count());
+    }
     if (stopped) {
       return;
     }
-    vertx.setTimer(Math.max(1, duration.toMillis()), id -> {
-      if (config.enabled()) {
-        probe(replica);
-      } else {
-        pool.readmit(replica);
+    if (config.enabled()) {
+      synchronized (this) {
+        nextProbeAt[replica.index()] = System.nanoTime() + config.fastInterval().toNanos();
       }
-    });
+    } else {
+      vertx.setTimer(Math.max(1, ejection.duration().toMillis()), id -> pool.readmit(replica));
+    }
   }
 
   @Override

@@ -1,11 +1,9 @@
 package io.fleetlb.lb.pool;
 
-import java.time.Duration;
-
 /** Receives replica state changes from a {@link ReplicaPool} (logging, timers, gauges). */
 public interface PoolListener {
-  /** The replica was ejected for {@code duration} after consecutive failures. */
-  default void ejected(Replica replica, Duration duration, int ejections) {}
+  /** The replica was ejected. */
+  default void ejected(Replica replica, Ejection ejection) {}
 
   /** An ejection was due but skipped because the model's ejected share is at its cap. */
   default void ejectionSkipped(Replica replica) {}

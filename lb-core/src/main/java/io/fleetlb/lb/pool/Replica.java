@@ -16,6 +16,7 @@ public final class Replica {
   private final int port;
   private final String basePath;
   private final SocketAddress address;
+  private final boolean tls;
 
   Replica(ReplicaConfig config, int index) {
     URI uri = config.uri();
@@ -23,7 +24,8 @@ public final class Replica {
     this.model = config.model();
     this.index = index;
     this.host = uri.getHost();
-    this.port = uri.getPort() == -1 ? 80 : uri.getPort();
+    this.tls = "https".equalsIgnoreCase(uri.getScheme());
+    this.port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     this.address = SocketAddress.inetSocketAddress(port, host);
@@ -49,7 +51,12 @@ public final class Replica {
     return host;
   }
 
-  /** Port from the configured URL (80 when absent). */
+  /** Whether the replica is reached over TLS (an {@code https://} URL). */
+  public boolean tls() {
+    return tls;
+  }
+
+  /** Port from the configured URL (80, or 443 for https, when absent). */
   public int port() {
     return port;
   }

@@ -20,10 +20,24 @@ final class ReplicaCounters {
   final AtomicInteger awaitingFirstByte = new AtomicInteger();
   final AtomicLong pendingPromptTokens = new AtomicLong();
   final AtomicLong inFlightTokens = new AtomicLong();
+  /** Attempts relaying a stream that has sent its first byte (what must keep flowing). */
+  final AtomicInteger streamsStarted = new AtomicInteger();
+  /**
+   * When the replica last showed progress: a response head or body byte, an attempt's end, or a
+   * dispatch to an idle replica (so silence is measured from the first request in flight).
+   */
+  volatile long lastProgressNanos;
 
   void dispatch() {
     dispatched.incrementAndGet();
     inFlight.incrementAndGet();
+  }
+
+  /** Marks progress; a plain volatile write, skipped when the last one is under 1 ms old. */
+  void progress(long now) {
+    if (now - lastProgressNanos > 1_000_000L) {
+      lastProgressNanos = now;
+    }
   }
 
   void dispatch(RequestInfo request) {

@@ -28,6 +28,7 @@ public final class ReplicaPool implements LoadView {
   private final LongSupplier nanoClock;
   private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
   private volatile Map<String, List<Replica>> available;
+  private static final double MIN_SLOW_START_SHARE = 0.1;
 
   /**
    * Creates the pool; every replica starts healthy and not ejected.
@@ -118,8 +119,8 @@ public final class ReplicaPool implements LoadView {
   }
 
   /**
-   * How long a client should wait before retrying a model that has no available replica: the time
-   * until the first ejection ends, or {@code fallback} when no replica of it is ejected.
+   * How long a client should wait before retrying a model that has no available replica: the
+   * time until the first ejection ends, or {@code fallback} when no replica of it is ejected.
    */
   public Duration retryAfter(String model, Duration fallback) {
     long now = nanoClock.getAsLong();
@@ -130,7 +131,50 @@ public final class ReplicaPool implements LoadView {
         best = Math.min(best, Math.max(0, s.ejectedUntilNanos - now));
       }
     }
-    return best == Long.MAX_VALUE ? fallback : Duration.ofNanos(best);
+    return best == Long.MAX_VALUE ? fallback : Duration.ofNanos(Math.min(best,
+        fallback.toNanos()));
+  }
+
+  /**
+   * The share of requests a replica that came back recently should get, ramping linearly from
+   * 10% to 100% over {@code ejection.slow_start}; 1 for every other replica (and at start-up).
+   */
+  public double slowStartShare(Replica r) {
+    long since = state(r).returnedAtNanos;
+    long window = ejection.slowStart().toNanos();
+    if (since == Long.MIN_VALUE || window == 0) {
+      return 1.0;
+    }
+    double share = (double) (nanoClock.getAsLong() - since) / window;
+    return share >= 1 ? 1.0 : Math.max(MIN_SLOW_START_SHARE, share);
+  }
+
+  /**
+   * When the replica last showed progress (a response byte, an attempt's end, or the dispatch that
+   * ended its idleness), {@link System#nanoTime} based.
+   */
+  public long lastProgressNanos(Replica r) {
+    return state(r).counters.lastProgressNanos;
+  }
+
+  /** Attempts on the replica relaying a stream that has started. */
+  public int streamsStarted(Replica r) {
+    return state(r).counters.streamsStarted.get();
+  }
+
+  /**
+   * Whether a replica with requests in flight has shown no progress for {@code silence} and has
+   * not been checked for this silence yet; marks it checked. Used by the stall watch.
+   */
+  public boolean claimSuspicion(Replica r, long silenceNanos) {
+    ReplicaState s = state(r);
+    long last = s.counters.lastProgressNanos;
+    if (s.counters.inFlight.get() == 0 || nanoClock.getAsLong() - last < silenceNanos
+        || s.suspectedAtProgress == last) {
+      return false;
+    }
+    s.suspectedAtProgress = last;
+    return true;
   }
 
   /**
@@ -150,6 +194,10 @@ public final class ReplicaPool implements LoadView {
   public Dispatch dispatch(Replica r, RequestInfo request) {
     ReplicaCounters c = state(r).counters;
     Dispatch d = new Dispatch(r, c, request);
+    if (c.inFlight.get() == 0) {
+      // Silence is measured from the first request in flight, not from the last idle moment.
+      c.lastProgressNanos = nanoClock.getAsLong();
+    }
     c.dispatch(request);
     return d;
   }
@@ -176,14 +224,34 @@ public final class ReplicaPool implements LoadView {
     ReplicaState s = state(r);
     int streak = s.failureStreak.incrementAndGet();
     if (ejection.enabled() && streak >= ejection.consecutiveFailures() && !s.ejected) {
-      maybeEject(s);
+      maybeEject(s, Ejection.Cause.FAILURES);
     }
   }
 
-  /** Applies one active health-check result. */
-  public void recordProbe(Replica r, boolean pass, int healthyThreshold, int unhealthyThreshold) {
+  /**
+   * Ejects the replica at once for a cause that needs no streak (it stalled, or it stopped
+   * answering), within the model's ejection cap; returns whether it is ejected now.
+   */
+  public boolean ejectNow(Replica r, Ejection.Cause cause) {
     ReplicaState s = state(r);
-    boolean changedHealth = false;
+    if (!ejection.enabled()) {
+      return false;
+    }
+    maybeEject(s, cause);
+    return s.ejected;
+  }
+
+  /**
+   * Applies one active health-check result. The first probe decides directly; then
+   * {@code unhealthyThreshold} failures or {@code healthyThreshold} passes in a row flip the
+   * replica, and an ejected replica returns after {@code healthyThreshold} passes in a row. A
+   * failed {@code suspect} probe (one sent because the replica went silent with requests in
+   * flight) turns it unhealthy at once.
+   */
+  public void recordProbe(Replica r, boolean pass, int healthyThreshold, int unhealthyThreshold,
+      boolean suspect) {
+    ReplicaState s = state(r);
+    boolean changedHealth;
     boolean readmitted = false;
     synchronized (this) {
       boolean before = s.healthy;
@@ -195,18 +263,22 @@ public final class ReplicaPool implements LoadView {
         s.probeFailures = 0;
         if (!s.healthy && s.probePasses >= healthyThreshold) {
           s.healthy = true;
+          s.returnedAtNanos = nanoClock.getAsLong();
         }
       } else {
         s.probeFailures++;
         s.probePasses = 0;
-        if (s.healthy && s.probeFailures >= unhealthyThreshold) {
+        if (s.healthy && (suspect || s.probeFailures >= unhealthyThreshold)) {
           s.healthy = false;
         }
       }
       changedHealth = before != s.healthy;
-      if (pass && s.ejected && nanoClock.getAsLong() - s.ejectedUntilNanos >= 0) {
-        readmitLocked(s);
-        readmitted = true;
+      if (s.ejected) {
+        s.passesSinceEjection = pass ? s.passesSinceEjection + 1 : 0;
+        if (s.passesSinceEjection >= healthyThreshold) {
+          readmitLocked(s);
+          readmitted = true;
+        }
       }
       if (changedHealth || readmitted) {
         publish();
@@ -218,6 +290,11 @@ public final class ReplicaPool implements LoadView {
     if (readmitted) {
       listeners.forEach(l -> l.readmitted(r));
     }
+  }
+
+  /** {@link #recordProbe(Replica, boolean, int, int, boolean)} for a routine probe. */
+  public void recordProbe(Replica r, boolean pass, int healthyThreshold, int unhealthyThreshold) {
+    recordProbe(r, pass, healthyThreshold, unhealthyThreshold, false);
   }
 
   /** Ends an ejection whose time is over without a probe (used when health checks are off). */
@@ -236,14 +313,16 @@ public final class ReplicaPool implements LoadView {
   private void readmitLocked(ReplicaState s) {
     s.ejected = false;
     s.failureStreak.set(0);
+    s.passesSinceEjection = 0;
     s.readmittedAtNanos = nanoClock.getAsLong();
+    s.returnedAtNanos = s.readmittedAtNanos;
   }
 
-  private void maybeEject(ReplicaState s) {
-    Duration duration;
-    int count;
+  private void maybeEject(ReplicaState s, Ejection.Cause cause) {
+    Ejection ejected;
     synchronized (this) {
-      if (s.ejected || s.failureStreak.get() < ejection.consecutiveFailures()) {
+      if (s.ejected || (cause == Ejection.Cause.FAILURES
+          && s.failureStreak.get() < ejection.consecutiveFailures())) {
         return;
       }
       List<Replica> peers = replicas(s.replica.model());
@@ -258,23 +337,24 @@ public final class ReplicaPool implements LoadView {
         return;
       }
       long now = nanoClock.getAsLong();
-      // A replica that stayed healthy for max_time since its last return starts over at base_time.
+      // A replica that stayed in for max_time since its last return starts over at base_time.
       if (s.readmittedAtNanos != Long.MIN_VALUE
           && now - s.readmittedAtNanos > ejection.maxTime().toNanos()) {
         s.ejections = 0;
       }
       s.ejections++;
-      count = s.ejections;
+      int count = s.ejections;
       long base = ejection.baseTime().toNanos();
       long max = ejection.maxTime().toNanos();
       long nanos = base > max / count ? max : Math.min(max, base * count);
-      duration = Duration.ofNanos(nanos);
       s.ejected = true;
       s.ejectedUntilNanos = now + nanos;
+      s.passesSinceEjection = 0;
       s.failureStreak.set(0);
       publish();
+      ejected = new Ejection(cause, Duration.ofNanos(nanos), count);
     }
-    listeners.forEach(l -> l.ejected(s.replica, duration, count));
+    listeners.forEach(l -> l.ejected(s.replica, ejected));
   }
 
   private void publish() {

@@ -20,7 +20,13 @@ final class ReplicaState {
   int probePasses;
   int probeFailures;
   int ejections;
+  /** Passing probes in a row since the replica was ejected (they end the ejection). */
+  int passesSinceEjection;
   long readmittedAtNanos = Long.MIN_VALUE;
+  /** When the replica last became available again (starts its slow start), MIN_VALUE: never. */
+  volatile long returnedAtNanos = Long.MIN_VALUE;
+  /** The progress mark that was last checked with a suspicion probe (one probe per silence). */
+  volatile long suspectedAtProgress = Long.MIN_VALUE;
 
   ReplicaState(Replica replica) {
     this.replica = replica;

@@ -19,8 +19,13 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * One upstream try of an {@link Exchange} on one replica: connect, send the original body bytes,
- * wait for the response head under the first-byte timeout, then (once committed) relay the body
- * chunk by chunk with back-pressure under the stream-idle timeout.
+ * wait for the first response byte under the first-byte timeout, then relay the body chunk by
+ * chunk with back-pressure under the stream-idle timeout.
+ *
+ * <p>The client's response head is written with the first body byte (or the end of an empty
+ * answer), not with the replica's head: vLLM sends a stream's head at once and its first event
+ * only after the request waited and was prefilled, so until then nothing has reached the client
+ * and a replica that fails, stalls or is ejected can still be replaced by another.
  *
  * <p>The replica's in-flight slot is taken in {@link #start} and released in {@link #finish},
  * which runs exactly once whatever happens (end, failure, timeout, client gone, drain); its
@@ -39,10 +44,13 @@ final class Attempt {
   private HttpClientResponse response;
   private int status;
   private boolean finished;
+  /** The response was accepted (not retried): its body is being read. */
+  private boolean accepted;
+  /** The client's response head was written: from here on nothing can be retried. */
   private boolean committed;
   private boolean sse;
   private boolean firstByteSeen;
-  /** When the response head is due (0: not waiting for one). */
+  /** When the first response byte is due (0: not waiting for one). */
   private long firstByteDeadline;
   private long lastReadNanos;
   private long pausedSinceNanos;
@@ -62,6 +70,7 @@ final class Attempt {
     return replica;
   }
 
+  /** Whether the client's response head has been written (the answer can no longer change). */
   boolean committed() {
     return committed;
   }
@@ -73,6 +82,7 @@ final class Attempt {
         .setServer(replica.address())
         .setHost(replica.host())
         .setPort(replica.port())
+        .setSsl(replica.tls())
         .setURI(replica.basePath() + ex.request().uri())
         .setConnectTimeout(rt.connectMillis);
     ex.owner().client().request(options).onComplete(this::connected);
@@ -97,6 +107,9 @@ final class Attempt {
       req.putHeader("x-forwarded-for", xff);
     }
     req.putHeader("x-forwarded-proto", Forwarding.forwardedProto(ex.request(), trusted));
+    if (rt.upstreamAuthorization != null) {
+      req.putHeader("authorization", rt.upstreamAuthorization);
+    }
     req.exceptionHandler(t -> { });
     firstByteDeadline = rt.nanoClock.getAsLong() + rt.firstByteMillis * 1_000_000L;
     req.send(ex.body()).onComplete(this::responded);
@@ -106,13 +119,13 @@ final class Attempt {
     if (finished) {
       return;
     }
-    firstByteDeadline = 0;
     if (ar.failed()) {
       fail(Reason.UPSTREAM_RESET);
       return;
     }
     response = ar.result();
     status = response.statusCode();
+    dispatch.progress(rt.nanoClock.getAsLong());
     ex.responseHead(this, status);
   }
 
@@ -126,18 +139,32 @@ final class Attempt {
     }
   }
 
-  /** Relays the response: status, headers (plus {@code x-lb-replica}), then the body as it comes. */
-  void commit() {
-    committed = true;
+  /**
+   * Accepts the response: a 5xx is answered with the router's own error, anything else is
+   * relayed from its first body byte on (status, allowed headers, {@code x-lb-replica}).
+   */
+  void accept() {
+    accepted = true;
     if (status >= 500) {
       replaceServerError();
       return;
     }
+    String type = response.getHeader("content-type");
+    sse = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
+    response.handler(this::chunk);
+    response.endHandler(v -> ended());
+    response.exceptionHandler(t -> broken(Reason.STREAM_BROKEN));
+  }
+
+  /** Writes the client's response head from the replica's; once. */
+  private void commit() {
+    committed = true;
     HttpServerResponse out = ex.response();
     out.setStatusCode(status);
     rt.headers.copyResponse(response.headers(), out.headers());
     out.putHeader("x-lb-replica", replica.id());
     out.putHeader("x-request-id", ex.requestId());
+    ex.addResponseHeaders();
     String length = response.getHeader("content-length");
     if (length != null) {
       out.putHeader("content-length", length);
@@ -146,16 +173,6 @@ final class Attempt {
     }
     if (rt.draining() && ex.request().version() != HttpVersion.HTTP_2) {
       out.putHeader("connection", "close");
-    }
-    String type = response.getHeader("content-type");
-    sse = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
-    lastReadNanos = rt.nanoClock.getAsLong();
-    response.handler(this::chunk);
-    response.endHandler(v -> ended());
-    response.exceptionHandler(t -> broken(Reason.STREAM_BROKEN));
-    if (sse) {
-      // The head goes out now, as the replica sent it, not with the first token.
-      out.writeHead();
     }
   }
 
@@ -178,10 +195,16 @@ final class Attempt {
       return;
     }
     long now = rt.nanoClock.getAsLong();
+    dispatch.progress(now);
     if (!firstByteSeen) {
       firstByteSeen = true;
+      firstByteDeadline = 0;
       dispatch.firstByte();
+      if (sse) {
+        dispatch.streamStarted();
+      }
       rt.metrics.firstByte(replica, now - startNanos);
+      commit();
     }
     lastReadNanos = now;
     if (!sse) {
@@ -235,19 +258,25 @@ final class Attempt {
     if (finished) {
       return;
     }
+    long now = rt.nanoClock.getAsLong();
+    dispatch.progress(now);
     finish(AttemptResult.COMPLETED);
-    if (status >= 500) {
-      rt.pool.recordFailure(replica);
-    } else {
-      rt.pool.recordSuccess(replica);
+    rt.pool.recordSuccess(replica);
+    if (!committed) {
+      commit();
     }
     Buffer last = pending;
     pending = null;
-    ex.relayEnded(status, last, rt.nanoClock.getAsLong());
+    ex.relayEnded(status, last, now);
   }
 
   private void broken(Reason reason) {
     if (finished) {
+      return;
+    }
+    if (!committed) {
+      // Nothing reached the client yet: the exchange may still try another replica.
+      fail(reason == Reason.STREAM_IDLE_TIMEOUT ? reason : Reason.UPSTREAM_RESET);
       return;
     }
     finish(AttemptResult.FAILED);
@@ -256,9 +285,28 @@ final class Attempt {
     if (reason == Reason.STREAM_IDLE_TIMEOUT) {
       ex.relayBroken(status, reason, sse, 504, "The replica sent nothing for "
           + rt.config.timeouts().streamIdle().toSeconds() + "s; the response is incomplete");
+    } else if (reason == Reason.REPLICA_STALLED) {
+      ex.relayBroken(status, reason, sse, 502, "The replica stalled; the response is"
+          + " incomplete");
     } else {
       ex.relayBroken(status, reason, sse, 502,
           "The replica failed while sending the response; the response is incomplete");
+    }
+  }
+
+  /**
+   * The replica was ejected because it stalled or stopped answering. An attempt that has sent
+   * nothing to its client is abandoned (the exchange tries another replica); a started stream is
+   * cut too when the replica stalled, since no more bytes will come.
+   */
+  void replicaFailed(boolean stalled) {
+    if (finished) {
+      return;
+    }
+    if (!committed) {
+      fail(Reason.REPLICA_STALLED);
+    } else if (stalled) {
+      broken(Reason.REPLICA_STALLED);
     }
   }
 
@@ -289,10 +337,13 @@ final class Attempt {
       return;
     }
     finish(AttemptResult.FAILED);
+    if (response != null) {
+      response.exceptionHandler(t -> { });
+    }
     if (request != null) {
       request.reset();
     }
-    if (reason != Reason.POOL_FULL) {
+    if (reason != Reason.POOL_FULL && reason != Reason.REPLICA_STALLED) {
       rt.pool.recordFailure(replica);
     }
     ex.attemptFailed(this, reason);
@@ -321,7 +372,7 @@ final class Attempt {
       fail(Reason.FIRST_BYTE_TIMEOUT);
       return;
     }
-    if (!committed) {
+    if (!firstByteSeen) {
       return;
     }
     long limit = rt.streamIdleNanos;

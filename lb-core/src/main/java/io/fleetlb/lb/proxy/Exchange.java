@@ -181,7 +181,8 @@ final class Exchange {
       }
       return;
     }
-    attempt = new Attempt(this, failover.choose(candidates, requestInfo), slot);
+    attempt = new Attempt(this, failover.choose(failover.candidates(candidates), requestInfo),
+        slot);
     attempt.start();
   }
 
@@ -195,7 +196,7 @@ final class Exchange {
       rt.metrics.retry(model, "status_" + status);
       next();
     } else {
-      a.commit();
+      a.accept();
     }
   }
 
@@ -220,6 +221,8 @@ final class Exchange {
           + "`", null, 1L, false);
       case UPSTREAM_RESET -> error(502, reason,
           "The replica closed the connection before answering", null, null, false);
+      case REPLICA_STALLED -> error(502, reason, "The replica of model `" + model
+          + "` stopped answering and no other could take the request", null, null, false);
       default -> error(502, reason, "No replica of model `" + model + "` could be reached",
           null, null, false);
     }
@@ -275,6 +278,20 @@ final class Exchange {
     }
     error(status, Reason.UPSTREAM_ERROR, "The replica failed to process the request (HTTP "
         + status + ")", null, null, false);
+  }
+
+  /** Adds the router's own headers to a relayed answer (rate-limit state of the client's key). */
+  void addResponseHeaders() {
+  }
+
+  /**
+   * The replica was ejected because it stalled or stopped answering: the attempt on it, if any,
+   * gives up (see {@link Attempt#replicaFailed}).
+   */
+  void replicaFailed(Replica replica, boolean stalled) {
+    if (!done && attempt != null && attempt.replica() == replica) {
+      attempt.replicaFailed(stalled);
+    }
   }
 
   /** Writes relayed bytes. */

@@ -5,6 +5,7 @@ import io.fleetlb.lb.policy.RequestInfo;
 import io.fleetlb.lb.pool.Replica;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The replica choices of one request: the policy's pick among the model's available replicas
@@ -26,7 +27,8 @@ final class Failover {
   /** Whether a failure before anything was relayed means the replica did not take the request. */
   static boolean retriable(Reason reason) {
     return reason == Reason.CONNECT_FAILED || reason == Reason.CONNECT_TIMEOUT
-        || reason == Reason.UPSTREAM_RESET || reason == Reason.POOL_FULL;
+        || reason == Reason.UPSTREAM_RESET || reason == Reason.POOL_FULL
+        || reason == Reason.REPLICA_STALLED;
   }
 
   /** The available replicas of the model not tried yet (immutable). */
@@ -42,6 +44,30 @@ final class Failover {
       }
     }
     return List.copyOf(out);
+  }
+
+  /**
+   * The candidates the policy chooses from: {@code remaining}, where a replica in its slow start
+   * stays with a probability equal to its share (10% rising to 100%), so a returning replica is
+   * eased back in whatever the policy; never empty when {@code remaining} is not.
+   */
+  List<Replica> candidates(List<Replica> remaining) {
+    List<Replica> out = null;
+    for (int i = 0; i < remaining.size(); i++) {
+      Replica r = remaining.get(i);
+      double share = rt.pool.slowStartShare(r);
+      if (share < 1.0 && ThreadLocalRandom.current().nextDouble() >= share) {
+        if (out == null) {
+          out = new ArrayList<>(remaining.subList(0, i));
+        }
+      } else if (out != null) {
+        out.add(r);
+      }
+    }
+    if (out == null) {
+      return remaining;
+    }
+    return out.isEmpty() ? remaining : List.copyOf(out);
   }
 
   /**

@@ -34,6 +34,8 @@ public final class ProxyRuntime {
   final long bodyReadMillis;
   final long maxBody;
   final HeaderFilter headers;
+  /** The {@code Authorization} value sent to replicas instead of the client's, or null. */
+  final String upstreamAuthorization;
   final Forwarding forwarding;
   private volatile boolean draining;
 
@@ -63,6 +65,7 @@ public final class ProxyRuntime {
     this.bodyReadMillis = config.timeouts().bodyRead().toMillis();
     this.maxBody = config.limits().maxBodySize().bytes();
     this.headers = new HeaderFilter(config.upstream().responseHeaders(), false);
+    this.upstreamAuthorization = null;
     this.forwarding = new Forwarding(Cidr.parseAll(config.listen().trustedProxies()));
   }
 

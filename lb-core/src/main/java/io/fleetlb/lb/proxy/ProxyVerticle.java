@@ -2,6 +2,7 @@ package io.fleetlb.lb.proxy;
 
 import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.pool.Replica;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -145,6 +146,18 @@ public final class ProxyVerticle extends VerticleBase {
 
   ProxyRuntime runtime() {
     return rt;
+  }
+
+  /**
+   * Tells this event loop's requests that a replica was ejected because it stalled or stopped
+   * answering (see {@link Attempt#replicaFailed}).
+   */
+  public void replicaFailed(Replica replica, boolean stalled) {
+    context.runOnContext(v -> {
+      for (Exchange e : active.toArray(new Exchange[0])) {
+        e.replicaFailed(replica, stalled);
+      }
+    });
   }
 
   /** Ends every request still running on this event loop (the drain timeout is over). */

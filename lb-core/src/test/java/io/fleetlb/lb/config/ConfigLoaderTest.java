@@ -39,7 +39,7 @@ class ConfigLoaderTest {
     assertThat(c.admin()).isEqualTo(new AdminConfig("127.0.0.1", 9090));
     assertThat(c.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.timeouts().firstByte()).isEqualTo(Duration.ofSeconds(300));
-    assertThat(c.timeouts().streamIdle()).isEqualTo(Duration.ofSeconds(300));
+    assertThat(c.timeouts().streamIdle()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.timeouts().headerRead()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.retry().maxRetries()).isEqualTo(2);
     assertThat(c.retry().onStatus()).containsExactly(429, 500, 502, 503, 504);

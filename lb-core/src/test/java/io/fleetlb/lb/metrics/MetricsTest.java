@@ -53,7 +53,7 @@ class MetricsTest extends ProxyTestBase {
         "lb_requests_total{code=\"200\",model=\"m/A\",reason=\"complete\",replica=\"ok\"} 3.0",
         "lb_requests_total{code=\"404\",model=\"none\",reason=\"unknown_model\",replica=\"none\"}",
         "lb_retries_total{model=\"m/A\",reason=\"status_503\"}",
-        "lb_ejections_total{model=\"m/B\",replica=\"err\"} 1.0",
+        "lb_ejections_total{model=\"m/B\",reason=\"failures\",replica=\"err\"} 1.0",
         "lb_upstream_in_flight{model=\"m/A\",replica=\"ok\"} 0.0",
         "lb_upstream_forwarded_total{model=\"m/A\",replica=\"ok\"} 3.0",
         "lb_upstream_attempts_total{model=\"m/A\",replica=\"busy\",result=\"failed\"}",

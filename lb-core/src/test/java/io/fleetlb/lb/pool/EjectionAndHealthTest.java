@@ -3,6 +3,7 @@ package io.fleetlb.lb.pool;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetlb.lb.config.EjectionConfig;
 import io.fleetlb.lb.log.AccessLogEntry;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.testing.ProxyTestBase;
@@ -29,27 +30,34 @@ class EjectionAndHealthTest extends ProxyTestBase {
   }
 
   @Test
-  void consecutiveServerErrorsEjectAReplicaUntilItsTimeIsOverAndAProbePasses() {
+  void consecutiveServerErrorsEjectAReplicaUntilProbesPassAgain() {
     ScriptedUpstream sick = upstream("m", Scripts.json(500, "{}"));
     ScriptedUpstream fine = upstream("m", Scripts.ok());
     start(RouterHarness.builder().replica("sick", sick).replica("fine", fine)
         .section("retry", "{ on_status: [] }")
-        .section("ejection", "{ consecutive_failures: 3, base_time: 1s, max_time: 10s }"));
+        .section("health_check", "{ interval: 200ms, unhealthy_threshold: 100,"
+            + " healthy_threshold: 2 }")
+        .section("ejection", "{ consecutive_failures: 3, slow_start: 0s }"));
     for (int i = 0; i < 3; i++) {
       assertThat(post().statusCode()).isEqualTo(500);
     }
     assertThat(h.router().pool().ejected(replica("sick"))).isTrue();
-    assertThat(h.metric("lb_ejections_total", "replica=\"sick\"")).isEqualTo(1);
+    assertThat(h.metric("lb_ejections_total", "replica=\"sick\"", "reason=\"failures\""))
+        .isEqualTo(1);
     assertThat(h.metric("lb_replica_available", "replica=\"sick\"")).isZero();
+    sick.health(503);
     for (int i = 0; i < 5; i++) {
       HttpResponse<String> r = post();
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("x-lb-replica")).hasValue("fine");
     }
     assertThat(sick.calls()).hasSize(3);
-    // The ejection ends after 1s; the replica's /health still passes, so it comes back.
-    sick.script(Scripts.ok());
+    // Back (restarted) and healthy: readmitted after two passing probes, not after base_time.
+    sick.script(Scripts.ok()).health(200);
+    long start = System.nanoTime();
     await().atMost(10, TimeUnit.SECONDS).until(() -> !h.router().pool().ejected(replica("sick")));
+    assertThat(Duration.ofNanos(System.nanoTime() - start))
+        .isLessThan(EjectionConfig.DEFAULT.baseTime());
     assertThat(post().headers().firstValue("x-lb-replica")).hasValue("sick");
   }
 
@@ -104,7 +112,8 @@ class EjectionAndHealthTest extends ProxyTestBase {
   void aReplicaFailingItsHealthCheckGetsNoRequests() {
     ScriptedUpstream loading = upstream("m", Scripts.ok()).health(503);
     ScriptedUpstream ready = upstream("m", Scripts.ok());
-    start(RouterHarness.builder().replica("loading", loading).replica("ready", ready));
+    start(RouterHarness.builder().replica("loading", loading).replica("ready", ready)
+        .section("ejection", "{ slow_start: 0s }"));
     assertThat(h.router().pool().healthy(replica("loading"))).as("decided by the first probe")
         .isFalse();
     for (int i = 0; i < 4; i++) {

@@ -26,8 +26,9 @@ class ReplicaPoolTest {
     ReplicaPool p = new ReplicaPool(configs, ejection, now::get);
     p.addListener(new PoolListener() {
       @Override
-      public void ejected(Replica r, Duration d, int n) {
-        events.add("ejected " + r + " " + d.toSeconds() + "s #" + n);
+      public void ejected(Replica r, Ejection e) {
+        events.add("ejected " + r + " " + e.duration().toSeconds() + "s #" + e.count()
+            + (e.cause() == Ejection.Cause.FAILURES ? "" : " " + e.cause().label()));
       }
 
       @Override
@@ -84,17 +85,16 @@ class ReplicaPoolTest {
   }
 
   @Test
-  void ejectionEndsOnlyWithAPassingProbeAfterItsTime() {
+  void anEjectionEndsWithPassingProbesInARowWhateverItsTime() {
     ReplicaPool p = pool(2, ejection(1, 50));
     Replica a0 = p.replicas().get(0);
     p.recordFailure(a0);
+    assertThat(p.ejected(a0)).isTrue();
     p.recordProbe(a0, true, 2, 3);
-    assertThat(p.ejected(a0)).as("time not over yet").isTrue();
-    assertThat(p.retryAfter("A", Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(10));
-    advance(Duration.ofSeconds(10));
-    assertThat(p.ejectionOver(a0)).isTrue();
     p.recordProbe(a0, false, 2, 3);
-    assertThat(p.ejected(a0)).as("failed probe keeps it out").isTrue();
+    p.recordProbe(a0, true, 2, 3);
+    assertThat(p.ejected(a0)).as("a failed probe restarts the count").isTrue();
+    assertThat(p.retryAfter("A", Duration.ofSeconds(5))).isEqualTo(Duration.ofSeconds(5));
     p.recordProbe(a0, true, 2, 3);
     assertThat(p.ejected(a0)).isFalse();
     assertThat(p.available("A")).extracting(Replica::id).containsExactly("A0", "A1");
@@ -102,13 +102,13 @@ class ReplicaPoolTest {
   }
 
   @Test
-  void ejectionTimeGrowsWithEachEjectionUpToTheCap() {
+  void ejectionTimeWithoutProbesGrowsWithEachEjectionUpToTheCap() {
     ReplicaPool p = pool(2, ejection(1, 50));
     Replica a0 = p.replicas().get(0);
     for (int i = 0; i < 4; i++) {
       p.recordFailure(a0);
       advance(Duration.ofSeconds(30));
-      p.recordProbe(a0, true, 2, 3);
+      p.readmit(a0);
     }
     assertThat(events).containsExactly(
         "ejected A0 10s #1", "readmitted A0",
@@ -117,8 +117,66 @@ class ReplicaPoolTest {
         "ejected A0 25s #4", "readmitted A0");
     advance(Duration.ofSeconds(26));
     p.recordFailure(a0);
-    assertThat(events).last().as("healthy for longer than max_time: back to base")
+    assertThat(events).last().as("in for longer than max_time: back to base")
         .isEqualTo("ejected A0 10s #1");
+  }
+
+  @Test
+  void aStalledOrUnresponsiveReplicaIsEjectedAtOnceWithinTheCap() {
+    ReplicaPool p = pool(2, ejection(5, 50));
+    Replica a0 = p.replicas().get(0);
+    Replica a1 = p.replicas().get(1);
+    assertThat(p.ejectNow(a0, Ejection.Cause.STALLED)).isTrue();
+    assertThat(p.ejectNow(a1, Ejection.Cause.UNRESPONSIVE)).as("the cap holds").isFalse();
+    assertThat(events).containsExactly("ejected A0 10s #1 stalled", "skipped A1");
+  }
+
+  @Test
+  void aFailedSuspicionProbeTurnsAReplicaUnhealthyAtOnce() {
+    ReplicaPool p = pool(1, ejection(5, 50));
+    Replica a0 = p.replicas().get(0);
+    p.recordProbe(a0, true, 2, 3);
+    p.recordProbe(a0, false, 2, 3, false);
+    assertThat(p.healthy(a0)).isTrue();
+    p.recordProbe(a0, false, 2, 3, true);
+    assertThat(p.healthy(a0)).isFalse();
+  }
+
+  @Test
+  void aReturningReplicaRampsItsShareOverTheSlowStart() {
+    ReplicaPool p = new ReplicaPool(List.of(new ReplicaConfig("A0", "http://h:1", "A")),
+        new EjectionConfig(1, Duration.ofSeconds(10), Duration.ofSeconds(25), 100, null,
+            Duration.ofSeconds(20)), now::get);
+    Replica a0 = p.replicas().get(0);
+    p.recordProbe(a0, true, 1, 1);
+    assertThat(p.slowStartShare(a0)).as("at start-up every replica has its full share")
+        .isEqualTo(1.0);
+    p.recordFailure(a0);
+    p.recordProbe(a0, true, 1, 1);
+    assertThat(p.ejected(a0)).isFalse();
+    assertThat(p.slowStartShare(a0)).isEqualTo(0.1);
+    advance(Duration.ofSeconds(10));
+    assertThat(p.slowStartShare(a0)).isEqualTo(0.5);
+    advance(Duration.ofSeconds(10));
+    assertThat(p.slowStartShare(a0)).isEqualTo(1.0);
+  }
+
+  @Test
+  void silenceWithRequestsInFlightIsSuspectedOncePerSilence() {
+    ReplicaPool p = pool(1, ejection(5, 50));
+    Replica a0 = p.replicas().get(0);
+    long silence = Duration.ofSeconds(5).toNanos();
+    assertThat(p.claimSuspicion(a0, silence)).as("idle").isFalse();
+    Dispatch d = p.dispatch(a0, RequestInfo.UNKNOWN);
+    advance(Duration.ofSeconds(4));
+    assertThat(p.claimSuspicion(a0, silence)).isFalse();
+    advance(Duration.ofSeconds(2));
+    assertThat(p.claimSuspicion(a0, silence)).isTrue();
+    assertThat(p.claimSuspicion(a0, silence)).as("once per silence").isFalse();
+    d.progress(now.get());
+    advance(Duration.ofSeconds(6));
+    assertThat(p.claimSuspicion(a0, silence)).isTrue();
+    d.finish(AttemptResult.COMPLETED);
   }
 
   @Test

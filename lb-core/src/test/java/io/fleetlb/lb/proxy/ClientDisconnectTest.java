@@ -83,11 +83,21 @@ class ClientDisconnectTest extends ProxyTestBase {
 
   @Test
   void afterTheStreamHeadBeforeTheFirstToken() {
-    RouterHarness h = router(Scripts.sse(3, 30_000, 10), null);
+    RouterHarness h = router(Scripts.stall(), null);
     RawClient c = RawClient.connect(h.router().port());
     c.post("/v1/chat/completions", RouterHarness.chat("m", true));
-    assertThat(c.readUntil("\r\n\r\n", Duration.ofSeconds(10))).startsWith("HTTP/1.1 200");
-    assertThat(closeAndAwaitReset(c, first.awaitCall(0))).isLessThan(Duration.ofSeconds(2));
+    ScriptedUpstream.Call call = first.awaitCall(0);
+    Replica r = h.router().pool().replicas().get(0);
+    long dispatched = h.router().pool().lastProgressNanos(r);
+    // Progress marks are 1 ms apart at the finest: let that much pass before the head.
+    await().atMost(5, TimeUnit.SECONDS).until(() -> System.nanoTime() - dispatched > 2_000_000);
+    call.vertx.runOnContext(v -> call.request.response().setChunked(true)
+        .putHeader("content-type", "text/event-stream").writeHead());
+    // The replica's head counts as progress; the client gets the head with the first token.
+    await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> h.router().pool().lastProgressNanos(r) != dispatched);
+    assertThat(c.text()).isEmpty();
+    assertThat(closeAndAwaitReset(c, call)).isLessThan(Duration.ofSeconds(2));
     assertCancelledAndNotHeldAgainstTheReplica();
   }
 

@@ -59,13 +59,19 @@ class FirstByteAccountingTest extends ProxyTestBase {
       assertThat(load.pendingPromptTokens(replica())).isEqualTo(504);
       assertThat(load.inFlightTokens(replica())).isEqualTo(760);
 
-      // The SSE head alone is not a byte of the answer: vLLM sends it before the prefill ends.
+      // The SSE head alone is not a byte of the answer: vLLM sends it before the prefill ends,
+      // and the router holds it back until the first event (the replica could still fail).
+      long dispatched = h.router().pool().lastProgressNanos(replica());
+      await().atMost(5, TimeUnit.SECONDS).until(() -> System.nanoTime() - dispatched > 2_000_000);
       call.vertx.runOnContext(v -> call.request.response().setChunked(true)
           .putHeader("content-type", "text/event-stream").writeHead());
-      c.readUntil("text/event-stream", Duration.ofSeconds(5));
+      await().atMost(5, TimeUnit.SECONDS)
+          .until(() -> h.router().pool().lastProgressNanos(replica()) != dispatched);
       assertThat(load.awaitingFirstByte(replica())).isEqualTo(1);
+      assertThat(c.text()).isEmpty();
 
       call.vertx.runOnContext(v -> call.request.response().write("data: {\"choices\":[]}\n\n"));
+      c.readUntil("text/event-stream", Duration.ofSeconds(5));
       await().atMost(5, TimeUnit.SECONDS).until(() -> load.awaitingFirstByte(replica()) == 0);
       assertThat(load.pendingPromptTokens(replica())).isZero();
       assertThat(load.inFlightTokens(replica())).as("decoding").isEqualTo(760);

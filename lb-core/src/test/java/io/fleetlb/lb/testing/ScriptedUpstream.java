@@ -102,7 +102,9 @@ public final class ScriptedUpstream implements AutoCloseable {
     switch (req.path()) {
       case "/health" -> {
         healthChecks.incrementAndGet();
-        req.response().setStatusCode(healthStatus).end();
+        if (healthStatus != 0) {
+          req.response().setStatusCode(healthStatus).end();
+        }
       }
       case "/v1/models" -> {
         modelsCalls.incrementAndGet();
@@ -147,7 +149,7 @@ public final class ScriptedUpstream implements AutoCloseable {
     return this;
   }
 
-  /** Sets the status {@code /health} answers. */
+  /** Sets the status {@code /health} answers; 0 leaves probes unanswered (a hung process). */
   public ScriptedUpstream health(int status) {
     this.healthStatus = status;
     return this;

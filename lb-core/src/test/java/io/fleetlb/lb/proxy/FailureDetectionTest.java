@@ -1,0 +1,160 @@
+package io.fleetlb.lb.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.fleetlb.lb.log.AccessLogEntry;
+import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.testing.ProxyTestBase;
+import io.fleetlb.lb.testing.RouterHarness;
+import io.fleetlb.lb.testing.ScriptedUpstream;
+import io.fleetlb.lb.testing.Scripts;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A replica that hangs is found within seconds: a silent stream ends with an error event, a
+ * replica that stops sending on all its streams is ejected at once, one that answers nothing is
+ * probed at once, and the requests that had sent nothing to their client go to another replica.
+ */
+class FailureDetectionTest extends ProxyTestBase {
+  private ScriptedUpstream good;
+
+  private RouterHarness twoReplicas(ScriptedUpstream bad, String ejection, String timeouts) {
+    good = upstream("m", Scripts.sse(3, 10, 10));
+    return start(RouterHarness.builder().replica("bad", bad).replica("good", good)
+        .section("ejection", ejection).section("timeouts", timeouts));
+  }
+
+  private Replica replica(String id) {
+    return h.router().pool().replicas().stream().filter(r -> r.id().equals(id)).findFirst()
+        .orElseThrow();
+  }
+
+  private CompletableFuture<HttpResponse<String>> chatAsync() {
+    return CompletableFuture.supplyAsync(() -> h.post("/v1/chat/completions",
+        RouterHarness.chat("m", true)));
+  }
+
+  @Test
+  void aReplicaWhoseStreamsAllGoSilentIsEjectedAndItsWaitingRequestsMove() {
+    // The first request streams two events and hangs; the second gets nothing at all.
+    AtomicInteger n = new AtomicInteger();
+    ScriptedUpstream bad = upstream("m", call -> {
+      if (n.getAndIncrement() == 0) {
+        Scripts.sseThenStall(2, 10).run(call);
+      } else {
+        Scripts.headThenStall().run(call);
+      }
+    });
+    twoReplicas(bad, "{ stalled_after: 600ms, slow_start: 0s }",
+        "{ stream_idle: 30s, first_byte: 30s }");
+    CompletableFuture<HttpResponse<String>> started = chatAsync();
+    bad.awaitCall(0);
+    CompletableFuture<HttpResponse<String>> waiting = chatAsync();
+    bad.awaitCall(1);
+
+    HttpResponse<String> cut = started.join();
+    assertThat(cut.statusCode()).isEqualTo(200);
+    assertThat(cut.body()).contains("\"i\":1").contains("The replica stalled")
+        .doesNotContain("[DONE]");
+    HttpResponse<String> moved = waiting.join();
+    assertThat(moved.statusCode()).isEqualTo(200);
+    assertThat(moved.headers().firstValue("x-lb-replica")).hasValue("good");
+    assertThat(moved.body()).endsWith("data: [DONE]\n\n");
+
+    assertThat(h.router().pool().ejected(replica("bad"))).isTrue();
+    assertThat(h.metric("lb_ejections_total", "replica=\"bad\"", "reason=\"stalled\""))
+        .isEqualTo(1);
+    assertThat(bad.calls()).allMatch(ScriptedUpstream.Call::wasReset);
+    assertThat(h.log().entries()).extracting(AccessLogEntry::reason)
+        .containsExactlyInAnyOrder(Reason.REPLICA_STALLED, Reason.COMPLETE);
+  }
+
+  @Test
+  void aReplicaThatAnswersNothingIsProbedAtOnceAndEjectedWhenTheProbeFails() {
+    ScriptedUpstream hung = upstream("m", Scripts.stall());
+    twoReplicas(hung, "{ stalled_after: 500ms, slow_start: 0s }", "{ first_byte: 60s }");
+    CompletableFuture<HttpResponse<String>> r = chatAsync();
+    hung.awaitCall(0);
+    hung.health(0);
+    HttpResponse<String> moved = r.join();
+    assertThat(moved.statusCode()).isEqualTo(200);
+    assertThat(moved.headers().firstValue("x-lb-replica")).hasValue("good");
+    assertThat(h.router().pool().ejected(replica("bad"))).isTrue();
+    assertThat(h.router().pool().healthy(replica("bad"))).isFalse();
+    assertThat(h.metric("lb_ejections_total", "replica=\"bad\"", "reason=\"unresponsive\""))
+        .isEqualTo(1);
+    assertThat(hung.awaitCall(0).wasReset()).isTrue();
+    AccessLogEntry e = h.log().awaitNth(0);
+    assertThat(e.attempts()).isEqualTo(2);
+    assertThat(e.reason()).isEqualTo(Reason.COMPLETE);
+
+    // It comes back as soon as it answers its probes again (not after a fixed time).
+    hung.health(200);
+    await().atMost(10, TimeUnit.SECONDS).until(() -> !h.router().pool().ejected(replica("bad"))
+        && h.router().pool().healthy(replica("bad")));
+  }
+
+  @Test
+  void aBusyReplicaThatStillAnswersItsProbeIsKept() {
+    ScriptedUpstream busy = upstream("m", Scripts.delayed(2_000, "{\"ok\":1}"));
+    twoReplicas(busy, "{ stalled_after: 300ms }", "{ first_byte: 30s }");
+    HttpResponse<String> r = h.post("/v1/completions", "{\"model\":\"m\"}");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("x-lb-replica")).hasValue("bad");
+    assertThat(h.router().pool().ejected(replica("bad"))).isFalse();
+    assertThat(busy.healthChecks()).as("the silence was checked with a probe").isGreaterThan(1);
+  }
+
+  @Test
+  void aSilentStreamOnAnOtherwiseWorkingReplicaEndsAfterStreamIdleAndCountsAsAFailure() {
+    ScriptedUpstream bad = upstream("m", Scripts.sseThenStall(2, 10));
+    twoReplicas(bad, "{ stalled_after: 0s, consecutive_failures: 1 }",
+        "{ stream_idle: 500ms }");
+    HttpResponse<String> r = h.post("/v1/chat/completions", RouterHarness.chat("m", true));
+    assertThat(r.body()).contains("\"i\":1").contains("GatewayTimeoutError")
+        .doesNotContain("[DONE]");
+    assertThat(h.log().awaitNth(0).reason()).isEqualTo(Reason.STREAM_IDLE_TIMEOUT);
+    assertThat(h.metric("lb_ejections_total", "replica=\"bad\"", "reason=\"failures\""))
+        .isEqualTo(1);
+  }
+
+  @Test
+  void aStreamWhoseReplicaFailsBeforeItsFirstEventIsRetriedElsewhere() {
+    // vLLM sends a stream's head at once; the router relays it with the first event only.
+    ScriptedUpstream bad = upstream("m", call -> {
+      Scripts.headThenStall().run(call);
+      call.vertx.setTimer(50, t -> call.request.connection().close());
+    });
+    twoReplicas(bad, "{ slow_start: 0s }", "{ }");
+    HttpResponse<String> r = h.post("/v1/chat/completions", RouterHarness.chat("m", true));
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("x-lb-replica")).hasValue("good");
+    assertThat(r.body()).endsWith("data: [DONE]\n\n");
+    assertThat(h.metric("lb_retries_total", "reason=\"upstream_reset\"")).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedProbeIsFollowedByFastProbes() {
+    ScriptedUpstream flaky = upstream("m", Scripts.ok());
+    good = upstream("m", Scripts.ok());
+    start(RouterHarness.builder().replica("bad", flaky).replica("good", good)
+        .section("health_check", "{ interval: 3s, fast_interval: 100ms, timeout: 1s,"
+            + " unhealthy_threshold: 3, healthy_threshold: 1 }"));
+    int before = flaky.healthChecks();
+    await().atMost(10, TimeUnit.SECONDS).until(() -> flaky.healthChecks() > before);
+    flaky.health(503);
+    int atFailure = flaky.healthChecks();
+    await().atMost(10, TimeUnit.SECONDS).until(() -> flaky.healthChecks() > atFailure);
+    long firstFailure = System.nanoTime();
+    await().atMost(10, TimeUnit.SECONDS).until(() -> !h.router().pool().healthy(replica("bad")));
+    // Two more probes after the first failure, 100 ms apart instead of 3 s.
+    assertThat(Duration.ofNanos(System.nanoTime() - firstFailure)).isLessThan(Duration.ofSeconds(2));
+  }
+}
