@@ -1,7 +1,11 @@
 package io.fleetlb.lb;
 
+import io.fleetlb.lb.admission.Admission;
+import io.fleetlb.lb.auth.Authenticator;
+import io.fleetlb.lb.config.ConfigException;
 import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.log.AccessLog;
+import io.fleetlb.lb.metrics.AdmissionMetrics;
 import io.fleetlb.lb.metrics.ProcessMemoryMetrics;
 import io.fleetlb.lb.metrics.RouterMetrics;
 import io.fleetlb.lb.policy.RouterContext;
@@ -35,9 +39,12 @@ import java.net.BindException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The start-up sequence of a {@link Router}, kept apart from the builder's API. */
 final class RouterStartup {
+  private static final Logger LOG = LoggerFactory.getLogger(RouterStartup.class);
   private static final AtomicInteger EPHEMERAL = new AtomicInteger();
   private RouterStartup() {}
 
@@ -88,9 +95,42 @@ final class RouterStartup {
     RouterMetrics metrics = new RouterMetrics(registry, pool, policyName, active::get,
         () -> state.runtime != null && state.runtime.draining() ? 1 : 0, accessLog);
     pool.addListener(metrics);
+    Authenticator auth;
+    try {
+      auth = Authenticator.create(c.auth(), b.nanoClock);
+    } catch (ConfigException e) {
+      accessLog.close();
+      if (ownVertx) {
+        vertx.close();
+        control.close();
+      }
+      return Future.failedFuture(new IllegalStateException(e.getMessage(), e));
+    }
+    if (!auth.enabled()) {
+      LOG.warn("no auth: section: the public API on {}:{} accepts requests without an API key",
+          c.listen().host(), c.listen().port());
+    }
+    Admission admission = new Admission(c, pool, b.nanoClock);
+    pool.addListener(new PoolListener() {
+      // A replica that comes back has free slots for the requests waiting in the queue.
+      @Override
+      public void readmitted(Replica replica) {
+        admission.pump(replica.model());
+      }
+
+      @Override
+      public void healthChanged(Replica replica, boolean healthy) {
+        if (healthy) {
+          admission.pump(replica.model());
+        }
+      }
+    });
+    AdmissionMetrics gateMetrics = new AdmissionMetrics(registry, pool, admission, auth);
     ProxyRuntime runtime = new ProxyRuntime(c, pool, b.policy, metrics, accessLog, catalog,
-        b.nanoClock, active);
+        b.nanoClock, active, auth, admission, gateMetrics);
     state.runtime = runtime;
+    auth.start(control);
+    state.onStop.add(auth::stop);
     pool.addListener(new PoolListener() {
       // A replica that stalled, stopped answering or failed its health checks will not answer
       // the requests waiting on it: those that sent nothing to their client go elsewhere.

@@ -50,6 +50,8 @@ public final class RunningRouter {
     final List<String> controlDeployments = new CopyOnWriteArrayList<>();
     final List<ProxyVerticle> proxies = new CopyOnWriteArrayList<>();
     final List<RouterExtension> started = new CopyOnWriteArrayList<>();
+    /** Run when the router stops (timers of the control plane). */
+    final List<Runnable> onStop = new CopyOnWriteArrayList<>();
     volatile int port = -1;
     volatile int adminPort = -1;
   }
@@ -198,6 +200,7 @@ public final class RunningRouter {
       chain = chain.eventually(e::stop);
     }
     return chain.eventually(() -> {
+      state.onStop.forEach(Runnable::run);
       accessLog.close();
       gc.close();
       registry.close();

@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads the router YAML file into a validated {@link RouterConfig}. Keys are snake_case, unknown
@@ -47,18 +49,29 @@ public final class ConfigLoader {
 
   private static final List<String> CORE_SECTIONS = List.of("listen", "admin", "replicas",
       "timeouts", "retry", "ejection", "health_check", "limits", "upstream", "drain",
-      "access_log");
+      "access_log", "auth", "admission", "tls");
+  private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final ObjectMapper MAPPER = newMapper();
 
   private final Map<String, Class<?>> sections;
+  private final Function<String, String> environment;
 
-  private ConfigLoader(Map<String, Class<?>> sections) {
+  private ConfigLoader(Map<String, Class<?>> sections, Function<String, String> environment) {
     this.sections = sections;
+    this.environment = environment;
   }
 
   /** A loader that knows the core sections only. */
   public static ConfigLoader create() {
-    return new ConfigLoader(Map.of());
+    return new ConfigLoader(Map.of(), System::getenv);
+  }
+
+  /**
+   * A loader that reads {@code ${NAME}} references (in {@code auth.upstream_authorization}) from
+   * this map instead of the process environment (tests).
+   */
+  public ConfigLoader withEnvironment(Map<String, String> env) {
+    return new ConfigLoader(sections, env::get);
   }
 
   /**
@@ -72,7 +85,7 @@ public final class ConfigLoader {
     }
     Map<String, Class<?>> copy = new LinkedHashMap<>(sections);
     copy.put(name, type);
-    return new ConfigLoader(Map.copyOf(copy));
+    return new ConfigLoader(Map.copyOf(copy), environment);
   }
 
   /** Reads and validates a file. */
@@ -86,19 +99,31 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new ConfigException(source, "", "cannot read file: " + e.getMessage());
     }
-    return parse(text, source);
+    Path dir = file.toAbsolutePath().getParent();
+    return parse(text, source, dir == null ? Path.of("") : dir);
   }
 
-  /** Parses and validates YAML text; {@code source} names it in error messages. */
-  public RouterConfig parse(String yaml, String source) {
-    JsonNode root;
+  /** Reads YAML text into a tree with this loader's strictness (duplicate keys are errors). */
+  static JsonNode readYaml(String yaml, String source) {
     try {
-      root = MAPPER.readTree(yaml);
+      return MAPPER.readTree(yaml);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
       String where = at == null ? "" : "line " + at.getLineNr() + ", column " + at.getColumnNr();
       throw new ConfigException(source, where, "invalid YAML: " + e.getOriginalMessage());
     }
+  }
+
+  /**
+   * Parses and validates YAML text; {@code source} names it in error messages, and relative file
+   * paths in it are resolved against the working directory.
+   */
+  public RouterConfig parse(String yaml, String source) {
+    return parse(yaml, source, Path.of(""));
+  }
+
+  private RouterConfig parse(String yaml, String source, Path dir) {
+    JsonNode root = readYaml(yaml, source);
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new ConfigException(source, "", "the file is empty (at least replicas: is required)");
     }
@@ -119,9 +144,65 @@ public final class ConfigLoader {
         bind(root, "upstream", UpstreamConfig.class, v),
         bind(root, "drain", DrainConfig.class, v),
         bind(root, "access_log", AccessLogConfig.class, v),
+        auth(root, dir, v),
+        bind(root, "admission", AdmissionConfig.class, v),
+        tls(root, dir, v),
         extensionSections(root, v));
+    config = config.withUpstream(resolve(config.upstream(), dir));
     crossChecks(config, v);
     return config;
+  }
+
+  private AuthConfig auth(JsonNode root, Path dir, Validation v) {
+    if (!root.has("auth") || root.get("auth").isNull()) {
+      return AuthConfig.NONE;
+    }
+    AuthConfig a = bind(root, "auth", AuthConfig.class, v);
+    String keysFile = a.keysFile() == null ? null : dir.resolve(a.keysFile()).toString();
+    String upstream = a.upstreamAuthorization() == null ? null
+        : substitute(a.upstreamAuthorization(), v.at("auth"));
+    AuthConfig resolved = new AuthConfig(a.keys(), keysFile, upstream);
+    if (keysFile != null) {
+      // Checked now so a bad file fails --check-config and the start, not the first request.
+      List<ApiKeyConfig> all = new ArrayList<>(a.keys());
+      all.addAll(ApiKeys.readFile(Path.of(keysFile)));
+      ApiKeys.checkUnique(all, v.at("auth").at("keys + keys_file"));
+    }
+    return resolved;
+  }
+
+  /** Replaces each {@code ${NAME}} with the environment variable's value. */
+  private String substitute(String value, Validation at) {
+    Matcher m = ENV.matcher(value);
+    StringBuilder out = new StringBuilder();
+    while (m.find()) {
+      String v = environment.apply(m.group(1));
+      if (v == null || v.isEmpty()) {
+        throw new ConfigException(at.source(), at.at("upstream_authorization").path(),
+            "the environment variable " + m.group(1) + " is not set");
+      }
+      m.appendReplacement(out, Matcher.quoteReplacement(v));
+    }
+    m.appendTail(out);
+    return out.toString();
+  }
+
+  private static TlsConfig tls(JsonNode root, Path dir, Validation v) {
+    if (!root.has("tls") || root.get("tls").isNull()) {
+      return null;
+    }
+    TlsConfig t = bind(root, "tls", TlsConfig.class, v);
+    return new TlsConfig(dir.resolve(t.cert()).toString(), dir.resolve(t.key()).toString(),
+        t.h2());
+  }
+
+  private static UpstreamConfig resolve(UpstreamConfig u, Path dir) {
+    if (u.caFile() == null) {
+      return u;
+    }
+    return new UpstreamConfig(u.maxConnectionsPerReplica(), u.maxWaitQueue(),
+        u.keepAliveTimeout(), u.responseHeaders(), dir.resolve(u.caFile()).toString(),
+        u.verifyHostname());
   }
 
   private void checkTopLevelKeys(JsonNode root, String source) {
@@ -186,7 +267,7 @@ public final class ConfigLoader {
     return value;
   }
 
-  private static <T> T convert(JsonNode node, Class<T> type, Validation at) {
+  static <T> T convert(JsonNode node, Class<T> type, Validation at) {
     if (!node.isObject()) {
       throw at.error("", describe(node), "must be a mapping");
     }

@@ -11,9 +11,17 @@ import java.util.regex.Pattern;
  *     labels (never the address), so it may only use letters, digits, {@code . _ -}
  * @param url the replica's base URL, {@code http://host:port} with an optional path prefix
  * @param model the model name clients send in the request body's {@code model} field
+ * @param maxInFlight this replica's own in-flight limit, overriding
+ *     {@code admission.max_in_flight_per_replica} (e.g. lower for a KV-bound 70B replica)
  */
-public record ReplicaConfig(String id, String url, String model) implements Validated {
+public record ReplicaConfig(String id, String url, String model, Integer maxInFlight)
+    implements Validated {
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  /** A replica with the default in-flight limit. */
+  public ReplicaConfig(String id, String url, String model) {
+    this(id, url, model, null);
+  }
 
   @Override
   public void validate(Validation at) {
@@ -28,11 +36,13 @@ public record ReplicaConfig(String id, String url, String model) implements Vali
     } catch (URISyntaxException e) {
       throw at.error("url", url, "is not a valid URL");
     }
-    at.check("http".equalsIgnoreCase(uri.getScheme()), "url", url,
-        "must be an http:// URL (TLS to replicas is not supported)");
+    at.check("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()),
+        "url", url, "must be an http:// or https:// URL");
     at.check(uri.getHost() != null, "url", url, "must name a host");
     at.check(uri.getQuery() == null && uri.getFragment() == null && uri.getUserInfo() == null,
         "url", url, "must not carry a query, fragment or user info");
+    at.check(maxInFlight == null || (maxInFlight >= 1 && maxInFlight <= 1_000_000),
+        "max_in_flight", maxInFlight, "must be between 1 and 1000000");
   }
 
   /** The parsed URL (valid once {@link #validate} passed). */

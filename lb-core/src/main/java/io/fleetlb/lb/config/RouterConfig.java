@@ -21,18 +21,23 @@ import java.util.Optional;
  * @param upstream upstream connection pools
  * @param drain graceful drain
  * @param accessLog the access log
+ * @param auth client keys and limits ({@link AuthConfig#NONE} when absent: an open API)
+ * @param admission the in-flight limits and the router's queue
+ * @param tls TLS on the public listener, null for plain HTTP
  * @param sections router-specific sections ({@code scrape:}, {@code policy:}) by name: bound
  *     objects when the router registered a type for them, otherwise the raw tree
  */
 public record RouterConfig(String source, ListenConfig listen, AdminConfig admin,
     List<ReplicaConfig> replicas, TimeoutsConfig timeouts, RetryConfig retry,
     EjectionConfig ejection, HealthCheckConfig healthCheck, LimitsConfig limits,
-    UpstreamConfig upstream, DrainConfig drain, AccessLogConfig accessLog,
-    Map<String, Object> sections) {
+    UpstreamConfig upstream, DrainConfig drain, AccessLogConfig accessLog, AuthConfig auth,
+    AdmissionConfig admission, TlsConfig tls, Map<String, Object> sections) {
 
   /** Copies the collections so the record stays immutable. */
   public RouterConfig {
     Objects.requireNonNull(source, "source");
+    auth = auth == null ? AuthConfig.NONE : auth;
+    admission = admission == null ? AdmissionConfig.DEFAULT : admission;
     replicas = List.copyOf(replicas);
     sections = Map.copyOf(sections);
   }
@@ -47,27 +52,39 @@ public record RouterConfig(String source, ListenConfig listen, AdminConfig admin
     return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
   }
 
+  /** The in-flight limit of a replica: its own {@code max_in_flight}, else the admission's. */
+  public int maxInFlight(ReplicaConfig replica) {
+    return replica.maxInFlight() != null ? replica.maxInFlight()
+        : admission.maxInFlightPerReplica();
+  }
+
   /** This configuration with another public listener (a command-line override). */
   public RouterConfig withListen(ListenConfig value) {
     return new RouterConfig(source, value, admin, replicas, timeouts, retry, ejection,
-        healthCheck, limits, upstream, drain, accessLog, sections);
+        healthCheck, limits, upstream, drain, accessLog, auth, admission, tls, sections);
   }
 
   /** This configuration with another admin listener (a command-line override). */
   public RouterConfig withAdmin(AdminConfig value) {
     return new RouterConfig(source, listen, value, replicas, timeouts, retry, ejection,
-        healthCheck, limits, upstream, drain, accessLog, sections);
+        healthCheck, limits, upstream, drain, accessLog, auth, admission, tls, sections);
+  }
+
+  /** This configuration with another upstream section. */
+  public RouterConfig withUpstream(UpstreamConfig value) {
+    return new RouterConfig(source, listen, admin, replicas, timeouts, retry, ejection,
+        healthCheck, limits, value, drain, accessLog, auth, admission, tls, sections);
   }
 
   /** This configuration with another drain setting (a command-line override). */
   public RouterConfig withDrain(DrainConfig value) {
     return new RouterConfig(source, listen, admin, replicas, timeouts, retry, ejection,
-        healthCheck, limits, upstream, value, accessLog, sections);
+        healthCheck, limits, upstream, value, accessLog, auth, admission, tls, sections);
   }
 
   /** This configuration with another access-log setting (a command-line override). */
   public RouterConfig withAccessLog(AccessLogConfig value) {
     return new RouterConfig(source, listen, admin, replicas, timeouts, retry, ejection,
-        healthCheck, limits, upstream, drain, value, sections);
+        healthCheck, limits, upstream, drain, value, auth, admission, tls, sections);
   }
 }

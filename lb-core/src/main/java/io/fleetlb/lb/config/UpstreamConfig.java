@@ -19,11 +19,17 @@ import java.util.regex.Pattern;
  *     (content type and encoding, caching, {@code Retry-After}, {@code openai-*}, CORS); default
  *     none. Anything else a replica sends ({@code Location}, {@code Set-Cookie}, {@code Server},
  *     internal {@code X-*} headers) is dropped
+ * @param caFile PEM certificates trusted for {@code https://} replicas, default: the JVM's trust
+ *     store; a relative path is resolved against the configuration file's folder
+ * @param verifyHostname whether an {@code https://} replica's certificate must name its host,
+ *     default true
  */
 public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQueue,
-    Duration keepAliveTimeout, List<String> responseHeaders) implements Validated {
+    Duration keepAliveTimeout, List<String> responseHeaders, String caFile,
+    Boolean verifyHostname) implements Validated {
   /** The defaults. */
-  public static final UpstreamConfig DEFAULT = new UpstreamConfig(null, null, null, null);
+  public static final UpstreamConfig DEFAULT =
+      new UpstreamConfig(null, null, null, null, null, null);
   private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}");
   private static final List<String> ROUTER_OWN = List.of("x-lb-replica", "x-request-id",
       "content-length", "transfer-encoding", "connection", "keep-alive", "upgrade", "trailer");
@@ -34,6 +40,7 @@ public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQu
     maxWaitQueue = maxWaitQueue == null ? 256 : maxWaitQueue;
     keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(4) : keepAliveTimeout;
     responseHeaders = responseHeaders == null ? List.of() : List.copyOf(responseHeaders);
+    verifyHostname = verifyHostname == null ? Boolean.TRUE : verifyHostname;
   }
 
   @Override
@@ -42,6 +49,7 @@ public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQu
     at.range(maxWaitQueue, 0, 1_000_000, "max_wait_queue");
     at.check(keepAliveTimeout.toSeconds() >= 1, "keep_alive_timeout", keepAliveTimeout,
         "must be at least 1s");
+    at.check(caFile == null || !caFile.isBlank(), "ca_file", caFile, "must name a file");
     for (int i = 0; i < responseHeaders.size(); i++) {
       String h = responseHeaders.get(i);
       at.check(h != null && TOKEN.matcher(h).matches(), "response_headers[" + i + "]", h,

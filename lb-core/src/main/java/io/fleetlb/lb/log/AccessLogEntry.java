@@ -17,7 +17,10 @@ package io.fleetlb.lb.log;
  * @param replica the id of the replica of the last attempt, {@code -} when none was contacted
  * @param attempts upstream attempts made (more than 1 when retried)
  * @param reason why it ended this way
+ * @param key the id of the client's API key, {@code -} without one
+ * @param queueMicros time spent in the router's queue, -1 when the request did not queue
  */
 public record AccessLogEntry(long epochMillis, String requestId, String remote, String method,
     String path, String protocol, int status, long bytesSent, long durationMicros,
-    long firstByteMicros, String model, String replica, int attempts, Reason reason) {}
+    long firstByteMicros, String model, String replica, int attempts, Reason reason, String key,
+    long queueMicros) {}

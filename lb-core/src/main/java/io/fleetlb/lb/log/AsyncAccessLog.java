@@ -128,6 +128,12 @@ final class AsyncAccessLog implements AccessLog {
     Logfmt.pair(b, "model", e.model());
     Logfmt.pair(b, "replica", e.replica());
     b.append(" attempts=").append(e.attempts());
-    b.append(" reason=").append(e.reason().label()).append('\n');
+    b.append(" reason=").append(e.reason().label());
+    Logfmt.pair(b, "key", e.key());
+    if (e.queueMicros() >= 0) {
+      b.append(" queue_ms=");
+      Logfmt.millis(b, e.queueMicros());
+    }
+    b.append('\n');
   }
 }

@@ -36,6 +36,16 @@ public enum Reason {
   STREAM_IDLE_TIMEOUT("stream_idle_timeout"),
   /** No replica of the model could serve (503 with Retry-After, at once). */
   NO_HEALTHY_REPLICA("no_healthy_replica"),
+  /** No client key, or one the router does not know (401). */
+  UNAUTHORIZED("unauthorized"),
+  /** The client's key may not use the requested model (403). */
+  MODEL_NOT_ALLOWED("model_not_allowed"),
+  /** The client's key is over its requests or tokens per minute (429 with Retry-After). */
+  RATE_LIMITED("rate_limited"),
+  /** Every replica of the model was at its in-flight limit and the router's queue was full. */
+  QUEUE_FULL("queue_full"),
+  /** The request waited in the router's queue for {@code admission.queue.max_wait} (503). */
+  QUEUE_TIMEOUT("queue_timeout"),
   /** The router was draining and refused the request (503 with Retry-After). */
   DRAINING("draining"),
   /** The request was still running when the drain timeout ended. */

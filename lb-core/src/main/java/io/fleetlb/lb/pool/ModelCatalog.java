@@ -55,8 +55,16 @@ public final class ModelCatalog {
 
   /** The {@code /v1/models} response body. */
   public Buffer render() {
+    return render(m -> true);
+  }
+
+  /** The {@code /v1/models} response body listing only the models {@code visible} accepts. */
+  public Buffer render(java.util.function.Predicate<String> visible) {
     JsonArray data = new JsonArray();
     for (String m : models) {
+      if (!visible.test(m)) {
+        continue;
+      }
       JsonObject card = cards.get(m);
       data.add(card != null ? card : new JsonObject()
           .put("id", m).put("object", "model").put("created", created)

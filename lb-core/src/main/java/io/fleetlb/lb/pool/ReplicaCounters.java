@@ -41,6 +41,29 @@ final class ReplicaCounters {
   }
 
   void dispatch(RequestInfo request) {
+    inFlight.incrementAndGet();
+    counted(request);
+  }
+
+  /**
+   * Takes an in-flight slot only while fewer than {@code limit} are in flight (compare-and-set,
+   * so concurrent event loops cannot overshoot); false when the replica is full.
+   */
+  boolean tryDispatch(RequestInfo request, int limit) {
+    int n;
+    do {
+      n = inFlight.get();
+      if (n >= limit) {
+        return false;
+      }
+    } while (!inFlight.compareAndSet(n, n + 1));
+    counted(request);
+    return true;
+  }
+
+  /** The rest of a dispatch once its in-flight slot is taken. */
+  private void counted(RequestInfo request) {
+    dispatched.incrementAndGet();
     awaitingFirstByte.incrementAndGet();
     long prompt = request.promptTokens();
     if (prompt != 0) {
@@ -50,7 +73,6 @@ final class ReplicaCounters {
     if (committed != 0) {
       inFlightTokens.addAndGet(committed);
     }
-    dispatch();
   }
 
   void firstByte(RequestInfo request) {

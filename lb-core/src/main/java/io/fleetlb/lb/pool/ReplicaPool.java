@@ -202,6 +202,22 @@ public final class ReplicaPool implements LoadView {
     return d;
   }
 
+  /**
+   * Like {@link #dispatch(Replica, RequestInfo)}, but only while the replica has fewer than
+   * {@code limit} attempts in flight (checked and taken atomically); null when it is full.
+   */
+  public Dispatch tryDispatch(Replica r, RequestInfo request, int limit) {
+    ReplicaCounters c = state(r).counters;
+    long now = nanoClock.getAsLong();
+    if (c.inFlight.get() == 0) {
+      c.lastProgressNanos = now;
+    }
+    if (!c.tryDispatch(request, limit)) {
+      return null;
+    }
+    return new Dispatch(r, c, request);
+  }
+
   /** Records how an attempt ended (in-flight - 1); call exactly once per {@link #dispatch}. */
   public void finish(Replica r, AttemptResult result) {
     state(r).counters.finish(result);

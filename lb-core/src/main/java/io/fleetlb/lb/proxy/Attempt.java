@@ -39,7 +39,7 @@ final class Attempt {
   private final Replica replica;
   private final boolean holdsRetrySlot;
   private final long startNanos;
-  private Dispatch dispatch;
+  private final Dispatch dispatch;
   private HttpClientRequest request;
   private HttpClientResponse response;
   private int status;
@@ -58,11 +58,16 @@ final class Attempt {
   private Buffer pending;
   private boolean flushScheduled;
 
-  Attempt(Exchange ex, Replica replica, boolean holdsRetrySlot) {
+  /**
+   * An attempt on a replica whose slot was taken already ({@code dispatch}); {@link #finish}
+   * releases it.
+   */
+  Attempt(Exchange ex, Replica replica, boolean holdsRetrySlot, Dispatch dispatch) {
     this.ex = ex;
     this.rt = ex.runtime();
     this.replica = replica;
     this.holdsRetrySlot = holdsRetrySlot;
+    this.dispatch = dispatch;
     this.startNanos = rt.nanoClock.getAsLong();
   }
 
@@ -76,7 +81,6 @@ final class Attempt {
   }
 
   void start() {
-    dispatch = rt.pool.dispatch(replica, ex.requestInfo());
     RequestOptions options = new RequestOptions()
         .setMethod(HttpMethod.POST)
         .setServer(replica.address())
@@ -357,6 +361,8 @@ final class Attempt {
     if (holdsRetrySlot) {
       rt.retryBudget.release();
     }
+    // The slot is free: a request waiting in the router's queue may take it.
+    rt.admission.pump(replica.model());
     rt.metrics.attemptDuration(replica, rt.nanoClock.getAsLong() - startNanos);
   }
 

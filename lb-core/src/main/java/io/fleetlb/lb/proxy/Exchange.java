@@ -1,9 +1,11 @@
 package io.fleetlb.lb.proxy;
 
+import io.fleetlb.lb.auth.Authenticator;
 import io.fleetlb.lb.log.AccessLogEntry;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.metrics.RouterMetrics;
 import io.fleetlb.lb.policy.RequestInfo;
+import io.fleetlb.lb.pool.Dispatch;
 import io.fleetlb.lb.pool.Replica;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -16,12 +18,13 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Pattern;
 
 /**
- * One client request from arrival to its access-log line: reads the body (bounded), finds the
- * model, asks the policy for a replica, runs {@link Attempt}s (retrying before the first byte
- * when that is safe) and answers the router's own errors. Confined to one event loop.
+ * One client request from arrival to its access-log line: checks the client's key, reads the body
+ * (bounded), finds the model, charges the key's limits, takes a replica slot or waits for one in
+ * the router's queue, asks the policy for a replica, runs {@link Attempt}s (retrying before the
+ * first byte when that is safe) and answers the router's own errors. Confined to one event loop.
  *
  * <p>Every exit path goes through {@link #complete} exactly once, which releases the request's
- * slot, counts it and logs it.
+ * slot, refunds a key charge the request did not use, counts it and logs it.
  */
 final class Exchange {
   private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
@@ -45,6 +48,11 @@ final class Exchange {
   private long firstByteNanos = -1;
   private long bytesSent;
   private Boolean trustedPeer;
+  /** The client's key and what it was charged; null without client auth. */
+  private KeyUsage key;
+  /** The request's place in the router's queue while it waits, else null. */
+  private QueueTicket ticket;
+  private long queuedNanos = -1;
   private int tail;
   private boolean done;
 
@@ -77,8 +85,9 @@ final class Exchange {
         methodNotAllowed("GET");
       } else if ("/health".equals(path)) {
         respond(rt.healthStatus(), rt.healthBody(), rt.healthStatus() == 200 ? null : 1L);
-      } else {
-        respond(200, rt.catalog.render(), null);
+      } else if (authenticate()) {
+        respond(200, key == null ? rt.catalog.render()
+            : rt.catalog.render(m -> key.allows(m)), null);
       }
     } else {
       error(404, Reason.NOT_FOUND, "Not found: this router serves /v1/chat/completions, "
@@ -100,6 +109,9 @@ final class Exchange {
     if (req.headers().size() > rt.config.limits().maxHeaders()) {
       error(431, Reason.TOO_MANY_HEADERS, "The request has more than "
           + rt.config.limits().maxHeaders() + " header fields", null, null, true);
+      return;
+    }
+    if (!authenticate()) {
       return;
     }
     long declared = contentLength();
@@ -126,6 +138,30 @@ final class Exchange {
       body.appendBuffer(chunk);
     });
     req.endHandler(v -> bodyRead());
+  }
+
+  /**
+   * Checks the client's key when client auth is on; answers 401 and returns false without a
+   * valid one. The body is not read then, so the connection is closed after the answer.
+   */
+  private boolean authenticate() {
+    if (!rt.auth.enabled()) {
+      return true;
+    }
+    Authenticator.Result a = rt.auth.authenticate(req.headers());
+    if (a.key() != null) {
+      key = new KeyUsage(a.key());
+      return true;
+    }
+    rt.gateMetrics.authRejected(a.problem().label());
+    String message = a.problem() == Authenticator.Problem.MISSING
+        ? "You didn't provide an API key. You need to provide your API key in an Authorization"
+            + " header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+        : "Incorrect API key provided.";
+    resp.putHeader("www-authenticate", "Bearer");
+    error(401, Reason.UNAUTHORIZED, message, "invalid_request_error", "invalid_api_key", null,
+        req.method() == HttpMethod.POST);
+    return false;
   }
 
   private long contentLength() {
@@ -160,17 +196,45 @@ final class Exchange {
     model = r.model();
     modelLog = model;
     requestInfo = r.info();
+    if (key != null) {
+      KeyUsage.Refusal no = key.admit(model, requestInfo, rt.nanoClock.getAsLong());
+      if (no != null) {
+        Reason reason = no.status() == 403 ? Reason.MODEL_NOT_ALLOWED : Reason.RATE_LIMITED;
+        if (reason == Reason.RATE_LIMITED) {
+          rt.gateMetrics.rateLimited(key.id(), no.type());
+        } else {
+          rt.gateMetrics.authRejected("model_not_allowed");
+        }
+        error(no.status(), reason, no.message(), no.type(), no.code(), no.retryAfterSeconds(),
+            false);
+        return;
+      }
+      rt.gateMetrics.keyAdmitted(key.id(), key.chargedTokens());
+    }
     failover = new Failover(rt, model);
     next();
   }
 
   /** Starts the next attempt on a replica not tried yet, or answers why there is none. */
   private void next() {
+    dispatch(false);
+  }
+
+  /**
+   * Takes a slot on a replica chosen by the policy among the model's replicas that have room,
+   * and starts an attempt there; without room the request queues. A request woken from the
+   * queue ({@code fromQueue}) and a retry go to the front of their lane instead of behind newer
+   * requests.
+   */
+  private void dispatch(boolean fromQueue) {
     boolean slot = failover.takeSlot();
     List<Replica> candidates = failover.remaining();
     if (candidates.isEmpty()) {
       if (slot) {
         rt.retryBudget.release();
+      }
+      if (fromQueue) {
+        rt.admission.pump(model);
       }
       if (failover.lastFailure() == null) {
         Duration wait = rt.pool.retryAfter(model, rt.config.healthCheck().interval());
@@ -181,9 +245,79 @@ final class Exchange {
       }
       return;
     }
-    attempt = new Attempt(this, failover.choose(failover.candidates(candidates), requestInfo),
-        slot);
-    attempt.start();
+    if (!rt.admission.enabled()) {
+      Replica pick = failover.choose(failover.candidates(candidates), requestInfo);
+      attempt = new Attempt(this, pick, slot, rt.pool.dispatch(pick, requestInfo));
+      attempt.start();
+      return;
+    }
+    boolean retry = failover.attempts() > 0;
+    if (fromQueue || retry || !rt.admission.busy(model)) {
+      List<Replica> open = rt.admission.withRoom(candidates);
+      while (!open.isEmpty()) {
+        Replica pick = failover.choose(failover.candidates(open), requestInfo);
+        Dispatch d = rt.pool.tryDispatch(pick, requestInfo, rt.admission.limit(pick));
+        if (d != null) {
+          attempt = new Attempt(this, pick, slot, d);
+          attempt.start();
+          return;
+        }
+        // Another event loop took its last slot in the meantime.
+        failover.untry(pick);
+        open = open.stream().filter(r -> r != pick).toList();
+      }
+    }
+    if (slot) {
+      rt.retryBudget.release();
+    }
+    enqueue(fromQueue || retry);
+  }
+
+  /** Waits in the model's queue for a slot, or answers 503 when the queue is full. */
+  private void enqueue(boolean front) {
+    long now = rt.nanoClock.getAsLong();
+    QueueTicket t = new QueueTicket(this, key == null ? "" : key.id(), now,
+        ticket != null ? ticket.deadlineNanos : now + rt.admission.maxWaitNanos());
+    ticket = t;
+    if (!rt.admission.enqueue(model, t.lane, t, front)) {
+      ticket = null;
+      rt.gateMetrics.admissionRejected(model, Reason.QUEUE_FULL);
+      error(503, Reason.QUEUE_FULL, "Every replica of model `" + model + "` is at its in-flight"
+          + " limit and the router's queue for it is full; retry later", null,
+          rt.admission.retryAfterSeconds(model), false);
+    }
+  }
+
+  /** A slot was set aside for this request (on its own event loop now). */
+  void woken(QueueTicket t) {
+    rt.admission.arrived(model);
+    if (done || t != ticket) {
+      // The request ended while the wake-up travelled: hand the slot to the next one.
+      rt.admission.pump(model);
+      return;
+    }
+    long waited = rt.nanoClock.getAsLong() - t.enqueuedNanos;
+    queuedNanos = Math.max(0, queuedNanos) + waited;
+    rt.gateMetrics.queueWait(model, waited);
+    dispatch(true);
+    if (ticket == t) {
+      // Dispatched (not queued again): the deadline no longer applies.
+      ticket = null;
+    }
+  }
+
+  /** Leaves the queue; true when the request was still waiting there. */
+  private boolean leaveQueue() {
+    QueueTicket t = ticket;
+    if (t == null) {
+      return false;
+    }
+    ticket = null;
+    if (rt.admission.remove(model, t.lane, t)) {
+      queuedNanos = Math.max(0, queuedNanos) + rt.nanoClock.getAsLong() - t.enqueuedNanos;
+      return true;
+    }
+    return false;
   }
 
   /**
@@ -280,8 +414,11 @@ final class Exchange {
         + status + ")", null, null, false);
   }
 
-  /** Adds the router's own headers to a relayed answer (rate-limit state of the client's key). */
+  /** Adds the router's own headers to an answer: the rate-limit state of the client's key. */
   void addResponseHeaders() {
+    if (key != null) {
+      key.writeHeaders(resp.headers(), rt.nanoClock.getAsLong());
+    }
   }
 
   /**
@@ -357,6 +494,7 @@ final class Exchange {
     if (done) {
       return;
     }
+    leaveQueue();
     if (attempt != null) {
       attempt.cancel();
     }
@@ -377,6 +515,13 @@ final class Exchange {
           + rt.config.timeouts().bodyRead().toSeconds() + "s", null, null, true);
       return;
     }
+    if (ticket != null && now - ticket.deadlineNanos >= 0 && leaveQueue()) {
+      rt.gateMetrics.admissionRejected(model, Reason.QUEUE_TIMEOUT);
+      error(503, Reason.QUEUE_TIMEOUT, "Every replica of model `" + model + "` stayed at its"
+          + " in-flight limit for " + rt.config.admission().queue().maxWait().toSeconds()
+          + "s; retry later", null, rt.admission.retryAfterSeconds(model), false);
+      return;
+    }
     if (attempt != null) {
       attempt.tick(now);
     }
@@ -390,6 +535,7 @@ final class Exchange {
     if (attempt != null && attempt.committed()) {
       attempt.abortCommitted();
     } else {
+      leaveQueue();
       if (attempt != null) {
         attempt.cancel();
       }
@@ -405,6 +551,17 @@ final class Exchange {
 
   private void error(int status, Reason reason, String message, String param, Long retryAfter,
       boolean closeConnection) {
+    error(status, reason, message, null, null, param, retryAfter, closeConnection);
+  }
+
+  /** {@link #error} with OpenAI's own error {@code type} and {@code code}. */
+  private void error(int status, Reason reason, String message, String type, String code,
+      Long retryAfter, boolean closeConnection) {
+    error(status, reason, message, type, code, null, retryAfter, closeConnection);
+  }
+
+  private void error(int status, Reason reason, String message, String type, String code,
+      String param, Long retryAfter, boolean closeConnection) {
     if (done) {
       return;
     }
@@ -419,9 +576,12 @@ final class Exchange {
     if (close && req.version() != HttpVersion.HTTP_2) {
       resp.putHeader("connection", "close");
     }
-    Buffer json = OpenAiError.body(status, message, param);
+    Buffer json = type == null ? OpenAiError.body(status, message, param)
+        : OpenAiError.body(message, type, param, code);
     resp.setStatusCode(status).putHeader("content-type", JSON)
         .putHeader("x-request-id", requestId);
+    refundIfUnsent();
+    addResponseHeaders();
     bytesSent = json.length();
     complete(status, reason, !close);
     if (close) {
@@ -441,6 +601,7 @@ final class Exchange {
     }
     resp.setStatusCode(status).putHeader("content-type", JSON)
         .putHeader("x-request-id", requestId);
+    addResponseHeaders();
     bytesSent = json.length();
     Buffer out = req.method() == HttpMethod.HEAD ? Buffer.buffer() : json;
     boolean draining = rt.draining();
@@ -452,6 +613,13 @@ final class Exchange {
     }
   }
 
+  /** A request that never reached a replica is not charged to the client's key. */
+  private void refundIfUnsent() {
+    if (key != null && (failover == null || failover.attempts() == 0)) {
+      key.refund(rt.nanoClock.getAsLong());
+    }
+  }
+
   /** The one exit: releases the slot, counts and logs; later calls are ignored. */
   private void complete(int status, Reason reason, boolean connectionKept) {
     if (done) {
@@ -460,6 +628,7 @@ final class Exchange {
     done = true;
     bodyDeadline = 0;
     rt.activeRequests.decrementAndGet();
+    refundIfUnsent();
     owner.ended(this, req, connectionKept);
     long now = rt.nanoClock.getAsLong();
     String replica = attempt == null ? null : attempt.replica().id();
@@ -469,7 +638,8 @@ final class Exchange {
         rt.forwarding.client(req, trustedPeer()),
         req.method().name(), req.path(), protocol(), status, bytesSent,
         (now - startNanos) / 1000, firstByteNanos < 0 ? -1 : (firstByteNanos - startNanos) / 1000,
-        modelLog, replica, failover == null ? 0 : failover.attempts(), reason));
+        modelLog, replica, failover == null ? 0 : failover.attempts(), reason,
+        key == null ? null : key.id(), queuedNanos < 0 ? -1 : queuedNanos / 1000));
   }
 
   private String protocol() {

@@ -89,6 +89,11 @@ final class Failover {
     return pick;
   }
 
+  /** Forgets a pick that could not be dispatched (its replica was full): it was not tried. */
+  void untry(Replica r) {
+    tried.remove(r);
+  }
+
   /** Whether another try may start now; if so a retry-budget slot is taken for it. */
   boolean mayRetry() {
     if (tried.size() > rt.config.retry().maxRetries() || remaining().isEmpty()) {

@@ -11,13 +11,22 @@ import io.vertx.core.json.JsonObject;
 final class OpenAiError {
   private OpenAiError() {}
 
-  /** The JSON body for an error. */
+  /** The JSON body for an error, vLLM-style: the type named after the status, the status as code. */
   static Buffer body(int status, String message, String param) {
+    return body(message, type(status), param, status);
+  }
+
+  /**
+   * The JSON body for an error in OpenAI's own terms (authentication and rate limits):
+   * {@code type} such as {@code invalid_request_error} or {@code requests}, {@code code} such as
+   * {@code invalid_api_key} or {@code rate_limit_exceeded}.
+   */
+  static Buffer body(String message, String type, String param, Object code) {
     JsonObject error = new JsonObject()
         .put("message", message)
-        .put("type", type(status))
+        .put("type", type)
         .put("param", param)
-        .put("code", status);
+        .put("code", code);
     return new JsonObject().put("error", error).toBuffer();
   }
 
@@ -34,6 +43,7 @@ final class OpenAiError {
       case 404 -> "NotFoundError";
       case 405 -> "MethodNotAllowedError";
       case 408 -> "RequestTimeoutError";
+      case 429 -> "RateLimitError";
       case 413 -> "RequestEntityTooLargeError";
       case 414 -> "URITooLongError";
       case 431 -> "RequestHeaderFieldsTooLargeError";

@@ -1,8 +1,11 @@
 package io.fleetlb.lb.proxy;
 
+import io.fleetlb.lb.admission.Admission;
+import io.fleetlb.lb.auth.Authenticator;
 import io.fleetlb.lb.config.Cidr;
 import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.log.AccessLog;
+import io.fleetlb.lb.metrics.AdmissionMetrics;
 import io.fleetlb.lb.metrics.RouterMetrics;
 import io.fleetlb.lb.policy.RoutingPolicy;
 import io.fleetlb.lb.pool.ModelCatalog;
@@ -36,6 +39,9 @@ public final class ProxyRuntime {
   final HeaderFilter headers;
   /** The {@code Authorization} value sent to replicas instead of the client's, or null. */
   final String upstreamAuthorization;
+  final Authenticator auth;
+  final Admission admission;
+  final AdmissionMetrics gateMetrics;
   final Forwarding forwarding;
   private volatile boolean draining;
 
@@ -43,10 +49,14 @@ public final class ProxyRuntime {
    * Wires the shared state.
    *
    * @param activeRequests the counter of client requests in flight (also read by the metrics)
+   * @param auth the client keys
+   * @param admission the in-flight limits and queues
+   * @param gateMetrics the meters of authentication, limits and the queue
    */
   public ProxyRuntime(RouterConfig config, ReplicaPool pool, RoutingPolicy policy,
       RouterMetrics metrics, AccessLog accessLog, ModelCatalog catalog, LongSupplier nanoClock,
-      AtomicInteger activeRequests) {
+      AtomicInteger activeRequests, Authenticator auth, Admission admission,
+      AdmissionMetrics gateMetrics) {
     this.config = config;
     this.pool = pool;
     this.policy = policy;
@@ -64,8 +74,14 @@ public final class ProxyRuntime {
     this.headerReadMillis = config.timeouts().headerRead().toMillis();
     this.bodyReadMillis = config.timeouts().bodyRead().toMillis();
     this.maxBody = config.limits().maxBodySize().bytes();
-    this.headers = new HeaderFilter(config.upstream().responseHeaders(), false);
-    this.upstreamAuthorization = null;
+    String upstreamMode = config.auth().upstreamMode();
+    this.headers = new HeaderFilter(config.upstream().responseHeaders(),
+        !upstreamMode.equals("keep"));
+    this.upstreamAuthorization = upstreamMode.equals("keep") || upstreamMode.equals("strip")
+        ? null : upstreamMode;
+    this.auth = auth;
+    this.admission = admission;
+    this.gateMetrics = gateMetrics;
     this.forwarding = new Forwarding(Cidr.parseAll(config.listen().trustedProxies()));
   }
 

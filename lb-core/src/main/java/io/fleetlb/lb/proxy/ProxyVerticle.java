@@ -106,6 +106,7 @@ public final class ProxyVerticle extends VerticleBase {
 
   private void sweep() {
     long now = rt.nanoClock.getAsLong();
+    rt.admission.pumpAll();
     for (Exchange e : active.toArray(new Exchange[0])) {
       e.tick(now);
     }
@@ -138,6 +139,11 @@ public final class ProxyVerticle extends VerticleBase {
 
   io.vertx.core.Vertx vertx() {
     return vertx;
+  }
+
+  /** Runs a task on this instance's event loop (from any thread). */
+  void onLoop(Runnable task) {
+    context.runOnContext(v -> task.run());
   }
 
   HttpClientAgent client() {

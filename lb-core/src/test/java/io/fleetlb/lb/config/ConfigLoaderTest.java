@@ -142,8 +142,7 @@ class ConfigLoaderTest {
     assertThat(error("replicas: []\n")).isEqualTo(
         "router.yaml: replicas: must be a non-empty list of {id, url, model} (got [])");
     assertThat(error("replicas:\n  - { id: a, url: \"ftp://h:1\", model: m }\n")).isEqualTo(
-        "router.yaml: replicas[0].url: must be an http:// URL (TLS to replicas is not supported)"
-            + " (got \"ftp://h:1\")");
+        "router.yaml: replicas[0].url: must be an http:// or https:// URL (got \"ftp://h:1\")");
     assertThat(error("replicas:\n  - { id: \"a b\", url: \"http://h:1\", model: m }\n"))
         .startsWith("router.yaml: replicas[0].id: must be 1-64 letters");
     assertThat(error("replicas:\n  - { id: a, url: \"http://h:1\" }\n"))

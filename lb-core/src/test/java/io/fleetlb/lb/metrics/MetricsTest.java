@@ -117,9 +117,9 @@ class MetricsTest extends ProxyTestBase {
     assertThat(lines).hasSize(2);
     assertThat(lines[0]).matches("time=\\S+ id=abc-1 remote=127\\.0\\.0\\.1 method=POST "
         + "path=/v1/completions proto=HTTP/1\\.1 status=200 bytes=\\d+ dur_ms=\\d+\\.\\d{3} "
-        + "ttfb_ms=\\d+\\.\\d{3} model=m replica=r attempts=1 reason=complete");
+        + "ttfb_ms=\\d+\\.\\d{3} model=m replica=r attempts=1 reason=complete key=-");
     assertThat(lines[1]).contains("model=\"evil\\\" reason=forged\\x0anext\"")
-        .endsWith("reason=unknown_model");
+        .endsWith("reason=unknown_model key=-");
     assertThat(log).doesNotContain("TOP-SECRET").doesNotContain("secret=1");
   }
 }

@@ -53,6 +53,8 @@ public final class RouterHarness implements AutoCloseable {
     private final List<RouterExtension> extensions = new ArrayList<>();
     private RoutingPolicy policy = RouterHarness::first;
     private Vertx vertx;
+    private Map<String, String> environment;
+    private java.util.function.LongSupplier nanoClock;
 
     Builder() {
       sections.put("listen", "{ host: 127.0.0.1, port: 0, event_loops: 2 }");
@@ -98,6 +100,18 @@ public final class RouterHarness implements AutoCloseable {
       return this;
     }
 
+    /** Environment variables for {@code ${NAME}} in the configuration (instead of the process's). */
+    public Builder environment(Map<String, String> env) {
+      this.environment = env;
+      return this;
+    }
+
+    /** The router's monotonic clock (timeouts, ejections, rate limits), for virtual-time tests. */
+    public Builder nanoClock(java.util.function.LongSupplier clock) {
+      this.nanoClock = clock;
+      return this;
+    }
+
     /** The YAML the router will be started with. */
     public String yaml() {
       StringBuilder b = new StringBuilder();
@@ -109,12 +123,17 @@ public final class RouterHarness implements AutoCloseable {
 
     /** Starts the router. */
     public RouterHarness start() {
-      RouterConfig config = ConfigLoader.create().parse(yaml(), "test.yaml");
+      ConfigLoader loader = environment == null ? ConfigLoader.create()
+          : ConfigLoader.create().withEnvironment(environment);
+      RouterConfig config = loader.parse(yaml(), "test.yaml");
       CapturingAccessLog log = new CapturingAccessLog();
       Router.Builder b = Router.builder(config).policy(policy).policyName("test").accessLog(log);
       extensions.forEach(b::extension);
       if (vertx != null) {
         b.vertx(vertx);
+      }
+      if (nanoClock != null) {
+        b.nanoClock(nanoClock);
       }
       return new RouterHarness(ScriptedUpstream.join(b.start()), log);
     }

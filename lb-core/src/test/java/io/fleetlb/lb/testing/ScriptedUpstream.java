@@ -69,6 +69,15 @@ public final class ScriptedUpstream implements AutoCloseable {
     public String bodyText() {
       return body.toString();
     }
+
+    /** Answers a call left hanging (e.g. by {@link Scripts#stall()}) with a 200 JSON body. */
+    public void answer(String json) {
+      vertx.runOnContext(v -> {
+        if (!request.response().ended() && !request.response().closed()) {
+          request.response().putHeader("content-type", "application/json").end(json);
+        }
+      });
+    }
   }
 
   private final Vertx vertx;
@@ -219,7 +228,8 @@ public final class ScriptedUpstream implements AutoCloseable {
 
   public static <T> T join(Future<T> f) {
     try {
-      return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      // A bound for a hung future, not a speed expectation: a loaded CI machine may take long.
+      return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
