@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.fleetlb.lb.log.AccessLogEntry;
 import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.testing.Keys;
 import io.fleetlb.lb.testing.ProxyTestBase;
 import io.fleetlb.lb.testing.RouterHarness;
 import io.fleetlb.lb.testing.ScriptedUpstream;
@@ -37,8 +38,8 @@ class AuthTest extends ProxyTestBase {
         .nanoClock(now::get));
   }
 
-  private static String key(String id, String token, String extra) throws Exception {
-    return "{ id: " + id + ", key_sha256: \"" + KeyRingTest.sha256(token) + "\"" + extra + " }";
+  private static String key(String id, String token, String extra) {
+    return Keys.entry(id, token, extra);
   }
 
   private HttpResponse<String> post(String body, String token) {

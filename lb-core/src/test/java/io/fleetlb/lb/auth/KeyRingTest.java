@@ -4,25 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fleetlb.lb.config.ApiKeyConfig;
 import io.fleetlb.lb.config.AuthConfig;
+import io.fleetlb.lb.testing.Keys;
 import io.vertx.core.MultiMap;
-import java.util.HexFormat;
 import java.util.List;
-import java.security.MessageDigest;
 import org.junit.jupiter.api.Test;
 
 class KeyRingTest {
-  static String sha256(String key) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes()));
-  }
-
   private static Authenticator auth(ApiKeyConfig... keys) {
     return Authenticator.create(new AuthConfig(List.of(keys), null, null), () -> 0L);
   }
 
   @Test
   void findsTheKeyWhoseHashMatchesAndNothingElse() throws Exception {
-    Authenticator a = auth(new ApiKeyConfig("a", sha256("sk-a"), null, null, null),
-        new ApiKeyConfig("b", sha256("sk-b").toUpperCase(), List.of("m"), 10L, null));
+    Authenticator a = auth(new ApiKeyConfig("a", Keys.sha256("sk-a"), null, null, null),
+        new ApiKeyConfig("b", Keys.sha256("sk-b").toUpperCase(), List.of("m"), 10L, null));
     assertThat(a.keys().find("sk-a").id()).isEqualTo("a");
     assertThat(a.keys().find("sk-b").id()).as("hex case does not matter").isEqualTo("b");
     assertThat(a.keys().find("sk-c")).isNull();
@@ -34,7 +29,7 @@ class KeyRingTest {
 
   @Test
   void readsBearerTokensAndAzureStyleApiKeys() throws Exception {
-    Authenticator a = auth(new ApiKeyConfig("a", sha256("sk-a"), null, null, null));
+    Authenticator a = auth(new ApiKeyConfig("a", Keys.sha256("sk-a"), null, null, null));
     MultiMap h = MultiMap.caseInsensitiveMultiMap();
     assertThat(a.authenticate(h).problem()).isEqualTo(Authenticator.Problem.MISSING);
     h.set("Authorization", "bearer  sk-a ");

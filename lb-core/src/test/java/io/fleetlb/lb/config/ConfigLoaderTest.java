@@ -136,6 +136,59 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void authAdmissionAndTlsAreChecked(@TempDir Path dir) throws Exception {
+    String hash = "a".repeat(64);
+    assertThat(error(REPLICAS + "auth: { keys: [{ id: a, key_sha256: \"abc\" }] }\n"))
+        .isEqualTo("router.yaml: auth.keys[0].key_sha256: must be 64 hex digits, the SHA-256 of"
+            + " the key (plain keys are never written in configuration) (got \"abc\")");
+    assertThat(error(REPLICAS + "auth: { keys: [{ id: a }] }\n"))
+        .startsWith("router.yaml: auth.keys[0].key_sha256: is required");
+    assertThat(error(REPLICAS + "auth: { keys: [{ id: a, key_sha256: \"" + hash + "\" },"
+        + " { id: a, key_sha256: \"" + "b".repeat(64) + "\" }] }\n"))
+        .isEqualTo("router.yaml: auth.keys[1].id: is used by another key (got \"a\")");
+    assertThat(error(REPLICAS + "auth: { keys: [{ id: a, key_sha256: \"" + hash
+        + "\", models: [] }] }\n")).startsWith("router.yaml: auth.keys[0].models: must name");
+    assertThat(error(REPLICAS + "auth: { keys: [{ id: a, key_sha256: \"" + hash
+        + "\", requests_per_minute: 0 }] }\n"))
+        .startsWith("router.yaml: auth.keys[0].requests_per_minute: must be between 1");
+    assertThat(error(REPLICAS + "auth: { upstream_authorization: \"Bearer ${NO_SUCH_VAR}\" }\n"))
+        .isEqualTo("router.yaml: auth.upstream_authorization: the environment variable"
+            + " NO_SUCH_VAR is not set");
+    assertThat(error(REPLICAS + "auth: { keys_file: " + dir.resolve("none.yaml") + " }\n"))
+        .isEqualTo(dir.resolve("none.yaml") + ": file not found");
+    Path keys = dir.resolve("keys.yaml");
+    Files.writeString(keys, "- { id: b, key_sha256: \"" + hash + "\", modles: [x] }\n");
+    assertThat(error(REPLICAS + "auth: { keys_file: " + keys + " }\n"))
+        .startsWith(keys + ": [0].modles: unknown key");
+    Files.writeString(keys, "- { id: b, key_sha256: \"" + hash + "\" }\n");
+    assertThat(error(REPLICAS + "auth: { keys_file: " + keys + ", keys: [{ id: b, key_sha256: \""
+        + "c".repeat(64) + "\" }] }\n")).contains("is used by another key");
+    assertThat(error(REPLICAS + "admission: { max_in_flight_per_replica: -1 }\n"))
+        .isEqualTo("router.yaml: admission.max_in_flight_per_replica: must be between 0 and"
+            + " 1000000 (got -1)");
+    assertThat(error(REPLICAS + "admission: { queue: { max_wait: 0s } }\n"))
+        .isEqualTo("router.yaml: admission.queue.max_wait: must be greater than 0 (got 0s)");
+    assertThat(error(REPLICAS + "tls: { cert: a.pem }\n"))
+        .isEqualTo("router.yaml: tls.key: is required (a PEM file) (got null)");
+    assertThat(error("replicas:\n  - { id: a, url: \"http://h:1\", model: m, max_in_flight: 0 }"
+        + "\n")).isEqualTo("router.yaml: replicas[0].max_in_flight: must be between 1 and 1000000"
+            + " (got 0)");
+  }
+
+  @Test
+  void filesNamedInAConfigFileAreFoundBesideIt(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("keys.yaml"), "keys: []\n");
+    Path config = dir.resolve("router.yaml");
+    Files.writeString(config, REPLICAS + "auth: { keys_file: keys.yaml }\n"
+        + "tls: { cert: tls/cert.pem, key: tls/key.pem }\nupstream: { ca_file: ca.pem }\n");
+    RouterConfig c = ConfigLoader.create().load(config);
+    assertThat(c.auth().keysFile()).isEqualTo(dir.resolve("keys.yaml").toString());
+    assertThat(c.tls().cert()).isEqualTo(dir.resolve("tls/cert.pem").toString());
+    assertThat(c.upstream().caFile()).isEqualTo(dir.resolve("ca.pem").toString());
+    assertThat(c.admission().maxInFlightPerReplica()).isEqualTo(256);
+  }
+
+  @Test
   void replicasAreChecked() {
     assertThat(error("listen: { port: 1 }\n")).isEqualTo(
         "router.yaml: replicas: is required (a list of {id, url, model})");

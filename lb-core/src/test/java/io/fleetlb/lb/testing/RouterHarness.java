@@ -70,6 +70,13 @@ public final class RouterHarness implements AutoCloseable {
       return replica(id, upstream.url(), upstream.model());
     }
 
+    /** Adds a replica pointing at an upstream with its own in-flight limit. */
+    public Builder replica(String id, ScriptedUpstream upstream, int maxInFlight) {
+      replicas.add("  - { id: " + id + ", url: \"" + upstream.url() + "\", model: \""
+          + upstream.model() + "\", max_in_flight: " + maxInFlight + " }");
+      return this;
+    }
+
     /** Adds a replica by URL. */
     public Builder replica(String id, String url, String model) {
       replicas.add("  - { id: " + id + ", url: \"" + url + "\", model: \"" + model + "\" }");
