@@ -19,6 +19,7 @@ import io.fleetlb.lb.pool.ReplicaPool;
 import io.fleetlb.lb.proxy.AdminVerticle;
 import io.fleetlb.lb.proxy.ProxyRuntime;
 import io.fleetlb.lb.proxy.ProxyVerticle;
+import io.fleetlb.lb.tls.ServerCertificate;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -125,12 +126,37 @@ final class RouterStartup {
         }
       }
     });
-    AdmissionMetrics gateMetrics = new AdmissionMetrics(registry, pool, admission, auth);
+    ServerCertificate certificate = null;
+    if (c.tls() != null) {
+      try {
+        certificate = ServerCertificate.load(c.tls(), control);
+      } catch (IllegalStateException e) {
+        accessLog.close();
+        if (ownVertx) {
+          vertx.close();
+          control.close();
+        }
+        return Future.failedFuture(new IllegalStateException(c.source() + ": " + e.getMessage(),
+            e));
+      }
+    }
+    AdmissionMetrics gateMetrics = new AdmissionMetrics(registry, pool, admission, auth,
+        certificate);
     ProxyRuntime runtime = new ProxyRuntime(c, pool, b.policy, metrics, accessLog, catalog,
-        b.nanoClock, active, auth, admission, gateMetrics);
+        b.nanoClock, active, auth, admission, gateMetrics, certificate);
     state.runtime = runtime;
     auth.start(control);
     state.onStop.add(auth::stop);
+    if (certificate != null) {
+      ServerCertificate cert = certificate;
+      long timer = control.setPeriodic(2000, id -> control.executeBlocking(cert::reloadIfChanged,
+          false).onSuccess(renewed -> {
+            if (renewed != null) {
+              state.proxies.forEach(p -> p.updateCertificate(renewed));
+            }
+          }));
+      state.onStop.add(() -> control.cancelTimer(timer));
+    }
     pool.addListener(new PoolListener() {
       // A replica that stalled, stopped answering or failed its health checks will not answer
       // the requests waiting on it: those that sent nothing to their client go elsewhere.
@@ -149,7 +175,8 @@ final class RouterStartup {
         }
       }
     });
-    HealthProber prober = new HealthProber(control, pool, c.healthCheck(), c.ejection().stalledAfter(), catalog,
+    HealthProber prober = new HealthProber(control, pool, c.healthCheck(), c.ejection().stalledAfter(),
+        c.upstream(), runtime.upstreamAuthorization(), catalog,
         metrics::healthCheck);
     RouterContext context = new RouterContext(control, c, pool.replicas(), pool, registry);
     RunningRouter router = new RunningRouter(c, vertx, control, ownVertx, runtime, pool,

@@ -148,7 +148,7 @@ public final class ConfigLoader {
         bind(root, "admission", AdmissionConfig.class, v),
         tls(root, dir, v),
         extensionSections(root, v));
-    config = config.withUpstream(resolve(config.upstream(), dir));
+    config = config.withUpstream(resolve(config.upstream(), dir, v));
     crossChecks(config, v);
     return config;
   }
@@ -196,13 +196,23 @@ public final class ConfigLoader {
         t.h2());
   }
 
-  private static UpstreamConfig resolve(UpstreamConfig u, Path dir) {
+  private static UpstreamConfig resolve(UpstreamConfig u, Path dir, Validation v) {
     if (u.caFile() == null) {
       return u;
     }
+    Path ca = dir.resolve(u.caFile());
+    try (java.io.InputStream in = Files.newInputStream(ca)) {
+      if (java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)
+          .isEmpty()) {
+        throw v.at("upstream").error("ca_file", ca.toString(), "holds no PEM certificate");
+      }
+    } catch (IOException e) {
+      throw v.at("upstream").error("ca_file", ca.toString(), "cannot be read");
+    } catch (java.security.cert.CertificateException e) {
+      throw v.at("upstream").error("ca_file", ca.toString(), "is not a PEM certificate file");
+    }
     return new UpstreamConfig(u.maxConnectionsPerReplica(), u.maxWaitQueue(),
-        u.keepAliveTimeout(), u.responseHeaders(), dir.resolve(u.caFile()).toString(),
-        u.verifyHostname());
+        u.keepAliveTimeout(), u.responseHeaders(), ca.toString(), u.verifyHostname());
   }
 
   private void checkTopLevelKeys(JsonNode root, String source) {

@@ -5,6 +5,7 @@ import io.fleetlb.lb.auth.Authenticator;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.pool.Replica;
 import io.fleetlb.lb.pool.ReplicaPool;
+import io.fleetlb.lb.tls.ServerCertificate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -39,9 +40,10 @@ public final class AdmissionMetrics {
    * @param pool the replicas
    * @param admission the limits and queues
    * @param auth the client keys
+   * @param certificate the public listener's certificate, null without TLS
    */
   public AdmissionMetrics(MeterRegistry registry, ReplicaPool pool, Admission admission,
-      Authenticator auth) {
+      Authenticator auth, ServerCertificate certificate) {
     this.registry = registry;
     for (String model : pool.models()) {
       Gauge.builder("lb.queue.length", admission, a -> a.queued(model))
@@ -55,6 +57,18 @@ public final class AdmissionMetrics {
                 + " slow start)")
             .tag("model", r.model()).tag("replica", r.id()).register(registry);
       }
+    }
+    if (certificate != null) {
+      Gauge.builder("lb.tls.certificate.expiry", certificate,
+              ServerCertificate::notAfterEpochSeconds)
+          .description("When the public listener's certificate expires, in seconds since the"
+              + " epoch").baseUnit("timestamp_seconds").register(registry);
+      FunctionCounter.builder("lb.tls.reloads", certificate, ServerCertificate::reloadsApplied)
+          .description("Changes of tls.cert / tls.key, by whether they were put in use")
+          .tag("result", "applied").register(registry);
+      FunctionCounter.builder("lb.tls.reloads", certificate, ServerCertificate::reloadsRefused)
+          .description("Changes of tls.cert / tls.key, by whether they were put in use")
+          .tag("result", "refused").register(registry);
     }
     if (auth.enabled()) {
       Gauge.builder("lb.auth.keys", auth, a -> a.keys().keys().size())

@@ -1,6 +1,8 @@
 package io.fleetlb.lb.pool;
 
 import io.fleetlb.lb.config.HealthCheckConfig;
+import io.fleetlb.lb.config.UpstreamConfig;
+import io.fleetlb.lb.tls.UpstreamTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -42,6 +44,9 @@ public final class HealthProber implements PoolListener {
   /** When each replica's model card was last asked for (0: never); guarded by this. */
   private final long[] cardAskedAt;
   private final long stalledAfterNanos;
+  private final UpstreamConfig upstream;
+  /** Sent with {@code /v1/models} (under vLLM's {@code --api-key}); null for none. */
+  private final String upstreamAuthorization;
   private HttpClientAgent client;
   private long timer = -1;
   private long stallTimer = -1;
@@ -53,11 +58,14 @@ public final class HealthProber implements PoolListener {
    * @param onProbe told about every probe result (for metrics)
    */
   public HealthProber(Vertx vertx, ReplicaPool pool, HealthCheckConfig config,
-      Duration stalledAfter, ModelCatalog catalog, BiConsumer<Replica, Boolean> onProbe) {
+      Duration stalledAfter, UpstreamConfig upstream, String upstreamAuthorization,
+      ModelCatalog catalog, BiConsumer<Replica, Boolean> onProbe) {
     this.vertx = vertx;
     this.pool = pool;
     this.config = config;
     this.stalledAfterNanos = stalledAfter.toNanos();
+    this.upstream = upstream;
+    this.upstreamAuthorization = upstreamAuthorization;
     this.catalog = catalog;
     this.onProbe = onProbe;
     this.probing = new boolean[pool.replicas().size()];
@@ -71,7 +79,8 @@ public final class HealthProber implements PoolListener {
   public Future<Void> start() {
     int n = Math.max(1, pool.replicas().size());
     client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+        .with(UpstreamTls.apply(new HttpClientOptions(), upstream).setKeepAlive(true)
+            .setTcpNoDelay(true)
             .setConnectTimeout((int) config.timeout().toMillis()).setName("lb-health"))
         .with(new PoolOptions().setHttp1MaxSize(2).setMaxWaitQueueSize(n))
         .build();
@@ -176,7 +185,7 @@ public final class HealthProber implements PoolListener {
     }
     long timeout = config.timeout().toMillis();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-        .setServer(r.address()).setHost(r.host()).setPort(r.port())
+        .setServer(r.address()).setHost(r.host()).setPort(r.port()).setSsl(r.tls())
         .setURI(r.basePath() + config.path()).setTimeout(timeout);
     return client.request(options)
         .compose(req -> req.send())
@@ -219,8 +228,11 @@ public final class HealthProber implements PoolListener {
    */
   private void fetchCard(Replica r) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET)
-        .setServer(r.address()).setHost(r.host()).setPort(r.port())
+        .setServer(r.address()).setHost(r.host()).setPort(r.port()).setSsl(r.tls())
         .setURI(r.basePath() + "/v1/models").setTimeout(config.timeout().toMillis());
+    if (upstreamAuthorization != null) {
+      options.putHeader("authorization", upstreamAuthorization);
+    }
     client.request(options)
         .compose(req -> {
           long deadline = vertx.setTimer(config.timeout().toMillis(), t -> req.reset());

@@ -10,6 +10,7 @@ import io.fleetlb.lb.metrics.RouterMetrics;
 import io.fleetlb.lb.policy.RoutingPolicy;
 import io.fleetlb.lb.pool.ModelCatalog;
 import io.fleetlb.lb.pool.ReplicaPool;
+import io.fleetlb.lb.tls.ServerCertificate;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,6 +43,8 @@ public final class ProxyRuntime {
   final Authenticator auth;
   final Admission admission;
   final AdmissionMetrics gateMetrics;
+  /** The public listener's certificate, null without TLS. */
+  final ServerCertificate certificate;
   final Forwarding forwarding;
   private volatile boolean draining;
 
@@ -52,11 +55,12 @@ public final class ProxyRuntime {
    * @param auth the client keys
    * @param admission the in-flight limits and queues
    * @param gateMetrics the meters of authentication, limits and the queue
+   * @param certificate the public listener's certificate, null without TLS
    */
   public ProxyRuntime(RouterConfig config, ReplicaPool pool, RoutingPolicy policy,
       RouterMetrics metrics, AccessLog accessLog, ModelCatalog catalog, LongSupplier nanoClock,
       AtomicInteger activeRequests, Authenticator auth, Admission admission,
-      AdmissionMetrics gateMetrics) {
+      AdmissionMetrics gateMetrics, ServerCertificate certificate) {
     this.config = config;
     this.pool = pool;
     this.policy = policy;
@@ -82,7 +86,13 @@ public final class ProxyRuntime {
     this.auth = auth;
     this.admission = admission;
     this.gateMetrics = gateMetrics;
+    this.certificate = certificate;
     this.forwarding = new Forwarding(Cidr.parseAll(config.listen().trustedProxies()));
+  }
+
+  /** The {@code Authorization} value sent to replicas instead of the client's, or null. */
+  public String upstreamAuthorization() {
+    return upstreamAuthorization;
   }
 
   /** The configuration. */

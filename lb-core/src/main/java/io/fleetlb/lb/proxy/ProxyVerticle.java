@@ -3,6 +3,7 @@ package io.fleetlb.lb.proxy;
 import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.tls.UpstreamTls;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -15,6 +16,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.PoolOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -24,6 +27,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop's share of the public listener: an HTTP server (sharing the port with the other
@@ -58,7 +62,7 @@ public final class ProxyVerticle extends VerticleBase {
     int loops = c.listen().resolvedEventLoops();
     int perLoop = Math.max(1, (c.upstream().maxConnectionsPerReplica() + loops - 1) / loops);
     client = vertx.httpClientBuilder()
-        .with(new HttpClientOptions()
+        .with(UpstreamTls.apply(new HttpClientOptions(), c.upstream())
             .setProtocolVersion(HttpVersion.HTTP_1_1)
             .setKeepAlive(true)
             .setKeepAliveTimeout((int) c.upstream().keepAliveTimeout().toSeconds())
@@ -71,7 +75,7 @@ public final class ProxyVerticle extends VerticleBase {
         .with(new PoolOptions().setHttp1MaxSize(perLoop)
             .setMaxWaitQueueSize(c.upstream().maxWaitQueue()))
         .build();
-    server = vertx.createHttpServer(new HttpServerOptions()
+    server = vertx.createHttpServer(serverOptions(c)
             .setHost(c.listen().host())
             .setPort(port)
             .setMaxHeaderSize(c.limits().maxHeaderSize().intBytes())
@@ -91,6 +95,37 @@ public final class ProxyVerticle extends VerticleBase {
         .connectionHandler(this::connected);
     sweeper = vertx.setPeriodic(sweepMillis(c), t -> sweep());
     return server.listen();
+  }
+
+  /**
+   * TLS on the public listener when configured: the certificate in use, HTTP/2 offered by ALPN,
+   * TLS 1.2 and 1.3 only, and a deadline for the handshake (a client that connects and stays
+   * silent must not hold a connection).
+   */
+  private HttpServerOptions serverOptions(RouterConfig c) {
+    HttpServerOptions o = new HttpServerOptions();
+    if (rt.certificate != null) {
+      o.setSsl(true)
+          .setKeyCertOptions(rt.certificate.options())
+          .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+          .setSslHandshakeTimeout(rt.headerReadMillis)
+          .setSslHandshakeTimeoutUnit(TimeUnit.MILLISECONDS)
+          .setUseAlpn(c.tls().h2());
+      if (c.tls().h2()) {
+        o.setAlpnVersions(List.of(HttpVersion.HTTP_2, HttpVersion.HTTP_1_1));
+      }
+    }
+    return o;
+  }
+
+  /** Puts a renewed certificate in use for new connections (connections open keep theirs). */
+  public Future<Boolean> updateCertificate(PemKeyCertOptions options) {
+    return server.updateSSLOptions(new ServerSSLOptions()
+        .setKeyCertOptions(options)
+        .setEnabledSecureTransportProtocols(Set.of("TLSv1.2", "TLSv1.3"))
+        .setUseAlpn(rt.config.tls().h2())
+        .setApplicationLayerProtocols(rt.config.tls().h2() ? List.of("h2", "http/1.1")
+            : List.of("http/1.1")), true);
   }
 
   /**

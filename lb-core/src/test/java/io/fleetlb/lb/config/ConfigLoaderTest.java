@@ -178,6 +178,7 @@ class ConfigLoaderTest {
   @Test
   void filesNamedInAConfigFileAreFoundBesideIt(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("keys.yaml"), "keys: []\n");
+    Files.copy(io.fleetlb.lb.testing.TestCerts.authority(dir, "x").pem(), dir.resolve("ca.pem"));
     Path config = dir.resolve("router.yaml");
     Files.writeString(config, REPLICAS + "auth: { keys_file: keys.yaml }\n"
         + "tls: { cert: tls/cert.pem, key: tls/key.pem }\nupstream: { ca_file: ca.pem }\n");

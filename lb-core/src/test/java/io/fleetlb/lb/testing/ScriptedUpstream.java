@@ -91,6 +91,7 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final AtomicInteger metricsCalls = new AtomicInteger();
   private final AtomicInteger modelsCalls = new AtomicInteger();
   private HttpServer server;
+  private boolean tls;
 
   private ScriptedUpstream(Vertx vertx, String model, Script script) {
     this.vertx = vertx;
@@ -100,8 +101,23 @@ public final class ScriptedUpstream implements AutoCloseable {
 
   /** Starts an upstream serving {@code model} with the given script. */
   public static ScriptedUpstream start(Vertx vertx, String model, Script script) {
+    return start(vertx, model, script, new HttpServerOptions());
+  }
+
+  /** Starts an upstream that serves HTTPS with the given certificate. */
+  public static ScriptedUpstream startTls(Vertx vertx, String model, Script script,
+      TestCerts.Server cert) {
+    ScriptedUpstream u = start(vertx, model, script, new HttpServerOptions().setSsl(true)
+        .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+            .setCertPath(cert.cert().toString()).setKeyPath(cert.key().toString())));
+    u.tls = true;
+    return u;
+  }
+
+  private static ScriptedUpstream start(Vertx vertx, String model, Script script,
+      HttpServerOptions options) {
     ScriptedUpstream u = new ScriptedUpstream(vertx, model, script);
-    u.server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+    u.server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
         .requestHandler(u::handle);
     join(u.server.listen());
     return u;
@@ -206,9 +222,9 @@ public final class ScriptedUpstream implements AutoCloseable {
     return calls.get(index);
   }
 
-  /** The base URL, {@code http://127.0.0.1:<port>}. */
+  /** The base URL, {@code http://127.0.0.1:<port>} (https for a TLS upstream). */
   public String url() {
-    return "http://127.0.0.1:" + server.actualPort();
+    return (tls ? "https" : "http") + "://127.0.0.1:" + server.actualPort();
   }
 
   /** The port. */
