@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClientAgent;
+import io.fleetlb.lb.tls.UpstreamTls;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import java.time.Duration;
@@ -68,7 +69,8 @@ public final class MetricsScraper implements RouterExtension {
         TimeUnit.NANOSECONDS));
     int timeout = (int) Math.max(1, config.timeout().toMillis());
     client = ctx.vertx().httpClientBuilder()
-        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+        .with(UpstreamTls.apply(new HttpClientOptions(), ctx.config().upstream())
+            .setKeepAlive(true).setTcpNoDelay(true)
             // Below uvicorn's 5 s keep-alive, so a connection vLLM is closing is not reused.
             .setKeepAliveTimeout(4).setConnectTimeout(timeout).setName("lb-scrape"))
         .with(new PoolOptions().setHttp1MaxSize(1).setMaxWaitQueueSize(1))

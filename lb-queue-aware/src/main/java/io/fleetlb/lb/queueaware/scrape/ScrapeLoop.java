@@ -64,6 +64,7 @@ final class ScrapeLoop {
     this.random = new SplittableRandom(seed);
     this.options = new RequestOptions().setMethod(HttpMethod.GET)
         .setServer(replica.address()).setHost(replica.host()).setPort(replica.port())
+        .setSsl(replica.tls())
         .setURI(replica.basePath() + config.path())
         .setConnectTimeout(timeoutMillis)
         // The classic text format: vLLM's prometheus_client answers OpenMetrics only when asked.
