@@ -83,9 +83,13 @@ public final class RunningRouter {
     return state.adminPort;
   }
 
-  /** {@code http://<host>:<port>} of the public listener (loopback when bound to all addresses). */
+  /**
+   * {@code http://<host>:<port>} of the public listener ({@code https} with TLS; loopback when
+   * bound to all addresses).
+   */
   public URI baseUri() {
-    return URI.create("http://" + connectHost(config.listen().host()) + ":" + port());
+    return URI.create((config.tls() != null ? "https://" : "http://")
+        + connectHost(config.listen().host()) + ":" + port());
   }
 
   /** {@code http://<host>:<port>} of the admin listener. */

@@ -9,6 +9,7 @@ import io.fleetlb.lb.config.ConfigLoader;
 import io.fleetlb.lb.config.DrainConfig;
 import io.fleetlb.lb.config.Durations;
 import io.fleetlb.lb.config.RouterConfig;
+import io.fleetlb.lb.tls.ServerCertificate;
 import io.fleetlb.lb.config.Validation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -131,6 +132,14 @@ public abstract class RouterCommand implements Callable<Integer> {
     }
     String name = spec.name();
     if (checkConfig) {
+      if (cfg.tls() != null) {
+        try {
+          ServerCertificate.load(cfg.tls(), null);
+        } catch (IllegalStateException e) {
+          err.println("error: " + cfg.source() + ": " + e.getMessage());
+          return CommandLine.ExitCode.USAGE;
+        }
+      }
       spec.commandLine().getOut().printf("%s: OK (%d replicas, %d models)%n", cfg.source(),
           cfg.replicas().size(), cfg.replicas().stream().map(r -> r.model()).distinct().count());
       return CommandLine.ExitCode.OK;

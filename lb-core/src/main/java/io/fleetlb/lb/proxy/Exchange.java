@@ -160,8 +160,30 @@ final class Exchange {
         : "Incorrect API key provided.";
     resp.putHeader("www-authenticate", "Bearer");
     error(401, Reason.UNAUTHORIZED, message, "invalid_request_error", "invalid_api_key", null,
-        req.method() == HttpMethod.POST);
+        !discardBody());
     return false;
+  }
+
+  /**
+   * Reads and drops the body of a request answered without it, so the connection can serve the
+   * next request; false (close the connection instead) when the client waits for
+   * {@code 100 Continue} or declared a body above the limit.
+   */
+  private boolean discardBody() {
+    if (req.method() != HttpMethod.POST || req.version() == HttpVersion.HTTP_2) {
+      return true;
+    }
+    if ("100-continue".equalsIgnoreCase(req.getHeader("expect")) || contentLength() > rt.maxBody) {
+      return false;
+    }
+    long[] read = {0};
+    req.handler(chunk -> {
+      read[0] += chunk.length();
+      if (read[0] > rt.maxBody && req.version() != HttpVersion.HTTP_2) {
+        req.connection().close();
+      }
+    });
+    return true;
   }
 
   private long contentLength() {

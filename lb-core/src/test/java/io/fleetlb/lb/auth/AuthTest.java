@@ -7,6 +7,7 @@ import io.fleetlb.lb.log.AccessLogEntry;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.testing.Keys;
 import io.fleetlb.lb.testing.ProxyTestBase;
+import io.fleetlb.lb.testing.RawClient;
 import io.fleetlb.lb.testing.RouterHarness;
 import io.fleetlb.lb.testing.ScriptedUpstream;
 import io.fleetlb.lb.testing.Scripts;
@@ -91,6 +92,18 @@ class AuthTest extends ProxyTestBase {
         .as("the client's key never reaches a replica").isNull();
     assertThat(h.log().awaitNth(4).key()).isEqualTo("team-a");
     assertThat(h.metric("lb_key_requests_total", "key=\"team-a\"")).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusedRequestsBodyIsReadSoTheConnectionServesTheNextOne() throws Exception {
+    router("{ keys: [" + key("team-a", "sk-a", "") + "] }");
+    try (RawClient c = RawClient.connect(h.router().port())) {
+      c.post("/v1/chat/completions", CHAT);
+      c.readUntil("invalid_api_key", java.time.Duration.ofSeconds(10));
+      c.post("/v1/chat/completions", CHAT, "Authorization: Bearer sk-a");
+      String text = c.readUntil("received", java.time.Duration.ofSeconds(10));
+      assertThat(text).contains("HTTP/1.1 401").contains("HTTP/1.1 200");
+    }
   }
 
   @Test
