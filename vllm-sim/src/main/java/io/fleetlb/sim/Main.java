@@ -90,6 +90,10 @@ public final class Main implements Callable<Integer> {
       description = "Close idle keep-alive connections after this long, like uvicorn (default ${DEFAULT-VALUE}).")
   private String keepAliveTimeout;
 
+  @Option(names = "--request-log", description = "Append one JSON line per generation request event (its "
+      + "x-request-id, outcome, output tokens sent, times) to this file; see docs/vllm-sim.md.")
+  private Path requestLog;
+
   @Option(names = "--list-profiles", description = "Print the built-in profiles and their calibration, then exit.")
   private boolean listProfiles;
 
@@ -122,7 +126,7 @@ public final class Main implements Callable<Integer> {
             o.id(), o.model(), o.profile().id(), o.metricsVersion().name().toLowerCase(java.util.Locale.ROOT),
             o.timeScale(), o.host(), r.port());
       } catch (Exception e) {
-        System.err.printf("vllm-sim: cannot listen on %s:%d for %s: %s%n", o.host(), o.port(), o.id(),
+        System.err.printf("vllm-sim: cannot start %s on %s:%d: %s%n", o.id(), o.host(), o.port(),
             e.getMessage());
         stop(vertx, started);
         return 1;
@@ -165,6 +169,10 @@ public final class Main implements Callable<Integer> {
         if (pr.hasMatchedOption("--host")) {
           b.host(host);
         }
+        if (requestLog != null) {
+          throw new IllegalArgumentException("--request-log names one replica's file; in a fleet file give each "
+              + "replica its own request-log");
+        }
         out.add(b.build());
       }
       return out;
@@ -175,7 +183,8 @@ public final class Main implements Callable<Integer> {
     ReplicaOptions.Builder b = ReplicaOptions.builder(model).id(id != null ? id : "replica-" + port).host(host)
         .port(port).gpuIndex(gpuIndex).timeScale(timeScale).metricsVersion(MetricsVersion.parse(metricsVersion)).seed(seed)
         .errorRate(errorRate).stallAfter(stallAfter).slowdown(slowdown)
-        .startupDelay(Durations.parse(startupDelay)).keepAliveTimeout(Durations.parse(keepAliveTimeout));
+        .startupDelay(Durations.parse(startupDelay)).keepAliveTimeout(Durations.parse(keepAliveTimeout))
+        .requestLog(requestLog);
     if (profile != null) {
       Profile p = Profiles.byId(profile).orElseThrow(() -> new IllegalArgumentException(
           "unknown profile '" + profile + "' (known: " + String.join(", ", Profiles.ids()) + ")"));

@@ -1,6 +1,7 @@
 package io.fleetlb.sim;
 
 import io.fleetlb.sim.api.ReplicaHttp;
+import io.fleetlb.sim.api.RequestLog;
 import io.fleetlb.sim.engine.Engine;
 import io.fleetlb.sim.engine.EngineGauges;
 import io.fleetlb.sim.engine.EngineMetrics;
@@ -34,6 +35,7 @@ public final class SimReplica {
   private final Faults faults;
   private final ReplicaHttp http;
   private final ThroughputMeter throughput;
+  private final RequestLog requestLog;
   private HttpServer server;
 
   private SimReplica(Vertx vertx, ReplicaOptions o) {
@@ -46,16 +48,22 @@ public final class SimReplica {
     ReplicaMetricsSource source = new ReplicaMetricsSource(metrics, o.model(), o.profile(),
         System.currentTimeMillis() / 1000.0);
     DcgmMetrics dcgm = new DcgmMetrics(o.profile().gpu(), o.gpuIndex(), o.id());
+    this.requestLog = o.requestLog() == null ? RequestLog.NONE : RequestLog.open(o.requestLog(), o.id());
     this.http = new ReplicaHttp(vertx, o, driver, faults,
         () -> o.metricsVersion() == MetricsVersion.V1 ? VllmMetricsV1.render(source)
             : VllmMetricsV0.render(source, throughput.promptPerSecond(), throughput.generationPerSecond()),
         () -> dcgm.render(metrics.gpu, driver.virtualNow()),
-        () -> new JsonObject(driver.timing().summary()).encode());
+        () -> new JsonObject(driver.timing().summary()).encode(), requestLog);
   }
 
   /** Starts a replica; the future completes once its port is bound. */
   public static Future<SimReplica> start(Vertx vertx, ReplicaOptions options) {
-    SimReplica r = new SimReplica(vertx, options);
+    SimReplica r;
+    try {
+      r = new SimReplica(vertx, options);
+    } catch (java.io.UncheckedIOException e) {
+      return Future.failedFuture(e.getMessage());
+    }
     r.driver.start();
     HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port())
         .setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024);
@@ -64,13 +72,19 @@ public final class SimReplica {
           r.server = s;
           return r;
         })
-        .onFailure(e -> r.driver.stop());
+        .onFailure(e -> {
+          r.driver.stop();
+          r.requestLog.close();
+        });
   }
 
   /** Stops the server and the engine thread. */
   public Future<Void> close() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.andThen(ar -> driver.stop());
+    return closed.andThen(ar -> {
+      driver.stop();
+      requestLog.close();
+    });
   }
 
   /** The bound port. */

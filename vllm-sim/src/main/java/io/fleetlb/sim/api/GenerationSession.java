@@ -26,12 +26,13 @@ final class GenerationSession implements TokenSink {
   private final long created;
   private final int stallAfter;
   private final Runnable onEnd;
+  private final RequestLog.Trace trace;
   private final StringBuilder full;
   private EngineDriver.Handle handle;
   private boolean ended;
 
   GenerationSession(Context context, HttpServerResponse response, GenerationRequest request, WireFormat wire,
-      TextGenerator text, String id, long created, int stallAfter, Runnable onEnd) {
+      TextGenerator text, String id, long created, int stallAfter, Runnable onEnd, RequestLog.Trace trace) {
     this.context = context;
     this.response = response;
     this.request = request;
@@ -41,6 +42,7 @@ final class GenerationSession implements TokenSink {
     this.created = created;
     this.stallAfter = stallAfter;
     this.onEnd = onEnd;
+    this.trace = trace;
     this.full = request.stream() ? null : new StringBuilder(256);
   }
 
@@ -65,7 +67,8 @@ final class GenerationSession implements TokenSink {
     if (!request.stream()) {
       full.append(finish == FinishReason.STOP ? "" : text.next());
       if (finish != null) {
-        finish(() -> response.putHeader("content-type", "application/json")
+        trace.sent(index + 1);
+        finish(finish, () -> response.putHeader("content-type", "application/json")
             .end(wire.completeBody(id, created, request.model(), full.toString(), finish.wire(),
                 request.promptTokens(), index + 1)));
       }
@@ -79,8 +82,9 @@ final class GenerationSession implements TokenSink {
     } else {
       response.write(wire.tokenChunk(finish == FinishReason.STOP ? "" : text.next(), finish.wire()));
     }
+    trace.sent(1);
     if (finish != null) {
-      finish(() -> {
+      finish(finish, () -> {
         if (request.includeUsage()) {
           response.write(wire.usageChunk(request.promptTokens(), index + 1));
         }
@@ -89,10 +93,11 @@ final class GenerationSession implements TokenSink {
     }
   }
 
-  private void finish(Runnable write) {
+  private void finish(FinishReason reason, Runnable write) {
     ended = true;
     onEnd.run();
     write.run();
+    trace.ended("finished", response.getStatusCode(), reason.wire());
   }
 
   /** The connection closed before the response ended: stop generating, as vLLM aborts the request. */
@@ -101,6 +106,7 @@ final class GenerationSession implements TokenSink {
       ended = true;
       onEnd.run();
       handle.cancel();
+      trace.ended("aborted", response.getStatusCode(), null);
     }
   }
 }

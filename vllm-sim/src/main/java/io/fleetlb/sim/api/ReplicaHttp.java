@@ -36,6 +36,7 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
   private final Supplier<String> gpuMetrics;
   private final Supplier<String> timing;
   private final Faults faults;
+  private final RequestLog requestLog;
   private final long readyAtNanos;
   private final long startEpochSeconds = System.currentTimeMillis() / 1000;
   private final SplittableRandom random;
@@ -51,9 +52,10 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
    * @param metrics renders {@code /metrics}
    * @param gpuMetrics renders {@code /gpu/metrics}
    * @param timing renders {@code /sim/timing}
+   * @param requestLog where generation requests are traced ({@link RequestLog#NONE} for nowhere)
    */
   public ReplicaHttp(Vertx vertx, ReplicaOptions options, EngineDriver driver, Faults faults,
-      Supplier<String> metrics, Supplier<String> gpuMetrics, Supplier<String> timing) {
+      Supplier<String> metrics, Supplier<String> gpuMetrics, Supplier<String> timing, RequestLog requestLog) {
     this.options = options;
     this.driver = driver;
     this.faults = faults;
@@ -62,6 +64,7 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
     this.metrics = metrics;
     this.gpuMetrics = gpuMetrics;
     this.timing = timing;
+    this.requestLog = requestLog;
     this.readyAtNanos = System.nanoTime() + options.startupDelay().toNanos();
     this.random = new SplittableRandom(options.seed());
   }
@@ -151,28 +154,36 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
   }
 
   private void generate(HttpServerRequest req, boolean chat) {
+    RequestLog.Trace trace = requestLog.trace(req.getHeader("x-request-id"));
     if (!ready()) {
-      error(req, new ApiError(503, "ServiceUnavailableError", "The model is still loading."));
+      refuse(req, trace, new ApiError(503, "ServiceUnavailableError", "The model is still loading."));
       return;
     }
     BodyReader.read(req, MAX_BODY_BYTES).onComplete(ar -> {
       if (ar.failed()) {
         if (!req.response().ended() && !req.response().closed()) {
-          error(req, new ApiError(413, "RequestEntityTooLarge", ar.cause().getMessage()));
+          refuse(req, trace, new ApiError(413, "RequestEntityTooLarge", ar.cause().getMessage()));
         }
         return;
       }
       try {
-        start(req, parser.parse(ar.result().getBytes(), chat));
+        start(req, parser.parse(ar.result().getBytes(), chat), trace);
       } catch (ApiError.Failure f) {
-        error(req, f.error);
+        refuse(req, trace, f.error);
       } catch (RuntimeException e) {
+        trace.ended("error", 500, null);
         internalError(req, e);
       }
     });
   }
 
-  private void start(HttpServerRequest req, GenerationRequest g) {
+  private void refuse(HttpServerRequest req, RequestLog.Trace trace, ApiError e) {
+    trace.ended("error", e.status(), null);
+    error(req, e);
+  }
+
+  private void start(HttpServerRequest req, GenerationRequest g, RequestLog.Trace trace) {
+    trace.request(g);
     long requestSeed;
     boolean fail;
     synchronized (random) {
@@ -180,7 +191,7 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
       fail = faults.errorRate() > 0 && random.nextDouble() < faults.errorRate();
     }
     if (fail) {
-      error(req, new ApiError(500, "InternalServerError", "vllm-sim injected failure (--error-rate)"));
+      refuse(req, trace, new ApiError(500, "InternalServerError", "vllm-sim injected failure (--error-rate)"));
       return;
     }
     SplittableRandom requestRandom = new SplittableRandom(requestSeed);
@@ -191,7 +202,8 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
     WireFormat wire = new WireFormat(g.chat(), options.metricsVersion(), id, created, g.model());
     inFlight.incrementAndGet();
     GenerationSession session = new GenerationSession(Vertx.currentContext(), resp, g, wire,
-        new TextGenerator(requestRandom.nextLong()), id, created, faults.stallAfter(), inFlight::decrementAndGet);
+        new TextGenerator(requestRandom.nextLong()), id, created, faults.stallAfter(), inFlight::decrementAndGet,
+        trace);
     if (g.stream()) {
       resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
       resp.writeHead(); // Starlette's StreamingResponse sends the headers before the first token

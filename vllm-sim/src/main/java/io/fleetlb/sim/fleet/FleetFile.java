@@ -28,7 +28,7 @@ public final class FleetFile {
   private static final Set<String> SHARED = Set.of("host", "profile", "max-num-seqs", "max-num-batched-tokens",
       "time-scale", "metrics-version", "seed", "startup-delay", "error-rate", "stall-after", "slowdown",
       "keep-alive-timeout");
-  private static final Set<String> PER_REPLICA = Set.of("id", "model", "port", "gpu-index");
+  private static final Set<String> PER_REPLICA = Set.of("id", "model", "port", "gpu-index", "request-log");
 
   private FleetFile() {
   }
@@ -60,6 +60,7 @@ public final class FleetFile {
     List<ReplicaOptions> out = new ArrayList<>();
     Set<String> ids = new HashSet<>();
     Set<Integer> ports = new HashSet<>();
+    Set<Path> requestLogs = new HashSet<>();
     for (int i = 0; i < replicas.size(); i++) {
       String at = where + ": replicas[" + i + "]";
       JsonNode r = replicas.get(i);
@@ -70,6 +71,9 @@ public final class FleetFile {
       }
       if (o.port() != 0 && !ports.add(o.port())) {
         throw new IllegalArgumentException(at + ".port: duplicate port " + o.port());
+      }
+      if (o.requestLog() != null && !requestLogs.add(o.requestLog().toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException(at + ".request-log: " + o.requestLog() + " is another replica's");
       }
       out.add(o);
     }
@@ -85,6 +89,10 @@ public final class FleetFile {
         .id(text(at, r, "id", "replica-" + (index + 1)))
         .port(integer(at, r, "port", 0))
         .gpuIndex(integer(at, r, "gpu-index", index));
+    String requestLog = text(at, r, "request-log", null);
+    if (requestLog != null) {
+      b.requestLog(Path.of(requestLog));
+    }
     String profile = text(at, r, "profile", text(at, defaults, "profile", null));
     if (profile != null) {
       b.profile(Profiles.byId(profile).orElseThrow(() -> new IllegalArgumentException(

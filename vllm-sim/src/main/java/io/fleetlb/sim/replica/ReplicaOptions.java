@@ -3,6 +3,7 @@ package io.fleetlb.sim.replica;
 import io.fleetlb.sim.engine.MetricsVersion;
 import io.fleetlb.sim.engine.Profile;
 import io.fleetlb.sim.engine.Profiles;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -25,6 +26,7 @@ import java.util.Objects;
  * @param slowdown step-time multiplier of a degraded GPU (1 = healthy)
  * @param keepAliveTimeout idle keep-alive connections are closed after this (uvicorn's default is 5 s)
  * @param gpuIndex GPU index reported by telemetry
+ * @param requestLog file the replica appends its request events to (see {@code RequestLog}), or null
  */
 public record ReplicaOptions(
     String id,
@@ -42,7 +44,8 @@ public record ReplicaOptions(
     int stallAfter,
     double slowdown,
     Duration keepAliveTimeout,
-    int gpuIndex) {
+    int gpuIndex,
+    Path requestLog) {
 
   public ReplicaOptions {
     Objects.requireNonNull(id, "id");
@@ -92,6 +95,7 @@ public record ReplicaOptions(
     b.slowdown = slowdown;
     b.keepAliveTimeout = keepAliveTimeout;
     b.gpuIndex = gpuIndex;
+    b.requestLog = requestLog;
     return b;
   }
 
@@ -113,6 +117,7 @@ public record ReplicaOptions(
     private double slowdown = 1.0;
     private Duration keepAliveTimeout = Duration.ofSeconds(5);
     private int gpuIndex;
+    private Path requestLog;
 
     private Builder(String model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -195,13 +200,19 @@ public record ReplicaOptions(
       return this;
     }
 
+    /** Appends the replica's request events to this file (null: no log). */
+    public Builder requestLog(Path v) {
+      requestLog = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad option. */
     public ReplicaOptions build() {
       return new ReplicaOptions(id, model, profile, host, port,
           maxNumSeqs != null ? maxNumSeqs : profile.maxNumSeqs(),
           maxNumBatchedTokens != null ? maxNumBatchedTokens : profile.maxNumBatchedTokens(),
           timeScale, metricsVersion, seed, startupDelay, errorRate, stallAfter, slowdown, keepAliveTimeout,
-          gpuIndex);
+          gpuIndex, requestLog);
     }
   }
 }
