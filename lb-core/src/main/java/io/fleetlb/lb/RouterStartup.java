@@ -89,7 +89,7 @@ final class RouterStartup {
         new ProcessMemoryMetrics()).forEach(m -> m.bindTo(registry));
 
     ReplicaPool pool = new ReplicaPool(c.replicas(), c.ejection(), b.nanoClock);
-    ModelCatalog catalog = new ModelCatalog(pool.models(), System.currentTimeMillis() / 1000);
+    ModelCatalog catalog = new ModelCatalog(pool::models, System.currentTimeMillis() / 1000);
     AtomicInteger active = new AtomicInteger();
     String policyName = b.policyName != null ? b.policyName : b.policy.getClass().getSimpleName();
     RunningRouter.State state = new RunningRouter.State();
@@ -142,6 +142,7 @@ final class RouterStartup {
     }
     AdmissionMetrics gateMetrics = new AdmissionMetrics(registry, pool, admission, auth,
         certificate);
+    pool.addListener(gateMetrics);
     ProxyRuntime runtime = new ProxyRuntime(c, pool, b.policy, metrics, accessLog, catalog,
         b.nanoClock, active, auth, admission, gateMetrics, certificate);
     state.runtime = runtime;
@@ -178,7 +179,7 @@ final class RouterStartup {
     HealthProber prober = new HealthProber(control, pool, c.healthCheck(), c.ejection().stalledAfter(),
         c.upstream(), runtime.upstreamAuthorization(), catalog,
         metrics::healthCheck);
-    RouterContext context = new RouterContext(control, c, pool.replicas(), pool, registry);
+    RouterContext context = new RouterContext(control, c, pool, pool, registry);
     RunningRouter router = new RunningRouter(c, vertx, control, ownVertx, runtime, pool,
         registry, prober, accessLog, gc, state);
 

@@ -5,9 +5,9 @@ import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.pool.Replica;
 import io.fleetlb.lb.pool.ReplicaPool;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -24,11 +24,11 @@ import java.util.function.LongSupplier;
 public final class Admission {
   private final boolean enabled;
   private final ReplicaPool pool;
-  private final int[] limits;
+  private final int defaultLimit;
   private final int maxQueue;
   private final long maxWaitNanos;
   private final LongSupplier nanoClock;
-  private final Map<String, ModelQueue> queues = new LinkedHashMap<>();
+  private final Map<String, ModelQueue> queues = new ConcurrentHashMap<>();
 
   /** Creates the admission state for a started pool of the configuration's replicas. */
   public Admission(RouterConfig config, ReplicaPool pool, LongSupplier nanoClock) {
@@ -38,13 +38,15 @@ public final class Admission {
     this.nanoClock = nanoClock;
     this.maxQueue = a.queue().maxPerModel();
     this.maxWaitNanos = a.queue().maxWait().toNanos();
-    this.limits = new int[config.replicas().size()];
-    for (int i = 0; i < limits.length; i++) {
-      limits[i] = config.maxInFlight(config.replicas().get(i));
-    }
+    this.defaultLimit = a.maxInFlightPerReplica();
     for (String m : pool.models()) {
-      queues.put(m, new ModelQueue());
+      queue(m);
     }
+  }
+
+  /** The model's queue, made when the model is first seen (replicas may join at runtime). */
+  private ModelQueue queue(String model) {
+    return queues.computeIfAbsent(model, m -> new ModelQueue());
   }
 
   /** Whether in-flight limits (and the queue) are on. */
@@ -65,14 +67,18 @@ public final class Admission {
     if (!enabled) {
       return Integer.MAX_VALUE;
     }
-    int configured = limits[r.index()];
+    int configured = configuredLimit(r);
     double share = pool.slowStartShare(r);
     return share >= 1.0 ? configured : Math.max(1, (int) Math.ceil(configured * share));
   }
 
   /** The configured limit of a replica, before slow start (for the admin view). */
   public int configuredLimit(Replica r) {
-    return enabled ? limits[r.index()] : 0;
+    if (!enabled) {
+      return 0;
+    }
+    Integer own = r.config().maxInFlight();
+    return own != null ? own : defaultLimit;
   }
 
   /** The candidates that have a free slot now (all of them when limits are off). */
@@ -98,7 +104,7 @@ public final class Admission {
    * queues behind them instead of taking a slot first.
    */
   public boolean busy(String model) {
-    ModelQueue q = queues.get(model);
+    ModelQueue q = queue(model);
     return q.size > 0 || q.inTransit > 0;
   }
 
@@ -108,7 +114,7 @@ public final class Admission {
    * at once if there is one.
    */
   public boolean enqueue(String model, String key, Waiter w, boolean front) {
-    ModelQueue q = queues.get(model);
+    ModelQueue q = queue(model);
     synchronized (q) {
       if (q.size >= maxQueue) {
         return false;
@@ -121,7 +127,7 @@ public final class Admission {
 
   /** Takes a waiting request out (its client left or its wait is over); false if already woken. */
   public boolean remove(String model, String key, Waiter w) {
-    ModelQueue q = queues.get(model);
+    ModelQueue q = queue(model);
     synchronized (q) {
       return q.remove(key, w);
     }
@@ -129,7 +135,7 @@ public final class Admission {
 
   /** A woken request reached its event loop (whether it then took its slot or not). */
   public void arrived(String model) {
-    ModelQueue q = queues.get(model);
+    ModelQueue q = queue(model);
     synchronized (q) {
       q.inTransit--;
     }
@@ -137,12 +143,12 @@ public final class Admission {
 
   /** Requests waiting for the model now. */
   public int queued(String model) {
-    return queues.get(model).size;
+    return queue(model).size;
   }
 
   /** Seconds a client turned away for {@code model} should wait before trying again. */
   public long retryAfterSeconds(String model) {
-    ModelQueue q = queues.get(model);
+    ModelQueue q = queue(model);
     long max = Math.max(1, maxWaitNanos / 1_000_000_000L);
     synchronized (q) {
       return q.retryAfterSeconds(nanoClock.getAsLong(), max, max);
@@ -155,8 +161,8 @@ public final class Admission {
    * a slow start grew; and periodically as a safety net.
    */
   public void pump(String model) {
-    ModelQueue q = queues.get(model);
-    if (q == null || q.size == 0) {
+    ModelQueue q = queue(model);
+    if (q.size == 0) {
       return;
     }
     List<Waiter> wake = null;

@@ -3,16 +3,19 @@ package io.fleetlb.lb.metrics;
 import io.fleetlb.lb.admission.Admission;
 import io.fleetlb.lb.auth.Authenticator;
 import io.fleetlb.lb.log.Reason;
+import io.fleetlb.lb.pool.PoolListener;
 import io.fleetlb.lb.pool.Replica;
 import io.fleetlb.lb.pool.ReplicaPool;
 import io.fleetlb.lb.tls.ServerCertificate;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -21,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * rate limits, in-flight limits and the router's queue. The {@code key} label is a configured key
  * id (bounded by the key list), never a key.
  */
-public final class AdmissionMetrics {
+public final class AdmissionMetrics implements PoolListener {
   private static final Duration[] WAIT_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10),
       Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
       Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
@@ -30,6 +33,9 @@ public final class AdmissionMetrics {
       Duration.ofSeconds(120)};
 
   private final MeterRegistry registry;
+  private final Admission admission;
+  private final Set<String> queueGauges = ConcurrentHashMap.newKeySet();
+  private final Map<Replica, Meter> limitGauges = new ConcurrentHashMap<>();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
   private final Map<String, Timer> waits = new ConcurrentHashMap<>();
 
@@ -45,19 +51,8 @@ public final class AdmissionMetrics {
   public AdmissionMetrics(MeterRegistry registry, ReplicaPool pool, Admission admission,
       Authenticator auth, ServerCertificate certificate) {
     this.registry = registry;
-    for (String model : pool.models()) {
-      Gauge.builder("lb.queue.length", admission, a -> a.queued(model))
-          .description("Requests waiting in the router's queue for a replica slot")
-          .tag("model", model).register(registry);
-    }
-    if (admission.enabled()) {
-      for (Replica r : pool.replicas()) {
-        Gauge.builder("lb.replica.max.in.flight", admission, a -> a.limit(r))
-            .description("The router's in-flight limit for the replica now (lower during its"
-                + " slow start)")
-            .tag("model", r.model()).tag("replica", r.id()).register(registry);
-      }
-    }
+    this.admission = admission;
+    pool.replicas().forEach(this::replicaAdded);
     if (certificate != null) {
       Gauge.builder("lb.tls.certificate.expiry", certificate,
               ServerCertificate::notAfterEpochSeconds)
@@ -79,6 +74,30 @@ public final class AdmissionMetrics {
       FunctionCounter.builder("lb.auth.keys.file.reloads", auth, Authenticator::reloadsRefused)
           .description("Changes of auth.keys_file, by whether they were applied")
           .tag("result", "refused").register(registry);
+    }
+  }
+
+  @Override
+  public void replicaAdded(Replica r) {
+    if (queueGauges.add(r.model())) {
+      Gauge.builder("lb.queue.length", admission, a -> a.queued(r.model()))
+          .description("Requests waiting in the router's queue for a replica slot")
+          .tag("model", r.model()).register(registry);
+    }
+    if (admission.enabled()) {
+      limitGauges.computeIfAbsent(r, x -> Gauge.builder("lb.replica.max.in.flight", admission,
+              a -> a.limit(x))
+          .description("The router's in-flight limit for the replica now (lower during its"
+              + " slow start)")
+          .tag("model", x.model()).tag("replica", x.id()).register(registry));
+    }
+  }
+
+  @Override
+  public void replicaRemoved(Replica r) {
+    Meter m = limitGauges.remove(r);
+    if (m != null) {
+      registry.remove(m);
     }
   }
 

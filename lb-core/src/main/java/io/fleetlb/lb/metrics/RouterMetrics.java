@@ -41,12 +41,8 @@ public final class RouterMetrics implements PoolListener {
   private final Map<RequestKey, Counter> requests = new ConcurrentHashMap<>();
   private final Map<String, Counter> retries = new ConcurrentHashMap<>();
   private final Map<String, Counter> budgetExhausted = new ConcurrentHashMap<>();
-  private final Timer[] firstByte;
-  private final Timer[] duration;
-  private final Counter[][] ejections;
-  private final Counter[] ejectionsSkipped;
-  private final Counter[] probesPassed;
-  private final Counter[] probesFailed;
+  private final ReplicaPool pool;
+  private final Map<Replica, ReplicaMeters> replicaMeters = new ConcurrentHashMap<>();
   private final Counter policyErrors;
   private final Counter headerTimeouts;
 
@@ -65,54 +61,9 @@ public final class RouterMetrics implements PoolListener {
   public RouterMetrics(MeterRegistry registry, ReplicaPool pool, String policyName,
       IntSupplier activeRequests, IntSupplier draining, AccessLog accessLog) {
     this.registry = registry;
-    List<Replica> replicas = pool.replicas();
-    int n = replicas.size();
-    firstByte = new Timer[n];
-    duration = new Timer[n];
-    ejections = new Counter[n][Ejection.Cause.values().length];
-    ejectionsSkipped = new Counter[n];
-    probesPassed = new Counter[n];
-    probesFailed = new Counter[n];
-    for (Replica r : replicas) {
-      Tags tags = Tags.of("model", r.model(), "replica", r.id());
-      int i = r.index();
-      firstByte[i] = Timer.builder("lb.upstream.time.to.first.byte")
-          .description("Time from sending a request to a replica to the first response body byte")
-          .tags(tags).serviceLevelObjectives(FIRST_BYTE_BUCKETS).register(registry);
-      duration[i] = Timer.builder("lb.upstream.duration")
-          .description("Time from sending a request to a replica until the attempt ended")
-          .tags(tags).serviceLevelObjectives(DURATION_BUCKETS).register(registry);
-      for (Ejection.Cause cause : Ejection.Cause.values()) {
-        ejections[i][cause.ordinal()] = Counter.builder("lb.ejections")
-            .description("Times the replica was ejected, by reason: failures (consecutive"
-                + " failed attempts), stalled (streams silent), unresponsive (no progress and a"
-                + " failed probe)")
-            .tags(tags).tag("reason", cause.label()).register(registry);
-      }
-      ejectionsSkipped[i] = Counter.builder("lb.ejections.skipped")
-          .description("Ejections not done because the model's ejected share was at its cap")
-          .tags(tags).register(registry);
-      probesPassed[i] = Counter.builder("lb.health.checks").description("Active health checks")
-          .tags(tags).tag("result", "pass").register(registry);
-      probesFailed[i] = Counter.builder("lb.health.checks").description("Active health checks")
-          .tags(tags).tag("result", "fail").register(registry);
-      Gauge.builder("lb.upstream.in.flight", pool, p -> p.inFlight(r))
-          .description("Requests sent to the replica and not finished").tags(tags)
-          .register(registry);
-      FunctionCounter.builder("lb.upstream.forwarded", pool, p -> p.dispatched(r))
-          .description("Requests sent to the replica (attempts, retries included)").tags(tags)
-          .register(registry);
-      attemptCounter(pool, r, tags, "completed");
-      attemptCounter(pool, r, tags, "failed");
-      attemptCounter(pool, r, tags, "cancelled");
-      Gauge.builder("lb.replica.available", pool, p -> p.available(r.model()).contains(r) ? 1 : 0)
-          .description("1 when the replica receives requests (healthy and not ejected)")
-          .tags(tags).register(registry);
-      Gauge.builder("lb.replica.healthy", pool, p -> p.healthy(r) ? 1 : 0)
-          .description("1 when the replica passes active health checks").tags(tags)
-          .register(registry);
-      Gauge.builder("lb.replica.ejected", pool, p -> p.ejected(r) ? 1 : 0)
-          .description("1 while the replica is ejected").tags(tags).register(registry);
+    this.pool = pool;
+    for (Replica r : pool.replicas()) {
+      meters(r);
     }
     policyErrors = Counter.builder("lb.policy.errors")
         .description("Picks where the policy threw or returned a replica outside the candidates")
@@ -133,13 +84,15 @@ public final class RouterMetrics implements PoolListener {
         .tag("policy", policyName).register(registry);
   }
 
-  private void attemptCounter(ReplicaPool pool, Replica r, Tags tags, String result) {
-    FunctionCounter.builder("lb.upstream.attempts", pool, p -> switch (result) {
-      case "completed" -> p.completed(r);
-      case "failed" -> p.failed(r);
-      default -> p.cancelled(r);
-    }).description("Upstream attempts by how they ended").tags(tags).tag("result", result)
-        .register(registry);
+  private ReplicaMeters meters(Replica r) {
+    return replicaMeters.computeIfAbsent(r, x -> new ReplicaMeters(registry, pool, x,
+        FIRST_BYTE_BUCKETS, DURATION_BUCKETS));
+  }
+
+  /** The replica's meters; null for a replica the pool forgot (its series are gone). */
+  private ReplicaMeters live(Replica r) {
+    ReplicaMeters m = replicaMeters.get(r);
+    return m != null || pool.removed(r) ? m : meters(r);
   }
 
   /** Counts one finished client request. */
@@ -173,17 +126,26 @@ public final class RouterMetrics implements PoolListener {
 
   /** Records the time to the first response body byte of an attempt. */
   public void firstByte(Replica r, long nanos) {
-    firstByte[r.index()].record(nanos, TimeUnit.NANOSECONDS);
+    ReplicaMeters m = live(r);
+    if (m != null) {
+      m.firstByte.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Records how long an attempt took until it ended. */
   public void attemptDuration(Replica r, long nanos) {
-    duration[r.index()].record(nanos, TimeUnit.NANOSECONDS);
+    ReplicaMeters m = live(r);
+    if (m != null) {
+      m.duration.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   /** Counts one active health check. */
   public void healthCheck(Replica r, boolean pass) {
-    (pass ? probesPassed : probesFailed)[r.index()].increment();
+    ReplicaMeters m = live(r);
+    if (m != null) {
+      (pass ? m.probesPassed : m.probesFailed).increment();
+    }
   }
 
   /** Counts a connection closed by the request-head deadline. */
@@ -198,12 +160,31 @@ public final class RouterMetrics implements PoolListener {
 
   @Override
   public void ejected(Replica replica, Ejection ejection) {
-    ejections[replica.index()][ejection.cause().ordinal()].increment();
+    ReplicaMeters m = live(replica);
+    if (m != null) {
+      m.ejections[ejection.cause().ordinal()].increment();
+    }
   }
 
   @Override
   public void ejectionSkipped(Replica replica) {
-    ejectionsSkipped[replica.index()].increment();
+    ReplicaMeters m = live(replica);
+    if (m != null) {
+      m.ejectionsSkipped.increment();
+    }
+  }
+
+  @Override
+  public void replicaAdded(Replica replica) {
+    meters(replica);
+  }
+
+  @Override
+  public void replicaRemoved(Replica replica) {
+    ReplicaMeters m = replicaMeters.remove(replica);
+    if (m != null) {
+      m.remove(registry);
+    }
   }
 
   private static Duration[] seconds(double... values) {

@@ -13,7 +13,9 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,13 +38,8 @@ public final class HealthProber implements PoolListener {
   private static final long CARD_RETRY_NANOS = 30_000_000_000L;
   private static final int MAX_CARD_BYTES = 1024 * 1024;
 
-  private final boolean[] probing;
-  /** A suspicion arose while a routine probe was in flight: that probe counts as suspect. */
-  private final boolean[] suspectPending;
-  /** When each replica is due for its next probe ({@link System#nanoTime}); guarded by this. */
-  private final long[] nextProbeAt;
-  /** When each replica's model card was last asked for (0: never); guarded by this. */
-  private final long[] cardAskedAt;
+  /** Each member's probe bookkeeping; guarded by this. */
+  private final Map<Replica, ProbeState> probes = new HashMap<>();
   private final long stalledAfterNanos;
   private final UpstreamConfig upstream;
   /** Sent with {@code /v1/models} (under vLLM's {@code --api-key}); null for none. */
@@ -50,6 +47,7 @@ public final class HealthProber implements PoolListener {
   private HttpClientAgent client;
   private long timer = -1;
   private long stallTimer = -1;
+  private long reapTimer = -1;
   private volatile boolean stopped;
 
   /**
@@ -68,10 +66,6 @@ public final class HealthProber implements PoolListener {
     this.upstreamAuthorization = upstreamAuthorization;
     this.catalog = catalog;
     this.onProbe = onProbe;
-    this.probing = new boolean[pool.replicas().size()];
-    this.suspectPending = new boolean[pool.replicas().size()];
-    this.nextProbeAt = new long[pool.replicas().size()];
-    this.cardAskedAt = new long[pool.replicas().size()];
     pool.addListener(this);
   }
 
@@ -88,6 +82,8 @@ public final class HealthProber implements PoolListener {
       long period = Math.max(50, Math.min(1000, stalledAfterNanos / 5_000_000L));
       stallTimer = vertx.setPeriodic(period, id -> watchStalls());
     }
+    // Replicas that left are forgotten once their last request ended.
+    reapTimer = vertx.setPeriodic(1000, id -> pool.reapRemoved());
     if (!config.enabled()) {
       return Future.succeededFuture();
     }
@@ -131,6 +127,9 @@ public final class HealthProber implements PoolListener {
     if (stallTimer != -1) {
       vertx.cancelTimer(stallTimer);
     }
+    if (reapTimer != -1) {
+      vertx.cancelTimer(reapTimer);
+    }
     return client == null ? Future.succeededFuture() : client.close();
   }
 
@@ -143,8 +142,23 @@ public final class HealthProber implements PoolListener {
     }
   }
 
+  /** One replica's probe bookkeeping. */
+  private static final class ProbeState {
+    boolean probing;
+    /** A suspicion arose while a routine probe was in flight: that probe counts as suspect. */
+    boolean suspectPending;
+    /** When the next routine probe is due ({@link System#nanoTime}). */
+    long nextProbeAt;
+    /** When the model card was last asked for (0: never). */
+    long cardAskedAt;
+  }
+
+  private ProbeState probeState(Replica r) {
+    return probes.computeIfAbsent(r, x -> new ProbeState());
+  }
+
   private synchronized boolean due(Replica r, long now) {
-    return now - nextProbeAt[r.index()] >= 0;
+    return now - probeState(r).nextProbeAt >= 0;
   }
 
   /** Schedules the replica's next routine probe: soon while it is out or failing. */
@@ -152,26 +166,28 @@ public final class HealthProber implements PoolListener {
     boolean fast = !pass || pool.ejected(r) || !pool.healthy(r);
     Duration wait = fast ? config.fastInterval() : config.interval();
     // Due slightly early, so a probe lands on the tick just before the interval ends.
-    nextProbeAt[r.index()] = System.nanoTime() + wait.toNanos() - 5_000_000L;
+    probeState(r).nextProbeAt = System.nanoTime() + wait.toNanos() - 5_000_000L;
   }
 
   private synchronized boolean claim(Replica r, boolean suspect) {
     if (stopped) {
       return false;
     }
-    if (probing[r.index()]) {
-      suspectPending[r.index()] |= suspect;
+    ProbeState p = probeState(r);
+    if (p.probing) {
+      p.suspectPending |= suspect;
       return false;
     }
-    probing[r.index()] = true;
+    p.probing = true;
     return true;
   }
 
   /** Ends the replica's probe; returns whether a suspicion arose while it was in flight. */
   private synchronized boolean release(Replica r) {
-    probing[r.index()] = false;
-    boolean s = suspectPending[r.index()];
-    suspectPending[r.index()] = false;
+    ProbeState p = probeState(r);
+    p.probing = false;
+    boolean s = p.suspectPending;
+    p.suspectPending = false;
     return s;
   }
 
@@ -214,11 +230,12 @@ public final class HealthProber implements PoolListener {
   /** At most one card request per replica every 30 s, so a bad replica cannot tie up probes. */
   private synchronized boolean claimCardFetch(Replica r) {
     long now = System.nanoTime();
-    long last = cardAskedAt[r.index()];
+    ProbeState p = probeState(r);
+    long last = p.cardAskedAt;
     if (last != 0 && now - last < CARD_RETRY_NANOS) {
       return false;
     }
-    cardAskedAt[r.index()] = now;
+    p.cardAskedAt = now;
     return true;
   }
 
@@ -275,11 +292,36 @@ public final class HealthProber implements PoolListener {
     }
     if (config.enabled()) {
       synchronized (this) {
-        nextProbeAt[replica.index()] = System.nanoTime() + config.fastInterval().toNanos();
+        probeState(replica).nextProbeAt = System.nanoTime() + config.fastInterval().toNanos();
       }
     } else {
       vertx.setTimer(Math.max(1, ejection.duration().toMillis()), id -> pool.readmit(replica));
     }
+  }
+
+  /** A replica that joined is probed at once: it serves only once a probe passed. */
+  @Override
+  public void replicaAdded(Replica replica) {
+    LOG.info("replica {} ({}) joined at {}", replica.id(), replica.model(), replica.config().url());
+    if (stopped) {
+      return;
+    }
+    if (config.enabled()) {
+      vertx.runOnContext(v -> probe(replica, false));
+    } else {
+      pool.markProbed(replica);
+    }
+  }
+
+  @Override
+  public void replicaLeaving(Replica replica) {
+    LOG.info("replica {} ({}) left; {} requests in flight finish there", replica.id(),
+        replica.model(), pool.inFlight(replica));
+  }
+
+  @Override
+  public synchronized void replicaRemoved(Replica replica) {
+    probes.remove(replica);
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The model list the router answers on {@code GET /v1/models}: one OpenAI model card per
@@ -14,18 +15,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * other fields vLLM adds) once the health prober has fetched it.
  */
 public final class ModelCatalog {
-  private final List<String> models;
+  private final Supplier<List<String>> models;
   private final long created;
   private final Map<String, JsonObject> cards = new ConcurrentHashMap<>();
 
   /**
    * Creates the catalog.
    *
-   * @param models the configured models in order
+   * @param models the served models now, in order (they change as replicas join and leave)
    * @param createdEpochSeconds the {@code created} value of router-made cards
    */
-  public ModelCatalog(List<String> models, long createdEpochSeconds) {
-    this.models = List.copyOf(models);
+  public ModelCatalog(Supplier<List<String>> models, long createdEpochSeconds) {
+    this.models = models;
     this.created = createdEpochSeconds;
   }
 
@@ -61,7 +62,7 @@ public final class ModelCatalog {
   /** The {@code /v1/models} response body listing only the models {@code visible} accepts. */
   public Buffer render(java.util.function.Predicate<String> visible) {
     JsonArray data = new JsonArray();
-    for (String m : models) {
+    for (String m : models.get()) {
       if (!visible.test(m)) {
         continue;
       }

@@ -1,6 +1,6 @@
 package io.fleetlb.lb.pool;
 
-/** Receives replica state changes from a {@link ReplicaPool} (logging, timers, gauges). */
+/** Receives replica state and membership changes from a {@link ReplicaPool}. */
 public interface PoolListener {
   /** The replica was ejected. */
   default void ejected(Replica replica, Ejection ejection) {}
@@ -13,4 +13,13 @@ public interface PoolListener {
 
   /** An active health check changed the replica's health. */
   default void healthChanged(Replica replica, boolean healthy) {}
+
+  /** A replica joined the pool while the router runs (it serves once a probe passes). */
+  default void replicaAdded(Replica replica) {}
+
+  /** A replica left the pool: no new requests; those in flight finish. */
+  default void replicaLeaving(Replica replica) {}
+
+  /** A replica that left has nothing in flight any more and is forgotten. */
+  default void replicaRemoved(Replica replica) {}
 }

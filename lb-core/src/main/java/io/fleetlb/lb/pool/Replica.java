@@ -5,8 +5,9 @@ import io.vertx.core.net.SocketAddress;
 import java.net.URI;
 
 /**
- * One configured upstream replica. Instances are created once at start-up and compared by
- * identity; policies receive them in candidate lists and return one.
+ * One upstream replica, configured or discovered. Instances are created by a {@link ReplicaPool}
+ * and compared by identity; policies receive them in candidate lists and return one. A replica
+ * that leaves the pool keeps working for the requests still in flight on it.
  */
 public final class Replica {
   private final String id;
@@ -17,21 +18,27 @@ public final class Replica {
   private final String basePath;
   private final SocketAddress address;
   private final boolean tls;
+  private final ReplicaConfig config;
+  private final ReplicaPool pool;
+  private final ReplicaState state;
 
-  Replica(ReplicaConfig config, int index) {
+  Replica(ReplicaConfig config, int index, ReplicaPool pool) {
     URI uri = config.uri();
+    this.config = config;
     this.id = config.id();
     this.model = config.model();
     this.index = index;
+    this.pool = pool;
     this.host = uri.getHost();
     this.tls = "https".equalsIgnoreCase(uri.getScheme());
     this.port = uri.getPort() != -1 ? uri.getPort() : tls ? 443 : 80;
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     this.address = SocketAddress.inetSocketAddress(port, host);
+    this.state = new ReplicaState(this);
   }
 
-  /** The configured id (shown to clients in {@code x-lb-replica}, never the address). */
+  /** The id (shown to clients in {@code x-lb-replica}, never the address). */
   public String id() {
     return id;
   }
@@ -41,12 +48,20 @@ public final class Replica {
     return model;
   }
 
-  /** Position in the configured replica list, 0-based; stable for the router's lifetime. */
+  /**
+   * A number unique among the replicas this pool ever had (never reused), in the order they
+   * joined: configuration order for configured replicas.
+   */
   public int index() {
     return index;
   }
 
-  /** Host name or address from the configured URL. */
+  /** The configuration it was created from (for a discovered replica, made by discovery). */
+  public ReplicaConfig config() {
+    return config;
+  }
+
+  /** Host name or address from the URL. */
   public String host() {
     return host;
   }
@@ -56,12 +71,12 @@ public final class Replica {
     return tls;
   }
 
-  /** Port from the configured URL (80, or 443 for https, when absent). */
+  /** Port from the URL (80, or 443 for https, when absent). */
   public int port() {
     return port;
   }
 
-  /** Path prefix from the configured URL without a trailing slash, usually empty. */
+  /** Path prefix from the URL without a trailing slash, usually empty. */
   public String basePath() {
     return basePath;
   }
@@ -69,6 +84,14 @@ public final class Replica {
   /** The socket address to connect to. */
   public SocketAddress address() {
     return address;
+  }
+
+  ReplicaPool pool() {
+    return pool;
+  }
+
+  ReplicaState state() {
+    return state;
   }
 
   @Override

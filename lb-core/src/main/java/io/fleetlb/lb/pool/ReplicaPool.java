@@ -3,6 +3,7 @@ package io.fleetlb.lb.pool;
 import io.fleetlb.lb.config.EjectionConfig;
 import io.fleetlb.lb.config.ReplicaConfig;
 import io.fleetlb.lb.policy.LoadView;
+import io.fleetlb.lb.policy.Membership;
 import io.fleetlb.lb.policy.RequestInfo;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,86 +17,173 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 /**
- * The configured replicas, grouped by model, with their health, ejection state and exact request
- * counts. The request path reads an immutable per-model snapshot of the replicas that can serve
- * now; every state change publishes a new snapshot.
+ * The replicas, grouped by model, with their health, ejection state and exact request counts.
+ * Membership can change while the router runs: a replica {@linkplain #add added} (by discovery or
+ * a reloaded configuration) serves once a health probe passes; one {@linkplain #remove removed}
+ * gets no new requests, finishes those in flight and is then forgotten. The request path reads an
+ * immutable snapshot of the members; every change of who can serve publishes a new one.
  */
-public final class ReplicaPool implements LoadView {
-  private final List<Replica> replicas;
-  private final List<ReplicaState> states;
-  private final Map<String, List<Replica>> byModel;
-  private final EjectionConfig ejection;
+public final class ReplicaPool implements LoadView, Membership {
+  /** Who is in the pool and who can serve: replaced as a whole, never changed in place. */
+  private record Members(List<Replica> all, Map<String, List<Replica>> byModel,
+      Map<String, List<Replica>> available, List<Replica> leaving) {}
+
   private final LongSupplier nanoClock;
+  private final HealthLedger health;
   private final List<PoolListener> listeners = new CopyOnWriteArrayList<>();
-  private volatile Map<String, List<Replica>> available;
-  private static final double MIN_SLOW_START_SHARE = 0.1;
+  private final AtomicInteger nextIndex = new AtomicInteger();
+  /** Members in join order; guarded by this, read through {@link #members}. */
+  private final List<Replica> active = new ArrayList<>();
+  private final List<Replica> leaving = new ArrayList<>();
+  private volatile Members members;
 
   /**
-   * Creates the pool; every replica starts healthy and not ejected.
+   * Creates the pool with the configured replicas; each starts healthy and not ejected (the first
+   * probe round decides before the router serves).
    *
    * @param configs validated replica configurations
    * @param ejection ejection settings
    * @param nanoClock monotonic time in nanoseconds (injected for tests)
    */
   public ReplicaPool(List<ReplicaConfig> configs, EjectionConfig ejection, LongSupplier nanoClock) {
-    this.ejection = Objects.requireNonNull(ejection, "ejection");
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
-    List<Replica> list = new ArrayList<>();
-    List<ReplicaState> st = new ArrayList<>();
-    Map<String, List<Replica>> models = new LinkedHashMap<>();
+    this.health = new HealthLedger(this, Objects.requireNonNull(ejection, "ejection"), nanoClock);
     for (ReplicaConfig c : configs) {
-      Replica r = new Replica(c, list.size());
-      list.add(r);
-      st.add(new ReplicaState(r));
-      models.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r);
+      active.add(new Replica(c, nextIndex.getAndIncrement(), this));
     }
-    this.replicas = List.copyOf(list);
-    this.states = List.copyOf(st);
-    Map<String, List<Replica>> frozen = new LinkedHashMap<>();
-    models.forEach((m, rs) -> frozen.put(m, List.copyOf(rs)));
-    this.byModel = Collections.unmodifiableMap(frozen);
-    publish();
+    synchronized (this) {
+      publish();
+    }
   }
 
-  /** Registers a listener for state changes. */
+  /** Registers a listener for state and membership changes. */
+  @Override
   public void addListener(PoolListener listener) {
     listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** Every replica in configuration order. */
+  List<PoolListener> listeners() {
+    return listeners;
+  }
+
+  // ---- membership --------------------------------------------------------------------------
+
+  /**
+   * Adds a replica while the router runs. It gets no request until a health probe passes (or at
+   * once when health checks are off, see {@link #markProbed}). Returns null when a member with
+   * the same id exists already.
+   */
+  public Replica add(ReplicaConfig config) {
+    Replica r;
+    synchronized (this) {
+      for (Replica m : active) {
+        if (m.id().equals(config.id())) {
+          return null;
+        }
+      }
+      r = new Replica(config, nextIndex.getAndIncrement(), this);
+      r.state().healthy = false;
+      r.state().joinedLate = true;
+      active.add(r);
+      publish();
+    }
+    listeners.forEach(l -> l.replicaAdded(r));
+    return r;
+  }
+
+  /**
+   * Takes a replica out: no new request goes to it; requests in flight on it finish. It is
+   * forgotten ({@link PoolListener#replicaRemoved}) once none is left, by {@link #reapRemoved}.
+   */
+  public void remove(Replica r) {
+    synchronized (this) {
+      if (!active.remove(state(r).replica)) {
+        return;
+      }
+      r.state().removed = true;
+      leaving.add(r);
+      publish();
+    }
+    listeners.forEach(l -> l.replicaLeaving(r));
+    reapRemoved();
+  }
+
+  /** Forgets removed replicas with nothing in flight any more; called periodically. */
+  public void reapRemoved() {
+    List<Replica> gone = new ArrayList<>();
+    synchronized (this) {
+      for (Replica r : List.copyOf(leaving)) {
+        if (r.state().counters.inFlight.get() == 0) {
+          leaving.remove(r);
+          gone.add(r);
+        }
+      }
+      if (!gone.isEmpty()) {
+        publish();
+      }
+    }
+    for (Replica r : gone) {
+      listeners.forEach(l -> l.replicaRemoved(r));
+    }
+  }
+
+  /** The member with this id, or null. */
+  public Replica byId(String id) {
+    for (Replica r : members.all()) {
+      if (r.id().equals(id)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /** Every member in join order (configuration order for configured replicas). */
+  @Override
   public List<Replica> replicas() {
-    return replicas;
+    return members.all();
   }
 
-  /** The served models in configuration order (first appearance). */
+  /** Replicas removed from the pool that still finish requests in flight. */
+  public List<Replica> leaving() {
+    return members.leaving();
+  }
+
+  /** Whether the replica left the pool (removed, possibly still draining). */
+  public boolean removed(Replica r) {
+    return state(r).removed;
+  }
+
+  /** The served models in order of first appearance. */
   public List<String> models() {
-    return List.copyOf(byModel.keySet());
+    return List.copyOf(members.byModel().keySet());
   }
 
-  /** Whether some replica serves {@code model}. */
+  /** Whether some member serves {@code model}. */
   public boolean serves(String model) {
-    return byModel.containsKey(model);
+    return members.byModel().containsKey(model);
   }
 
-  /** All replicas of a model (empty if none). */
+  /** All members of a model (empty if none). */
   public List<Replica> replicas(String model) {
-    return byModel.getOrDefault(model, List.of());
+    return members.byModel().getOrDefault(model, List.of());
   }
 
   /** The replicas of a model that can serve now: healthy and not ejected (immutable). */
   public List<Replica> available(String model) {
-    return available.getOrDefault(model, List.of());
+    return members.available().getOrDefault(model, List.of());
   }
 
   /** Whether any replica of any model can serve now. */
   public boolean anyAvailable() {
-    for (List<Replica> rs : available.values()) {
+    for (List<Replica> rs : members.available().values()) {
       if (!rs.isEmpty()) {
         return true;
       }
     }
     return false;
   }
+
+  // ---- health ------------------------------------------------------------------------------
 
   /** Whether the replica passes active health checks (or they are off). */
   public boolean healthy(Replica r) {
@@ -120,7 +208,7 @@ public final class ReplicaPool implements LoadView {
 
   /**
    * How long a client should wait before retrying a model that has no available replica: the
-   * time until the first ejection ends, or {@code fallback} when no replica of it is ejected.
+   * time until the first ejection ends, at most {@code fallback} (also when none is ejected).
    */
   public Duration retryAfter(String model, Duration fallback) {
     long now = nanoClock.getAsLong();
@@ -140,14 +228,58 @@ public final class ReplicaPool implements LoadView {
    * 10% to 100% over {@code ejection.slow_start}; 1 for every other replica (and at start-up).
    */
   public double slowStartShare(Replica r) {
-    long since = state(r).returnedAtNanos;
-    long window = ejection.slowStart().toNanos();
-    if (since == Long.MIN_VALUE || window == 0) {
-      return 1.0;
-    }
-    double share = (double) (nanoClock.getAsLong() - since) / window;
-    return share >= 1 ? 1.0 : Math.max(MIN_SLOW_START_SHARE, share);
+    return health.slowStartShare(state(r));
   }
+
+  /** A successful exchange with the replica: clears its failure streak. */
+  public void recordSuccess(Replica r) {
+    health.recordSuccess(state(r));
+  }
+
+  /**
+   * A failure that counts toward ejection (connect error, reset, timeout, 5xx, silent stream;
+   * never a 4xx or a client cancel). Ejects the replica once the streak reaches the threshold.
+   */
+  public void recordFailure(Replica r) {
+    health.recordFailure(state(r));
+  }
+
+  /**
+   * Ejects the replica at once for a cause that needs no streak (it stalled, or it stopped
+   * answering), within the model's ejection cap; returns whether it is ejected now.
+   */
+  public boolean ejectNow(Replica r, Ejection.Cause cause) {
+    return health.ejectNow(state(r), cause);
+  }
+
+  /**
+   * Applies one active health-check result. The first probe decides directly; then
+   * {@code unhealthyThreshold} failures or {@code healthyThreshold} passes in a row flip the
+   * replica, and an ejected replica returns after {@code healthyThreshold} passes in a row. A
+   * failed {@code suspect} probe (one sent because the replica went silent with requests in
+   * flight) turns it unhealthy at once.
+   */
+  public void recordProbe(Replica r, boolean pass, int healthyThreshold, int unhealthyThreshold,
+      boolean suspect) {
+    health.recordProbe(state(r), pass, healthyThreshold, unhealthyThreshold, suspect);
+  }
+
+  /** {@link #recordProbe(Replica, boolean, int, int, boolean)} for a routine probe. */
+  public void recordProbe(Replica r, boolean pass, int healthyThreshold, int unhealthyThreshold) {
+    recordProbe(r, pass, healthyThreshold, unhealthyThreshold, false);
+  }
+
+  /** A replica added while health checks are off serves at once: no probe will decide. */
+  public void markProbed(Replica r) {
+    recordProbe(r, true, 1, 1);
+  }
+
+  /** Ends an ejection whose time is over without a probe (used when health checks are off). */
+  public void readmit(Replica r) {
+    health.readmit(state(r));
+  }
+
+  // ---- progress (the stall watch) ----------------------------------------------------------
 
   /**
    * When the replica last showed progress (a response byte, an attempt's end, or the dispatch that
@@ -176,6 +308,8 @@ public final class ReplicaPool implements LoadView {
     s.suspectedAtProgress = last;
     return true;
   }
+
+  // ---- request accounting ------------------------------------------------------------------
 
   /**
    * Records an attempt sent to the replica (in-flight + 1) without request facts; pair it with
@@ -223,176 +357,31 @@ public final class ReplicaPool implements LoadView {
     state(r).counters.finish(result);
   }
 
-  /** A successful exchange with the replica: clears its failure streak. */
-  public void recordSuccess(Replica r) {
-    AtomicInteger streak = state(r).failureStreak;
-    // Read first so the common success path does not write a shared cache line.
-    if (streak.get() != 0) {
-      streak.set(0);
-    }
-  }
-
-  /**
-   * A failure that counts toward ejection (connect error, reset, timeout, 5xx; never a 4xx or a
-   * client cancel). Ejects the replica once the streak reaches the configured threshold.
-   */
-  public void recordFailure(Replica r) {
-    ReplicaState s = state(r);
-    int streak = s.failureStreak.incrementAndGet();
-    if (ejection.enabled() && streak >= ejection.consecutiveFailures() && !s.ejected) {
-      maybeEject(s, Ejection.Cause.FAILURES);
-    }
-  }
-
-  /**
-   * Ejects the replica at once for a cause that needs no streak (it stalled, or it stopped
-   * answering), within the model's ejection cap; returns whether it is ejected now.
-   */
-  public boolean ejectNow(Replica r, Ejection.Cause cause) {
-    ReplicaState s = state(r);
-    if (!ejection.enabled()) {
-      return false;
-    }
-    maybeEject(s, cause);
-    return s.ejected;
-  }
-
-  /**
-   * Applies one active health-check result. The first probe decides directly; then
-   * {@code unhealthyThreshold} failures or {@code healthyThreshold} passes in a row flip the
-   * replica, and an ejected replica returns after {@code healthyThreshold} passes in a row. A
-   * failed {@code suspect} probe (one sent because the replica went silent with requests in
-   * flight) turns it unhealthy at once.
-   */
-  public void recordProbe(Replica r, boolean pass, int healthyThreshold, int unhealthyThreshold,
-      boolean suspect) {
-    ReplicaState s = state(r);
-    boolean changedHealth;
-    boolean readmitted = false;
-    synchronized (this) {
-      boolean before = s.healthy;
-      if (!s.probed) {
-        s.probed = true;
-        s.healthy = pass;
-      } else if (pass) {
-        s.probePasses++;
-        s.probeFailures = 0;
-        if (!s.healthy && s.probePasses >= healthyThreshold) {
-          s.healthy = true;
-          s.returnedAtNanos = nanoClock.getAsLong();
-        }
-      } else {
-        s.probeFailures++;
-        s.probePasses = 0;
-        if (s.healthy && (suspect || s.probeFailures >= unhealthyThreshold)) {
-          s.healthy = false;
-        }
-      }
-      changedHealth = before != s.healthy;
-      if (s.ejected) {
-        s.passesSinceEjection = pass ? s.passesSinceEjection + 1 : 0;
-        if (s.passesSinceEjection >= healthyThreshold) {
-          readmitLocked(s);
-          readmitted = true;
-        }
-      }
-      if (changedHealth || readmitted) {
-        publish();
+  /** Rebuilds the snapshot; callers hold this pool's lock. */
+  void publish() {
+    List<Replica> all = List.copyOf(active);
+    Map<String, List<Replica>> byModel = new LinkedHashMap<>();
+    Map<String, List<Replica>> ok = new LinkedHashMap<>();
+    for (Replica r : all) {
+      byModel.computeIfAbsent(r.model(), m -> new ArrayList<>()).add(r);
+      List<Replica> avail = ok.computeIfAbsent(r.model(), m -> new ArrayList<>());
+      if (r.state().available()) {
+        avail.add(r);
       }
     }
-    if (changedHealth) {
-      listeners.forEach(l -> l.healthChanged(r, s.healthy));
-    }
-    if (readmitted) {
-      listeners.forEach(l -> l.readmitted(r));
-    }
-  }
-
-  /** {@link #recordProbe(Replica, boolean, int, int, boolean)} for a routine probe. */
-  public void recordProbe(Replica r, boolean pass, int healthyThreshold, int unhealthyThreshold) {
-    recordProbe(r, pass, healthyThreshold, unhealthyThreshold, false);
-  }
-
-  /** Ends an ejection whose time is over without a probe (used when health checks are off). */
-  public void readmit(Replica r) {
-    ReplicaState s = state(r);
-    synchronized (this) {
-      if (!s.ejected) {
-        return;
-      }
-      readmitLocked(s);
-      publish();
-    }
-    listeners.forEach(l -> l.readmitted(r));
-  }
-
-  private void readmitLocked(ReplicaState s) {
-    s.ejected = false;
-    s.failureStreak.set(0);
-    s.passesSinceEjection = 0;
-    s.readmittedAtNanos = nanoClock.getAsLong();
-    s.returnedAtNanos = s.readmittedAtNanos;
-  }
-
-  private void maybeEject(ReplicaState s, Ejection.Cause cause) {
-    Ejection ejected;
-    synchronized (this) {
-      if (s.ejected || (cause == Ejection.Cause.FAILURES
-          && s.failureStreak.get() < ejection.consecutiveFailures())) {
-        return;
-      }
-      List<Replica> peers = replicas(s.replica.model());
-      int ejectedNow = 0;
-      for (Replica p : peers) {
-        ejectedNow += state(p).ejected ? 1 : 0;
-      }
-      int cap = Math.max(1, peers.size() * ejection.maxEjectedPercent() / 100);
-      if (ejectedNow >= cap) {
-        s.failureStreak.set(0);
-        listeners.forEach(l -> l.ejectionSkipped(s.replica));
-        return;
-      }
-      long now = nanoClock.getAsLong();
-      // A replica that stayed in for max_time since its last return starts over at base_time.
-      if (s.readmittedAtNanos != Long.MIN_VALUE
-          && now - s.readmittedAtNanos > ejection.maxTime().toNanos()) {
-        s.ejections = 0;
-      }
-      s.ejections++;
-      int count = s.ejections;
-      long base = ejection.baseTime().toNanos();
-      long max = ejection.maxTime().toNanos();
-      long nanos = base > max / count ? max : Math.min(max, base * count);
-      s.ejected = true;
-      s.ejectedUntilNanos = now + nanos;
-      s.passesSinceEjection = 0;
-      s.failureStreak.set(0);
-      publish();
-      ejected = new Ejection(cause, Duration.ofNanos(nanos), count);
-    }
-    listeners.forEach(l -> l.ejected(s.replica, ejected));
-  }
-
-  private void publish() {
-    Map<String, List<Replica>> next = new LinkedHashMap<>();
-    byModel.forEach((model, rs) -> {
-      List<Replica> ok = new ArrayList<>(rs.size());
-      for (Replica r : rs) {
-        if (state(r).available()) {
-          ok.add(r);
-        }
-      }
-      next.put(model, List.copyOf(ok));
-    });
-    available = Collections.unmodifiableMap(next);
+    Map<String, List<Replica>> frozenModels = new LinkedHashMap<>();
+    byModel.forEach((m, rs) -> frozenModels.put(m, List.copyOf(rs)));
+    Map<String, List<Replica>> frozenOk = new LinkedHashMap<>();
+    ok.forEach((m, rs) -> frozenOk.put(m, List.copyOf(rs)));
+    members = new Members(all, Collections.unmodifiableMap(frozenModels),
+        Collections.unmodifiableMap(frozenOk), List.copyOf(leaving));
   }
 
   private ReplicaState state(Replica r) {
-    ReplicaState s = states.get(r.index());
-    if (s.replica != r) {
+    if (r.pool() != this) {
       throw new IllegalArgumentException("replica " + r + " is not from this pool");
     }
-    return s;
+    return r.state();
   }
 
   @Override

@@ -14,6 +14,10 @@ final class ReplicaState {
   final AtomicInteger failureStreak = new AtomicInteger();
 
   volatile boolean healthy = true;
+  /** Left the pool (removed from the configuration or by discovery); drains what it has. */
+  volatile boolean removed;
+  /** Joined while the router ran: eased in by the slow start once its first probe passes. */
+  boolean joinedLate;
   volatile boolean ejected;
   volatile long ejectedUntilNanos;
   boolean probed;
@@ -33,6 +37,6 @@ final class ReplicaState {
   }
 
   boolean available() {
-    return healthy && !ejected;
+    return healthy && !ejected && !removed;
   }
 }

@@ -357,13 +357,15 @@ final class Attempt {
   private void finish(AttemptResult result) {
     finished = true;
     firstByteDeadline = 0;
+    // Metered before the slot is released: a replica that left is forgotten (its series
+    // removed) as soon as nothing is in flight on it.
+    rt.metrics.attemptDuration(replica, rt.nanoClock.getAsLong() - startNanos);
     dispatch.finish(result);
     if (holdsRetrySlot) {
       rt.retryBudget.release();
     }
     // The slot is free: a request waiting in the router's queue may take it.
     rt.admission.pump(replica.model());
-    rt.metrics.attemptDuration(replica, rt.nanoClock.getAsLong() - startNanos);
   }
 
   /**

@@ -48,9 +48,9 @@ public final class QueueAware {
   public record Parts(QueueAwarePolicy policy, MetricsScraper scraper,
       QueueAwareMetrics metrics) {}
 
-  /** Builds the parts for {@code replicas} replicas; policy and scraper share one clock. */
-  public static Parts parts(int replicas, ScrapeConfig scrape, PolicyConfig policy) {
-    LoadBoard board = new LoadBoard(replicas);
+  /** Builds the parts; policy and scraper share one clock. */
+  public static Parts parts(ScrapeConfig scrape, PolicyConfig policy) {
+    LoadBoard board = new LoadBoard();
     QueueAwarePolicy p = QueueAwarePolicy.create(board, policy, scrape.staleAfter());
     MetricsScraper scraper = new MetricsScraper(board, scrape, p::now);
     return new Parts(p, scraper, new QueueAwareMetrics(p, scraper));
@@ -58,7 +58,7 @@ public final class QueueAware {
 
   /** Sets the queue-aware policy, the scraper and the metrics on a router builder. */
   public static Parts install(Router.Builder builder, RouterConfig config) {
-    Parts parts = parts(config.replicas().size(), scrape(config), policy(config));
+    Parts parts = parts(scrape(config), policy(config));
     builder.policy(parts.policy()).policyName(NAME).extension(parts.scraper())
         .extension(parts.metrics());
     return parts;

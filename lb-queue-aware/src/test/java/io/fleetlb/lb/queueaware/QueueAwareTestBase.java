@@ -22,7 +22,7 @@ abstract class QueueAwareTestBase extends ProxyTestBase {
   /** Starts the router with the queue-aware parts for the builder's replicas. */
   protected RouterHarness startQueueAware(RouterHarness.Builder builder, int replicas,
       ScrapeConfig scrape) {
-    parts = QueueAware.parts(replicas, scrape, PolicyConfig.DEFAULT);
+    parts = QueueAware.parts(scrape, PolicyConfig.DEFAULT);
     return start(builder.policy(parts.policy()).extension(parts.scraper())
         .extension(parts.metrics()));
   }

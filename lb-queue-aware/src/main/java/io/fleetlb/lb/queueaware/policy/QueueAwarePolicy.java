@@ -9,7 +9,9 @@ import io.fleetlb.lb.queueaware.scrape.LoadBoard;
 import io.fleetlb.lb.queueaware.scrape.ReplicaLoad;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
@@ -40,7 +42,7 @@ public final class QueueAwarePolicy implements RoutingPolicy {
   private final long staleAfterNanos;
   private final LongSupplier nanoClock;
   private final Supplier<RandomGenerator> random;
-  private final LongAdder[] picks;
+  private final Map<Replica, LongAdder> picks = new ConcurrentHashMap<>();
 
   private QueueAwarePolicy(LoadBoard board, PolicyConfig config, Duration staleAfter,
       LongSupplier nanoClock, Supplier<RandomGenerator> random) {
@@ -54,10 +56,6 @@ public final class QueueAwarePolicy implements RoutingPolicy {
     this.staleAfterNanos = staleAfter.toNanos();
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.random = Objects.requireNonNull(random, "random");
-    this.picks = new LongAdder[board.size()];
-    for (int i = 0; i < picks.length; i++) {
-      picks[i] = new LongAdder();
-    }
   }
 
   /** The policy the router runs: system clock, thread-local randomness. */
@@ -111,7 +109,7 @@ public final class QueueAwarePolicy implements RoutingPolicy {
       }
       chosen = candidates.get(i);
     }
-    picks[chosen.index()].increment();
+    picks.computeIfAbsent(chosen, r -> new LongAdder()).increment();
     return chosen;
   }
 
@@ -195,7 +193,13 @@ public final class QueueAwarePolicy implements RoutingPolicy {
 
   /** Requests this policy sent to the replica (its pick count). */
   public long picks(Replica replica) {
-    return picks[replica.index()].sum();
+    LongAdder n = picks.get(replica);
+    return n == null ? 0 : n.sum();
+  }
+
+  /** Forgets a replica that left the pool. */
+  public void forget(Replica replica) {
+    picks.remove(replica);
   }
 
   /** The current time on the policy's clock. */

@@ -1,33 +1,29 @@
 package io.fleetlb.lb.queueaware.scrape;
 
 import io.fleetlb.lb.pool.Replica;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The latest {@link ReplicaLoad} of every replica, indexed by {@link Replica#index()}: the
- * scraper writes, the policy reads. A read is one volatile load (no lock) and always sees a whole
- * snapshot, never half of one.
+ * The latest {@link ReplicaLoad} of every replica: the scraper writes, the policy reads. A read is
+ * one lock-free map lookup and always sees a whole snapshot, never half of one. Replicas that
+ * join get an entry at their first successful scrape; those that leave are removed.
  */
 public final class LoadBoard {
-  private final AtomicReferenceArray<ReplicaLoad> loads;
-
-  /** A board for {@code replicas} replicas, with no snapshot yet. */
-  public LoadBoard(int replicas) {
-    this.loads = new AtomicReferenceArray<>(replicas);
-  }
+  private final Map<Replica, ReplicaLoad> loads = new ConcurrentHashMap<>();
 
   /** The replica's latest snapshot, or null before its first successful scrape. */
   public ReplicaLoad get(Replica replica) {
-    return loads.get(replica.index());
+    return loads.get(replica);
   }
 
   /** Replaces the replica's snapshot. */
   public void publish(Replica replica, ReplicaLoad load) {
-    loads.set(replica.index(), load);
+    loads.put(replica, load);
   }
 
-  /** How many replicas the board holds. */
-  public int size() {
-    return loads.length();
+  /** Forgets a replica that left the pool. */
+  public void remove(Replica replica) {
+    loads.remove(replica);
   }
 }

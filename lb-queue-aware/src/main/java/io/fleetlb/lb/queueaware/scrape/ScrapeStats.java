@@ -1,7 +1,9 @@
 package io.fleetlb.lb.queueaware.scrape;
 
 import io.fleetlb.lb.pool.Replica;
-import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,11 +18,16 @@ public final class ScrapeStats {
   private static final Logger LOG = LoggerFactory.getLogger(ScrapeStats.class);
   private static final ScrapeFailure[] REASONS = ScrapeFailure.values();
 
-  private final AtomicLongArray successes;
-  private final AtomicLongArray failures;
-  private final AtomicLongArray lastDurationNanos;
-  /** Per replica: whether the last scrape failed; written only by the scraper's context. */
-  private final boolean[] failing;
+  /** One replica's counts. */
+  private static final class Counts {
+    final AtomicLong successes = new AtomicLong();
+    final AtomicLongArray failures = new AtomicLongArray(REASONS.length);
+    final AtomicLong lastDurationNanos = new AtomicLong();
+    /** Whether the last scrape failed; written only by the scraper's context. */
+    boolean failing;
+  }
+
+  private final Map<Replica, Counts> counts = new ConcurrentHashMap<>();
   private final DurationSink durations;
 
   /** Where scrape durations go (the admin registry's timer), per replica. */
@@ -30,49 +37,58 @@ public final class ScrapeStats {
     void record(Replica replica, long nanos);
   }
 
-  /** Stats for these replicas; durations also go to {@code durations}. */
-  public ScrapeStats(List<Replica> replicas, DurationSink durations) {
-    int n = replicas.size();
-    this.successes = new AtomicLongArray(n);
-    this.failures = new AtomicLongArray(n * REASONS.length);
-    this.lastDurationNanos = new AtomicLongArray(n);
-    this.failing = new boolean[n];
+  /** Stats whose durations also go to {@code durations}. */
+  public ScrapeStats(DurationSink durations) {
     this.durations = durations;
   }
 
+  private Counts of(Replica r) {
+    return counts.computeIfAbsent(r, x -> new Counts());
+  }
+
   void succeeded(Replica r, long nanos) {
-    successes.incrementAndGet(r.index());
-    lastDurationNanos.set(r.index(), nanos);
+    Counts c = of(r);
+    c.successes.incrementAndGet();
+    c.lastDurationNanos.set(nanos);
     durations.record(r, nanos);
-    if (failing[r.index()]) {
-      failing[r.index()] = false;
+    if (c.failing) {
+      c.failing = false;
       LOG.info("scrape of {} ({}) works again", r.id(), r.model());
     }
   }
 
   void failed(Replica r, ScrapeFailure reason, String detail, long nanos) {
-    failures.incrementAndGet(r.index() * REASONS.length + reason.ordinal());
-    lastDurationNanos.set(r.index(), nanos);
+    Counts c = of(r);
+    c.failures.incrementAndGet(reason.ordinal());
+    c.lastDurationNanos.set(nanos);
     durations.record(r, nanos);
-    if (!failing[r.index()]) {
-      failing[r.index()] = true;
+    if (!c.failing) {
+      c.failing = true;
       LOG.warn("scrape of {} ({}) failed: {}: {}; it is judged by the router's own counts once "
           + "its snapshot is stale", r.id(), r.model(), reason.label(), detail);
     }
   }
 
+  /** Forgets a replica that left the pool. */
+  void forget(Replica r) {
+    counts.remove(r);
+  }
+
   /** Successful scrapes of the replica. */
   public long successes(Replica r) {
-    return successes.get(r.index());
+    Counts c = counts.get(r);
+    return c == null ? 0 : c.successes.get();
   }
 
   /** Failed scrapes of the replica for this reason. */
   public long failures(Replica r, ScrapeFailure reason) {
-    return failures.get(r.index() * REASONS.length + reason.ordinal());
+    Counts c = counts.get(r);
+    return c == null ? 0 : c.failures.get(reason.ordinal());
   }
 
   /** How long the replica's last scrape took, ended either way. */
   public long lastDurationNanos(Replica r) {
-    return lastDurationNanos.get(r.index());
+    Counts c = counts.get(r);
+    return c == null ? 0 : c.lastDurationNanos.get();
   }
 }

@@ -115,7 +115,7 @@ final class VirtualFleet {
         nextScrape[i] = scrapeIntervalNanos * i / n;
       }
       pool = new ReplicaPool(configs, EjectionConfig.DEFAULT, () -> clock);
-      board = new LoadBoard(n);
+      board = new LoadBoard();
       policy = factory.create(board, () -> clock);
       result = new RunResult.Builder(requests.size(), n);
     }

@@ -39,7 +39,7 @@ class QueueAwarePolicyTest {
       configs.add(new ReplicaConfig("r" + i, "http://127.0.0.1:" + (9000 + i), "m"));
     }
     pool = new ReplicaPool(configs, EjectionConfig.DEFAULT, () -> now);
-    board = new LoadBoard(replicas);
+    board = new LoadBoard();
     policy = QueueAwarePolicy.create(board, config, Duration.ofSeconds(1), () -> now,
         new SplittableRandom(1));
   }

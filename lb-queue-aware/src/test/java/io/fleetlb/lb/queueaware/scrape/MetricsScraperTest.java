@@ -70,10 +70,10 @@ class MetricsScraperTest {
     }
     RouterConfig config = ConfigLoader.create().parse(yaml.toString(), "t.yaml");
     pool = new ReplicaPool(config.replicas(), config.ejection(), System::nanoTime);
-    LoadBoard board = new LoadBoard(urls.size());
+    LoadBoard board = new LoadBoard();
     scraper = new MetricsScraper(board, new ScrapeConfig(interval, 0.1, timeout, STALE, maxBody,
         null), System::nanoTime);
-    ScriptedUpstream.join(scraper.start(new RouterContext(vertx, config, pool.replicas(), pool,
+    ScriptedUpstream.join(scraper.start(new RouterContext(vertx, config, pool, pool,
         new SimpleMeterRegistry())));
     return board;
   }
