@@ -1,5 +1,6 @@
 package io.fleetlb.lb;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.log.AccessLog;
 import io.fleetlb.lb.policy.RouterExtension;
@@ -44,6 +45,7 @@ public final class Router {
     AccessLog accessLog;
     Vertx vertx;
     LongSupplier nanoClock = System::nanoTime;
+    KubernetesClient kubernetesClient;
 
     private Builder(RouterConfig config) {
       this.config = Objects.requireNonNull(config, "config");
@@ -85,6 +87,15 @@ public final class Router {
     /** The monotonic clock for timeouts and ejection times (default {@link System#nanoTime}). */
     public Builder nanoClock(LongSupplier nanoClock) {
       this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
+      return this;
+    }
+
+    /**
+     * The Kubernetes client for {@code discovery.kubernetes} (tests, embedding); by default the
+     * router builds one from its environment (in-cluster service account or kubeconfig).
+     */
+    public Builder kubernetesClient(KubernetesClient client) {
+      this.kubernetesClient = Objects.requireNonNull(client, "client");
       return this;
     }
 

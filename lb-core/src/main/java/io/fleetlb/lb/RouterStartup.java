@@ -4,6 +4,7 @@ import io.fleetlb.lb.admission.Admission;
 import io.fleetlb.lb.auth.Authenticator;
 import io.fleetlb.lb.config.ConfigException;
 import io.fleetlb.lb.config.RouterConfig;
+import io.fleetlb.lb.discovery.Discoveries;
 import io.fleetlb.lb.log.AccessLog;
 import io.fleetlb.lb.metrics.AdmissionMetrics;
 import io.fleetlb.lb.metrics.ProcessMemoryMetrics;
@@ -183,7 +184,13 @@ final class RouterStartup {
     RunningRouter router = new RunningRouter(c, vertx, control, ownVertx, runtime, pool,
         registry, prober, accessLog, gc, state);
 
-    Future<Void> chain = prober.start();
+    Future<Void> chain = prober.start()
+        .compose(v -> Discoveries.start(c, pool, control, b.kubernetesClient))
+        .map(discoveries -> {
+          state.discoveries = discoveries;
+          state.onStop.add(discoveries::stop);
+          return null;
+        });
     for (RouterExtension e : b.extensions) {
       chain = chain.compose(v -> e.start(context).onSuccess(x -> state.started.add(e)));
     }

@@ -1,6 +1,9 @@
 package io.fleetlb.lb;
 
+import io.fleetlb.lb.config.ReplicaConfig;
+import io.fleetlb.lb.config.RestartSections;
 import io.fleetlb.lb.config.RouterConfig;
+import io.fleetlb.lb.discovery.Discoveries;
 import io.fleetlb.lb.log.AccessLog;
 import io.fleetlb.lb.policy.LoadView;
 import io.fleetlb.lb.policy.RouterExtension;
@@ -17,7 +20,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +36,8 @@ public final class RunningRouter {
   private static final long POLL_MS = 20;
 
   private final RouterConfig config;
+  /** The configuration in force, with the sections a reload changed. */
+  private RouterConfig current;
   private final Vertx vertx;
   private final Vertx control;
   private final boolean ownVertx;
@@ -52,6 +59,7 @@ public final class RunningRouter {
     final List<RouterExtension> started = new CopyOnWriteArrayList<>();
     /** Run when the router stops (timers of the control plane). */
     final List<Runnable> onStop = new CopyOnWriteArrayList<>();
+    volatile Discoveries discoveries;
     volatile int port = -1;
     volatile int adminPort = -1;
   }
@@ -61,6 +69,7 @@ public final class RunningRouter {
       ReplicaPool pool, PrometheusMeterRegistry registry, HealthProber prober,
       AccessLog accessLog, JvmGcMetrics gc, State state) {
     this.config = config;
+    this.current = config;
     this.vertx = vertx;
     this.control = control;
     this.ownVertx = ownVertx;
@@ -97,9 +106,9 @@ public final class RunningRouter {
     return URI.create("http://" + connectHost(config.admin().host()) + ":" + adminPort());
   }
 
-  /** The configuration it runs with. */
-  public RouterConfig config() {
-    return config;
+  /** The configuration it runs with, including what a reload changed. */
+  public synchronized RouterConfig config() {
+    return current;
   }
 
   /** The replicas, their health and exact counts. */
@@ -140,6 +149,49 @@ public final class RunningRouter {
   /** Whether {@link #drain} or {@link #close} has begun. */
   public boolean draining() {
     return runtime.draining();
+  }
+
+  /**
+   * Applies a new configuration read while the router runs (SIGHUP, a changed file): the
+   * {@code replicas:} list (added replicas join after a passing probe, removed ones finish what
+   * they have in flight, changed ones are replaced) and {@code timeouts:} take effect; every other
+   * changed section is named in the result as needing a restart. The configuration must be valid
+   * already (it was loaded by the same loader).
+   *
+   * @return one line per change, for the log
+   */
+  public synchronized List<String> reload(RouterConfig next) {
+    List<String> out = new ArrayList<>();
+    if (!next.replicas().equals(current.replicas())) {
+      state.discoveries.setStatic(next.replicas());
+      out.add("replicas: " + describe(current.replicas(), next.replicas()));
+    }
+    if (!next.timeouts().equals(current.timeouts())) {
+      runtime.applyTimeouts(next.timeouts());
+      out.add("timeouts: applied");
+    }
+    for (String section : RestartSections.changed(current, next)) {
+      out.add(section + ": changed; takes effect after a restart");
+    }
+    current = new RouterConfig(next.source(), current.listen(), current.admin(), next.replicas(),
+        next.timeouts(), current.retry(), current.ejection(), current.healthCheck(),
+        current.limits(), current.upstream(), current.drain(), current.accessLog(),
+        current.auth(), current.admission(), current.tls(), current.discovery(),
+        current.sections());
+    return out;
+  }
+
+  private static String describe(List<ReplicaConfig> before, List<ReplicaConfig> after) {
+    Set<String> was = new HashSet<>();
+    before.forEach(r -> was.add(r.id()));
+    Set<String> now = new HashSet<>();
+    after.forEach(r -> now.add(r.id()));
+    List<String> parts = new ArrayList<>();
+    after.stream().filter(r -> !was.contains(r.id())).forEach(r -> parts.add("+" + r.id()));
+    before.stream().filter(r -> !now.contains(r.id())).forEach(r -> parts.add("-" + r.id()));
+    after.stream().filter(r -> was.contains(r.id()) && !before.contains(r))
+        .forEach(r -> parts.add("~" + r.id()));
+    return String.join(" ", parts);
   }
 
   /** Drains with the configured {@code drain.timeout}. */

@@ -158,6 +158,9 @@ public abstract class RouterCommand implements Callable<Integer> {
         name, router.baseUri(), router.adminUri(), cfg.replicas().size(),
         router.pool().models().size(), router.vertx().isNativeTransportEnabled() ? "epoll"
             : "NIO");
+    ConfigWatcher watcher = new ConfigWatcher(config, () -> overrides(configLoader()
+        .load(config)), router);
+    watcher.start();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> drainAndExit(router, stopped),
         name + "-drain"));

@@ -49,7 +49,7 @@ public final class ConfigLoader {
 
   private static final List<String> CORE_SECTIONS = List.of("listen", "admin", "replicas",
       "timeouts", "retry", "ejection", "health_check", "limits", "upstream", "drain",
-      "access_log", "auth", "admission", "tls");
+      "access_log", "auth", "admission", "tls", "discovery");
   private static final Pattern ENV = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)}");
   private static final ObjectMapper MAPPER = newMapper();
 
@@ -147,7 +147,12 @@ public final class ConfigLoader {
         auth(root, dir, v),
         bind(root, "admission", AdmissionConfig.class, v),
         tls(root, dir, v),
+        bind(root, "discovery", DiscoveryConfig.class, v),
         extensionSections(root, v));
+    if (config.replicas().isEmpty() && !config.discovery().enabled()) {
+      throw new ConfigException(source, "discovery", "names no source (kubernetes: or dns:),"
+          + " and there is no replicas: list");
+    }
     config = config.withUpstream(resolve(config.upstream(), dir, v));
     crossChecks(config, v);
     return config;
@@ -225,13 +230,17 @@ public final class ConfigLoader {
             "unknown section (expected one of: " + String.join(", ", known) + ")");
       }
     });
-    if (!root.has("replicas")) {
-      throw new ConfigException(source, "replicas", "is required (a list of {id, url, model})");
+    if (!root.has("replicas") && !root.has("discovery")) {
+      throw new ConfigException(source, "replicas", "is required (a list of {id, url, model}),"
+          + " unless discovery: finds them");
     }
   }
 
   private static List<ReplicaConfig> replicas(JsonNode root, Validation v) {
     JsonNode list = root.get("replicas");
+    if (list == null || (list.isArray() && list.isEmpty() && root.has("discovery"))) {
+      return List.of();
+    }
     if (!list.isArray() || list.isEmpty()) {
       throw v.error("replicas", describe(list), "must be a non-empty list of {id, url, model}");
     }

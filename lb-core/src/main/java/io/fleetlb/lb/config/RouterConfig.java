@@ -12,7 +12,7 @@ import java.util.Optional;
  * @param source where it was read from (a file name), used in error messages
  * @param listen the public listener
  * @param admin the admin listener
- * @param replicas the upstream replicas, at least one
+ * @param replicas the configured replicas (at least one unless replicas are discovered)
  * @param timeouts connect, first-byte, stream-idle, header and body read timeouts
  * @param retry retry-before-first-byte and its budget
  * @param ejection passive ejection of failing replicas
@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param auth client keys and limits ({@link AuthConfig#NONE} when absent: an open API)
  * @param admission the in-flight limits and the router's queue
  * @param tls TLS on the public listener, null for plain HTTP
+ * @param discovery replicas found while the router runs ({@link DiscoveryConfig#NONE} when
+ *     absent)
  * @param sections router-specific sections ({@code scrape:}, {@code policy:}) by name: bound
  *     objects when the router registered a type for them, otherwise the raw tree
  */
@@ -31,13 +33,15 @@ public record RouterConfig(String source, ListenConfig listen, AdminConfig admin
     List<ReplicaConfig> replicas, TimeoutsConfig timeouts, RetryConfig retry,
     EjectionConfig ejection, HealthCheckConfig healthCheck, LimitsConfig limits,
     UpstreamConfig upstream, DrainConfig drain, AccessLogConfig accessLog, AuthConfig auth,
-    AdmissionConfig admission, TlsConfig tls, Map<String, Object> sections) {
+    AdmissionConfig admission, TlsConfig tls, DiscoveryConfig discovery,
+    Map<String, Object> sections) {
 
   /** Copies the collections so the record stays immutable. */
   public RouterConfig {
     Objects.requireNonNull(source, "source");
     auth = auth == null ? AuthConfig.NONE : auth;
     admission = admission == null ? AdmissionConfig.DEFAULT : admission;
+    discovery = discovery == null ? DiscoveryConfig.NONE : discovery;
     replicas = List.copyOf(replicas);
     sections = Map.copyOf(sections);
   }
@@ -61,30 +65,30 @@ public record RouterConfig(String source, ListenConfig listen, AdminConfig admin
   /** This configuration with another public listener (a command-line override). */
   public RouterConfig withListen(ListenConfig value) {
     return new RouterConfig(source, value, admin, replicas, timeouts, retry, ejection,
-        healthCheck, limits, upstream, drain, accessLog, auth, admission, tls, sections);
+        healthCheck, limits, upstream, drain, accessLog, auth, admission, tls, discovery, sections);
   }
 
   /** This configuration with another admin listener (a command-line override). */
   public RouterConfig withAdmin(AdminConfig value) {
     return new RouterConfig(source, listen, value, replicas, timeouts, retry, ejection,
-        healthCheck, limits, upstream, drain, accessLog, auth, admission, tls, sections);
+        healthCheck, limits, upstream, drain, accessLog, auth, admission, tls, discovery, sections);
   }
 
   /** This configuration with another upstream section. */
   public RouterConfig withUpstream(UpstreamConfig value) {
     return new RouterConfig(source, listen, admin, replicas, timeouts, retry, ejection,
-        healthCheck, limits, value, drain, accessLog, auth, admission, tls, sections);
+        healthCheck, limits, value, drain, accessLog, auth, admission, tls, discovery, sections);
   }
 
   /** This configuration with another drain setting (a command-line override). */
   public RouterConfig withDrain(DrainConfig value) {
     return new RouterConfig(source, listen, admin, replicas, timeouts, retry, ejection,
-        healthCheck, limits, upstream, value, accessLog, auth, admission, tls, sections);
+        healthCheck, limits, upstream, value, accessLog, auth, admission, tls, discovery, sections);
   }
 
   /** This configuration with another access-log setting (a command-line override). */
   public RouterConfig withAccessLog(AccessLogConfig value) {
     return new RouterConfig(source, listen, admin, replicas, timeouts, retry, ejection,
-        healthCheck, limits, upstream, drain, value, auth, admission, tls, sections);
+        healthCheck, limits, upstream, drain, value, auth, admission, tls, discovery, sections);
   }
 }

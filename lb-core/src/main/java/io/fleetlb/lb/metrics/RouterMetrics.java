@@ -97,6 +97,10 @@ public final class RouterMetrics implements PoolListener {
 
   /** Counts one finished client request. */
   public void request(String model, String replica, int code, Reason reason) {
+    if (!replica.equals(NONE) && !pool.known(replica)) {
+      // The replica was forgotten while this request ended: its series are gone for good.
+      replica = NONE;
+    }
     requests.computeIfAbsent(new RequestKey(model, replica, code, reason),
         k -> Counter.builder("lb.requests").description("Client requests by how they ended")
             .tag("model", k.model()).tag("replica", k.replica())
@@ -185,6 +189,15 @@ public final class RouterMetrics implements PoolListener {
     if (m != null) {
       m.remove(registry);
     }
+    // Request outcomes labelled with the replica go too: a fleet whose pods come and go must
+    // not grow the exposition forever (Prometheus keeps what it scraped).
+    requests.entrySet().removeIf(e -> {
+      if (e.getKey().replica().equals(replica.id())) {
+        registry.remove(e.getValue());
+        return true;
+      }
+      return false;
+    });
   }
 
   private static Duration[] seconds(double... values) {

@@ -8,10 +8,12 @@ import io.fleetlb.lb.policy.RequestInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -26,7 +28,7 @@ import java.util.function.LongSupplier;
 public final class ReplicaPool implements LoadView, Membership {
   /** Who is in the pool and who can serve: replaced as a whole, never changed in place. */
   private record Members(List<Replica> all, Map<String, List<Replica>> byModel,
-      Map<String, List<Replica>> available, List<Replica> leaving) {}
+      Map<String, List<Replica>> available, List<Replica> leaving, Set<String> ids) {}
 
   private final LongSupplier nanoClock;
   private final HealthLedger health;
@@ -71,14 +73,18 @@ public final class ReplicaPool implements LoadView, Membership {
   /**
    * Adds a replica while the router runs. It gets no request until a health probe passes (or at
    * once when health checks are off, see {@link #markProbed}). Returns null when a member with
-   * the same id exists already.
+   * the same id exists already, or a replica with that id is still draining (try again later).
    */
   public Replica add(ReplicaConfig config) {
     Replica r;
     synchronized (this) {
-      for (Replica m : active) {
-        if (m.id().equals(config.id())) {
-          return null;
+      // An id may come back only once its previous holder finished draining (its metric
+      // series carry the id).
+      for (List<Replica> list : List.of(active, leaving)) {
+        for (Replica m : list) {
+          if (m.id().equals(config.id())) {
+            return null;
+          }
         }
       }
       r = new Replica(config, nextIndex.getAndIncrement(), this);
@@ -135,6 +141,11 @@ public final class ReplicaPool implements LoadView, Membership {
       }
     }
     return null;
+  }
+
+  /** Whether a member or a draining replica has this id. */
+  public boolean known(String id) {
+    return members.ids().contains(id);
   }
 
   /** Every member in join order (configuration order for configured replicas). */
@@ -373,8 +384,11 @@ public final class ReplicaPool implements LoadView, Membership {
     byModel.forEach((m, rs) -> frozenModels.put(m, List.copyOf(rs)));
     Map<String, List<Replica>> frozenOk = new LinkedHashMap<>();
     ok.forEach((m, rs) -> frozenOk.put(m, List.copyOf(rs)));
+    Set<String> ids = new HashSet<>();
+    all.forEach(r -> ids.add(r.id()));
+    leaving.forEach(r -> ids.add(r.id()));
     members = new Members(all, Collections.unmodifiableMap(frozenModels),
-        Collections.unmodifiableMap(frozenOk), List.copyOf(leaving));
+        Collections.unmodifiableMap(frozenOk), List.copyOf(leaving), Set.copyOf(ids));
   }
 
   private ReplicaState state(Replica r) {

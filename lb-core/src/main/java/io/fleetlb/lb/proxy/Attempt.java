@@ -288,7 +288,7 @@ final class Attempt {
     rt.pool.recordFailure(replica);
     if (reason == Reason.STREAM_IDLE_TIMEOUT) {
       ex.relayBroken(status, reason, sse, 504, "The replica sent nothing for "
-          + rt.config.timeouts().streamIdle().toSeconds() + "s; the response is incomplete");
+          + rt.timeouts.streamIdle().toSeconds() + "s; the response is incomplete");
     } else if (reason == Reason.REPLICA_STALLED) {
       ex.relayBroken(status, reason, sse, 502, "The replica stalled; the response is"
           + " incomplete");

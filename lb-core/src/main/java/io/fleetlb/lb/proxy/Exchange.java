@@ -372,7 +372,7 @@ final class Exchange {
       case CONNECT_TIMEOUT -> error(504, reason, "No replica of model `" + model
           + "` could be reached in time", null, null, false);
       case FIRST_BYTE_TIMEOUT -> error(504, reason, "The replica did not start answering within "
-          + rt.config.timeouts().firstByte().toSeconds() + "s", null, null, false);
+          + rt.timeouts.firstByte().toSeconds() + "s", null, null, false);
       case POOL_FULL -> error(503, reason, "Too many requests in flight for model `" + model
           + "`", null, 1L, false);
       case UPSTREAM_RESET -> error(502, reason,
@@ -534,7 +534,7 @@ final class Exchange {
     if (bodyDeadline != 0 && now - bodyDeadline >= 0) {
       bodyDeadline = 0;
       error(408, Reason.BODY_TIMEOUT, "The request body did not arrive within "
-          + rt.config.timeouts().bodyRead().toSeconds() + "s", null, null, true);
+          + rt.timeouts.bodyRead().toSeconds() + "s", null, null, true);
       return;
     }
     if (ticket != null && now - ticket.deadlineNanos >= 0 && leaveQueue()) {

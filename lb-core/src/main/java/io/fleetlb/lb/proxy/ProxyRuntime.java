@@ -4,6 +4,7 @@ import io.fleetlb.lb.admission.Admission;
 import io.fleetlb.lb.auth.Authenticator;
 import io.fleetlb.lb.config.Cidr;
 import io.fleetlb.lb.config.RouterConfig;
+import io.fleetlb.lb.config.TimeoutsConfig;
 import io.fleetlb.lb.log.AccessLog;
 import io.fleetlb.lb.metrics.AdmissionMetrics;
 import io.fleetlb.lb.metrics.RouterMetrics;
@@ -31,11 +32,13 @@ public final class ProxyRuntime {
   final RetryBudget retryBudget;
   final AtomicInteger activeRequests;
   final boolean[] retryOnStatus = new boolean[600];
-  final long connectMillis;
-  final long firstByteMillis;
-  final long streamIdleNanos;
-  final long headerReadMillis;
-  final long bodyReadMillis;
+  // Timeouts can be changed by a configuration reload: read once per use, never cached.
+  volatile TimeoutsConfig timeouts;
+  volatile long connectMillis;
+  volatile long firstByteMillis;
+  volatile long streamIdleNanos;
+  volatile long headerReadMillis;
+  volatile long bodyReadMillis;
   final long maxBody;
   final HeaderFilter headers;
   /** The {@code Authorization} value sent to replicas instead of the client's, or null. */
@@ -72,11 +75,7 @@ public final class ProxyRuntime {
     this.retryBudget = new RetryBudget(config.retry().budgetPercent(),
         config.retry().minRetryConcurrency(), activeRequests::get);
     config.retry().onStatus().forEach(s -> retryOnStatus[s] = true);
-    this.connectMillis = config.timeouts().connect().toMillis();
-    this.firstByteMillis = config.timeouts().firstByte().toMillis();
-    this.streamIdleNanos = config.timeouts().streamIdle().toNanos();
-    this.headerReadMillis = config.timeouts().headerRead().toMillis();
-    this.bodyReadMillis = config.timeouts().bodyRead().toMillis();
+    applyTimeouts(config.timeouts());
     this.maxBody = config.limits().maxBodySize().bytes();
     String upstreamMode = config.auth().upstreamMode();
     this.headers = new HeaderFilter(config.upstream().responseHeaders(),
@@ -93,6 +92,24 @@ public final class ProxyRuntime {
   /** The {@code Authorization} value sent to replicas instead of the client's, or null. */
   public String upstreamAuthorization() {
     return upstreamAuthorization;
+  }
+
+  /**
+   * Puts new timeouts in force (a configuration reload): requests started later use them;
+   * deadlines already set stay. The sweep's resolution stays what it was at start.
+   */
+  public void applyTimeouts(TimeoutsConfig t) {
+    this.connectMillis = t.connect().toMillis();
+    this.firstByteMillis = t.firstByte().toMillis();
+    this.streamIdleNanos = t.streamIdle().toNanos();
+    this.headerReadMillis = t.headerRead().toMillis();
+    this.bodyReadMillis = t.bodyRead().toMillis();
+    this.timeouts = t;
+  }
+
+  /** The timeouts in force. */
+  public TimeoutsConfig timeouts() {
+    return timeouts;
   }
 
   /** The configuration. */

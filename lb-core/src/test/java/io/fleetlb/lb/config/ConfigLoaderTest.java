@@ -192,7 +192,25 @@ class ConfigLoaderTest {
   @Test
   void replicasAreChecked() {
     assertThat(error("listen: { port: 1 }\n")).isEqualTo(
-        "router.yaml: replicas: is required (a list of {id, url, model})");
+        "router.yaml: replicas: is required (a list of {id, url, model}), unless discovery:"
+            + " finds them");
+    assertThat(error("discovery: {}\n")).isEqualTo("router.yaml: discovery: names no source"
+        + " (kubernetes: or dns:), and there is no replicas: list");
+    assertThat(error("discovery: { kubernetes: { selector: \"app in (a, b\" } }\n"))
+        .startsWith("router.yaml: discovery.kubernetes.selector: must be a label selector");
+    assertThat(error("discovery: { kubernetes: { scheme: ftp } }\n"))
+        .startsWith("router.yaml: discovery.kubernetes.scheme: must be http or https");
+    assertThat(error("discovery: { dns: [{ name: \"bad name\", port: 80, model: m }] }\n"))
+        .startsWith("router.yaml: discovery.dns[0].name: must be a DNS name");
+    assertThat(error("discovery: { dns: [{ name: a.b, model: m }] }\n"))
+        .startsWith("router.yaml: discovery.dns[0].port: must be between 1 and 65535");
+    assertThat(error("discovery: { dns_server: nohost, dns: [{ name: a.b, port: 1, model: m }]"
+        + " }\n")).startsWith("router.yaml: discovery.dns_server: must be host:port");
+    RouterConfig discovered = parse("discovery: { kubernetes: { namespace: inference } }\n");
+    assertThat(discovered.replicas()).isEmpty();
+    assertThat(discovered.discovery().kubernetes().selector())
+        .isEqualTo("app.kubernetes.io/part-of=fleetlb,fleetlb/role=replica");
+    assertThat(discovered.discovery().kubernetes().modelLabel()).isEqualTo("fleetlb/model");
     assertThat(error("replicas: []\n")).isEqualTo(
         "router.yaml: replicas: must be a non-empty list of {id, url, model} (got [])");
     assertThat(error("replicas:\n  - { id: a, url: \"ftp://h:1\", model: m }\n")).isEqualTo(

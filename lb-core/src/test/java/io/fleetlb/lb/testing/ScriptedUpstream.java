@@ -92,6 +92,7 @@ public final class ScriptedUpstream implements AutoCloseable {
   private final AtomicInteger modelsCalls = new AtomicInteger();
   private HttpServer server;
   private boolean tls;
+  private String host = "127.0.0.1";
 
   private ScriptedUpstream(Vertx vertx, String model, Script script) {
     this.vertx = vertx;
@@ -111,6 +112,20 @@ public final class ScriptedUpstream implements AutoCloseable {
         .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
             .setCertPath(cert.cert().toString()).setKeyPath(cert.key().toString())));
     u.tls = true;
+    return u;
+  }
+
+  /**
+   * Starts an upstream on a given loopback address and port (e.g. 127.0.0.2: Linux routes all of
+   * 127.0.0.0/8 to loopback), as DNS-discovered replicas share one port on several addresses.
+   */
+  public static ScriptedUpstream startOn(Vertx vertx, String model, Script script, String host,
+      int port) {
+    ScriptedUpstream u = new ScriptedUpstream(vertx, model, script);
+    u.host = host;
+    u.server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
+        .requestHandler(u::handle);
+    join(u.server.listen());
     return u;
   }
 
@@ -224,7 +239,7 @@ public final class ScriptedUpstream implements AutoCloseable {
 
   /** The base URL, {@code http://127.0.0.1:<port>} (https for a TLS upstream). */
   public String url() {
-    return (tls ? "https" : "http") + "://127.0.0.1:" + server.actualPort();
+    return (tls ? "https" : "http") + "://" + host + ":" + server.actualPort();
   }
 
   /** The port. */
