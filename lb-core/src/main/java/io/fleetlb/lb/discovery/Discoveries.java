@@ -1,5 +1,7 @@
 package io.fleetlb.lb.discovery;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.vertx5.Vertx5HttpClientFactory;
@@ -62,6 +64,10 @@ public final class Discoveries {
       if (config.kubernetes() != null) {
         KubernetesClient client = kubernetes != null ? kubernetes
             : new KubernetesClientBuilder()
+                // In-cluster service account or kubeconfig, as kubectl finds them; a few
+                // retries only, so an unreachable API fails the start in seconds.
+                .withConfig(new ConfigBuilder(Config.autoConfigure(null))
+                    .withRequestRetryBackoffLimit(2).withConnectionTimeout(5000).build())
                 .withHttpClientFactory(new Vertx5HttpClientFactory(control)).build();
         if (kubernetes == null) {
           d.stops.add(client::close);

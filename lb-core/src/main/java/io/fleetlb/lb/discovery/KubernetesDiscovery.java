@@ -262,11 +262,21 @@ public final class KubernetesDiscovery {
     }
   }
 
+  /** The first cause that says what went wrong (not a wrapper), with its own cause's words. */
   private static String rootMessage(Throwable t) {
     Throwable c = t;
-    while (c.getCause() != null) {
+    while (c.getCause() != null && (c.getMessage() == null
+        || c instanceof java.util.concurrent.CompletionException
+        || c instanceof java.util.concurrent.ExecutionException
+        || c instanceof io.fabric8.kubernetes.client.KubernetesClientException
+            && c.getCause() != null)) {
       c = c.getCause();
     }
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    String m = c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage().trim();
+    Throwable root = c;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root != c && root.getMessage() != null ? m + ": " + root.getMessage() : m;
   }
 }
