@@ -43,7 +43,21 @@ class DockerfileTest {
     Dockerfile.Stage stage = Dockerfile.load().stage(module);
     assertThat(stage.from()).isEqualTo("runtime");
     String jar = module + "/target/" + module + ".jar";
-    assertThat(stage.all("COPY")).containsExactly("--from=build /src/" + jar + " /app/" + module + ".jar");
+    assertThat(stage.all("COPY").get(0)).isEqualTo("--from=build /src/" + jar + " /app/" + module
+        + ".jar");
+    if (module.equals("bench")) {
+      // The A/B tooling in the repository's layout, for the Helm chart's A/B test.
+      assertThat(stage.all("COPY").subList(1, stage.all("COPY").size())).containsExactly(
+          "--from=build /src/bench/target/bench.jar /app/bench/target/bench.jar",
+          "--from=build /src/bench/ab.sh /src/bench/demo-workload.yaml /app/bench/",
+          "--from=build /src/analysis/target/analysis.jar /app/analysis/target/analysis.jar",
+          "--from=build /src/analysis/compare.sh /app/analysis/");
+      for (String f : List.of("bench/ab.sh", "bench/demo-workload.yaml", "analysis/compare.sh")) {
+        assertThat(Repo.ROOT.resolve(f)).isRegularFile();
+      }
+    } else {
+      assertThat(stage.all("COPY")).hasSize(1);
+    }
     List<String> entrypoint = stage.entrypoint();
     assertThat(entrypoint.get(0)).isEqualTo("java");
     assertThat(entrypoint.subList(entrypoint.size() - 2, entrypoint.size()))
