@@ -15,7 +15,7 @@ final class Policies {
 
   /** lb-roundrobin's algorithm: one counter modulo the candidates. */
   static VirtualFleet.PolicyFactory roundRobin() {
-    return (board, clock) -> new RoutingPolicy() {
+    return (board, clock, instance) -> new RoutingPolicy() {
       private long next;
 
       @Override
@@ -25,10 +25,13 @@ final class Policies {
     };
   }
 
-  /** The queue-aware policy with these weights, staleness bound 1 s, a seeded tie-break. */
+  /**
+   * The queue-aware policy with these weights, staleness bound 1 s, a seeded tie-break (another
+   * seed per router instance, as separate processes would have).
+   */
   static VirtualFleet.PolicyFactory queueAware(PolicyConfig config) {
-    return (board, clock) -> QueueAwarePolicy.create(board, config, Duration.ofSeconds(1),
-        clock, new SplittableRandom(7));
+    return (board, clock, instance) -> QueueAwarePolicy.create(board, config,
+        Duration.ofSeconds(1), clock, new SplittableRandom(7 + 1000L * instance));
   }
 
   /** The queue-aware policy with its defaults. */

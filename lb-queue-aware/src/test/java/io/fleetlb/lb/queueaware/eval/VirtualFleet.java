@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
 /**
@@ -32,6 +33,10 @@ import java.util.function.LongSupplier;
  * snapshot is taken from its engine's gauges (as vLLM's {@code /metrics} would report them) and
  * published on a {@link LoadBoard}, staggered across replicas. Streams are assumed, so a
  * request's first byte is its first token.
+ *
+ * <p>With {@link #routers(int)} several router instances front the same engines, as behind a
+ * Kubernetes Service: arrivals are spread over them at random, and each has its own pool (its own
+ * in-flight counts only), its own board scraped on its own phase, and its own tie-break seed.
  */
 final class VirtualFleet {
   private static final String MODEL = "m";
@@ -39,7 +44,8 @@ final class VirtualFleet {
   /** Builds the policy under test on the harness's board and virtual clock. */
   @FunctionalInterface
   interface PolicyFactory {
-    RoutingPolicy create(LoadBoard board, LongSupplier clock);
+    /** The policy of router instance {@code instance} (0-based). */
+    RoutingPolicy create(LoadBoard board, LongSupplier clock, int instance);
   }
 
   /** A replica's step time changing mid-run (a GPU degrading), like {@code POST /sim/faults}. */
@@ -51,6 +57,7 @@ final class VirtualFleet {
   private boolean[] deadMetrics;
   private double estimateFactor = 1.0;
   private final List<SlowdownChange> changes = new ArrayList<>();
+  private int routers = 1;
 
   VirtualFleet(Profile profile, double... slowdowns) {
     this.profile = profile;
@@ -78,6 +85,12 @@ final class VirtualFleet {
     return this;
   }
 
+  /** How many router instances share the replicas (default 1). */
+  VirtualFleet routers(int instances) {
+    this.routers = instances;
+    return this;
+  }
+
   /** Changes a replica's slowdown at a virtual time. */
   VirtualFleet slowdownAt(long atNanos, int replica, double slowdown) {
     changes.add(new SlowdownChange(atNanos, replica, slowdown));
@@ -96,11 +109,13 @@ final class VirtualFleet {
     private final Engine[] engines = new Engine[n];
     private final StepPlan[] plans = new StepPlan[n];
     private final long[] engineNow = new long[n];
-    private final long[] nextScrape = new long[n];
+    /** When router k next scrapes replica i: [k][i]. */
+    private final long[][] nextScrape = new long[routers][n];
     private final List<Map<Long, Track>> live = new ArrayList<>();
-    private final ReplicaPool pool;
-    private final LoadBoard board;
-    private final RoutingPolicy policy;
+    private final ReplicaPool[] pools = new ReplicaPool[routers];
+    private final LoadBoard[] boards = new LoadBoard[routers];
+    private final RoutingPolicy[] policies = new RoutingPolicy[routers];
+    private final SplittableRandom spread = new SplittableRandom(42);
     private final RunResult.Builder result;
     private long clock;
 
@@ -112,11 +127,19 @@ final class VirtualFleet {
         engines[i] = new Engine(profile, profile.maxNumSeqs(), profile.maxNumBatchedTokens(),
             slowdowns[i], new EngineMetrics(MetricsVersion.V1, profile.maxModelLen()));
         live.add(new HashMap<>());
-        nextScrape[i] = scrapeIntervalNanos * i / n;
       }
-      pool = new ReplicaPool(configs, EjectionConfig.DEFAULT, () -> clock);
-      board = new LoadBoard();
-      policy = factory.create(board, () -> clock);
+      // Each instance scrapes on its own phase, as independent processes started at
+      // different times would: staggered across replicas within an instance.
+      SplittableRandom phases = new SplittableRandom(99);
+      for (int k = 0; k < routers; k++) {
+        long phase = k == 0 ? 0 : phases.nextLong(scrapeIntervalNanos);
+        for (int i = 0; i < n; i++) {
+          nextScrape[k][i] = (phase + scrapeIntervalNanos * i / n) % scrapeIntervalNanos;
+        }
+        pools[k] = new ReplicaPool(configs, EjectionConfig.DEFAULT, () -> clock);
+        boards[k] = new LoadBoard();
+        policies[k] = factory.create(boards[k], () -> clock, k);
+      }
       result = new RunResult.Builder(requests.size(), n);
     }
 
@@ -141,8 +164,10 @@ final class VirtualFleet {
           break;
         }
         long scrape = Long.MAX_VALUE;
-        for (long s : nextScrape) {
-          scrape = Math.min(scrape, s);
+        for (long[] perRouter : nextScrape) {
+          for (long s : perRouter) {
+            scrape = Math.min(scrape, s);
+          }
         }
         long slow = change < changes.size() ? changes.get(change).atNanos() : Long.MAX_VALUE;
         clock = Math.min(Math.min(arrival, stepEnd), Math.min(scrape, slow));
@@ -159,10 +184,12 @@ final class VirtualFleet {
       }
       for (int i = 0; i < n; i++) {
         result.preemptions(i, engines[i].metrics().preemptions.get());
-        Replica r = pool.replicas().get(i);
-        if (pool.inFlight(r) != 0 || pool.awaitingFirstByte(r) != 0
-            || pool.pendingPromptTokens(r) != 0 || pool.inFlightTokens(r) != 0) {
-          throw new IllegalStateException("counts of " + r + " not back to 0");
+        for (ReplicaPool pool : pools) {
+          Replica r = pool.replicas().get(i);
+          if (pool.inFlight(r) != 0 || pool.awaitingFirstByte(r) != 0
+              || pool.pendingPromptTokens(r) != 0 || pool.inFlightTokens(r) != 0) {
+            throw new IllegalStateException("counts of " + r + " not back to 0");
+          }
         }
       }
       return result.build(clock);
@@ -191,25 +218,30 @@ final class VirtualFleet {
     }
 
     private void scrapeDue() {
-      for (int i = 0; i < n; i++) {
-        if (nextScrape[i] != clock) {
-          continue;
+      for (int k = 0; k < routers; k++) {
+        ReplicaPool pool = pools[k];
+        for (int i = 0; i < n; i++) {
+          if (nextScrape[k][i] != clock) {
+            continue;
+          }
+          nextScrape[k][i] += scrapeIntervalNanos;
+          if (deadMetrics[i]) {
+            continue;
+          }
+          Replica r = pool.replicas().get(i);
+          EngineGauges g = engines[i].metrics().gauges();
+          boards[k].publish(r, new ReplicaLoad(g.running(), g.waiting(), g.kvUsage(),
+              profile.kvCapacityTokens(), clock, pool.inFlight(r), pool.inFlightTokens(r)));
         }
-        nextScrape[i] += scrapeIntervalNanos;
-        if (deadMetrics[i]) {
-          continue;
-        }
-        Replica r = pool.replicas().get(i);
-        EngineGauges g = engines[i].metrics().gauges();
-        board.publish(r, new ReplicaLoad(g.running(), g.waiting(), g.kvUsage(),
-            profile.kvCapacityTokens(), clock, pool.inFlight(r), pool.inFlightTokens(r)));
       }
     }
 
     private void dispatch(int index, Workload.Request q) {
       RequestInfo info = new RequestInfo((int) Math.round(q.promptTokens() * estimateFactor),
           q.maxTokens(), true);
-      Replica r = policy.pick(pool.available(MODEL), pool, info);
+      int k = routers == 1 ? 0 : spread.nextInt(routers);
+      ReplicaPool pool = pools[k];
+      Replica r = policies[k].pick(pool.available(MODEL), pool, info);
       Dispatch d = pool.dispatch(r, info);
       int i = r.index();
       long id = engines[i].submit(new SequenceSpec(q.promptTokens(), q.outputTokens(),
