@@ -39,7 +39,8 @@ class MultiRouterEvaluationTest {
   private static void check(String scenario, double slowdown, double rate, double maxGrowth,
       double maxVsRoundRobin) {
     double single = medianP99(slowdown, rate, 1, Policies.queueAware());
-    System.out.printf("%s: queue-aware, 1 instance: p99 TTFT %.0f ms%n", scenario, single);
+    System.out.printf("%s: 1 instance: queue-aware %.0f ms, round-robin %.0f ms%n", scenario,
+        single, medianP99(slowdown, rate, 1, Policies.roundRobin()));
     for (int routers : new int[] {2, 4}) {
       double qa = medianP99(slowdown, rate, routers, Policies.queueAware());
       double rr = medianP99(slowdown, rate, routers, Policies.roundRobin());
