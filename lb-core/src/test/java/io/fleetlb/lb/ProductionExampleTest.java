@@ -15,9 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +49,8 @@ class ProductionExampleTest {
         .policy((c, l) -> c.get(0)).accessLog(new CapturingAccessLog()).start());
     try {
       assertThat(router.baseUri().getScheme()).isEqualTo("https");
-      HttpClient client = HttpClient.newBuilder().sslContext(trusting(cert)).build();
+      HttpClient client = HttpClient.newBuilder().sslContext(TestCerts.trusting(cert.ca()))
+          .build();
       URI chat = URI.create("https://localhost:" + router.port() + "/v1/chat/completions");
       String body = "{\"model\":\"meta-llama/Llama-3.3-70B-Instruct\",\"max_tokens\":10,"
           + "\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
@@ -84,15 +82,4 @@ class ProductionExampleTest {
     }
   }
 
-  private static SSLContext trusting(TestCerts.Server cert) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    store.setCertificateEntry("ca", cert.ca().cert());
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(
-        TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
-  }
 }

@@ -1,8 +1,6 @@
 package io.fleetlb.lb.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -36,16 +34,7 @@ public final class ApiKeys {
    * @throws ConfigException naming the file and the first bad value
    */
   public static List<ApiKeyConfig> readFile(Path file) {
-    String source = file.toString();
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(source, "", "file not found");
-    } catch (java.io.IOException e) {
-      throw new ConfigException(source, "", "cannot read file: " + e.getMessage());
-    }
-    return parse(text, source);
+    return parse(ConfigLoader.readText(file), file.toString());
   }
 
   /** Parses keys file text; {@code source} names it in error messages. */

@@ -90,17 +90,20 @@ public final class ConfigLoader {
 
   /** Reads and validates a file. */
   public RouterConfig load(Path file) {
-    String source = file.toString();
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(source, "", "file not found");
-    } catch (IOException e) {
-      throw new ConfigException(source, "", "cannot read file: " + e.getMessage());
-    }
+    String text = readText(file);
     Path dir = file.toAbsolutePath().getParent();
-    return parse(text, source, dir == null ? Path.of("") : dir);
+    return parse(text, file.toString(), dir == null ? Path.of("") : dir);
+  }
+
+  /** A configuration file's text; a missing or unreadable file is a one-line error naming it. */
+  static String readText(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(file.toString(), "", "file not found");
+    } catch (IOException e) {
+      throw new ConfigException(file.toString(), "", "cannot read file: " + e.getMessage());
+    }
   }
 
   /** Reads YAML text into a tree with this loader's strictness (duplicate keys are errors). */

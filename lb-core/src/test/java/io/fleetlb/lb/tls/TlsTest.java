@@ -21,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -29,7 +28,6 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,18 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
 class TlsTest extends ProxyTestBase {
   @TempDir
   Path dir;
-
-  private static SSLContext trusting(X509Certificate ca) throws Exception {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    store.setCertificateEntry("ca", ca);
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(
-        TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(store);
-    SSLContext ctx = SSLContext.getInstance("TLS");
-    ctx.init(null, tmf.getTrustManagers(), null);
-    return ctx;
-  }
 
   /** The serial of the certificate a new TLS connection to the port is given. */
   private static BigInteger servedSerial(int port) throws Exception {
@@ -87,7 +73,7 @@ class TlsTest extends ProxyTestBase {
     start(tlsRouter(cert, up));
     URI https = URI.create("https://localhost:" + h.router().port() + "/v1/completions");
     for (HttpClient.Version v : HttpClient.Version.values()) {
-      HttpClient client = HttpClient.newBuilder().sslContext(trusting(cert.ca().cert()))
+      HttpClient client = HttpClient.newBuilder().sslContext(TestCerts.trusting(cert.ca()))
           .version(v).build();
       HttpResponse<String> r = client.send(HttpRequest.newBuilder(https)
           .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"m\"}")).build(),
