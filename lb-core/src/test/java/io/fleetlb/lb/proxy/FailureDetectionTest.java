@@ -77,6 +77,42 @@ class FailureDetectionTest extends ProxyTestBase {
   }
 
   @Test
+  void aHungEngineIsEjectedEvenWhileNewRequestsKeepGettingTheirHeads() {
+    // vLLM's HTTP server sends a stream's head at once, engine or not: a replica whose running
+    // stream went silent while new requests still get their heads (and nothing more) is hung.
+    AtomicInteger n = new AtomicInteger();
+    ScriptedUpstream bad = upstream("m", call -> {
+      if (n.getAndIncrement() == 0) {
+        Scripts.sseThenStall(2, 10).run(call);
+      } else {
+        Scripts.headThenStall().run(call);
+      }
+    });
+    good = upstream("m", Scripts.sse(3, 10, 10));
+    start(RouterHarness.builder().replica("bad", bad).replica("good", good)
+        .section("ejection", "{ stalled_after: 600ms, slow_start: 0s }")
+        .section("timeouts", "{ stream_idle: 60s, first_byte: 60s }")
+        .section("retry", "{ min_retry_concurrency: 1000 }"));
+    CompletableFuture<HttpResponse<String>> started = chatAsync();
+    bad.awaitCall(0);
+    // A new request every 100 ms, each answered with a head by the hung replica, until the
+    // router takes it out (they all move to the good replica then).
+    java.util.List<CompletableFuture<HttpResponse<String>>> later = new java.util.ArrayList<>();
+    await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100)).until(() -> {
+      later.add(chatAsync());
+      return h.router().pool().ejected(replica("bad"));
+    });
+    assertThat(h.metric("lb_ejections_total", "replica=\"bad\"", "reason=\"stalled\""))
+        .isEqualTo(1);
+    assertThat(started.join().body()).contains("The replica stalled").doesNotContain("[DONE]");
+    for (CompletableFuture<HttpResponse<String>> f : later) {
+      HttpResponse<String> r = f.join();
+      assertThat(r.headers().firstValue("x-lb-replica")).as(r.body()).hasValue("good");
+      assertThat(r.body()).endsWith("data: [DONE]\n\n");
+    }
+  }
+
+  @Test
   void aReplicaThatAnswersNothingIsProbedAtOnceAndEjectedWhenTheProbeFails() {
     ScriptedUpstream hung = upstream("m", Scripts.stall());
     twoReplicas(hung, "{ stalled_after: 500ms, slow_start: 0s }", "{ first_byte: 60s }");
