@@ -138,6 +138,30 @@ class FailureDetectionTest extends ProxyTestBase {
   }
 
   @Test
+  void everyRequestWaitingOnAnEjectedReplicaMovesWhateverTheRetryBudget() {
+    ScriptedUpstream hung = upstream("m", Scripts.stall());
+    good = upstream("m", Scripts.sse(3, 10, 10));
+    start(RouterHarness.builder().replica("bad", hung).replica("good", good)
+        .section("ejection", "{ stalled_after: 500ms, slow_start: 0s }")
+        .section("timeouts", "{ first_byte: 60s }")
+        .section("retry", "{ budget_percent: 0, min_retry_concurrency: 0 }"));
+    java.util.List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      waiting.add(chatAsync());
+      hung.awaitCall(i);
+    }
+    hung.health(0);
+    for (CompletableFuture<HttpResponse<String>> f : waiting) {
+      HttpResponse<String> r = f.join();
+      assertThat(r.headers().firstValue("x-lb-replica")).as(r.body()).hasValue("good");
+      assertThat(r.body()).endsWith("data: [DONE]\n\n");
+    }
+    assertThat(h.metric("lb_retries_total", "reason=\"replica_stalled\"")).isEqualTo(5);
+    assertThat(h.metric("lb_retry_budget_exhausted_total")).isZero();
+    h.assertBalanced();
+  }
+
+  @Test
   void aBusyReplicaThatStillAnswersItsProbeIsKept() {
     ScriptedUpstream busy = upstream("m", Scripts.delayed(2_000, "{\"ok\":1}"));
     twoReplicas(busy, "{ stalled_after: 300ms }", "{ first_byte: 30s }");
