@@ -36,6 +36,18 @@ class FailureDetectionTest extends ProxyTestBase {
         .orElseThrow();
   }
 
+  /** A replica whose first stream sends two events and hangs; later ones get their head only. */
+  private ScriptedUpstream hungAfterFirstStream() {
+    AtomicInteger n = new AtomicInteger();
+    return upstream("m", call -> {
+      if (n.getAndIncrement() == 0) {
+        Scripts.sseThenStall(2, 10).run(call);
+      } else {
+        Scripts.headThenStall().run(call);
+      }
+    });
+  }
+
   private CompletableFuture<HttpResponse<String>> chatAsync() {
     return CompletableFuture.supplyAsync(() -> h.post("/v1/chat/completions",
         RouterHarness.chat("m", true)));
@@ -44,14 +56,7 @@ class FailureDetectionTest extends ProxyTestBase {
   @Test
   void aReplicaWhoseStreamsAllGoSilentIsEjectedAndItsWaitingRequestsMove() {
     // The first request streams two events and hangs; the second gets nothing at all.
-    AtomicInteger n = new AtomicInteger();
-    ScriptedUpstream bad = upstream("m", call -> {
-      if (n.getAndIncrement() == 0) {
-        Scripts.sseThenStall(2, 10).run(call);
-      } else {
-        Scripts.headThenStall().run(call);
-      }
-    });
+    ScriptedUpstream bad = hungAfterFirstStream();
     twoReplicas(bad, "{ stalled_after: 600ms, slow_start: 0s }",
         "{ stream_idle: 30s, first_byte: 30s }");
     CompletableFuture<HttpResponse<String>> started = chatAsync();
@@ -80,14 +85,7 @@ class FailureDetectionTest extends ProxyTestBase {
   void aHungEngineIsEjectedEvenWhileNewRequestsKeepGettingTheirHeads() {
     // vLLM's HTTP server sends a stream's head at once, engine or not: a replica whose running
     // stream went silent while new requests still get their heads (and nothing more) is hung.
-    AtomicInteger n = new AtomicInteger();
-    ScriptedUpstream bad = upstream("m", call -> {
-      if (n.getAndIncrement() == 0) {
-        Scripts.sseThenStall(2, 10).run(call);
-      } else {
-        Scripts.headThenStall().run(call);
-      }
-    });
+    ScriptedUpstream bad = hungAfterFirstStream();
     good = upstream("m", Scripts.sse(3, 10, 10));
     start(RouterHarness.builder().replica("bad", bad).replica("good", good)
         .section("ejection", "{ stalled_after: 600ms, slow_start: 0s }")

@@ -60,55 +60,50 @@ final class FaultRunner {
   }
 
   private void begin(Event e) {
-    Fault f = e.fault;
     try {
-      String name = "sim-" + f.target();
       long now = ClientRecord.nowUs();
-      switch (f.kind()) {
-        case KILL -> processes.kill(name);
-        case FREEZE -> processes.signal(name, "STOP");
-        case STALL -> faults(f.target(), "{\"stall_after\":5}");
-        case ERRORS -> faults(f.target(), "{\"error_rate\":0.5}");
-        case SLOW -> faults(f.target(), "{\"slowdown\":3.0}");
-        case BURST -> { }
-        default -> throw new IllegalStateException(f.kind().name());
-      }
+      toggle(e, true);
       e.startUs = now;
-      System.err.printf("soak: %s %s%n", f.kind().label, f.target());
+      System.err.printf("soak: %s %s%n", e.fault.kind().label, e.fault.target());
     } catch (Exception ex) {
       e.problem = "could not start: " + ex;
     }
   }
 
   private void heal(Event e) {
-    Fault f = e.fault;
     if (e.startUs < 0) {
       return;
     }
     try {
-      String name = "sim-" + f.target();
-      switch (f.kind()) {
-        case KILL -> {
-          Sim sim = SoakTopology.sim(f.target());
-          e.healUs = ClientRecord.nowUs();
-          Process p = processes.startSim(sim, simDir.resolve(sim.id() + ".requests.jsonl"));
-          SoakProcesses.awaitHealthy(sim.url() + "/health", p, Duration.ofSeconds(60));
-          e.readyUs = ClientRecord.nowUs();
-        }
-        case FREEZE -> processes.signal(name, "CONT");
-        case STALL -> faults(f.target(), "{\"stall_after\":-1}");
-        case ERRORS -> faults(f.target(), "{\"error_rate\":0.0}");
-        case SLOW -> faults(f.target(), "{\"slowdown\":1.0}");
-        case BURST -> { }
-        default -> throw new IllegalStateException(f.kind().name());
-      }
-      if (e.healUs < 0) {
-        e.healUs = ClientRecord.nowUs();
-        e.readyUs = e.healUs;
-      }
-      System.err.printf("soak: healed %s %s%n", f.kind().label, f.target());
+      e.healUs = ClientRecord.nowUs();
+      toggle(e, false);
+      e.readyUs = ClientRecord.nowUs();
+      System.err.printf("soak: healed %s %s%n", e.fault.kind().label, e.fault.target());
     } catch (Exception ex) {
       e.problem = "could not heal: " + ex;
+    }
+  }
+
+  /** Starts ({@code on}) or lifts a fault; lifting a kill starts a new replica and waits for it. */
+  private void toggle(Event e, boolean on) throws Exception {
+    Fault f = e.fault;
+    String name = "sim-" + f.target();
+    switch (f.kind()) {
+      case KILL -> {
+        if (on) {
+          processes.kill(name);
+        } else {
+          Sim sim = SoakTopology.sim(f.target());
+          Process p = processes.startSim(sim, simDir.resolve(sim.id() + ".requests.jsonl"));
+          SoakProcesses.awaitHealthy(sim.url() + "/health", p, Duration.ofSeconds(60));
+        }
+      }
+      case FREEZE -> processes.signal(name, on ? "STOP" : "CONT");
+      case STALL -> faults(f.target(), on ? "{\"stall_after\":5}" : "{\"stall_after\":-1}");
+      case ERRORS -> faults(f.target(), on ? "{\"error_rate\":0.5}" : "{\"error_rate\":0.0}");
+      case SLOW -> faults(f.target(), on ? "{\"slowdown\":3.0}" : "{\"slowdown\":1.0}");
+      case BURST -> { }
+      default -> throw new IllegalStateException(f.kind().name());
     }
   }
 
