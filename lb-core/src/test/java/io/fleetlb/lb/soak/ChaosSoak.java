@@ -257,8 +257,10 @@ public final class ChaosSoak {
       }
     }
     StringBuilder t = new StringBuilder();
-    transitions.forEach(x -> t.append(x).append('\n'));
-    Files.writeString(out.resolve("transitions.txt"), t);
+    transitions.forEach(x -> t.append(new JsonObject().put("router", x.router())
+        .put("replica", x.replica()).put("at_us", x.atUs()).put("available", x.available())
+        .put("healthy", x.healthy()).put("ejected", x.ejected()).encode()).append('\n'));
+    Files.writeString(out.resolve("availability.jsonl"), t);
   }
 
   private void checks() {

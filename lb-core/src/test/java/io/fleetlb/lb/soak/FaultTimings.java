@@ -15,10 +15,13 @@ import java.util.List;
  *     available, as it may for a slow replica)
  * @param timesOut transitions to unavailable in that window
  * @param readmitAfterS seconds from the later of "able to serve again" and its last removal to
- *     its return (NaN when it was never out, or never came back)
+ *     its return (NaN when it was never out, or never came back); when it came back before the
+ *     fault was lifted (its {@code /health} passed meanwhile), seconds from its last removal
+ * @param back whether it was in rotation again after its last removal (true when never out)
+ * @param backWhileFaulty whether it came back before the fault was lifted
  */
 record FaultTimings(String router, FaultRunner.Event event, double ejectAfterS, int timesOut,
-    double readmitAfterS, boolean back) {
+    double readmitAfterS, boolean back, boolean backWhileFaulty) {
 
   static FaultTimings of(String router, FaultRunner.Event e, List<Transition> transitions) {
     String replica = e.fault.target();
@@ -43,9 +46,10 @@ record FaultTimings(String router, FaultRunner.Event event, double ejectAfterS, 
         backAt = t.atUs();
       }
     }
+    boolean early = backAt >= 0 && backAt < e.readyUs;
     double readmit = lastOut < 0 || backAt < 0 ? Double.NaN
-        : (backAt - Math.max(lastOut, e.readyUs)) / 1e6;
-    return new FaultTimings(router, e, eject, out, Math.max(0, readmit), lastOut < 0 || backAt >= 0);
+        : (backAt - (early ? lastOut : Math.max(lastOut, e.readyUs))) / 1e6;
+    return new FaultTimings(router, e, eject, out, readmit, lastOut < 0 || backAt >= 0, early);
   }
 
   /** Whether this fault concerns one replica (a burst concerns a model). */

@@ -163,8 +163,10 @@ final class SoakAnalysis {
 
   /**
    * Why a relayed stream could not have ended well, or null: it was open on its replica when that
-   * replica was killed, frozen or stalled, or it started there while the fault was on and before
-   * the router had taken the replica out (a stalled replica still sends a stream's first tokens).
+   * replica was killed, frozen or stalled, or it started there while the fault was on (a stalled
+   * replica still sends a stream's first tokens) and either before the router had taken the
+   * replica out or after the router let it back in because its {@code /health} passed while the
+   * fault went on (a stall is found out only by the streams it breaks).
    */
   private String excuse(ClientRecord r) {
     for (FaultRunner.Event e : faults) {
@@ -175,14 +177,29 @@ final class SoakAnalysis {
       if (r.firstTokenUs < e.startUs) {
         return "open on " + r.replica + " at its " + e.fault.kind().label;
       }
-      long out = firstOut(r.router, r.replica, e.startUs);
-      long undetectedUntil = out >= 0 ? out : e.healUs;
-      if (undetectedUntil < 0 || r.firstTokenUs <= undetectedUntil) {
-        return "started on " + r.replica + " after its " + e.fault.kind().label
-            + ", before the router took it out";
+      // When the replica got the request (its own log), not when the client saw the first
+      // token: a request that arrived just before the fault was lifted still stalls.
+      long arrived = arrivedUs(r);
+      if (e.readyUs >= 0 && arrived > e.readyUs) {
+        continue;
       }
+      long out = firstOut(r.router, r.replica, e.startUs);
+      return "started on " + r.replica + " during its " + e.fault.kind().label
+          + (out < 0 || arrived <= out ? ", before the router took it out"
+              : ", after the router let it back in (its /health passed)");
     }
     return null;
+  }
+
+  /** When the answering replica received the request (the client's first token if unknown). */
+  private long arrivedUs(ClientRecord r) {
+    long at = -1;
+    for (Attempt a : attempts.getOrDefault(r.requestId, List.of())) {
+      if (a.replica.equals(r.replica)) {
+        at = Math.max(at, a.receivedUs);
+      }
+    }
+    return at >= 0 ? at : r.firstTokenUs;
   }
 
   /** When the router first saw the replica unavailable at or after {@code fromUs} (-1: never). */

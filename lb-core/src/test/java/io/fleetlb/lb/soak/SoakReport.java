@@ -101,7 +101,8 @@ final class SoakReport {
     b.append("\nFaults (at: seconds after traffic start; lasted: until the replica could serve"
         + " again; eject: fault → the router stops using the replica; times: how often it took it"
         + " out; re-admit: replica able to serve again (or, if later, taken out) → back in"
-        + " rotation):\n\n"
+        + " rotation; \"fault still on\": its /health passed before the fault was lifted, timed"
+        + " from its removal):\n\n"
         + "| fault | replica | at | lasted |");
     routers.forEach(r -> b.append(' ').append(r.name).append(" eject / times / re-admit |"));
     b.append("\n|---|---|---:|---:|");
@@ -115,7 +116,8 @@ final class SoakReport {
       for (RouterRun r : routers) {
         FaultTimings t = r.faults.stream().filter(x -> x.event() == e).findFirst().orElse(null);
         b.append(t == null ? " - |" : " " + (t.timesOut() == 0 ? "not ejected" : secs(t.ejectAfterS())
-            + " / " + t.timesOut() + " / " + (t.back() ? secs(t.readmitAfterS()) : "never")) + " |");
+            + " / " + t.timesOut() + " / " + (!t.back() ? "never" : secs(t.readmitAfterS())
+            + (t.backWhileFaulty() ? " (fault still on)" : ""))) + " |");
       }
       b.append(e.problem == null ? "" : " " + e.problem).append('\n');
     }
@@ -130,7 +132,7 @@ final class SoakReport {
       r.faults.forEach(t -> ft.add(new JsonObject().put("fault", t.event().fault.kind().name())
           .put("replica", t.event().fault.target()).put("eject_after_s", num(t.ejectAfterS()))
           .put("times_out", t.timesOut()).put("readmit_after_s", num(t.readmitAfterS()))
-          .put("back", t.back())));
+          .put("back", t.back()).put("back_while_faulty", t.backWhileFaulty())));
       rs.add(new JsonObject().put("router", r.name).put("sent", f.sent)
           .put("succeeded", f.succeeded).put("cancelled_by_client", f.cancelled)
           .put("cancelled_before_output", f.cancelledBeforeOutput)
@@ -148,6 +150,11 @@ final class SoakReport {
           .put("exit_status", r.exitStatus).put("max_schedule_lag_us", r.maxLagUs)
           .put("faults", ft));
     }
+    JsonArray fs = new JsonArray();
+    faults.forEach(e -> fs.add(new JsonObject().put("fault", e.fault.kind().name())
+        .put("target", e.fault.target()).put("start_us", e.startUs).put("heal_us", e.healUs)
+        .put("ready_us", e.readyUs).put("problem", e.problem)));
+    o.put("origin_us", originUs).put("faults", fs);
     JsonArray cs = new JsonArray();
     checks.forEach(c -> cs.add(new JsonObject().put("check", c.what()).put("passed", c.passed())
         .put("detail", c.detail())));
