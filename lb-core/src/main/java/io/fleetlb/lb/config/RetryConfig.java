@@ -10,7 +10,9 @@ import java.util.List;
  * not hit by a retry storm.
  *
  * @param maxRetries retries per request after the first attempt, default 2
- * @param budgetPercent retries in flight may be at most this share of requests in flight, default 20
+ * @param budgetPercent retries in flight may be at most this share of requests in flight, default
+ *     20; moving a request off a replica ejected (stalled, unresponsive) while the request waited
+ *     for its first byte is not counted: it repeats no work
  * @param minRetryConcurrency retries in flight always allowed regardless of the share, default 3
  * @param onStatus response statuses retried on another replica before any byte is relayed,
  *     default [429, 500, 502, 503, 504]; the last attempt's answer is relayed (a 5xx with the

@@ -23,8 +23,9 @@ final class ReplicaCounters {
   /** Attempts relaying a stream that has sent its first byte (what must keep flowing). */
   final AtomicInteger streamsStarted = new AtomicInteger();
   /**
-   * When the replica last showed progress: a response head or body byte, an attempt's end, or a
-   * dispatch to an idle replica (so silence is measured from the first request in flight).
+   * When the replica last showed progress: a response body byte, the head of an answer that is
+   * not a stream (a stream's head comes before any work), an attempt's end, or a dispatch to an
+   * idle replica (so silence is measured from the first request in flight).
    */
   volatile long lastProgressNanos;
 

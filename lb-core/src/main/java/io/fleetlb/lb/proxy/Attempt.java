@@ -129,7 +129,11 @@ final class Attempt {
     }
     response = ar.result();
     status = response.statusCode();
-    dispatch.progress(rt.nanoClock.getAsLong());
+    if (!eventStream(response)) {
+      // A stream's head is no sign of life: vLLM's HTTP server sends it at once, whether its
+      // engine runs or not, so only the stream's events count (a hung engine must look silent).
+      dispatch.progress(rt.nanoClock.getAsLong());
+    }
     ex.responseHead(this, status);
   }
 
@@ -153,8 +157,7 @@ final class Attempt {
       replaceServerError();
       return;
     }
-    String type = response.getHeader("content-type");
-    sse = type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
+    sse = eventStream(response);
     response.handler(this::chunk);
     response.endHandler(v -> ended());
     response.exceptionHandler(t -> broken(Reason.STREAM_BROKEN));
@@ -393,6 +396,11 @@ final class Attempt {
     } else if (now - lastReadNanos >= limit) {
       broken(Reason.STREAM_IDLE_TIMEOUT);
     }
+  }
+
+  private static boolean eventStream(HttpClientResponse response) {
+    String type = response.getHeader("content-type");
+    return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
   }
 
   private static Reason classifyConnect(Throwable t) {

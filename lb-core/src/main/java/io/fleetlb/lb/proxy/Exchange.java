@@ -347,7 +347,7 @@ final class Exchange {
    * means "not admitted" and a retry is possible, else relay it.
    */
   void responseHead(Attempt a, int status) {
-    if (rt.retryOnStatus[status] && !done && failover.mayRetry()) {
+    if (rt.retryOnStatus[status] && !done && failover.mayRetry(true)) {
       a.discard(status >= 500);
       rt.metrics.retry(model, "status_" + status);
       next();
@@ -359,7 +359,8 @@ final class Exchange {
   /** An attempt failed before anything was relayed. */
   void attemptFailed(Attempt a, Reason reason) {
     failover.failed(reason);
-    if (Failover.retriable(reason) && !done && failover.mayRetry()) {
+    if (Failover.retriable(reason) && !done
+        && failover.mayRetry(reason != Reason.REPLICA_STALLED)) {
       rt.metrics.retry(model, reason.label());
       next();
     } else {

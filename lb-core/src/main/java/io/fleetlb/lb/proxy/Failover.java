@@ -94,10 +94,19 @@ final class Failover {
     tried.remove(r);
   }
 
-  /** Whether another try may start now; if so a retry-budget slot is taken for it. */
-  boolean mayRetry() {
+  /**
+   * Whether another try may start now. A retry that repeats work ({@code budgeted}) also needs a
+   * retry-budget slot, taken here. Moving a request off a replica the router has just ejected
+   * while the request waited for its first byte does not: the router gave the replica up, nothing
+   * is sent twice, and the replica's in-flight limit bounds how many requests move at once (with
+   * the budget's few slots, all but three of them would fail with 502).
+   */
+  boolean mayRetry(boolean budgeted) {
     if (tried.size() > rt.config.retry().maxRetries() || remaining().isEmpty()) {
       return false;
+    }
+    if (!budgeted) {
+      return true;
     }
     if (!rt.retryBudget.tryAcquire()) {
       rt.metrics.retryBudgetExhausted(model);

@@ -36,6 +36,18 @@ class FailureDetectionTest extends ProxyTestBase {
         .orElseThrow();
   }
 
+  /** A replica whose first stream sends two events and hangs; later ones get their head only. */
+  private ScriptedUpstream hungAfterFirstStream() {
+    AtomicInteger n = new AtomicInteger();
+    return upstream("m", call -> {
+      if (n.getAndIncrement() == 0) {
+        Scripts.sseThenStall(2, 10).run(call);
+      } else {
+        Scripts.headThenStall().run(call);
+      }
+    });
+  }
+
   private CompletableFuture<HttpResponse<String>> chatAsync() {
     return CompletableFuture.supplyAsync(() -> h.post("/v1/chat/completions",
         RouterHarness.chat("m", true)));
@@ -44,14 +56,7 @@ class FailureDetectionTest extends ProxyTestBase {
   @Test
   void aReplicaWhoseStreamsAllGoSilentIsEjectedAndItsWaitingRequestsMove() {
     // The first request streams two events and hangs; the second gets nothing at all.
-    AtomicInteger n = new AtomicInteger();
-    ScriptedUpstream bad = upstream("m", call -> {
-      if (n.getAndIncrement() == 0) {
-        Scripts.sseThenStall(2, 10).run(call);
-      } else {
-        Scripts.headThenStall().run(call);
-      }
-    });
+    ScriptedUpstream bad = hungAfterFirstStream();
     twoReplicas(bad, "{ stalled_after: 600ms, slow_start: 0s }",
         "{ stream_idle: 30s, first_byte: 30s }");
     CompletableFuture<HttpResponse<String>> started = chatAsync();
@@ -77,6 +82,35 @@ class FailureDetectionTest extends ProxyTestBase {
   }
 
   @Test
+  void aHungEngineIsEjectedEvenWhileNewRequestsKeepGettingTheirHeads() {
+    // vLLM's HTTP server sends a stream's head at once, engine or not: a replica whose running
+    // stream went silent while new requests still get their heads (and nothing more) is hung.
+    ScriptedUpstream bad = hungAfterFirstStream();
+    good = upstream("m", Scripts.sse(3, 10, 10));
+    start(RouterHarness.builder().replica("bad", bad).replica("good", good)
+        .section("ejection", "{ stalled_after: 600ms, slow_start: 0s }")
+        .section("timeouts", "{ stream_idle: 60s, first_byte: 60s }")
+        .section("retry", "{ min_retry_concurrency: 1000 }"));
+    CompletableFuture<HttpResponse<String>> started = chatAsync();
+    bad.awaitCall(0);
+    // A new request every 100 ms, each answered with a head by the hung replica, until the
+    // router takes it out (they all move to the good replica then).
+    java.util.List<CompletableFuture<HttpResponse<String>>> later = new java.util.ArrayList<>();
+    await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(100)).until(() -> {
+      later.add(chatAsync());
+      return h.router().pool().ejected(replica("bad"));
+    });
+    assertThat(h.metric("lb_ejections_total", "replica=\"bad\"", "reason=\"stalled\""))
+        .isEqualTo(1);
+    assertThat(started.join().body()).contains("The replica stalled").doesNotContain("[DONE]");
+    for (CompletableFuture<HttpResponse<String>> f : later) {
+      HttpResponse<String> r = f.join();
+      assertThat(r.headers().firstValue("x-lb-replica")).as(r.body()).hasValue("good");
+      assertThat(r.body()).endsWith("data: [DONE]\n\n");
+    }
+  }
+
+  @Test
   void aReplicaThatAnswersNothingIsProbedAtOnceAndEjectedWhenTheProbeFails() {
     ScriptedUpstream hung = upstream("m", Scripts.stall());
     twoReplicas(hung, "{ stalled_after: 500ms, slow_start: 0s }", "{ first_byte: 60s }");
@@ -99,6 +133,30 @@ class FailureDetectionTest extends ProxyTestBase {
     hung.health(200);
     await().atMost(10, TimeUnit.SECONDS).until(() -> !h.router().pool().ejected(replica("bad"))
         && h.router().pool().healthy(replica("bad")));
+  }
+
+  @Test
+  void everyRequestWaitingOnAnEjectedReplicaMovesWhateverTheRetryBudget() {
+    ScriptedUpstream hung = upstream("m", Scripts.stall());
+    good = upstream("m", Scripts.sse(3, 10, 10));
+    start(RouterHarness.builder().replica("bad", hung).replica("good", good)
+        .section("ejection", "{ stalled_after: 500ms, slow_start: 0s }")
+        .section("timeouts", "{ first_byte: 60s }")
+        .section("retry", "{ budget_percent: 0, min_retry_concurrency: 0 }"));
+    java.util.List<CompletableFuture<HttpResponse<String>>> waiting = new java.util.ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      waiting.add(chatAsync());
+      hung.awaitCall(i);
+    }
+    hung.health(0);
+    for (CompletableFuture<HttpResponse<String>> f : waiting) {
+      HttpResponse<String> r = f.join();
+      assertThat(r.headers().firstValue("x-lb-replica")).as(r.body()).hasValue("good");
+      assertThat(r.body()).endsWith("data: [DONE]\n\n");
+    }
+    assertThat(h.metric("lb_retries_total", "reason=\"replica_stalled\"")).isEqualTo(5);
+    assertThat(h.metric("lb_retry_budget_exhausted_total")).isZero();
+    h.assertBalanced();
   }
 
   @Test

@@ -1,0 +1,200 @@
+package io.fleetlb.lb.soak;
+
+import io.fleetlb.lb.soak.SoakAnalysis.Figures;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The soak's summary: per router what was sent and how it ended, duplicates, the reaction to each
+ * fault, the gauges at the end, memory and file descriptors; then the checks that must pass.
+ * Written as markdown (printed, and {@code summary.md}) and JSON ({@code summary.json}).
+ */
+final class SoakReport {
+  /** What one router did in the run. */
+  static final class RouterRun {
+    final String name;
+    Figures figures;
+    final Map<String, Double> endGauges = new LinkedHashMap<>();
+    long[] before = {-1, -1};
+    long[] peak = {-1, -1};
+    long[] after = {-1, -1};
+    int exitStatus = -1;
+    long maxLagUs;
+    final List<String> unavailableAtEnd = new ArrayList<>();
+    final List<FaultTimings> faults = new ArrayList<>();
+
+    RouterRun(String name) {
+      this.name = name;
+    }
+  }
+
+  /** A pass/fail check. */
+  record Check(String what, boolean passed, String detail) {}
+
+  final List<RouterRun> routers = new ArrayList<>();
+  final List<FaultRunner.Event> faults = new ArrayList<>();
+  final List<Check> checks = new ArrayList<>();
+  final Map<String, Object> setup = new LinkedHashMap<>();
+  /** When traffic started (epoch microseconds): fault times are reported from it. */
+  long originUs;
+
+  boolean passed() {
+    return checks.stream().allMatch(Check::passed);
+  }
+
+  String markdown() {
+    StringBuilder b = new StringBuilder("# Chaos soak\n\n");
+    setup.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
+    b.append("\n| | ").append(join(r -> r.name)).append(" |\n|---|");
+    routers.forEach(r -> b.append("---:|"));
+    b.append('\n');
+    row(b, "requests sent", r -> n(r.figures.sent));
+    row(b, "succeeded (whole stream, token count = usage)", r -> n(r.figures.succeeded));
+    row(b, "left by their client on purpose (of which before any output: queued or in prefill)",
+        r -> n(r.figures.cancelled) + " (" + n(r.figures.cancelledBeforeOutput) + ")");
+    row(b, "expected refusals", r -> n(r.figures.refusedTotal()) + " (" + list(r.figures.refused) + ")");
+    row(b, "failed, unavoidable (stream relayed from a replica then killed/frozen/stalled)",
+        r -> n(r.figures.failedUnavoidable()));
+    row(b, "failed, avoidable (must be 0)", r -> n(r.figures.failedAvoidable())
+        + (r.figures.avoidable.isEmpty() ? "" : " (" + list(r.figures.avoidable) + ")"));
+    row(b, "duplicates sent upstream (must be 0)", r -> n(r.figures.duplicates));
+    row(b, "requests retried on another replica before any output", r -> n(r.figures.retried));
+    row(b, "of which a replica the router had given up on wrote output later (frozen, resumed)",
+        r -> n(r.figures.lateOutputOnAbandoned));
+    row(b, "replica kept generating > 2 s after the client left (must be 0)",
+        r -> n(r.figures.generatedAfterClientLeft));
+    row(b, "in flight / upstream in flight / queued at the end (must be 0)",
+        r -> gauge(r, "lb_requests_in_flight") + " / " + gauge(r, "lb_upstream_in_flight") + " / "
+            + gauge(r, "lb_queue_length"));
+    row(b, "RSS after warm-up → peak → after (MiB)", r -> mib(r.before[0]) + " → " + mib(r.peak[0])
+        + " → " + mib(r.after[0]));
+    row(b, "open fds after warm-up → peak → after", r -> r.before[1] + " → " + r.peak[1] + " → " + r.after[1]);
+    row(b, "exit status after SIGTERM (drain)", r -> Integer.toString(r.exitStatus));
+    b.append("\nUnavoidable failures by reason:\n\n");
+    for (RouterRun r : routers) {
+      b.append("- ").append(r.name).append(": ")
+          .append(r.figures.unavoidable.isEmpty() ? "none" : list(r.figures.unavoidable)).append('\n');
+    }
+    faultTable(b);
+    b.append("\nOutcomes by request kind:\n\n");
+    for (RouterRun r : routers) {
+      b.append("- ").append(r.name).append(": ");
+      r.figures.byKind.forEach((k, v) -> b.append(k).append(" {").append(list(v)).append("} "));
+      b.append('\n');
+    }
+    b.append("\nChecks:\n\n");
+    for (Check c : checks) {
+      b.append("- ").append(c.passed() ? "PASS " : "FAIL ").append(c.what())
+          .append(c.detail().isEmpty() ? "" : ": " + c.detail()).append('\n');
+    }
+    b.append('\n').append(passed() ? "RESULT: PASS" : "RESULT: FAIL").append('\n');
+    return b.toString();
+  }
+
+  private void faultTable(StringBuilder b) {
+    b.append("\nFaults (at: seconds after traffic start; lasted: until the replica could serve"
+        + " again; eject: fault → the router stops using the replica; times: how often it took it"
+        + " out; re-admit: replica able to serve again (or, if later, taken out) → back in"
+        + " rotation; \"fault still on\": its /health passed before the fault was lifted, timed"
+        + " from its removal):\n\n"
+        + "| fault | replica | at | lasted |");
+    routers.forEach(r -> b.append(' ').append(r.name).append(" eject / times / re-admit |"));
+    b.append("\n|---|---|---:|---:|");
+    routers.forEach(r -> b.append("---|"));
+    b.append('\n');
+    for (int i = 0; i < faults.size(); i++) {
+      FaultRunner.Event e = faults.get(i);
+      b.append("| ").append(e.fault.kind().label).append(" | ").append(e.fault.target())
+          .append(" | ").append(secs((e.startUs - originUs) / 1e6)).append(" | ")
+          .append(secs((e.readyUs - e.startUs) / 1e6)).append(" |");
+      for (RouterRun r : routers) {
+        FaultTimings t = r.faults.stream().filter(x -> x.event() == e).findFirst().orElse(null);
+        b.append(t == null ? " - |" : " " + (t.timesOut() == 0 ? "not ejected" : secs(t.ejectAfterS())
+            + " / " + t.timesOut() + " / " + (!t.back() ? "never" : secs(t.readmitAfterS())
+            + (t.backWhileFaulty() ? " (fault still on)" : ""))) + " |");
+      }
+      b.append(e.problem == null ? "" : " " + e.problem).append('\n');
+    }
+  }
+
+  JsonObject json() {
+    JsonObject o = new JsonObject().put("setup", new JsonObject(new LinkedHashMap<>(setup)));
+    JsonArray rs = new JsonArray();
+    for (RouterRun r : routers) {
+      Figures f = r.figures;
+      JsonArray ft = new JsonArray();
+      r.faults.forEach(t -> ft.add(new JsonObject().put("fault", t.event().fault.kind().name())
+          .put("replica", t.event().fault.target()).put("eject_after_s", num(t.ejectAfterS()))
+          .put("times_out", t.timesOut()).put("readmit_after_s", num(t.readmitAfterS()))
+          .put("back", t.back()).put("back_while_faulty", t.backWhileFaulty())));
+      rs.add(new JsonObject().put("router", r.name).put("sent", f.sent)
+          .put("succeeded", f.succeeded).put("cancelled_by_client", f.cancelled)
+          .put("cancelled_before_output", f.cancelledBeforeOutput)
+          .put("refused", new JsonObject(new LinkedHashMap<>(f.refused)))
+          .put("failed_unavoidable", new JsonObject(new LinkedHashMap<>(f.unavoidable)))
+          .put("failed_avoidable", new JsonObject(new LinkedHashMap<>(f.avoidable)))
+          .put("avoidable_examples", new JsonArray(f.avoidableExamples))
+          .put("duplicates", f.duplicates).put("duplicate_examples", new JsonArray(f.duplicateExamples))
+          .put("retried", f.retried).put("late_output_on_abandoned_attempt", f.lateOutputOnAbandoned)
+          .put("generated_after_client_left", f.generatedAfterClientLeft)
+          .put("not_in_access_log", f.notInAccessLog).put("logged_twice", f.loggedTwice)
+          .put("end_gauges", new JsonObject(new LinkedHashMap<>(r.endGauges)))
+          .put("rss_bytes", new JsonArray().add(r.before[0]).add(r.peak[0]).add(r.after[0]))
+          .put("fds", new JsonArray().add(r.before[1]).add(r.peak[1]).add(r.after[1]))
+          .put("exit_status", r.exitStatus).put("max_schedule_lag_us", r.maxLagUs)
+          .put("faults", ft));
+    }
+    JsonArray fs = new JsonArray();
+    faults.forEach(e -> fs.add(new JsonObject().put("fault", e.fault.kind().name())
+        .put("target", e.fault.target()).put("start_us", e.startUs).put("heal_us", e.healUs)
+        .put("ready_us", e.readyUs).put("problem", e.problem)));
+    o.put("origin_us", originUs).put("faults", fs);
+    JsonArray cs = new JsonArray();
+    checks.forEach(c -> cs.add(new JsonObject().put("check", c.what()).put("passed", c.passed())
+        .put("detail", c.detail())));
+    return o.put("routers", rs).put("checks", cs).put("passed", passed());
+  }
+
+  private void row(StringBuilder b, String label, Function<RouterRun, String> value) {
+    b.append("| ").append(label).append(" |");
+    routers.forEach(r -> b.append(' ').append(value.apply(r)).append(" |"));
+    b.append('\n');
+  }
+
+  private String join(Function<RouterRun, String> f) {
+    return String.join(" | ", routers.stream().map(f).toList());
+  }
+
+  private static String list(Map<String, Integer> m) {
+    List<String> parts = new ArrayList<>();
+    m.forEach((k, v) -> parts.add(k + ": " + v));
+    return String.join(", ", parts);
+  }
+
+  private static String gauge(RouterRun r, String name) {
+    Double v = r.endGauges.get(name);
+    return v == null || v.isNaN() ? "?" : n(v.longValue());
+  }
+
+  private static String n(long v) {
+    return String.format(Locale.ROOT, "%,d", v);
+  }
+
+  private static String mib(long bytes) {
+    return bytes < 0 ? "?" : Long.toString(bytes >> 20);
+  }
+
+  private static String secs(double s) {
+    return Double.isNaN(s) ? "never" : String.format(Locale.ROOT, "%.1f s", s);
+  }
+
+  private static Object num(double v) {
+    return Double.isNaN(v) ? null : v;
+  }
+}
