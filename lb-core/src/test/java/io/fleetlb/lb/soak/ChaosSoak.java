@@ -222,6 +222,8 @@ public final class ChaosSoak {
     do {
       String metrics = SoakProcesses.body(admin + "/metrics");
       Files.writeString(out.resolve("logs").resolve(r.name() + ".metrics.txt"), metrics);
+      run.heapUsed = SoakLogs.sum(metrics, "jvm_memory_used_bytes", "area=\"heap\"");
+      run.oldGenUsed = SoakLogs.sum(metrics, "jvm_memory_used_bytes", "Old Gen");
       for (String g : GAUGES) {
         run.endGauges.put(g, SoakLogs.sum(metrics, g));
       }

@@ -25,6 +25,9 @@ final class SoakReport {
     long[] peak = {-1, -1};
     long[] after = {-1, -1};
     int exitStatus = -1;
+    /** Heap in use at the end, all of it and the old generation (bytes; NaN if unknown). */
+    double heapUsed = Double.NaN;
+    double oldGenUsed = Double.NaN;
     long maxLagUs;
     final List<String> unavailableAtEnd = new ArrayList<>();
     final List<FaultTimings> faults = new ArrayList<>();
@@ -106,6 +109,8 @@ final class SoakReport {
     row(b, "RSS after warm-up → peak → after (MiB)",
         r -> mib(r.before[0]) + " → " + mib(r.peak[0])
         + " → " + mib(r.after[0]));
+    row(b, "heap in use at the end (MB; of which old generation)", r -> String.format(Locale.ROOT,
+        "%.1f (%.1f)", r.heapUsed / 1e6, r.oldGenUsed / 1e6));
     row(b, "open fds after warm-up → peak → after",
         r -> r.before[1] + " → " + r.peak[1] + " → " + r.after[1]);
     row(b, "exit status after SIGTERM (drain)", r -> Integer.toString(r.exitStatus));
@@ -190,6 +195,7 @@ final class SoakReport {
           .put("end_gauges", new JsonObject(new LinkedHashMap<>(r.endGauges)))
           .put("rss_bytes", new JsonArray().add(r.before[0]).add(r.peak[0]).add(r.after[0]))
           .put("fds", new JsonArray().add(r.before[1]).add(r.peak[1]).add(r.after[1]))
+          .put("heap_used_bytes", num(r.heapUsed)).put("old_gen_used_bytes", num(r.oldGenUsed))
           .put("exit_status", r.exitStatus).put("max_schedule_lag_us", r.maxLagUs)
           .put("faults", ft));
     }
