@@ -62,24 +62,33 @@ rm -rf "$OUT/bin/soak-classes" && cp -r lb-core/target/test-classes "$OUT/bin/so
 DRIVER=""
 cleanup() {
   local status=$?
-  trap - EXIT INT TERM
+  # A second Ctrl-C (or a signal sent to the whole process group) must not cut the cleanup short.
+  trap - EXIT
+  trap '' INT TERM
   if [ -n "$DRIVER" ] && kill -0 "$DRIVER" 2>/dev/null; then
     kill -TERM "$DRIVER" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$DRIVER" 2>/dev/null || break; sleep 0.2; done
     kill -KILL "$DRIVER" 2>/dev/null || true
   fi
-  # The driver removes a child's pid file once it has exited; what is left may still run.
+  # The driver removes a child's pid file once it has exited; what is left may still run: wake
+  # (a frozen replica cannot exit) and stop them all, then kill whatever is still there after 15 s.
+  pids=()
   for f in "$OUT"/pids/*.pid; do
     [ -e "$f" ] || continue
     pid="$(cat "$f")"
-    if kill -0 "$pid" 2>/dev/null; then
-      kill -CONT "$pid" 2>/dev/null || true
-      kill -TERM "$pid" 2>/dev/null || true
-      for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
     rm -f "$f"
+    kill -0 "$pid" 2>/dev/null || continue
+    pids+=("$pid")
+    kill -CONT "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
   done
+  for _ in $(seq 1 75); do
+    alive=0
+    for pid in ${pids[@]+"${pids[@]}"}; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ "$alive" = 1 ] || break
+    sleep 0.2
+  done
+  for pid in ${pids[@]+"${pids[@]}"}; do kill -KILL "$pid" 2>/dev/null || true; done
   # Every process of this run has this run's bin folder on its command line.
   left="$(pgrep -f -- "$OUT/bin/" || true)"
   if [ -n "$left" ]; then

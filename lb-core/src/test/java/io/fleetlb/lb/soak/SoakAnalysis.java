@@ -229,7 +229,8 @@ final class SoakAnalysis {
     }
     Attempt answering = null;
     for (Attempt a : tries) {
-      if (a.replica.equals(r.replica) && (answering == null || a.receivedUs > answering.receivedUs)) {
+      if (a.replica.equals(r.replica)
+          && (answering == null || a.receivedUs > answering.receivedUs)) {
         answering = a;
       }
     }
@@ -254,7 +255,8 @@ final class SoakAnalysis {
     if (duplicate) {
       f.duplicates++;
       if (f.duplicateExamples.size() < EXAMPLES) {
-        f.duplicateExamples.add(r.requestId + " (answered by " + r.replica + "): " + describe(tries));
+        f.duplicateExamples.add(r.requestId + " (answered by " + r.replica + "): "
+            + describe(tries));
       }
     } else if (withOutput > 1) {
       f.lateOutputOnAbandoned++;

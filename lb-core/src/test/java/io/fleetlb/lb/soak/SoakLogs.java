@@ -112,11 +112,18 @@ final class SoakLogs {
 
   /** The sum over every series of a metric in a Prometheus exposition (NaN when absent). */
   static double sum(String exposition, String metric) {
+    return sum(exposition, metric, "");
+  }
+
+  /** The sum over the series of a metric whose labels contain {@code labels} (NaN: none). */
+  static double sum(String exposition, String metric, String labels) {
     Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(\\{[^}]*\\})? (\\S+)$")
         .matcher(exposition);
     double total = Double.NaN;
     while (m.find()) {
-      total = (Double.isNaN(total) ? 0 : total) + Double.parseDouble(m.group(2));
+      if (m.group(1) == null ? labels.isEmpty() : m.group(1).contains(labels)) {
+        total = (Double.isNaN(total) ? 0 : total) + Double.parseDouble(m.group(2));
+      }
     }
     return total;
   }

@@ -82,7 +82,8 @@ final class SoakProcesses implements AutoCloseable {
   }
 
   /** Waits until {@code url} answers 200, failing early if the process exits. */
-  static void awaitHealthy(String url, Process owner, Duration timeout) throws InterruptedException {
+  static void awaitHealthy(String url, Process owner, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!owner.isAlive()) {
@@ -93,7 +94,8 @@ final class SoakProcesses implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new IllegalStateException(url + " did not answer 200 within " + timeout.toSeconds() + "s");
+    throw new IllegalStateException(url + " did not answer 200 within " + timeout.toSeconds()
+        + "s");
   }
 
   /** The status of a GET, or -1 when nothing answered. */

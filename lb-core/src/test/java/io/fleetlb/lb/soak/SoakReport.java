@@ -25,6 +25,9 @@ final class SoakReport {
     long[] peak = {-1, -1};
     long[] after = {-1, -1};
     int exitStatus = -1;
+    /** Heap in use at the end, all of it and the old generation (bytes; NaN if unknown). */
+    double heapUsed = Double.NaN;
+    double oldGenUsed = Double.NaN;
     long maxLagUs;
     final List<String> unavailableAtEnd = new ArrayList<>();
     final List<FaultTimings> faults = new ArrayList<>();
@@ -48,6 +51,35 @@ final class SoakReport {
     return checks.stream().allMatch(Check::passed);
   }
 
+  /** Adds the checks that decide the run: each fault happened, then per router the must-be-0s. */
+  void judge() {
+    List<Check> c = checks;
+    for (FaultRunner.Event e : faults) {
+      c.add(new Check("fault " + e.fault.kind().label + " " + e.fault.target()
+          + " applied and lifted", e.problem == null && e.startUs >= 0 && e.healUs >= 0,
+          e.problem == null ? "" : e.problem));
+    }
+    for (RouterRun r : routers) {
+      SoakAnalysis.Figures f = r.figures;
+      c.add(new Check(r.name + ": no duplicates sent upstream", f.duplicates == 0,
+          String.join("; ", f.duplicateExamples)));
+      c.add(new Check(r.name + ": no avoidable failures", f.failedAvoidable() == 0,
+          String.join("\n    ", f.avoidableExamples)));
+      c.add(new Check(r.name + ": in-flight, upstream, queue and load gauges back to 0",
+          r.endGauges.values().stream().allMatch(v -> v == 0), r.endGauges.toString()));
+      c.add(new Check(r.name + ": every replica back in rotation at the end",
+          r.unavailableAtEnd.isEmpty(), String.join(", ", r.unavailableAtEnd)));
+      c.add(new Check(r.name + ": every request in the access log exactly once",
+          f.notInAccessLog == 0 && f.loggedTwice == 0,
+          f.notInAccessLog + " missing, " + f.loggedTwice + " twice"));
+      c.add(new Check(r.name + ": no generation left running after its client left",
+          f.generatedAfterClientLeft == 0, ""));
+      c.add(new Check(r.name + ": drained and exited 0 on SIGTERM", r.exitStatus == 0, ""));
+      c.add(new Check(r.name + ": open loop kept its schedule (lag < 1 s)", r.maxLagUs < 1_000_000,
+          "max lag " + r.maxLagUs / 1000 + " ms"));
+    }
+  }
+
   String markdown() {
     StringBuilder b = new StringBuilder("# Chaos soak\n\n");
     setup.forEach((k, v) -> b.append("- ").append(k).append(": ").append(v).append('\n'));
@@ -58,13 +90,15 @@ final class SoakReport {
     row(b, "succeeded (whole stream, token count = usage)", r -> n(r.figures.succeeded));
     row(b, "left by their client on purpose (of which before any output: queued or in prefill)",
         r -> n(r.figures.cancelled) + " (" + n(r.figures.cancelledBeforeOutput) + ")");
-    row(b, "expected refusals", r -> n(r.figures.refusedTotal()) + " (" + list(r.figures.refused) + ")");
+    row(b, "expected refusals",
+        r -> n(r.figures.refusedTotal()) + " (" + list(r.figures.refused) + ")");
     row(b, "failed, unavoidable (stream relayed from a replica then killed/frozen/stalled)",
         r -> n(r.figures.failedUnavoidable()));
     row(b, "failed, avoidable (must be 0)", r -> n(r.figures.failedAvoidable())
         + (r.figures.avoidable.isEmpty() ? "" : " (" + list(r.figures.avoidable) + ")"));
     row(b, "duplicates sent upstream (must be 0)", r -> n(r.figures.duplicates));
-    row(b, "requests retried on another replica before any output", r -> n(r.figures.retried));
+    row(b, "reached two replicas (a 500, or moved off a frozen or stalled one before any output)",
+        r -> n(r.figures.retried));
     row(b, "of which a replica the router had given up on wrote output later (frozen, resumed)",
         r -> n(r.figures.lateOutputOnAbandoned));
     row(b, "replica kept generating > 2 s after the client left (must be 0)",
@@ -72,14 +106,19 @@ final class SoakReport {
     row(b, "in flight / upstream in flight / queued at the end (must be 0)",
         r -> gauge(r, "lb_requests_in_flight") + " / " + gauge(r, "lb_upstream_in_flight") + " / "
             + gauge(r, "lb_queue_length"));
-    row(b, "RSS after warm-up → peak → after (MiB)", r -> mib(r.before[0]) + " → " + mib(r.peak[0])
+    row(b, "RSS after warm-up → peak → after (MiB)",
+        r -> mib(r.before[0]) + " → " + mib(r.peak[0])
         + " → " + mib(r.after[0]));
-    row(b, "open fds after warm-up → peak → after", r -> r.before[1] + " → " + r.peak[1] + " → " + r.after[1]);
+    row(b, "heap in use at the end (MB; of which old generation)", r -> String.format(Locale.ROOT,
+        "%.1f (%.1f)", r.heapUsed / 1e6, r.oldGenUsed / 1e6));
+    row(b, "open fds after warm-up → peak → after",
+        r -> r.before[1] + " → " + r.peak[1] + " → " + r.after[1]);
     row(b, "exit status after SIGTERM (drain)", r -> Integer.toString(r.exitStatus));
     b.append("\nUnavoidable failures by reason:\n\n");
     for (RouterRun r : routers) {
       b.append("- ").append(r.name).append(": ")
-          .append(r.figures.unavoidable.isEmpty() ? "none" : list(r.figures.unavoidable)).append('\n');
+          .append(r.figures.unavoidable.isEmpty() ? "none" : list(r.figures.unavoidable))
+          .append('\n');
     }
     faultTable(b);
     b.append("\nOutcomes by request kind:\n\n");
@@ -115,12 +154,19 @@ final class SoakReport {
           .append(secs((e.readyUs - e.startUs) / 1e6)).append(" |");
       for (RouterRun r : routers) {
         FaultTimings t = r.faults.stream().filter(x -> x.event() == e).findFirst().orElse(null);
-        b.append(t == null ? " - |" : " " + (t.timesOut() == 0 ? "not ejected" : secs(t.ejectAfterS())
-            + " / " + t.timesOut() + " / " + (!t.back() ? "never" : secs(t.readmitAfterS())
-            + (t.backWhileFaulty() ? " (fault still on)" : ""))) + " |");
+        b.append(t == null ? " - |" : " " + timings(t) + " |");
       }
       b.append(e.problem == null ? "" : " " + e.problem).append('\n');
     }
+  }
+
+  private static String timings(FaultTimings t) {
+    if (t.timesOut() == 0) {
+      return "not ejected";
+    }
+    String back = !t.back() ? "never" : secs(t.readmitAfterS())
+        + (t.backWhileFaulty() ? " (fault still on)" : "");
+    return secs(t.ejectAfterS()) + " / " + t.timesOut() + " / " + back;
   }
 
   JsonObject json() {
@@ -140,13 +186,16 @@ final class SoakReport {
           .put("failed_unavoidable", new JsonObject(new LinkedHashMap<>(f.unavoidable)))
           .put("failed_avoidable", new JsonObject(new LinkedHashMap<>(f.avoidable)))
           .put("avoidable_examples", new JsonArray(f.avoidableExamples))
-          .put("duplicates", f.duplicates).put("duplicate_examples", new JsonArray(f.duplicateExamples))
-          .put("retried", f.retried).put("late_output_on_abandoned_attempt", f.lateOutputOnAbandoned)
+          .put("duplicates", f.duplicates)
+          .put("duplicate_examples", new JsonArray(f.duplicateExamples))
+          .put("retried", f.retried)
+          .put("late_output_on_abandoned_attempt", f.lateOutputOnAbandoned)
           .put("generated_after_client_left", f.generatedAfterClientLeft)
           .put("not_in_access_log", f.notInAccessLog).put("logged_twice", f.loggedTwice)
           .put("end_gauges", new JsonObject(new LinkedHashMap<>(r.endGauges)))
           .put("rss_bytes", new JsonArray().add(r.before[0]).add(r.peak[0]).add(r.after[0]))
           .put("fds", new JsonArray().add(r.before[1]).add(r.peak[1]).add(r.after[1]))
+          .put("heap_used_bytes", num(r.heapUsed)).put("old_gen_used_bytes", num(r.oldGenUsed))
           .put("exit_status", r.exitStatus).put("max_schedule_lag_us", r.maxLagUs)
           .put("faults", ft));
     }
