@@ -16,6 +16,7 @@ public final class Dispatch {
   private final RequestInfo request;
   private boolean awaiting = true;
   private boolean streaming;
+  private boolean silent;
   private boolean finished;
 
   Dispatch(Replica replica, ReplicaCounters counters, RequestInfo request) {
@@ -56,6 +57,21 @@ public final class Dispatch {
   /** Records that the replica sent something for this attempt at {@code nanos}. */
   public void progress(long nanos) {
     counters.progress(nanos);
+    if (silent) {
+      silent = false;
+      counters.streamsSilent.decrementAndGet();
+    }
+  }
+
+  /**
+   * Records that this started stream has been silent for {@code ejection.stalled_after} (the
+   * replica owes it a chunk every engine step); cleared by its next byte or its end.
+   */
+  public void silent() {
+    if (streaming && !silent && !finished) {
+      silent = true;
+      counters.streamsSilent.incrementAndGet();
+    }
   }
 
   /**
@@ -73,6 +89,10 @@ public final class Dispatch {
     if (streaming) {
       streaming = false;
       counters.streamsStarted.decrementAndGet();
+    }
+    if (silent) {
+      silent = false;
+      counters.streamsSilent.decrementAndGet();
     }
     finished = true;
     counters.finish(result, request);

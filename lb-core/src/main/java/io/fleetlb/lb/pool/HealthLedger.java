@@ -8,7 +8,11 @@ import java.util.function.LongSupplier;
 
 /**
  * The health bookkeeping of a {@link ReplicaPool}: failure streaks, passive ejection, probe
- * results, readmission and slow start. State changes happen under the pool's lock, and every
+ * results, readmission and slow start. An ejected replica returns after {@code healthy_threshold}
+ * passing probes in a row if a probe failed while it was out (it was down, and is back); if its
+ * {@code /health} kept passing (it failed requests or stalled while reporting healthy, which
+ * probes cannot see), it also waits out its ejection time ({@code base_time} x the n-th
+ * ejection, up to {@code max_time}). State changes happen under the pool's lock, and every
  * change of who can serve is published by the pool; listener calls happen outside the lock.
  */
 final class HealthLedger {
@@ -80,7 +84,9 @@ final class HealthLedger {
       changedHealth = before != s.healthy;
       if (s.ejected) {
         s.passesSinceEjection = pass ? s.passesSinceEjection + 1 : 0;
-        if (s.passesSinceEjection >= healthyThreshold) {
+        s.probeFailedWhileOut |= !pass;
+        if (s.passesSinceEjection >= healthyThreshold && (s.probeFailedWhileOut
+            || nanoClock.getAsLong() - s.ejectedUntilNanos >= 0)) {
           readmitLocked(s);
           readmitted = true;
         }
@@ -161,6 +167,8 @@ final class HealthLedger {
       s.ejected = true;
       s.ejectedUntilNanos = now + nanos;
       s.passesSinceEjection = 0;
+      // Ejected because a probe failed: its recovery shows in the probes.
+      s.probeFailedWhileOut = cause == Ejection.Cause.UNRESPONSIVE || !s.healthy;
       s.failureStreak.set(0);
       pool.publish();
       ejected = new Ejection(cause, Duration.ofNanos(nanos), count);

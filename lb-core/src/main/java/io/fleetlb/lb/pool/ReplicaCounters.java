@@ -22,6 +22,8 @@ final class ReplicaCounters {
   final AtomicLong inFlightTokens = new AtomicLong();
   /** Attempts relaying a stream that has sent its first byte (what must keep flowing). */
   final AtomicInteger streamsStarted = new AtomicInteger();
+  /** Of those, the streams silent for {@code ejection.stalled_after} (not paused by a client). */
+  final AtomicInteger streamsSilent = new AtomicInteger();
   /**
    * When the replica last showed progress: a response body byte, the head of an answer that is
    * not a stream (a stream's head comes before any work), an attempt's end, or a dispatch to an

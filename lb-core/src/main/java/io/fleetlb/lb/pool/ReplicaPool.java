@@ -305,6 +305,11 @@ public final class ReplicaPool implements LoadView, Membership {
     return state(r).counters.streamsStarted.get();
   }
 
+  /** Of those, the streams silent for {@code ejection.stalled_after}. */
+  public int streamsSilent(Replica r) {
+    return state(r).counters.streamsSilent.get();
+  }
+
   /**
    * Whether a replica with requests in flight has shown no progress for {@code silence} and has
    * not been checked for this silence yet; marks it checked. Used by the stall watch.

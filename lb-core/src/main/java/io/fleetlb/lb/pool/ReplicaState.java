@@ -26,6 +26,11 @@ final class ReplicaState {
   int ejections;
   /** Passing probes in a row since the replica was ejected (they end the ejection). */
   int passesSinceEjection;
+  /**
+   * Whether /health failed while the replica was out: then passing probes show it recovered.
+   * If it kept passing, it failed requests while reporting healthy, and only time can tell.
+   */
+  boolean probeFailedWhileOut;
   long readmittedAtNanos = Long.MIN_VALUE;
   /** When the replica last became available again (starts its slow start), MIN_VALUE: never. */
   volatile long returnedAtNanos = Long.MIN_VALUE;

@@ -387,6 +387,11 @@ final class Attempt {
       return;
     }
     long limit = rt.streamIdleNanos;
+    if (pausedSinceNanos == 0 && rt.stalledAfterNanos > 0
+        && now - lastReadNanos >= rt.stalledAfterNanos) {
+      // Told to the stall watch, which ejects a replica whose streams are mostly silent.
+      dispatch.silent();
+    }
     if (pausedSinceNanos != 0) {
       if (now - pausedSinceNanos >= limit) {
         finish(AttemptResult.CANCELLED);

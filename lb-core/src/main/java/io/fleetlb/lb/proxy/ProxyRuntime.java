@@ -40,6 +40,8 @@ public final class ProxyRuntime {
   volatile long headerReadMillis;
   volatile long bodyReadMillis;
   final long maxBody;
+  /** {@code ejection.stalled_after}: when a started stream counts as silent (0: never). */
+  final long stalledAfterNanos;
   final HeaderFilter headers;
   /** The {@code Authorization} value sent to replicas instead of the client's, or null. */
   final String upstreamAuthorization;
@@ -77,6 +79,7 @@ public final class ProxyRuntime {
     config.retry().onStatus().forEach(s -> retryOnStatus[s] = true);
     applyTimeouts(config.timeouts());
     this.maxBody = config.limits().maxBodySize().bytes();
+    this.stalledAfterNanos = config.ejection().stalledAfter().toNanos();
     String upstreamMode = config.auth().upstreamMode();
     this.headers = new HeaderFilter(config.upstream().responseHeaders(),
         !upstreamMode.equals("keep"));

@@ -52,6 +52,9 @@ class EjectionAndHealthTest extends ProxyTestBase {
       assertThat(r.headers().firstValue("x-lb-replica")).hasValue("fine");
     }
     assertThat(sick.calls()).hasSize(3);
+    // Down for good (a restart): /health fails while it is out.
+    await().atMost(10, TimeUnit.SECONDS).until(() -> h.metric("lb_health_checks_total",
+        "replica=\"sick\"", "result=\"fail\"") > 0);
     // Back (restarted) and healthy: readmitted after two passing probes, not after base_time.
     sick.script(Scripts.ok()).health(200);
     long start = System.nanoTime();
@@ -59,6 +62,27 @@ class EjectionAndHealthTest extends ProxyTestBase {
     assertThat(Duration.ofNanos(System.nanoTime() - start))
         .isLessThan(EjectionConfig.DEFAULT.baseTime());
     assertThat(post().headers().firstValue("x-lb-replica")).hasValue("sick");
+  }
+
+  @Test
+  void aReplicaThatFailsRequestsWhileReportingHealthyStaysOutForItsEjectionTime() {
+    ScriptedUpstream sick = upstream("m", Scripts.json(500, "{}"));
+    ScriptedUpstream fine = upstream("m", Scripts.ok());
+    start(RouterHarness.builder().replica("sick", sick).replica("fine", fine)
+        .section("retry", "{ on_status: [] }")
+        .section("health_check", "{ interval: 200ms, healthy_threshold: 1 }")
+        .section("ejection", "{ consecutive_failures: 2, base_time: 2s, slow_start: 0s }"));
+    post();
+    post();
+    assertThat(h.router().pool().ejected(replica("sick"))).isTrue();
+    long ejectedAt = System.nanoTime();
+    // Its /health passes all along (probed every 200 ms, one pass would do): probes cannot tell
+    // it recovered, so it sits out base_time.
+    await().atMost(10, TimeUnit.SECONDS).until(() -> !h.router().pool().ejected(replica("sick")));
+    assertThat(Duration.ofNanos(System.nanoTime() - ejectedAt))
+        .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+    assertThat(h.metric("lb_health_checks_total", "replica=\"sick\"", "result=\"fail\""))
+        .isZero();
   }
 
   @Test

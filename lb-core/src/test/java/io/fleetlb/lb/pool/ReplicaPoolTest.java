@@ -153,6 +153,9 @@ class ReplicaPoolTest {
         .isEqualTo(1.0);
     p.recordFailure(a0);
     p.recordProbe(a0, true, 1, 1);
+    assertThat(p.ejected(a0)).as("healthy all along: its ejection time must pass").isTrue();
+    advance(Duration.ofSeconds(10));
+    p.recordProbe(a0, true, 1, 1);
     assertThat(p.ejected(a0)).isFalse();
     assertThat(p.slowStartShare(a0)).isEqualTo(0.1);
     advance(Duration.ofSeconds(10));

@@ -12,6 +12,8 @@ import io.fleetlb.lb.testing.ScriptedUpstream;
 import io.fleetlb.lb.testing.Scripts;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -168,6 +170,37 @@ class FailureDetectionTest extends ProxyTestBase {
     assertThat(r.headers().firstValue("x-lb-replica")).hasValue("bad");
     assertThat(h.router().pool().ejected(replica("bad"))).isFalse();
     assertThat(busy.healthChecks()).as("the silence was checked with a probe").isGreaterThan(1);
+  }
+
+  @Test
+  void aReplicaWhoseStreamsHangAfterAFewTokensIsEjectedThoughNewOnesStillStart() {
+    // Every stream sends two events, then nothing: new streams keep the replica looking alive,
+    // but most of what it runs is silent.
+    ScriptedUpstream bad = upstream("m", Scripts.sseThenStall(2, 10));
+    twoReplicas(bad, "{ stalled_after: 500ms, slow_start: 0s }", "{ stream_idle: 30s }");
+    List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      streams.add(chatAsync());
+      bad.awaitCall(i);
+    }
+    // A new stream every 100 ms on the bad replica until it is taken out.
+    long ejectedBefore = System.nanoTime();
+    while (!h.router().pool().ejected(replica("bad"))
+        && System.nanoTime() - ejectedBefore < 20_000_000_000L) {
+      streams.add(chatAsync());
+      await().pollDelay(Duration.ofMillis(100)).until(() -> true);
+    }
+    assertThat(h.metric("lb_ejections_total", "replica=\"bad\"", "reason=\"stalled\""))
+        .isEqualTo(1);
+    for (CompletableFuture<HttpResponse<String>> f : streams) {
+      HttpResponse<String> r = f.join();
+      assertThat(r.statusCode()).isEqualTo(200);
+      if ("bad".equals(r.headers().firstValue("x-lb-replica").orElse(""))) {
+        assertThat(r.body()).contains("The replica stalled").doesNotContain("[DONE]");
+      } else {
+        assertThat(r.body()).endsWith("data: [DONE]\n\n");
+      }
+    }
   }
 
   @Test
