@@ -6,14 +6,16 @@ import java.time.Duration;
  * Passive ejection ({@code ejection:}): a replica stops receiving requests when it fails
  * {@code consecutive_failures} times in a row (connect errors, resets, timeouts, 5xx, stalled
  * streams; never 4xx or client cancels), or at once when it stalls: requests in flight and no
- * byte from it for {@code stalled_after}. With active health checks on it comes back as soon as
- * it passes {@code health_check.healthy_threshold} probes in a row (probed every
- * {@code health_check.fast_interval} while out); with them off, after {@code base_time} times the
- * number of times it has been ejected, capped at {@code max_time}. A returning replica gets a
- * growing share of requests during {@code slow_start}.
+ * byte from it (or from most of its streams) for {@code stalled_after}. With active health
+ * checks on it comes back after {@code health_check.healthy_threshold} passing probes in a row
+ * (probed every {@code health_check.fast_interval} while out) when a probe failed while it was
+ * out; when its {@code /health} kept passing, only once its ejection time is over too:
+ * {@code base_time} times the number of times it has been ejected, capped at {@code max_time}
+ * (with health checks off, that time alone). A returning replica gets a growing share of requests
+ * during {@code slow_start}.
  *
  * @param consecutiveFailures failures in a row that eject, default 5; 0 disables ejection
- * @param baseTime ejection time when health checks are off, default 30s
+ * @param baseTime the first ejection time, default 30s
  * @param maxTime cap on the growing ejection time, default 300s; a replica that stayed in this
  *     long since its last return starts over at {@code base_time}
  * @param maxEjectedPercent at most this share of a model's replicas (at least one) is ejected at
