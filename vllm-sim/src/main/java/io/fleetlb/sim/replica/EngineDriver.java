@@ -25,11 +25,10 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class EngineDriver {
 
-  private static final long SPIN_NANOS = 50_000;
-
   private final Engine engine;
   private final double timeScale;
-  private final long origin = System.nanoTime();
+  private final WallClock clock;
+  private final long origin;
   private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
   private final Map<Long, Handle> live = new HashMap<>();
   private final StepTiming timing = new StepTiming();
@@ -63,13 +62,20 @@ public final class EngineDriver {
   private record SetSlowdown(double factor) {
   }
 
-  /** Creates a driver; call {@link #start()} to run it. */
+  /** Creates a driver on the machine's clock; call {@link #start()} to run it. */
   public EngineDriver(String name, Engine engine, double timeScale) {
+    this(name, engine, timeScale, WallClock.SYSTEM);
+  }
+
+  /** Creates a driver on the given clock; call {@link #start()} to run it. */
+  public EngineDriver(String name, Engine engine, double timeScale, WallClock clock) {
     if (!(timeScale > 0)) {
       throw new IllegalArgumentException("time scale must be positive, got " + timeScale);
     }
     this.engine = engine;
     this.timeScale = timeScale;
+    this.clock = clock;
+    this.origin = clock.nanoTime();
     this.thread = new Thread(this::run, "sim-engine-" + name);
     this.thread.setDaemon(true);
   }
@@ -108,7 +114,7 @@ public final class EngineDriver {
 
   /** The engine's current virtual time in nanoseconds. */
   public long virtualNow() {
-    return toVirtual(System.nanoTime());
+    return toVirtual(clock.nanoTime());
   }
 
   private long toVirtual(long wall) {
@@ -128,15 +134,15 @@ public final class EngineDriver {
         }
         continue;
       }
-      long startWall = System.nanoTime();
+      long startWall = clock.nanoTime();
       StepPlan plan = engine.schedule(toVirtual(startWall));
       if (plan.isEmpty()) {
         LockSupport.parkNanos(this, 1_000_000);
         continue;
       }
       long endWall = startWall + Math.round(plan.durationNanos() / timeScale);
-      sleepUntil(endWall);
-      timing.recordLateness(System.nanoTime() - endWall);
+      clock.sleepUntil(endWall);
+      timing.recordLateness(clock.nanoTime() - endWall);
       dispatch(engine.complete(plan), endWall);
     }
   }
@@ -177,25 +183,11 @@ public final class EngineDriver {
       byContext.computeIfAbsent(loop, k -> new ArrayList<>()).add(new Object[] {h.sink, e});
     }
     byContext.forEach((context, batch) -> context.runOnContext(v -> {
-      timing.recordDelivery(System.nanoTime() - intendedWall);
+      timing.recordDelivery(clock.nanoTime() - intendedWall);
       for (Object[] item : batch) {
         Emission e = (Emission) item[1];
         ((TokenSink) item[0]).onToken(e.index(), e.finish(), intendedWall);
       }
     }));
-  }
-
-  private static void sleepUntil(long deadline) {
-    for (;;) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      if (left > SPIN_NANOS) {
-        LockSupport.parkNanos(left - SPIN_NANOS);
-      } else {
-        Thread.onSpinWait();
-      }
-    }
   }
 }
