@@ -4,7 +4,7 @@ import io.fleetlb.sim.engine.Calibration;
 import io.fleetlb.sim.engine.MetricsVersion;
 import io.fleetlb.sim.engine.Profile;
 import io.fleetlb.sim.engine.Profiles;
-import io.fleetlb.sim.fleet.Durations;
+import io.fleetlb.units.Durations;
 import io.fleetlb.sim.fleet.FleetFile;
 import io.fleetlb.sim.replica.ReplicaOptions;
 import io.vertx.core.Future;

@@ -18,17 +18,17 @@ import picocli.CommandLine.Option;
         + "report schedule lag and TTFT/ITL measurement error at --fidelity-rate, then the highest offered rate "
         + "held (achieved >= --min-achieved-ratio, p99 lag <= --max-schedule-lag-ms, no failures).")
 public final class CalibrateCommand implements Callable<Integer> {
-  @Option(names = "--ttft", converter = Durations.class, defaultValue = "20ms") long ttftNs;
-  @Option(names = "--itl", converter = Durations.class, defaultValue = "5ms") long itlNs;
+  @Option(names = "--ttft", converter = DurationConverter.class, defaultValue = "20ms") long ttftNs;
+  @Option(names = "--itl", converter = DurationConverter.class, defaultValue = "5ms") long itlNs;
   @Option(names = "--output-tokens", defaultValue = "4") int outputTokens;
   @Option(names = "--input-tokens", defaultValue = "16") int inputTokens;
   @Option(names = "--rates", split = ",", defaultValue = "1000,2000,4000,6000,8000,10000,12000,15000,20000",
       description = "Offered rates of the ladder, ascending (default ${DEFAULT-VALUE}).")
   List<Double> rates = new ArrayList<>();
-  @Option(names = "--step-duration", converter = Durations.class, defaultValue = "5s") long stepNs;
+  @Option(names = "--step-duration", converter = DurationConverter.class, defaultValue = "5s") long stepNs;
   @Option(names = "--fidelity-rate", defaultValue = "2000") double fidelityRate;
-  @Option(names = "--fidelity-duration", converter = Durations.class, defaultValue = "10s") long fidelityNs;
-  @Option(names = "--warmup", converter = Durations.class, defaultValue = "15s",
+  @Option(names = "--fidelity-duration", converter = DurationConverter.class, defaultValue = "10s") long fidelityNs;
+  @Option(names = "--warmup", converter = DurationConverter.class, defaultValue = "15s",
       description = "JIT warm-up at --fidelity-rate, not reported (default ${DEFAULT-VALUE}).") long warmupNs;
   @Option(names = "--attempts", defaultValue = "2", description = "Tries per ladder rate before it counts as missed (default ${DEFAULT-VALUE}).") int attempts;
   @Option(names = "--arrival-pattern", defaultValue = "poisson", description = "poisson, gamma or constant.") String pattern;
@@ -38,7 +38,7 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--server-event-loops", defaultValue = "1", description = "Upstream event loops; 0 = share the client's.") int serverLoops;
   @Option(names = "--min-achieved-ratio", defaultValue = "0.995") double minRatio;
   @Option(names = "--max-schedule-lag-ms", defaultValue = "1.0") double maxLagMs;
-  @Option(names = "--max-time", converter = Durations.class, defaultValue = "5m", description = "Stop climbing the ladder after this long.") long maxTimeNs;
+  @Option(names = "--max-time", converter = DurationConverter.class, defaultValue = "5m", description = "Stop climbing the ladder after this long.") long maxTimeNs;
   @Option(names = {"-o", "--out"}, description = "Write the calibration as JSON.") Path out;
 
   @Override

@@ -18,8 +18,8 @@ import picocli.CommandLine.Option;
 public final class MockServerCommand implements Callable<Integer> {
   @Option(names = "--host", defaultValue = "127.0.0.1") String host;
   @Option(names = "--port", defaultValue = "8000", description = "0 picks a free port (printed).") int port;
-  @Option(names = "--ttft", converter = Durations.class, defaultValue = "50ms", description = "Time to first token (default ${DEFAULT-VALUE}).") long ttftNs;
-  @Option(names = "--itl", converter = Durations.class, defaultValue = "10ms", description = "Gap between tokens (default ${DEFAULT-VALUE}).") long itlNs;
+  @Option(names = "--ttft", converter = DurationConverter.class, defaultValue = "50ms", description = "Time to first token (default ${DEFAULT-VALUE}).") long ttftNs;
+  @Option(names = "--itl", converter = DurationConverter.class, defaultValue = "10ms", description = "Gap between tokens (default ${DEFAULT-VALUE}).") long itlNs;
   @Option(names = "--model", description = "Served model name, repeatable (default: mock).") List<String> models = new ArrayList<>();
   @Option(names = "--output-tokens", defaultValue = "16", description = "Tokens when the request sets no max_tokens.") int outputTokens;
   @Option(names = "--replica-id", description = "Value of the x-lb-replica response header.") String replicaId;

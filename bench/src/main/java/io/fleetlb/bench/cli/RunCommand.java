@@ -54,16 +54,16 @@ public final class RunCommand implements Callable<Integer> {
   String metricPercentiles;
   @Option(names = "--max-concurrency", description = "Override the workload's concurrency cap.")
   Integer maxConcurrency;
-  @Option(names = "--client-warmup", converter = Durations.class, defaultValue = "2s",
+  @Option(names = "--client-warmup", converter = DurationConverter.class, defaultValue = "2s",
       description = "Exercise the client against an in-process upstream first, so the JIT is warm (0 = skip; default ${DEFAULT-VALUE}).")
   long clientWarmupNs;
   @Option(names = "--num-warmups", defaultValue = "0", description = "Copies of the first request sent before the run, not measured.")
   int numWarmups;
-  @Option(names = "--warmup-time", converter = Durations.class, description = "Start of the steady-state window (default 10%% of the schedule).")
+  @Option(names = "--warmup-time", converter = DurationConverter.class, description = "Start of the steady-state window (default 10%% of the schedule).")
   Long warmupNs;
-  @Option(names = "--cooldown-time", converter = Durations.class, description = "Schedule time cut from the end of the window (default 10%%).")
+  @Option(names = "--cooldown-time", converter = DurationConverter.class, description = "Schedule time cut from the end of the window (default 10%%).")
   Long cooldownNs;
-  @Option(names = "--request-timeout", converter = Durations.class, defaultValue = "600s", description = "Per request, 0 = none (default ${DEFAULT-VALUE}).")
+  @Option(names = "--request-timeout", converter = DurationConverter.class, defaultValue = "600s", description = "Per request, 0 = none (default ${DEFAULT-VALUE}).")
   long requestTimeoutNs;
   @Option(names = "--ready-check-timeout-sec", defaultValue = "0", description = "Keep retrying an unreachable server this long (default: one try).")
   double readyCheckTimeoutSec;
@@ -73,12 +73,12 @@ public final class RunCommand implements Callable<Integer> {
   boolean insecure;
   @Option(names = "--max-connections", defaultValue = "0", description = "Cap the connection pool (0 = 32768); waits are counted.")
   int maxConnections;
-  @Option(names = "--keep-alive-idle", converter = Durations.class, defaultValue = "4s",
+  @Option(names = "--keep-alive-idle", converter = DurationConverter.class, defaultValue = "4s",
       description = "Reuse a keep-alive connection only if idle less than this (uvicorn closes at 5 s).")
   long keepAliveIdleNs;
   @Option(names = "--event-loops", description = "Event loops issuing requests (default: min(2, CPUs)).")
   Integer eventLoops;
-  @Option(names = "--pacer-spin", converter = Durations.class, defaultValue = "60us", description = "Final busy-wait window of the pacer.")
+  @Option(names = "--pacer-spin", converter = DurationConverter.class, defaultValue = "60us", description = "Final busy-wait window of the pacer.")
   long pacerSpinNs;
   @Option(names = "--gpu-metrics", arity = "1..*", description = "[ID=]URL[#gpu=N] of a DCGM-format endpoint (dcgm-exporter, vllm-sim /gpu/metrics).")
   List<String> gpuMetrics = new ArrayList<>();
@@ -86,7 +86,7 @@ public final class RunCommand implements Callable<Integer> {
   List<String> serverMetrics = new ArrayList<>();
   @Option(names = "--nvidia-smi", arity = "0..1", fallbackValue = "nvidia-smi", description = "Also sample local GPUs with nvidia-smi (optional path).")
   String nvidiaSmi;
-  @Option(names = "--telemetry-interval", converter = Durations.class, defaultValue = "1s", description = "Sampling period (default ${DEFAULT-VALUE}).")
+  @Option(names = "--telemetry-interval", converter = DurationConverter.class, defaultValue = "1s", description = "Sampling period (default ${DEFAULT-VALUE}).")
   long telemetryIntervalNs;
   @Option(names = "--max-schedule-lag-ms", defaultValue = "1.0", description = "Validity: maximum p99 schedule lag (default ${DEFAULT-VALUE}).")
   double maxLagMs;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fleetlb.sim.engine.MetricsVersion;
 import io.fleetlb.sim.engine.Profiles;
 import io.fleetlb.sim.replica.ReplicaOptions;
+import io.fleetlb.units.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -61,7 +61,7 @@ class FleetFileTest {
     assertError("replicas: [ { model: a, id: x }, { model: b, id: x } ]", "replicas[1].id: duplicate id 'x'");
     assertError("replicas: [ { model: a, port: 5 }, { model: b, port: 5 } ]", "replicas[1].port: duplicate port 5");
     assertError("replicas: [ { model: a, time-scale: -2 } ]", "replicas[0]: invalid time-scale: -2.0");
-    assertError("replicas: [ { model: a, startup-delay: soon } ]", "expected a duration such as 250ms");
+    assertError("replicas: [ { model: a, startup-delay: soon } ]", "\"soon\" is not a duration (use a number and a unit: 250ms, 5s, 2m, 1h)");
     assertError("defaults: { colour: red }\nreplicas: [ { model: a } ]", "f.yaml: defaults: unknown key 'colour'");
     assertError("replicas: []", "'replicas' must be a non-empty list");
     assertError("fleet: 1", "unknown key 'fleet'");
