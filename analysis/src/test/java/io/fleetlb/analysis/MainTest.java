@@ -62,8 +62,10 @@ class MainTest {
     assertThat(r.err().lines()).singleElement().asString().startsWith("compare.sh: error: different workloads");
     assertThat(dir.resolve("o/comparison.json")).doesNotExist();
     assertThat(run(dir.resolve("b").toString()).code()).isEqualTo(2);
-    assertThat(run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--slo", "ttft").err())
-        .contains("'ttft' is not KEY:MS");
+    assertThat(run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--goodput", "ttft").err())
+        .contains("--goodput 'ttft': specify service level objectives as KEY:VALUE pairs");
+    assertThat(run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--headline", "p99_nope_ms").err())
+        .contains("--headline p99_nope_ms: no such metric in this comparison; one of mean_ttft_ms, p50_ttft_ms");
     assertThat(run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--goodput-target", "90").code()).isEqualTo(2);
     assertThat(run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--bootstrap", "5").err())
         .contains("at least 100 resamples");
@@ -73,7 +75,9 @@ class MainTest {
   void helpListsEveryOptionCleanly() {
     Result r = run("--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("--sweep=DIR", "--slo=", "--goodput-target", "--bootstrap", "95% confidence");
+    assertThat(r.out()).contains("--sweep=DIR", "--goodput=KEY:MS", "--headline=METRIC", "--goodput-target",
+        "--bootstrap", "95% confidence", "vllm bench serve");
+    assertThat(r.out()).doesNotContain("--slo"); // the deprecated spelling still works, unadvertised
     assertThat(r.out() + r.err()).doesNotContain("WARN");
   }
 

@@ -1,8 +1,8 @@
 package io.fleetlb.analysis.compare;
 
-import io.fleetlb.analysis.input.RequestRecord;
 import io.fleetlb.analysis.input.Run;
-import io.fleetlb.analysis.input.Slo;
+import io.fleetlb.results.RequestRecord;
+import io.fleetlb.results.Slo;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,18 +21,23 @@ public final class Arm {
   final boolean[] good;
   final int[] outputTokens;
   final int[] inputTokens;
+  final String[] models;
   private final Map<String, Scope> scopes = new LinkedHashMap<>();
 
   /**
    * @param name {@code baseline} or {@code managed}
-   * @param runs the repetitions, all of the same workload
-   * @param models the workload's model of each index (the same in both arms)
+   * @param runs the repetitions, all of the same workload (the same number of requests)
    */
-  Arm(String name, List<Run> runs, String[] models, Slo slo) {
+  Arm(String name, List<Run> runs, Slo slo) {
     this.name = name;
     this.runs = List.copyOf(runs);
     this.reps = runs.size();
-    this.requests = models.length;
+    RequestRecord[] first = runs.get(0).requests();
+    this.requests = first.length;
+    this.models = new String[requests];
+    for (int i = 0; i < requests; i++) {
+      models[i] = first[i].model();
+    }
     int units = reps * requests;
     durations = new double[reps];
     success = new boolean[units];
@@ -48,10 +53,10 @@ public final class Arm {
         success[u] = q.success();
         good[u] = q.meets(slo);
         outputTokens[u] = q.success() ? q.outputTokens() : 0;
-        inputTokens[u] = q.success() ? q.promptTokens() : 0;
+        inputTokens[u] = q.success() ? Math.max(0, q.promptTokens()) : 0;
       }
     }
-    scopes.put(null, new Scope(this, null, models));
+    scopes.put(null, new Scope(this, null));
   }
 
   /** The arm's name, {@code baseline} or {@code managed}. */
@@ -65,8 +70,8 @@ public final class Arm {
   }
 
   /** All requests, or those of one model (built on first use). */
-  Scope scope(String model, String[] models) {
-    return scopes.computeIfAbsent(model, m -> new Scope(this, m, models));
+  Scope scope(String model) {
+    return scopes.computeIfAbsent(model, m -> new Scope(this, m));
   }
 
   /** The whole arm. */

@@ -36,13 +36,12 @@ final class Bootstrap {
     return iterations;
   }
 
-  List<MetricResult> run(List<Task> tasks, Arm baseline, Arm managed) {
-    int n = baseline.requests;
-    Draw ob = Draw.observed(baseline.reps, n);
-    Draw om = Draw.observed(managed.reps, n);
+  List<MetricResult> run(List<Task> tasks, Arm baseline, Arm managed, boolean paired) {
+    Draw ob = Draw.observed(baseline.reps, baseline.requests);
+    Draw om = Draw.observed(managed.reps, managed.requests);
     double[][] abs = new double[tasks.size()][iterations];
     double[][] rel = new double[tasks.size()][iterations];
-    Resampler resampler = new Resampler(seed, baseline.reps, managed.reps, n);
+    Resampler resampler = new Resampler(seed, baseline.reps, managed.reps, baseline.requests, managed.requests, paired);
     for (int b = 0; b < iterations; b++) {
       Draw[] d = resampler.next();
       for (int t = 0; t < tasks.size(); t++) {
@@ -53,7 +52,8 @@ final class Bootstrap {
         double vb = task.metric().value(task.baseline(), d[0]);
         double vm = task.metric().value(task.managed(), d[1]);
         abs[t][b] = vm - vb;
-        rel[t][b] = vb == 0 ? Double.NaN : 100 * (vm - vb) / vb;
+        // a zero baseline leaves the relative change undefined (infinity marks it); no data is NaN
+        rel[t][b] = vb == 0 ? Double.POSITIVE_INFINITY : 100 * (vm - vb) / vb;
       }
     }
     List<MetricResult> out = new ArrayList<>();
@@ -73,13 +73,36 @@ final class Bootstrap {
         note = "a per-run figure needs at least 2 repetitions per arm for an interval";
       } else {
         ci = Interval.percentile95(abs[t]);
-        ciPct = Interval.percentile95(rel[t]);
+        ciPct = percentInterval(rel[t], ci, vb);
       }
       double deltaPct = vb == 0 ? Double.NaN : 100 * (vm - vb) / vb;
       Verdict v = note == null ? Verdict.of(m.direction(), ci, deltaPct, minEffectPct) : Verdict.SAME;
       out.add(new MetricResult(m, vb, vm, ci, ciPct, v, note, repsB, repsM));
     }
     return out;
+  }
+
+  /**
+   * The interval of the change in percent of the baseline. When every resample had a baseline,
+   * the percentile interval of the relative changes; when some had none (a baseline of 0, e.g. no
+   * request queued), their relative change is undefined, and leaving them out would bias the
+   * interval (a 0 -> 0 resample is "no change", not missing), so the absolute interval is expressed
+   * in percent of the observed baseline instead; null when the observed baseline is 0 too.
+   */
+  static Interval percentInterval(double[] rel, Interval abs, double observedBaseline) {
+    boolean undefined = false;
+    for (double r : rel) {
+      undefined |= Double.isInfinite(r);
+    }
+    if (!undefined) {
+      return Interval.percentile95(rel);
+    }
+    if (abs == null || observedBaseline == 0 || Double.isNaN(observedBaseline)) {
+      return null;
+    }
+    double lo = 100 * abs.lo() / Math.abs(observedBaseline);
+    double hi = 100 * abs.hi() / Math.abs(observedBaseline);
+    return new Interval(Math.min(lo, hi), Math.max(lo, hi));
   }
 
   private static double[] perRep(Metric m, Scope scope, Arm arm) {

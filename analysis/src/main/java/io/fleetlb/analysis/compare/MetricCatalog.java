@@ -3,8 +3,10 @@ package io.fleetlb.analysis.compare;
 import io.fleetlb.analysis.compare.Scope.Series;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.stats.Direction;
+import io.fleetlb.results.TelemetryFigures;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** The metrics a comparison reports, overall and per model, in report order. */
 final class MetricCatalog {
@@ -25,7 +27,8 @@ final class MetricCatalog {
     m.add(Metric.percentile(99, Series.E2EL_INTENDED, "e2el_intended"));
     List<Metric> tg = throughputAndGoodput();
     tg.add(3, Metric.ofRun("steady_output_throughput", "steady-state output tokens/s", "tok/s", "throughput",
-        Direction.HIGHER_IS_BETTER, r -> r.number("steady_state", "output_throughput")));
+        Direction.HIGHER_IS_BETTER, r -> r.result().steadyState() == null ? null
+            : r.result().steadyState().outputThroughput()));
     m.addAll(tg);
     m.add(failureRate());
     m.add(new Metric("failed", "failed requests per run", "requests", "failures", Direction.LOWER_IS_BETTER, false,
@@ -83,50 +86,48 @@ final class MetricCatalog {
   private static List<Metric> telemetry() {
     List<Metric> m = new ArrayList<>();
     m.add(Metric.ofRun("mean_gpu_util_pct", "mean GPU utilisation", "%", "gpu", Direction.HIGHER_IS_BETTER,
-        r -> r.number("telemetry", "run", "mean_util_pct")));
+        r -> fleet(r, TelemetryFigures.Fleet::meanUtilPct)));
     m.add(Metric.ofRun("mean_gpu_power_w", "total GPU power", "W", "gpu", Direction.LOWER_IS_BETTER,
-        r -> r.number("telemetry", "run", "mean_power_w")));
+        r -> fleet(r, TelemetryFigures.Fleet::meanPowerW)));
     m.add(Metric.ofRun("joules_per_output_token", "energy per output token", "J", "gpu", Direction.LOWER_IS_BETTER,
-        r -> r.number("telemetry", "run", "joules_per_output_token")));
+        r -> fleet(r, TelemetryFigures.Fleet::joulesPerOutputToken)));
     m.add(Metric.ofRun("output_tokens_per_s_per_gpu", "output tokens/s per GPU", "tok/s", "gpu",
-        Direction.HIGHER_IS_BETTER, r -> r.number("telemetry", "run", "output_tokens_per_s_per_gpu")));
+        Direction.HIGHER_IS_BETTER, r -> fleet(r, TelemetryFigures.Fleet::outputTokensPerSPerGpu)));
     m.add(Metric.ofRun("mean_waiting", "queued in vLLM (fleet)", "requests", "queues",
         Direction.LOWER_IS_BETTER, MetricCatalog::fleetWaiting));
     m.add(Metric.ofRun("idle_while_queued_s", "idle while sibling queued", "s", "queues",
-        Direction.LOWER_IS_BETTER, r -> sumOverModels(r, "idle_while_queued_s")));
+        Direction.LOWER_IS_BETTER, MetricCatalog::idleWhileQueued));
     return m;
+  }
+
+  /** A figure of the run's fleet telemetry, or null without telemetry. */
+  private static Double fleet(Run r, Function<TelemetryFigures.Fleet, Double> f) {
+    TelemetryFigures t = r.result().telemetry();
+    return t == null || t.run() == null ? null : f.apply(t.run());
   }
 
   /** Sum over replicas of their mean number of waiting requests. */
   private static Double fleetWaiting(Run r) {
-    var servers = r.result().path("telemetry").path("servers");
-    if (!servers.isObject() || servers.isEmpty()) {
+    TelemetryFigures t = r.result().telemetry();
+    if (t == null || t.servers() == null || t.servers().isEmpty()) {
       return null;
     }
     double s = 0;
-    for (var it = servers.elements(); it.hasNext(); ) {
-      var v = it.next().path("mean_waiting");
-      if (!v.isNumber()) {
+    for (TelemetryFigures.Server server : t.servers().values()) {
+      if (server.meanWaiting() == null) {
         return null;
       }
-      s += v.asDouble();
+      s += server.meanWaiting();
     }
     return s;
   }
 
-  private static Double sumOverModels(Run r, String field) {
-    var balance = r.result().path("telemetry").path("balance");
-    if (!balance.isObject() || balance.isEmpty()) {
+  /** Seconds some replica idled while a sibling queued, summed over models. */
+  private static Double idleWhileQueued(Run r) {
+    TelemetryFigures t = r.result().telemetry();
+    if (t == null || t.balance() == null || t.balance().isEmpty()) {
       return null;
     }
-    double s = 0;
-    for (var it = balance.elements(); it.hasNext(); ) {
-      var v = it.next().path(field);
-      if (!v.isNumber()) {
-        return null;
-      }
-      s += v.asDouble();
-    }
-    return s;
+    return t.balance().values().stream().mapToDouble(TelemetryFigures.QueueBalance::idleWhileQueuedS).sum();
   }
 }

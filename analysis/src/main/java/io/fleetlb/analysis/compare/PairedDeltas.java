@@ -1,8 +1,8 @@
 package io.fleetlb.analysis.compare;
 
-import io.fleetlb.analysis.input.RequestRecord;
 import io.fleetlb.analysis.stats.Interval;
-import io.fleetlb.analysis.stats.Quantiles;
+import io.fleetlb.results.NumpyStats;
+import io.fleetlb.results.RequestRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,9 +25,9 @@ public final class PairedDeltas {
 
   static List<Summary> compute(Arm baseline, Arm managed, long seed, int iterations) {
     List<Summary> out = new ArrayList<>();
-    out.add(one("ttft_ms", "TTFT", RequestRecord::ttftMs, baseline, managed, seed, iterations));
-    out.add(one("tpot_ms", "TPOT", RequestRecord::tpotMs, baseline, managed, seed, iterations));
-    out.add(one("e2el_ms", "E2E latency", RequestRecord::e2elMs, baseline, managed, seed, iterations));
+    out.add(one("ttft_ms", "TTFT", RequestRecord::ttft, baseline, managed, seed, iterations));
+    out.add(one("tpot_ms", "TPOT", RequestRecord::tpot, baseline, managed, seed, iterations));
+    out.add(one("e2el_ms", "E2E latency", RequestRecord::e2el, baseline, managed, seed, iterations));
     return out;
   }
 
@@ -61,9 +61,9 @@ public final class PairedDeltas {
     }
     long faster = Arrays.stream(finite).filter(x -> x < 0).count();
     long slower = Arrays.stream(finite).filter(x -> x > 0).count();
-    return new Summary(key, label, finite.length, Quantiles.mean(finite), Interval.percentile95(means),
-        Quantiles.percentileSorted(finite, 50), Quantiles.percentileSorted(finite, 25),
-        Quantiles.percentileSorted(finite, 75), 100.0 * faster / finite.length, 100.0 * slower / finite.length);
+    return new Summary(key, label, finite.length, NumpyStats.mean(finite), Interval.percentile95(means),
+        NumpyStats.percentileSorted(finite, 50), NumpyStats.percentileSorted(finite, 25),
+        NumpyStats.percentileSorted(finite, 75), 100.0 * faster / finite.length, 100.0 * slower / finite.length);
   }
 
   /** [rep][index] -> value, NaN where the request failed or the value is undefined. */

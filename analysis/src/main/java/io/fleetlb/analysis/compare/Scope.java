@@ -1,8 +1,8 @@
 package io.fleetlb.analysis.compare;
 
-import io.fleetlb.analysis.input.RequestRecord;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.stats.WeightedSample;
+import io.fleetlb.results.RequestRecord;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -23,7 +23,8 @@ final class Scope {
   final int[] units;
   private final Map<Series, WeightedSample> samples = new EnumMap<>(Series.class);
 
-  Scope(Arm arm, String model, String[] models) {
+  Scope(Arm arm, String model) {
+    String[] models = arm.models;
     this.arm = arm;
     this.model = model;
     List<Integer> us = new ArrayList<>();
@@ -58,17 +59,17 @@ final class Scope {
 
   private static double[] extract(Series s, RequestRecord r) {
     double v = switch (s) {
-      case TTFT -> r.ttftMs();
-      case TPOT -> r.tpotMs();
-      case E2EL -> r.e2elMs();
-      case TTFT_INTENDED -> r.ttftIntendedMs();
-      case E2EL_INTENDED -> r.e2elIntendedMs();
+      case TTFT -> r.ttft();
+      case TPOT -> r.tpot();
+      case E2EL -> r.e2el();
+      case TTFT_INTENDED -> r.ttftIntended();
+      case E2EL_INTENDED -> r.e2elIntended();
       case ITL -> Double.NaN;
     };
     if (s == Series.ITL) {
       return r.itlMs();
     }
-    // TPOT is undefined for one output token; intended latencies may be absent in old files
+    // TPOT is undefined for one output token; intended latencies are absent in imported runs
     return Double.isNaN(v) ? new double[0] : new double[] {v};
   }
 

@@ -52,8 +52,10 @@ public final class ConsoleTable {
         }
       }
     }
-    out.println();
-    out.println("-- paired per-request differences (managed - baseline, same workload index) " + "-".repeat(34));
+    if (!c.paired().isEmpty()) {
+      out.println();
+      out.println("-- paired per-request differences (managed - baseline, same workload index) " + "-".repeat(34));
+    }
     for (PairedDeltas.Summary p : c.paired()) {
       out.printf(Locale.ROOT, "%-12s mean %s ms %s, median %s ms; managed faster for %s of %d requests, slower for %s%n",
           p.label(), Fmt.signed(p.meanMs()), Fmt.interval(p.meanCi95()), Fmt.signed(p.medianMs()),

@@ -61,13 +61,18 @@ public final class HtmlReport {
     for (String k : List.of("percentiles_ttft", "percentiles_tpot", "percentiles_itl", "percentiles_e2el")) {
       h.append(fig(ch, k));
     }
-    h.append("</div>\n<h2>Every metric</h2><p class=\"muted\">Delta = managed \u2212 baseline. The 95% interval is a paired "
-        + "bootstrap over the same workload requests in both arms and over repetitions; <span class=\"chip same\">same</span> "
-        + "means it contains 0" + margin(c) + ". Lower is better for latency and failures, higher for throughput and goodput.</p>\n");
+    h.append("</div>\n<h2>Every metric</h2><p class=\"muted\">Delta = managed \u2212 baseline. The 95% interval is a ")
+        .append(c.pairing().equals("none") ? "bootstrap over each arm's requests"
+            : "paired bootstrap over the same requests in both arms")
+        .append(" and over repetitions; <span class=\"chip same\">same</span> means no significant difference (the "
+            + "interval contains 0)").append(margin(c)).append(". Lower is better for latency and failures, higher "
+            + "for throughput and goodput.</p>\n");
     metricTable(h, c.metrics());
-    h.append("<h2>Request by request</h2><p class=\"muted\">Each workload request compared with itself across the arms "
-        + "(its latency averaged over repetitions), managed \u2212 baseline.</p>");
-    paired(h, c.paired());
+    if (!c.paired().isEmpty()) {
+      h.append("<h2>Request by request</h2><p class=\"muted\">Each workload request compared with itself across the "
+          + "arms (its latency averaged over repetitions), managed \u2212 baseline.</p>");
+      paired(h, c.paired());
+    }
     h.append("<h2>Over time</h2><div class=\"grid2\">").append(fig(ch, "throughput_over_time"))
         .append(fig(ch, "ttft_p99_over_time")).append(fig(ch, "gpu_util_over_time")).append(fig(ch, "queue_over_time"))
         .append("</div>\n");

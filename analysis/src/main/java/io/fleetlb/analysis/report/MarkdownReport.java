@@ -27,13 +27,16 @@ public final class MarkdownReport {
     md.append("| runs | ").append(Setup.repetitions(c)).append(" |\n");
     md.append("| statistics | ").append(Setup.statistics(c)).append(" |\n");
     md.append("| validity | ").append(c.valid() ? Setup.validity(c) : "**" + Setup.validity(c) + "**").append(" |\n\n");
-    md.append("## Results\n\nDelta = managed - baseline; the 95% interval is a paired bootstrap over requests and "
-        + "repetitions; `same` means the interval contains 0" + HtmlReport.margin(c)
-        + ". How to read it: docs/report.md.\n\n");
+    md.append("## Results\n\nDelta = managed - baseline; the 95% interval is a ")
+        .append(c.pairing().equals("none") ? "bootstrap over each arm's requests" : "paired bootstrap over requests")
+        .append(" and repetitions; `same` means no significant difference (the interval contains 0)")
+        .append(HtmlReport.margin(c)).append(". How to read it: docs/report.md.\n\n");
     metricTable(md, c.metrics(), true);
-    md.append("\n## Paired per-request differences\n\nThe same workload request in both arms (averaged over repetitions), "
-        + "managed - baseline.\n\n| latency | requests | mean delta (ms) | 95% CI | median delta (ms) | managed faster | managed slower |\n"
-        + "|---|---:|---:|---|---:|---:|---:|\n");
+    if (!c.paired().isEmpty()) {
+      md.append("\n## Paired per-request differences\n\nThe same workload request in both arms (averaged over "
+          + "repetitions), managed - baseline.\n\n| latency | requests | mean delta (ms) | 95% CI | median delta (ms) "
+          + "| managed faster | managed slower |\n|---|---:|---:|---|---:|---:|---:|\n");
+    }
     for (PairedDeltas.Summary p : c.paired()) {
       md.append("| ").append(p.label()).append(" | ").append(p.pairs()).append(" | ").append(Fmt.signed(p.meanMs()))
           .append(" | ").append(Fmt.interval(p.meanCi95())).append(" | ").append(Fmt.signed(p.medianMs())).append(" | ")

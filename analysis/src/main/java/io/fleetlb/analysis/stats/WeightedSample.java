@@ -1,5 +1,6 @@
 package io.fleetlb.analysis.stats;
 
+import io.fleetlb.results.NumpyStats;
 import java.util.Arrays;
 
 /**
@@ -69,7 +70,7 @@ public final class WeightedSample {
 
   /** {@code np.percentile(expanded, p)}; NaN when the expanded sample is empty. */
   public double percentile(int[] weights, double p) {
-    Quantiles.checkPercent(p);
+    NumpyStats.checkPercent(p);
     long n = total(weights);
     if (n == 0) {
       return Double.NaN;
@@ -90,7 +91,7 @@ public final class WeightedSample {
       cum += weights[owners[k]];
       if (cum > low) {
         double a = values[k];
-        return Quantiles.lerp(a, cum > low + 1 ? a : nextUp(weights, k), t);
+        return NumpyStats.lerp(a, cum > low + 1 ? a : nextUp(weights, k), t);
       }
     }
     throw new IllegalStateException("rank " + low + " outside the sample");
@@ -103,7 +104,7 @@ public final class WeightedSample {
       cum += weights[owners[k]];
       if (cum > upperFromTop) {
         double b = values[k];
-        return Quantiles.lerp(cum > upperFromTop + 1 ? b : nextDown(weights, k), b, t);
+        return NumpyStats.lerp(cum > upperFromTop + 1 ? b : nextDown(weights, k), b, t);
       }
     }
     throw new IllegalStateException("rank " + upperFromTop + " from the top outside the sample");

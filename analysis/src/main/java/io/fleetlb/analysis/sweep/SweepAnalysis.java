@@ -1,12 +1,12 @@
 package io.fleetlb.analysis.sweep;
 
 import io.fleetlb.analysis.input.InputException;
-import io.fleetlb.analysis.input.RequestRecord;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.input.RunDiscovery;
 import io.fleetlb.analysis.input.RunReader;
-import io.fleetlb.analysis.input.Slo;
-import io.fleetlb.analysis.stats.Quantiles;
+import io.fleetlb.results.NumpyStats;
+import io.fleetlb.results.RequestRecord;
+import io.fleetlb.results.Slo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,17 +110,17 @@ public final class SweepAnalysis {
           failed++;
           continue;
         }
-        ttft.add(q.ttftMs());
-        if (!Double.isNaN(q.tpotMs())) {
-          tpot.add(q.tpotMs());
+        ttft.add(q.ttft());
+        if (!Double.isNaN(q.tpot())) {
+          tpot.add(q.tpot());
         }
         good += q.meets(slo) ? 1 : 0;
       }
-      tput += r.result().path("output_throughput").asDouble(0) / runs.size();
+      tput += r.result().totals().outputThroughput() / runs.size();
       gpus = Math.max(gpus, gpuCount(r));
     }
-    double p99 = Quantiles.percentile(ttft.stream().mapToDouble(Double::doubleValue).toArray(), 99);
-    double tpotMedian = Quantiles.percentile(tpot.stream().mapToDouble(Double::doubleValue).toArray(), 50);
+    double p99 = NumpyStats.percentile(ttft.stream().mapToDouble(Double::doubleValue).toArray(), 99);
+    double tpotMedian = NumpyStats.percentile(tpot.stream().mapToDouble(Double::doubleValue).toArray(), 50);
     double goodPct = total == 0 ? 0 : 100.0 * good / total;
     return new SweepPoint(rate, arm, path.toString(), runs.size(), valid, p99, tpotMedian, goodPct, tput, gpus,
         gpus == 0 ? Double.NaN : tput / gpus, tpotMedian > 0 ? 1000 / tpotMedian : Double.NaN,
@@ -129,7 +129,8 @@ public final class SweepAnalysis {
 
   /** GPUs sampled by telemetry, else the replicas that served requests. */
   private static int gpuCount(Run r) {
-    int sampled = r.result().path("telemetry").path("run").path("gpus").asInt(0);
+    int sampled = r.result().telemetry() == null || r.result().telemetry().run() == null ? 0
+        : r.result().telemetry().run().gpus();
     if (sampled > 0) {
       return sampled;
     }

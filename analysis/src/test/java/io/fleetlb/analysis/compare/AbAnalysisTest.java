@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fleetlb.analysis.SyntheticRun;
 import io.fleetlb.analysis.input.InputException;
 import io.fleetlb.analysis.input.Run;
-import io.fleetlb.analysis.input.Slo;
+import io.fleetlb.results.Slo;
 import io.fleetlb.analysis.stats.Verdict;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** The comparison on synthetic arms whose truth is known. */
 class AbAnalysisTest {
-  static final Comparison.Settings SETTINGS = new Comparison.Settings(7, 400, new Slo(1000.0, 50.0, null), false, 0);
+  static final Comparison.Settings SETTINGS = new Comparison.Settings(7, 400, new Slo(1000.0, 50.0, null), 0);
 
   static Comparison compare(List<Run> b, List<Run> m) {
     return new AbAnalysis(SETTINGS).compare(b, m, null);
@@ -96,7 +96,7 @@ class AbAnalysisTest {
     MetricResult x = compare(b, m).metric("p99_ttft_ms");
     MetricResult y = compare(b, m).metric("p99_ttft_ms");
     assertThat(y.ci95()).isEqualTo(x.ci95());
-    MetricResult z = new AbAnalysis(new Comparison.Settings(8, 400, SETTINGS.slo(), false, 0)).compare(b, m, null)
+    MetricResult z = new AbAnalysis(new Comparison.Settings(8, 400, SETTINGS.slo(), 0)).compare(b, m, null)
         .metric("p99_ttft_ms");
     assertThat(z.ci95()).isNotEqualTo(x.ci95());
     assertThat(z.baseline()).isEqualTo(x.baseline());
@@ -125,7 +125,7 @@ class AbAnalysisTest {
     assertThat(failed.metric("failure_rate").managed()).isEqualTo(10);
     assertThat(failed.metric("goodput_fraction").managed()).isEqualTo(90);
 
-    Comparison tolerated = new AbAnalysis(new Comparison.Settings(7, 200, SETTINGS.slo(), false, 0.2))
+    Comparison tolerated = new AbAnalysis(new Comparison.Settings(7, 200, SETTINGS.slo(), 0.2))
         .compare(List.of(ok), List.of(failing), null);
     assertThat(tolerated.valid()).isTrue();
     assertThat(tolerated.warnings()).anyMatch(w -> w.contains("5 of 50 requests failed"));

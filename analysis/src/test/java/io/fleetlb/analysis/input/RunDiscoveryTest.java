@@ -32,7 +32,7 @@ class RunDiscoveryTest {
   void explainsMissingOrEmptyInputs() throws Exception {
     assertThatThrownBy(() -> RunDiscovery.results(dir.resolve("nope"))).hasMessageEndingWith("nope: no such file or directory");
     Files.createDirectories(dir.resolve("empty"));
-    assertThatThrownBy(() -> RunDiscovery.results(dir.resolve("empty"))).hasMessageContaining("no bench result JSON found");
+    assertThatThrownBy(() -> RunDiscovery.results(dir.resolve("empty"))).hasMessageContaining("no run found");
   }
 
   @Test
@@ -40,9 +40,9 @@ class RunDiscoveryTest {
     Path result = SyntheticRun.of(4).ttft(i -> 10 * (i + 1)).failing(i -> i == 2 ? 1 : 0).write(dir.resolve("r"));
     Run run = RunReader.read(result);
     assertThat(run.requests()).hasSize(4);
-    assertThat(run.requests()[1].ttftMs()).isEqualTo(20);
+    assertThat(run.requests()[1].ttft()).isEqualTo(20);
     assertThat(run.requests()[2].success()).isFalse();
-    assertThat(run.requests()[2].ttftMs()).isNaN();
+    assertThat(run.requests()[2].ttft()).isNaN();
     assertThat(run.requests()[0].itlMs()).containsOnly(10.0).hasSize(10);
     assertThat(run.failed()).isEqualTo(1);
     assertThat(run.workloadHash()).hasSize(64);
@@ -67,7 +67,7 @@ class RunDiscoveryTest {
   void refusesAJsonThatIsNotABenchResult() throws Exception {
     Path other = dir.resolve("x.json");
     Files.writeString(other, "{\"a\":1}");
-    assertThatThrownBy(() -> RunReader.read(other)).hasMessage(other + ": not a bench result (no bench.result_format_version)");
+    assertThatThrownBy(() -> RunReader.read(other)).hasMessageStartingWith(other + ": not a run of fleetlb bench, vllm bench serve (--save-result --save-detailed), GenAI-Perf");
   }
 
   @Test

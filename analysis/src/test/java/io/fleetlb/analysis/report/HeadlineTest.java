@@ -6,14 +6,23 @@ import io.fleetlb.analysis.SyntheticRun;
 import io.fleetlb.analysis.compare.AbAnalysis;
 import io.fleetlb.analysis.compare.Comparison;
 import io.fleetlb.analysis.input.Run;
-import io.fleetlb.analysis.input.Slo;
+import io.fleetlb.results.Slo;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The one-sentence headline says what happened, with the interval, and says loudly when it cannot be trusted. */
+/**
+ * The one-sentence headline leads with the metric the comparison is about and the steady-state
+ * rate, says what happened with the interval, calls an insignificant change so, and says loudly
+ * when it cannot be trusted.
+ */
 class HeadlineTest {
   static Comparison compare(List<Run> b, List<Run> m) {
-    return new AbAnalysis(new Comparison.Settings(3, 300, new Slo(150.0, null, null), false, 0)).compare(b, m, null);
+    return compare(b, m, 0, Comparison.DEFAULT_HEADLINE);
+  }
+
+  static Comparison compare(List<Run> b, List<Run> m, double minEffect, String headline) {
+    return new AbAnalysis(new Comparison.Settings(3, 300, new Slo(150.0, null, null), "--goodput", 0, minEffect,
+        headline)).compare(b, m, null);
   }
 
   static double noise(int i) {
@@ -21,15 +30,43 @@ class HeadlineTest {
   }
 
   @Test
-  void aCutWithItsIntervalAndUnchangedThroughput() {
+  void aCutWithItsIntervalAndTheSteadyStateRate() {
     List<Run> b = List.of(SyntheticRun.of(200).ttft(i -> 100 + noise(i) + (i % 10 == 0 ? 300 : 0)).build(),
         SyntheticRun.of(200).ttft(i -> 101 + noise(i) + (i % 10 == 0 ? 290 : 0)).build());
     List<Run> m = List.of(SyntheticRun.of(200).ttft(i -> 100 + noise(i)).build(),
         SyntheticRun.of(200).ttft(i -> 99 + noise(i)).build());
     String h = Headline.of(compare(b, m));
     assertThat(h).matches("managed cut p99 TTFT by \\d+% \\[95% CI \\d+\u2013\\d+%\\] versus baseline; "
-        + "output throughput unchanged \\(0\\.0%, 95% CI .*\\); requests within the SLO up from 90.00% to 100.0% "
-        + "\\(TTFT \u2264 150 ms\\)\\.");
+        + "steady-state output throughput showed no significant difference \\(0\\.0%, 95% CI .*\\); requests within "
+        + "the SLO up from 90.00% to 100.0% \\(TTFT \u2264 150 ms\\)\\.");
+  }
+
+  @Test
+  void anInsignificantLeadIsCalledNoSignificantDifference() {
+    List<Run> b = List.of(SyntheticRun.of(100).ttft(i -> 100 + noise(i)).build());
+    List<Run> m = List.of(SyntheticRun.of(100).ttft(i -> 100 + noise(i + 7)).build());
+    assertThat(Headline.of(compare(b, m))).matches("managed made no significant difference to p99 TTFT \\([-+]?\\d.*%, "
+        + "95% CI -.*% to \\+.*%\\) versus baseline;.*");
+  }
+
+  @Test
+  void theLeadMetricCanBeChosen() {
+    List<Run> b = List.of(SyntheticRun.of(100).ttft(i -> 200 + noise(i)).build());
+    List<Run> m = List.of(SyntheticRun.of(100).ttft(i -> 100 + noise(i)).build());
+    assertThat(Headline.of(compare(b, m, 0, "p50_ttft_ms"))).startsWith("managed cut p50 TTFT by 50% [95% CI");
+  }
+
+  @Test
+  void throughputIsTheSteadyStateRateNotTheDrainTail() {
+    // the managed runs finish their drain sooner (whole-run throughput up) but produce less in the steady state
+    List<Run> b = List.of(SyntheticRun.of(100).duration(12).steady(100).build(),
+        SyntheticRun.of(100).duration(12.1).steady(101).build());
+    List<Run> m = List.of(SyntheticRun.of(100).duration(10).steady(90).build(),
+        SyntheticRun.of(100).duration(10.1).steady(91).build());
+    Comparison c = compare(b, m);
+    assertThat(c.metric("output_throughput").delta()).isPositive();
+    assertThat(Headline.of(c)).containsPattern("steady-state output throughput down 10\\.0% \\[95% CI 9\\.\\d–10%\\]")
+        .doesNotContain("whole-run");
   }
 
   @Test
@@ -41,10 +78,12 @@ class HeadlineTest {
   }
 
   @Test
-  void aTinySignificantThroughputChangeIsCalledImmaterial() {
-    List<Run> b = List.of(SyntheticRun.of(100).duration(10).build(), SyntheticRun.of(100).duration(10.01).build());
-    List<Run> m = List.of(SyntheticRun.of(100).duration(10.02).build(), SyntheticRun.of(100).duration(10.03).build());
-    assertThat(Headline.of(compare(b, m))).contains("output throughput within 1% (-0.2%)");
+  void aTinySignificantChangeUnderTheMarginIsNoPracticalDifference() {
+    List<Run> b = List.of(SyntheticRun.of(100).steady(100).build(), SyntheticRun.of(100).steady(100.1).build());
+    List<Run> m = List.of(SyntheticRun.of(100).steady(99.8).build(), SyntheticRun.of(100).steady(99.9).build());
+    assertThat(Headline.of(compare(b, m, 2, Comparison.DEFAULT_HEADLINE)))
+        .contains("steady-state output throughput showed no practical difference (-0.2%, 95% CI -0.2% to -0.2%; "
+            + "under the 2% margin)");
   }
 
   @Test

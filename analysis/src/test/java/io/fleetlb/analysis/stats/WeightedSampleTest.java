@@ -2,6 +2,7 @@ package io.fleetlb.analysis.stats;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetlb.results.NumpyStats;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class WeightedSampleTest {
       double[] expanded = expand(values, owners, w);
       WeightedSample s = new WeightedSample(values, owners, units);
       for (double p : new double[] {0, 2.5, 25, 50, 90, 97.5, 99, 99.9, 100}) {
-        double want = Quantiles.percentile(expanded, p);
+        double want = NumpyStats.percentile(expanded, p);
         assertThat(Double.valueOf(s.percentile(w, p))).as("trial %d p%s", trial, p).isEqualTo(Double.valueOf(want));
       }
       double mean = expanded.length == 0 ? Double.NaN : Arrays.stream(expanded).sum() / expanded.length;

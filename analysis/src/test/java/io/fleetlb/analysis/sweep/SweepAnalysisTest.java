@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fleetlb.analysis.SyntheticRun;
-import io.fleetlb.analysis.input.Slo;
+import io.fleetlb.analysis.compare.Comparison;
+import io.fleetlb.results.Slo;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -65,8 +66,8 @@ class SweepAnalysisTest {
   void refusesMismatchedWorkloadsAtOneRate() {
     SyntheticRun.of(5).hash("1".repeat(64)).write(dir.resolve("rate-1/baseline/rep1"));
     SyntheticRun.of(5).hash("2".repeat(64)).write(dir.resolve("rate-1/managed/rep1"));
-    assertThatThrownBy(() -> SweepAnalysis.analyse(dir, Slo.DEFAULT, 0.9)).hasMessageContaining("different workloads");
-    assertThatThrownBy(() -> SweepAnalysis.analyse(dir.resolve("rate-1/baseline"), Slo.DEFAULT, 0.9))
+    assertThatThrownBy(() -> SweepAnalysis.analyse(dir, Comparison.DEFAULT_SLO, 0.9)).hasMessageContaining("different workloads");
+    assertThatThrownBy(() -> SweepAnalysis.analyse(dir.resolve("rate-1/baseline"), Comparison.DEFAULT_SLO, 0.9))
         .hasMessageContaining("no rate-<R> directories");
   }
 }

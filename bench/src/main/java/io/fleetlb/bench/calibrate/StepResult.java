@@ -84,7 +84,7 @@ final class StepResult {
   private static void putSummary(ObjectNode o, String name, Stats.Summary s) {
     o.put("mean_" + name + "_ms", s.mean());
     for (double p : PS) {
-      o.put("p" + Stats.percentileWord(p) + "_" + name + "_ms", s.percentile(p));
+      o.put("p" + io.fleetlb.results.NumpyStats.percentileWord(p) + "_" + name + "_ms", s.percentile(p));
     }
     o.put("max_" + name + "_ms", s.max());
   }

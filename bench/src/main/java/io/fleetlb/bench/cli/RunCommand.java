@@ -2,8 +2,6 @@ package io.fleetlb.bench.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetlb.bench.BenchVertx;
-import io.fleetlb.bench.metrics.Goodput;
-import io.fleetlb.bench.metrics.Validity;
 import io.fleetlb.bench.replay.ReadinessProbe;
 import io.fleetlb.bench.replay.ReplayEngine;
 import io.fleetlb.bench.replay.ReplayOptions;
@@ -17,6 +15,9 @@ import io.fleetlb.bench.telemetry.TelemetrySampler;
 import io.fleetlb.bench.workload.Workload;
 import io.fleetlb.bench.workload.WorkloadFile;
 import io.fleetlb.bench.workload.WorkloadRequest;
+import io.fleetlb.results.RunResult;
+import io.fleetlb.results.Slo;
+import io.fleetlb.results.ValidityReport;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,6 +91,9 @@ public final class RunCommand implements Callable<Integer> {
   long telemetryIntervalNs;
   @Option(names = "--max-schedule-lag-ms", defaultValue = "1.0", description = "Validity: maximum p99 schedule lag (default ${DEFAULT-VALUE}).")
   double maxLagMs;
+  @Option(names = "--max-schedule-lag-share", defaultValue = "0.05",
+      description = "Validity: lag above --max-schedule-lag-ms is only a warning while within this share of the median TTFT (default ${DEFAULT-VALUE}; 0 = the absolute gate alone).")
+  double maxLagShare;
   @Option(names = "--min-achieved-ratio", defaultValue = "0.99", description = "Validity: minimum achieved/offered rate (default ${DEFAULT-VALUE}).")
   double minAchievedRatio;
   @Option(names = "--save-detailed", description = "Also write vLLM's per-request arrays into the result JSON.")
@@ -102,7 +106,14 @@ public final class RunCommand implements Callable<Integer> {
     BaseUrl base = BaseUrl.parse(url);
     Map<String, String> meta = pairs(metadata, "--metadata", '=');
     Map<String, String> headers = pairs(header, "--header", '=');
-    Goodput slo = Goodput.parse(goodput);
+    Slo slo = null;
+    if (!goodput.isEmpty()) {
+      Slo.Parsed parsed = Slo.parse(goodput, "--goodput");
+      if (parsed.deprecation() != null) {
+        System.err.println("bench: warning: " + parsed.deprecation());
+      }
+      slo = parsed.slo();
+    }
     List<String> metrics = Options.percentileMetrics(percentileMetrics);
     List<Double> percentiles = Options.percentiles(metricPercentiles);
     List<MetricsTarget> gpus = gpuMetrics.stream().map(s -> MetricsTarget.parse(s, "--gpu-metrics")).toList();
@@ -168,16 +179,16 @@ public final class RunCommand implements Callable<Integer> {
         sampler.close();
       }
       RunInfo info = new RunInfo(label, base.text(), path, meta, cap, metrics, percentiles, slo, warmupNs, cooldownNs,
-          new Validity.Thresholds(maxLagMs, minAchievedRatio), w.header(), workload.toString(), saveDetailed,
+          new ValidityReport.Thresholds(maxLagMs, maxLagShare, minAchievedRatio), w.header(), workload.toString(), saveDetailed,
           numWarmups, engine.poolSize(), files.requests().getFileName().toString(),
           files.telemetry().getFileName().toString());
-      ObjectNode result = ResultBuilder.build(info, rec, samples, telemetryIntervalNs);
+      RunResult result = ResultBuilder.build(info, rec, samples, telemetryIntervalNs);
       files.writeRequests(rec.outcomes());
       files.writeResult(result);
       System.out.print(ConsoleReport.render(result));
       System.err.println("wrote " + files.result() + ", " + files.requests()
           + (sampling ? ", " + files.telemetry() : ""));
-      return result.path("valid").asBoolean() ? 0 : 1;
+      return result.valid() ? 0 : 1;
     } finally {
       vertx.close().toCompletionStage().toCompletableFuture().get();
       if (telemetryVertx != null) {

@@ -1,5 +1,6 @@
 package io.fleetlb.bench.metrics;
 
+import io.fleetlb.results.Slo;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,7 +29,7 @@ public record CoreMetrics(
     Stats.Summary e2elIncludingClientQueue) {
 
   public static CoreMetrics compute(List<RequestOutcome> outcomes, double durationS, List<Double> percentiles,
-      Goodput goodput) {
+      Slo goodput) {
     int completed = 0;
     int failed = 0;
     long in = 0;
@@ -60,13 +61,13 @@ public record CoreMetrics(
       for (long gap : r.itlNs()) {
         itls.add(gap / 1e6);
       }
-      if (goodput.enabled() && goodput.isGood(r)) {
+      if (goodput != null && r.meets(goodput)) {
         good++;
       }
     }
     return new CoreMetrics(completed, failed, in, out,
         completed / durationS,
-        goodput.enabled() ? good / durationS : null,
+        goodput != null ? good / durationS : null,
         out / durationS,
         (in + out) / durationS,
         peakOutputTokensPerSecond(outcomes),

@@ -1,15 +1,15 @@
 package io.fleetlb.bench.metrics;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The {@code definitions} block of every result: what each figure means, in one sentence each. */
 public final class Definitions {
   private Definitions() {
   }
 
-  public static ObjectNode block() {
-    ObjectNode d = JsonNodeFactory.instance.objectNode();
+  public static Map<String, String> block() {
+    Map<String, String> d = new LinkedHashMap<>();
     d.put("clock", "All times are monotonic (System.nanoTime) offsets from the schedule's zero; per-request records keep nanoseconds.");
     d.put("start", "vLLM's start_time: when the request began to be issued (after any --max-concurrency wait), before connection acquisition and write.");
     d.put("ttft", "vLLM: first token event (an SSE data message with a non-empty choices array, even if its text is empty) minus start.");
@@ -33,7 +33,8 @@ public final class Definitions {
     d.put("send_delay", "Sent (connection obtained and request written) minus start.");
     d.put("offered_rate", "Requests / the schedule's span (the time of the last scheduled request).");
     d.put("achieved_rate", "Requests that arrived / the arrival time of the last one.");
-    d.put("valid", "false when an open-loop run's p99 schedule lag exceeds the threshold or achieved/offered is below the minimum; failures are reported separately (has_failures).");
+    d.put("valid", "false when an open-loop run's schedule lag (validity.schedule_lag: p99, or a lower percentile with at least ten requests above it) exceeds both --max-schedule-lag-ms and --max-schedule-lag-share of the median TTFT, or achieved/offered is below --min-achieved-ratio; failures are reported separately (has_failures).");
+    d.put("goodput_slo", "The --goodput limits request_goodput counted against (ms; null without --goodput).");
     d.put("steady_state", "The window [warm-up, span - cool-down] of the schedule: latencies of requests scheduled in it, rates of what happened in it divided by its length.");
     d.put("share", "A group's requests / all requests; share_of_model: a replica's requests / its model's requests.");
     d.put("jain_index", "Jain's fairness index over a model's per-replica request counts: (sum x)^2 / (n * sum x^2); 1 is perfectly even, 1/n all on one replica.");

@@ -206,13 +206,15 @@ class CliTest {
 
   @Test
   void anInvalidRunExitsOneAndSaysWhyLoudly() throws Exception {
-    // a p99 lag gate of zero cannot be met: the run is measured but declared invalid
+    // a lag gate of zero, with no allowance in proportion to the TTFT, cannot be met: the run is measured but
+    // declared invalid
     String w = workload("w.jsonl");
     Path out = dir.resolve("inv.json");
     Result r = bench("run", "--url", "http://127.0.0.1:" + mock.port(), "-w", w, "-o", out.toString(), "--no-progress",
-        "--max-schedule-lag-ms", "0");
+        "--max-schedule-lag-ms", "0", "--max-schedule-lag-share", "0");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("!! INVALID RUN").contains("exceeds 0.000 ms");
+    assertThat(r.out()).contains("!! INVALID RUN").contains("exceeds --max-schedule-lag-ms 0:")
+        .contains("raise --max-schedule-lag-ms or --max-schedule-lag-share");
     JsonNode j = new ObjectMapper().readTree(out.toFile());
     assertThat(j.path("valid").asBoolean()).isFalse();
     assertThat(j.path("validity").path("reasons").get(0).asText()).contains("the generator fell behind");

@@ -5,8 +5,8 @@ import static io.fleetlb.bench.metrics.Outcomes.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.fleetlb.results.Slo;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,7 +24,7 @@ class CoreMetricsTest {
 
   @Test
   void countsTokensAndThroughputs() {
-    CoreMetrics m = CoreMetrics.compute(RUN, 2.0, List.of(99.0), Goodput.none());
+    CoreMetrics m = CoreMetrics.compute(RUN, 2.0, List.of(99.0), null);
     assertThat(m.completed()).isEqualTo(3);
     assertThat(m.failed()).isEqualTo(1);
     assertThat(m.totalInputTokens()).isEqualTo(35);
@@ -37,7 +37,7 @@ class CoreMetricsTest {
 
   @Test
   void latencyStatisticsExcludeFailures() {
-    CoreMetrics m = CoreMetrics.compute(RUN, 2.0, List.of(50.0, 99.0), Goodput.none());
+    CoreMetrics m = CoreMetrics.compute(RUN, 2.0, List.of(50.0, 99.0), null);
     assertThat(m.ttft().count()).isEqualTo(3);
     assertThat(m.ttft().mean()).isCloseTo(116.66666666666667, within(1e-9));
     assertThat(m.ttft().median()).isEqualTo(100.0);
@@ -53,18 +53,18 @@ class CoreMetricsTest {
 
   @Test
   void goodputAppliesEverySloAndCountsTpotZeroForSingleTokens() {
-    assertThat(CoreMetrics.compute(RUN, 2.0, List.of(99.0), new Goodput(Map.of("ttft", 150.0))).requestGoodput())
+    assertThat(CoreMetrics.compute(RUN, 2.0, List.of(99.0), new Slo(150.0, null, null)).requestGoodput())
         .isEqualTo(1.0); // A and D
-    assertThat(CoreMetrics.compute(RUN, 2.0, List.of(99.0), new Goodput(Map.of("ttft", 150.0, "tpot", 10.0)))
+    assertThat(CoreMetrics.compute(RUN, 2.0, List.of(99.0), new Slo(150.0, 10.0, null))
         .requestGoodput()).isEqualTo(0.5); // only D, whose TPOT counts as 0
-    assertThat(CoreMetrics.compute(RUN, 2.0, List.of(99.0), new Goodput(Map.of("e2el", 230.0))).requestGoodput())
+    assertThat(CoreMetrics.compute(RUN, 2.0, List.of(99.0), new Slo(null, null, 230.0)).requestGoodput())
         .isEqualTo(1.5); // the threshold itself is good
   }
 
   @Test
   void peakConcurrencyIsASweepOverHalfOpenIntervals() {
     // [0,130) [50,280) [100,150): all three overlap at 100 ms
-    assertThat(CoreMetrics.compute(RUN, 2.0, List.of(99.0), Goodput.none()).maxConcurrentRequests()).isEqualTo(3);
+    assertThat(CoreMetrics.compute(RUN, 2.0, List.of(99.0), null).maxConcurrentRequests()).isEqualTo(3);
     List<RequestOutcome> backToBack = List.of(
         ok(0, "m", null, 0, 0, 10, new double[] {90}, 2, 1),
         ok(1, "m", null, 100, 100, 110, new double[] {90}, 2, 1));
@@ -93,7 +93,7 @@ class CoreMetricsTest {
   @Test
   void clientQueueTimeIsStartMinusArrival() {
     RequestOutcome r = Outcomes.arrivedAt(ok(0, "m", null, 0, 30, 80, new double[] {}, 1, 1), 10);
-    CoreMetrics m = CoreMetrics.compute(List.of(r), 1.0, List.of(50.0), Goodput.none());
+    CoreMetrics m = CoreMetrics.compute(List.of(r), 1.0, List.of(50.0), null);
     assertThat(m.clientQueueTime().mean()).isCloseTo(20.0, within(1e-9));
     assertThat(m.e2elIncludingClientQueue().mean()).isCloseTo(70.0, within(1e-9));
   }
