@@ -6,6 +6,7 @@ import io.fleetlb.bench.cli.MockServerCommand;
 import io.fleetlb.bench.cli.ReportCommand;
 import io.fleetlb.bench.cli.RunCommand;
 import io.fleetlb.bench.cli.VerifyCommand;
+import io.fleetlb.bench.cli.WorkloadFlagHint;
 import io.fleetlb.bench.cli.WorkloadCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -45,8 +46,12 @@ public final class Main implements Runnable {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     cl.setParameterExceptionHandler((ex, a) -> {
       err.println("bench: error: " + ex.getMessage());
-      if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
-        err.println("Try 'java -jar bench.jar " + commandName(ex.getCommandLine()) + " --help'.");
+      String hint = WorkloadFlagHint.forRun(ex);
+      if (hint != null) {
+        err.println(hint);
+      } else if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+        String name = commandName(ex.getCommandLine());
+        err.println("Try 'java -jar bench.jar " + (name.isEmpty() ? "" : name + " ") + "--help'.");
       }
       return 2;
     });

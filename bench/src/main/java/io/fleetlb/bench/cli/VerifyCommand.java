@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 /** {@code bench.jar verify FILE}: checks a workload's hash and format and summarises it. */
 @Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "verify", description = "Check a workload file (format and content hash) and summarise it; exit 1 if it is unusable.")
 public final class VerifyCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "WORKLOAD") Path file;
+  @Parameters(paramLabel = "WORKLOAD", description = "A workload file from 'bench.jar workload'.") Path file;
 
   @Override
   public Integer call() {

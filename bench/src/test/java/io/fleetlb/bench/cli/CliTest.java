@@ -83,6 +83,8 @@ class CliTest {
     assertThat(j.path("arm").asText()).isEqualTo("baseline");
     assertThat(j.path("rep").asText()).isEqualTo("1");
     assertThat(j.path("request_goodput").isNumber()).isTrue();
+    assertThat(j.path("goodput_slo").toString()).isEqualTo("{\"ttft_ms\":500.0,\"e2el_ms\":1000.0}");
+    assertThat(j.path("validity").path("thresholds").path("max_schedule_lag_ms").asDouble()).isEqualTo(1.0);
     assertThat(j.path("model_id").asText()).isEqualTo("m1,m2");
     assertThat(j.path("backend").asText()).isEqualTo("openai-chat");
     assertThat(j.path("request_rate").asDouble()).isEqualTo(200.0);
@@ -121,6 +123,41 @@ class CliTest {
     Result r2 = bench("workload", "--spec", spec.toString(), "--seed", "6", "-o", c.toString());
     assertThat(r2.code()).isZero();
     assertThat(Files.readAllBytes(c)).isNotEqualTo(Files.readAllBytes(Path.of(a)));
+  }
+
+  @Test
+  void vllmsFlagsWork() throws Exception {
+    String w = workload("w.jsonl");
+    // --host/--port instead of --url, --save-result into a --result-dir that does not exist yet
+    Result r = bench("run", "--host", "127.0.0.1", "--port", Integer.toString(mock.port()), "-w", w, "--save-result",
+        "--result-dir", dir.resolve("vllm-results").toString(), "--label", "mock", "--no-progress",
+        "--goodput", "ttft:500,e2el:1000");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err()).contains("bench: warning: --goodput ttft:500,e2el:1000 is deprecated: write --goodput "
+        + "ttft:500 e2el:1000");
+    try (var files = Files.list(dir.resolve("vllm-results"))) {
+      assertThat(files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json")).toList())
+          .singleElement().asString().matches("mock-200\\.0qps-m1-\\d{8}-\\d{6}\\.json");
+    }
+    Result named = bench("run", "--base-url", "http://127.0.0.1:" + mock.port(), "-w", w, "--result-dir",
+        dir.toString(), "--result-filename", "named.json", "--no-progress");
+    assertThat(named.code()).as(named.err()).isZero();
+    assertThat(dir.resolve("named.json")).isNotEmptyFile();
+    assertThat(dir.resolve("named.requests.jsonl")).isNotEmptyFile();
+    assertThat(bench("run", "-w", w, "-o", "x.json").err()).contains("missing the server: give --url http://HOST:PORT "
+        + "(or vLLM's --base-url, or --host and --port)");
+    assertThat(bench("run", "--url", "http://127.0.0.1:1", "-w", w).err()).contains("missing the result file: give -o "
+        + "RESULT.json (or vLLM's --save-result [--result-dir DIR] [--result-filename NAME])");
+  }
+
+  @Test
+  void aWorkloadFlagGivenToRunSaysWhereItBelongs() {
+    Result r = bench("run", "--url", "http://127.0.0.1:1", "--request-rate", "5", "-w", "w.jsonl", "-o", "o.json");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("bench: --request-rate is a flag of 'bench.jar workload', not 'run'")
+        .contains("java -jar bench.jar workload --request-rate 5 --model NAME -o workload.jsonl")
+        .doesNotContain("--request-timeout");
+    assertThat(bench("--bogus").err()).contains("Try 'java -jar bench.jar --help'.");
   }
 
   @Test
