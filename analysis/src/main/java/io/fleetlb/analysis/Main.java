@@ -108,8 +108,9 @@ public final class Main implements Callable<Integer> {
       throw usage("--baseline-label and --managed-label are both '" + baselineLabel + "': the arms need different names");
     }
     Slo given = goodputOption();
-    List<Run> b = read(baseline);
-    List<Run> m = read(managed);
+    Path dir = out != null ? out : defaultOut(baseline, managed);
+    List<Run> b = read(baseline, dir);
+    List<Run> m = read(managed, dir);
     List<Run> all = new ArrayList<>(b);
     all.addAll(m);
     AbAnalysis.SloChoice choice = AbAnalysis.resolveSlo(given, all);
@@ -120,7 +121,6 @@ public final class Main implements Callable<Integer> {
       throw usage("--headline " + headline + ": no such metric in this comparison; one of "
           + String.join(", ", c.metrics().stream().map(r -> r.key()).toList()));
     }
-    Path dir = out != null ? out : defaultOut(baseline, managed);
     Files.createDirectories(dir);
     PrintWriter stdout = spec.commandLine().getOut();
     new ReportWriter(dir).write(c, stdout);
@@ -154,8 +154,13 @@ public final class Main implements Callable<Integer> {
     return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 
-  private static List<Run> read(Path arm) {
-    return RunDiscovery.results(arm).stream().map(RunReader::read).toList();
+  /** The runs of an arm, their paths shown relative to the output folder when inside it (reproducible reports). */
+  private static List<Run> read(Path arm, Path out) {
+    Path base = out.toAbsolutePath().normalize();
+    return RunDiscovery.results(arm).stream().map(RunReader::read).map(r -> {
+      Path p = r.path().toAbsolutePath().normalize();
+      return p.startsWith(base) ? r.withPath(base.relativize(p)) : r;
+    }).toList();
   }
 
   /** The deepest directory holding both arms (bench/ab.sh's OUT), else the current directory. */

@@ -34,7 +34,9 @@ public final class SyntheticRun {
   private Slo slo;
   private double gateMs = 1.0;
   private String label = "synthetic";
-  private Double steadyTokS;
+  private Integer usageTokens;
+  /** The schedule's span: every request is due in [0, 9 s); the steady-state window is [0.9 s, 8.1 s). */
+  static final double SPAN_S = 9;
 
   public static SyntheticRun of(int requests) {
     SyntheticRun s = new SyntheticRun();
@@ -90,10 +92,16 @@ public final class SyntheticRun {
     long[] itl = new long[ok ? outputTokens - 1 : 0];
     java.util.Arrays.fill(itl, Math.round(tp * 1e6));
     double e2el = t + tp * (outputTokens - 1);
+    // requests due evenly over the workload's span (9 s), whatever the run's duration (its drain)
+    long start = Math.round(i * SPAN_S * 1e9 / requests);
+    long first = ok ? start + Math.round(t * 1e6) : -1;
+    long last = ok ? start + Math.round(e2el * 1e6) : -1;
+    int usage = usageTokens != null ? usageTokens : outputTokens;
     return new RequestRecord(i, model(i), null, "r" + (i % 2) + "-" + model(i), ok, ok ? 200 : 503,
-        ok ? null : "HTTP 503: overloaded", 0, 0, 0, 0, 0, 0, 0, RequestRecord.ifKnown(ok, t),
+        ok ? null : "HTTP 503: overloaded", start, start, start, start, first, last, ok ? last : start + 1_000_000,
+        RequestRecord.ifKnown(ok, t),
         RequestRecord.ifKnown(ok, e2el), RequestRecord.ifKnown(ok, tp), RequestRecord.ifKnown(ok, t),
-        RequestRecord.ifKnown(ok, e2el), 0.0, ok ? 50 : 0, ok ? outputTokens : 0, ok ? outputTokens : 0, 50,
+        RequestRecord.ifKnown(ok, e2el), 0.0, ok ? 50 : 0, ok ? usage : 0, ok ? usage : 0, 50,
         outputTokens, ok ? outputTokens : 0, 1, ok, false, itl);
   }
 
@@ -109,9 +117,9 @@ public final class SyntheticRun {
     return this;
   }
 
-  /** The steady-state window's output tokens/s (default: all output tokens over the duration). */
-  public SyntheticRun steady(double tokS) {
-    steadyTokS = tokS;
+  /** Output tokens each response reports in its usage (default: one per token event). */
+  public SyntheticRun usageTokens(int n) {
+    usageTokens = n;
     return this;
   }
 
@@ -152,10 +160,10 @@ public final class SyntheticRun {
     w.putObject("dataset").put("name", "random");
     w.putObject("settings");
     ObjectNode ss = o.putObject("steady_state");
-    ss.put("start_s", duration / 10);
-    ss.put("end_s", duration * 0.9);
+    ss.put("start_s", SPAN_S / 10);
+    ss.put("end_s", SPAN_S * 0.9);
     ss.put("requests", requests);
-    ss.put("output_throughput", steadyTokS != null ? steadyTokS : requests * outputTokens / duration);
+    ss.put("output_throughput", requests * (usageTokens != null ? usageTokens : outputTokens) / duration);
     o.putObject("files").put("requests", "result.requests.jsonl").putNull("telemetry");
     return o;
   }

@@ -15,6 +15,11 @@ import java.util.List;
 public record Run(Path path, Source source, RunResult result, RequestRecord[] requests,
     List<TelemetryPoint> telemetry) {
 
+  /** This run under another path (how reports name it). */
+  public Run withPath(Path shown) {
+    return new Run(shown, source, result, requests, telemetry);
+  }
+
   /** The result's {@code workload_hash}, "" when unknown (imported runs). */
   public String workloadHash() {
     return result.workloadHash();

@@ -46,7 +46,7 @@ public final class ConsoleTable {
       for (var e : c.perModel().entrySet()) {
         out.println(e.getKey());
         for (MetricResult r : e.getValue()) {
-          if (List.of("p50_ttft_ms", "p99_ttft_ms", "p99_e2el_ms", "output_throughput", "goodput_fraction").contains(r.key())) {
+          if (List.of("p50_ttft_ms", "p99_ttft_ms", "p99_e2el_ms", "steady_output_throughput", "goodput_fraction").contains(r.key())) {
             row(out, "  " + r.metric().label() + unit(r), r);
           }
         }

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * leads with the verdict, then the setup, headline figures, charts and every table.
  */
 public final class HtmlReport {
-  private static final List<String> KPIS = List.of("p99_ttft_ms", "p50_ttft_ms", "p99_e2el_ms", "output_throughput",
+  private static final List<String> KPIS = List.of("p99_ttft_ms", "p50_ttft_ms", "p99_e2el_ms", "steady_output_throughput",
       "goodput_fraction", "mean_gpu_util_pct");
 
   private HtmlReport() {

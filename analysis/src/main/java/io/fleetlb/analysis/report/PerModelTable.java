@@ -9,7 +9,7 @@ import java.util.List;
 /** The per-model table of report.html: one row per model, each cell baseline -> managed with its verdict. */
 final class PerModelTable {
   private static final List<String> KEYS = List.of("p50_ttft_ms", "p99_ttft_ms", "p99_tpot_ms", "p99_e2el_ms",
-      "output_throughput", "goodput_fraction");
+      "steady_output_throughput", "goodput_fraction");
 
   private PerModelTable() {
   }

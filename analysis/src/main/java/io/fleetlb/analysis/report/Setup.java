@@ -36,7 +36,7 @@ final class Setup {
     String method = c.pairing().equals("none") ? "unpaired bootstrap" : c.pairing().equals("order")
         ? "bootstrap paired by request order" : "paired bootstrap";
     return "SLO " + s.slo().describe() + source + "; " + method + ", " + s.bootstrap() + " resamples, seed " + s.seed()
-        + (s.minEffectPct() > 0 ? "; changes under " + Fmt.num(s.minEffectPct()) + "% count as same" : "");
+        + (s.minEffectPct() > 0 ? "; changes under " + Fmt.compact(s.minEffectPct()) + "% count as same" : "");
   }
 
   static String repetitions(Comparison c) {
@@ -77,9 +77,9 @@ final class Setup {
         pct = "p" + NumpyStats.percentileWord(r.lagGate().percentile());
       }
       if (r.gates() != null) {
-        gates.add(Fmt.num(r.gates().maxScheduleLagMs()) + " ms"
+        gates.add(Fmt.compact(r.gates().maxScheduleLagMs()) + " ms"
             + (r.gates().maxScheduleLagShare() == null || r.gates().maxScheduleLagShare() == 0 ? ""
-            : " or " + Fmt.num(100 * r.gates().maxScheduleLagShare()) + "% of the median TTFT"));
+            : " or " + Fmt.compact(100 * r.gates().maxScheduleLagShare()) + "% of the median TTFT"));
       }
     }
     if (Double.isNaN(worst)) {
