@@ -65,7 +65,7 @@ public final class MetricsScraper implements RouterExtension {
           .serviceLevelObjectives(DURATION_BUCKETS).register(ctx.registry());
     }
     stats = new ScrapeStats(replicas, (r, nanos) -> timers[r.index()].record(nanos,
-        TimeUnit.NANOSECONDS));
+        TimeUnit.NANOSECONDS), nanoClock);
     int timeout = (int) Math.max(1, config.timeout().toMillis());
     client = ctx.vertx().httpClientBuilder()
         .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
