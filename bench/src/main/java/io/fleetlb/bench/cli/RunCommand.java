@@ -177,8 +177,13 @@ public final class RunCommand implements Callable<Integer> {
     Path resultFile = resultPath(w);
     ResultFiles files = new ResultFiles(resultFile);
     Path dir = resultFile.toAbsolutePath().getParent();
-    if (dir == null || !java.nio.file.Files.isDirectory(dir) || !java.nio.file.Files.isWritable(dir)) {
-      throw new BenchFailure("--out " + resultFile + ": the directory " + dir + " does not exist or is not writable");
+    try {
+      java.nio.file.Files.createDirectories(dir); // as vllm bench serve makes its --result-dir
+    } catch (java.io.IOException e) {
+      throw new BenchFailure("--out " + resultFile + ": cannot create " + dir + " (" + e.getMessage() + ")");
+    }
+    if (!java.nio.file.Files.isWritable(dir)) {
+      throw new BenchFailure("--out " + resultFile + ": the directory " + dir + " is not writable");
     }
     Vertx vertx = BenchVertx.create(loops);
     Vertx telemetryVertx = null;
@@ -268,15 +273,7 @@ public final class RunCommand implements Callable<Integer> {
     String name = resultFilename != null ? resultFilename : ResultFiles.vllmName(label != null ? label
         : Options.endpointFor(w, endpoint).endsWith("/chat/completions") ? "openai-chat" : "openai", w.header(),
         maxConcurrency);
-    if (resultDir == null) {
-      return Path.of(name);
-    }
-    try {
-      java.nio.file.Files.createDirectories(resultDir); // as vllm bench serve makes its --result-dir
-    } catch (java.io.IOException e) {
-      throw new BenchFailure("--result-dir " + resultDir + ": cannot create it (" + e.getMessage() + ")");
-    }
-    return resultDir.resolve(name);
+    return resultDir == null ? Path.of(name) : resultDir.resolve(name);
   }
 
   static Map<String, String> pairs(List<String> items, String flag, char sep) {

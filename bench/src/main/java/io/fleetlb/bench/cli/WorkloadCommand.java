@@ -159,7 +159,11 @@ public final class WorkloadCommand implements Callable<Integer> {
       WorkloadFile.write(w, System.out);
       System.out.flush();
     } else {
-      WorkloadFile.write(w, Path.of(out));
+      Path file = Path.of(out);
+      if (file.toAbsolutePath().getParent() != null) {
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent()); // -o results/w.jsonl just works
+      }
+      WorkloadFile.write(w, file);
       System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests over %.3f s, models %s, sha256 %s%n", out,
           w.requests().size(), w.spanNanos() / 1e9, w.header().path("models"), w.contentSha256());
     }
