@@ -27,29 +27,40 @@ import picocli.CommandLine.Parameters;
  * comparison, 3 written but invalid, 2 usage error (including runs of different workloads),
  * 1 any other failure.
  */
-@Command(name = "compare.sh", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-    description = {"Compares a baseline and a managed arm (bench runs of the same frozen workload, or runs "
-        + "imported from vllm bench serve, GenAI-Perf or AIPerf): paired per-request deltas, bootstrap 95%% "
-        + "confidence intervals, a verdict per metric; writes comparison.json, report.md, report.html and "
+@Command(name = "compare.sh", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
+    description = {"Compares a baseline and a managed arm (bench runs of the same frozen "
+        + "workload, or runs "
+        + "imported from vllm bench serve, GenAI-Perf or AIPerf): paired per-request deltas, "
+        + "bootstrap 95%% "
+        + "confidence intervals, a verdict per metric; writes comparison.json, report.md, "
+        + "report.html and "
         + "charts/*.png and prints the table.",
-        "Exit status: 0 valid comparison, 3 written but invalid, 2 usage error or different workloads, 1 other failure."})
+        "Exit status: 0 valid comparison, 3 written but invalid, 2 usage error or different "
+            + "workloads, 1 other failure."})
 public final class Main implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "BASELINE", description = "A run, or a directory searched recursively for "
-      + "runs (repetitions): a bench result JSON, a vllm bench serve --save-result --save-detailed JSON, a GenAI-Perf "
-      + "profile_export.json (FILE#N picks experiment N) or an AIPerf profile_export_aiperf.json / profile_export.jsonl.")
+  @Parameters(index = "0", paramLabel = "BASELINE", description = "A run, or a directory "
+      + "searched recursively for "
+      + "runs (repetitions): a bench result JSON, a vllm bench serve --save-result "
+      + "--save-detailed JSON, a GenAI-Perf "
+      + "profile_export.json (FILE#N picks experiment N) or an AIPerf profile_export_aiperf.json "
+      + "/ profile_export.jsonl.")
   Path baseline;
 
   @Parameters(index = "1", paramLabel = "MANAGED", description = "The same for the managed arm.")
   Path managed;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where the reports go (created). Default: the directory holding both arms.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Where the reports go (created). "
+      + "Default: the directory holding both arms.")
   Path out;
 
-  @Option(names = "--sweep", paramLabel = "DIR", description = "A sweep (DIR/rate-R/{baseline,managed}/...): capacity under the SLO per arm.")
+  @Option(names = "--sweep", paramLabel = "DIR", description = "A sweep "
+      + "(DIR/rate-R/{baseline,managed}/...): capacity under the SLO per arm.")
   Path sweep;
 
   @Option(names = "--goodput", arity = "1..*", paramLabel = "KEY:MS",
-      description = "Goodput SLOs in ms, vLLM's syntax: --goodput ttft:2000 tpot:100 (keys ttft, tpot, e2el). "
+      description = "Goodput SLOs in ms, vLLM's syntax: --goodput ttft:2000 tpot:100 (keys ttft, "
+          + "tpot, e2el). "
           + "Default: the SLO the runs recorded (bench run --goodput), else ttft:1000 tpot:50.")
   List<String> goodput = new ArrayList<>();
 
@@ -58,33 +69,41 @@ public final class Main implements Callable<Integer> {
   String slo;
 
   @Option(names = "--headline", paramLabel = "METRIC", defaultValue = Comparison.DEFAULT_HEADLINE,
-      description = "The metric the one-line verdict leads with, a key of comparison.json's metrics, e.g. "
+      description = "The metric the one-line verdict leads with, a key of comparison.json's "
+          + "metrics, e.g. "
           + "p50_ttft_ms, p99_e2el_ms, mean_tpot_ms (default ${DEFAULT-VALUE}).")
   String headline;
 
   @Option(names = "--goodput-target", paramLabel = "FRACTION", defaultValue = "0.9",
-      description = "Share of requests that must meet the SLO for a sweep rate to count as served (default ${DEFAULT-VALUE}).")
+      description = "Share of requests that must meet the SLO for a sweep rate to count as "
+          + "served (default ${DEFAULT-VALUE}).")
   double goodputTarget;
 
   @Option(names = "--max-failure-rate", paramLabel = "FRACTION", defaultValue = "0",
-      description = "Failed requests an arm may have before the comparison is invalid (default ${DEFAULT-VALUE}: any failure).")
+      description = "Failed requests an arm may have before the comparison is invalid (default "
+          + "${DEFAULT-VALUE}: any failure).")
   double maxFailureRate;
 
   @Option(names = "--min-effect", paramLabel = "PCT", defaultValue = "2",
-      description = "Practical margin: a significant change smaller than PCT percent of the baseline is 'same' "
+      description = "Practical margin: a significant change smaller than PCT percent of the "
+          + "baseline is 'same' "
           + "(default ${DEFAULT-VALUE}; 0: every significant change gets better/worse).")
   double minEffectPct;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Bootstrap seed "
+      + "(default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "2000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "2000",
+      description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
   int bootstrap;
 
-  @Option(names = "--baseline-label", paramLabel = "NAME", description = "Name the baseline in the reports (default: the runs' label).")
+  @Option(names = "--baseline-label", paramLabel = "NAME", description = "Name the baseline in "
+      + "the reports (default: the runs' label).")
   String baselineLabel;
 
-  @Option(names = "--managed-label", paramLabel = "NAME", description = "Name the managed arm in the reports (default: the runs' label).")
+  @Option(names = "--managed-label", paramLabel = "NAME", description = "Name the managed arm in "
+      + "the reports (default: the runs' label).")
   String managedLabel;
 
   @CommandLine.Spec
@@ -99,13 +118,16 @@ public final class Main implements Callable<Integer> {
       throw usage("--min-effect " + minEffectPct + ": give a percentage in [0, 100), e.g. 2");
     }
     if (!(maxFailureRate >= 0 && maxFailureRate < 1)) {
-      throw usage("--max-failure-rate " + maxFailureRate + ": give a fraction in [0, 1), e.g. 0.01");
+      throw usage("--max-failure-rate " + maxFailureRate + ": give a fraction in [0, 1), e.g. "
+          + "0.01");
     }
     if (bootstrap < 100) {
-      throw usage("--bootstrap " + bootstrap + ": use at least 100 resamples (2000 is the default)");
+      throw usage("--bootstrap " + bootstrap + ": use at least 100 resamples (2000 is the "
+          + "default)");
     }
     if (baselineLabel != null && baselineLabel.equals(managedLabel)) {
-      throw usage("--baseline-label and --managed-label are both '" + baselineLabel + "': the arms need different names");
+      throw usage("--baseline-label and --managed-label are both '" + baselineLabel + "': the "
+          + "arms need different names");
     }
     Slo given = goodputOption();
     Path dir = out != null ? out : defaultOut(baseline, managed);
@@ -114,9 +136,12 @@ public final class Main implements Callable<Integer> {
     List<Run> all = new ArrayList<>(b);
     all.addAll(m);
     AbAnalysis.SloChoice choice = AbAnalysis.resolveSlo(given, all);
-    SweepResult sw = sweep == null ? null : SweepAnalysis.analyse(sweep, choice.slo(), goodputTarget);
-    Comparison c = new AbAnalysis(new Comparison.Settings(seed, bootstrap, choice.slo(), choice.source(),
-        maxFailureRate, minEffectPct, headline)).compare(b, m, sw).withLabels(baselineLabel, managedLabel);
+    SweepResult sw = sweep == null ? null : SweepAnalysis.analyse(sweep, choice.slo(),
+        goodputTarget);
+    Comparison c = new AbAnalysis(new Comparison.Settings(seed, bootstrap, choice.slo(),
+        choice.source(),
+        maxFailureRate, minEffectPct, headline)).compare(b, m, sw).withLabels(baselineLabel,
+            managedLabel);
     if (c.metric(headline) == null) {
       throw usage("--headline " + headline + ": no such metric in this comparison; one of "
           + String.join(", ", c.metrics().stream().map(r -> r.key()).toList()));
@@ -139,7 +164,8 @@ public final class Main implements Callable<Integer> {
     try {
       Slo.Parsed p = Slo.parse(args, "--goodput");
       if (slo != null) {
-        spec.commandLine().getErr().println("compare.sh: warning: --slo is deprecated: write --goodput "
+        spec.commandLine().getErr().println("compare.sh: warning: --slo is deprecated: write "
+            + "--goodput "
             + p.slo().text());
       } else if (p.deprecation() != null) {
         spec.commandLine().getErr().println("compare.sh: warning: " + p.deprecation());
@@ -154,7 +180,8 @@ public final class Main implements Callable<Integer> {
     return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 
-  /** The runs of an arm, their paths shown relative to the output folder when inside it (reproducible reports). */
+  /** The runs of an arm,
+      their paths shown relative to the output folder when inside it (reproducible reports). */
   private static List<Run> read(Path arm, Path out) {
     Path base = out.toAbsolutePath().normalize();
     return RunDiscovery.results(arm).stream().map(RunReader::read).map(r -> {
@@ -178,7 +205,8 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err,
+        true)));
   }
 
   /** Runs the command line and returns the exit status (tests call this). */
@@ -189,7 +217,8 @@ public final class Main implements Callable<Integer> {
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {
       err.println("compare.sh: error: " + ex.getMessage());
-      err.println("Usage: analysis/compare.sh BASELINE MANAGED [--out DIR] [--goodput ttft:MS tpot:MS] [--headline METRIC] "
+      err.println("Usage: analysis/compare.sh BASELINE MANAGED [--out DIR] [--goodput ttft:MS "
+          + "tpot:MS] [--headline METRIC] "
           + "[--sweep DIR] (--help for all)");
       return 2;
     });

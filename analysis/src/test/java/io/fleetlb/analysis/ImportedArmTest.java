@@ -18,12 +18,15 @@ class ImportedArmTest {
   static final Path IMPORTS = Path.of("src/test/resources/imports");
   static final String MODEL = "meta-llama/Llama-3.1-8B-Instruct";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path ours(int requests) {
-    return SyntheticRun.of(requests).models(MODEL).label("lb-queue-aware").ttft(i -> 90)
-        .slo(new Slo(2000.0, 100.0, null)).write(dir.resolve("ours"));
+    return SyntheticRun.of(requests)
+        .models(MODEL)
+        .label("lb-queue-aware")
+        .ttft(i -> 90)
+        .slo(new Slo(2000.0, 100.0, null))
+        .write(dir.resolve("ours"));
   }
 
   private JsonNode compare(String baseline, String managed, String... more) throws Exception {
@@ -40,8 +43,16 @@ class ImportedArmTest {
 
   @Test
   void aVllmBenchServeResultAgainstOneOfOurs() throws Exception {
-    JsonNode c = compare(IMPORTS.resolve("vllm-bench-serve.json").toString(), ours(60).toString(), "--bootstrap", "200", "--max-failure-rate", "0.1");
-    assertThat(c.path("arms").path("baseline").path("source").asText()).isEqualTo("vllm bench serve");
+    JsonNode c =
+        compare(
+            IMPORTS.resolve("vllm-bench-serve.json").toString(),
+            ours(60).toString(),
+            "--bootstrap",
+            "200",
+            "--max-failure-rate",
+            "0.1");
+    assertThat(c.path("arms").path("baseline").path("source").asText())
+        .isEqualTo("vllm bench serve");
     assertThat(c.path("arms").path("baseline").path("label").asText()).isEqualTo("vllm-direct");
     assertThat(c.path("arms").path("baseline").path("lacks").toString()).contains("schedule lag");
     assertThat(c.path("arms").path("managed").path("source").asText()).isEqualTo("fleetlb bench");
@@ -51,33 +62,60 @@ class ImportedArmTest {
     assertThat(c.path("settings").path("slo_source").asText()).isEqualTo("runs");
     assertThat(c.path("settings").path("slo").path("ttft_ms").asDouble()).isEqualTo(2000);
     assertThat(c.path("metrics").path("p99_ttft_ms").path("baseline").asDouble())
-        .isCloseTo(new ObjectMapper().readTree(IMPORTS.resolve("vllm-bench-serve.json").toFile())
-            .path("p99_ttft_ms").asDouble(), org.assertj.core.data.Offset.offset(1e-6));
+        .isCloseTo(
+            new ObjectMapper()
+                .readTree(IMPORTS.resolve("vllm-bench-serve.json").toFile())
+                .path("p99_ttft_ms")
+                .asDouble(),
+            org.assertj.core.data.Offset.offset(1e-6));
     assertThat(c.path("metrics").path("p99_ttft_intended_ms").path("baseline").isNull()).isTrue();
     assertThat(c.path("metrics").path("steady_output_throughput").path("note").asText())
         .isEqualTo("no data in the baseline");
-    assertThat(c.path("warnings").toString()).contains("imported from vllm bench serve", "paired request i with request i");
+    assertThat(c.path("warnings").toString())
+        .contains("imported from vllm bench serve", "paired request i with request i");
     String md = Files.readString(dir.resolve("out/report.md"));
-    assertThat(md).contains("[imported from vllm bench serve]").contains("it lacks latency from the scheduled time");
+    assertThat(md)
+        .contains("[imported from vllm bench serve]")
+        .contains("it lacks latency from the scheduled time");
   }
 
   @Test
   void aGenAiPerfExportAndAnAiPerfRunAsEitherArm() throws Exception {
-    JsonNode g = compare(ours(60).toString(), IMPORTS.resolve("genai-perf/profile_export.json").toString(),
-        "--bootstrap", "200", "--max-failure-rate", "0.1");
+    JsonNode g =
+        compare(
+            ours(60).toString(),
+            IMPORTS.resolve("genai-perf/profile_export.json").toString(),
+            "--bootstrap",
+            "200",
+            "--max-failure-rate",
+            "0.1");
     assertThat(g.path("arms").path("managed").path("source").asText()).isEqualTo("GenAI-Perf");
     assertThat(g.path("metrics").path("p99_ttft_ms").path("verdict").asText()).isNotEmpty();
-    JsonNode a = compare(IMPORTS.resolve("aiperf").toString(), ours(60).toString(), "--bootstrap", "200", "--max-failure-rate", "0.1");
+    JsonNode a =
+        compare(
+            IMPORTS.resolve("aiperf").toString(),
+            ours(60).toString(),
+            "--bootstrap",
+            "200",
+            "--max-failure-rate",
+            "0.1");
     assertThat(a.path("arms").path("baseline").path("source").asText()).isEqualTo("AIPerf");
     assertThat(a.path("arms").path("baseline").path("repetitions").asInt()).isEqualTo(1);
   }
 
   @Test
   void armsOfDifferentSizesAreComparedUnpaired() throws Exception {
-    JsonNode c = compare(IMPORTS.resolve("vllm-bench-serve.json").toString(), ours(80).toString(),
-        "--bootstrap", "200", "--max-failure-rate", "0.1");
+    JsonNode c =
+        compare(
+            IMPORTS.resolve("vllm-bench-serve.json").toString(),
+            ours(80).toString(),
+            "--bootstrap",
+            "200",
+            "--max-failure-rate",
+            "0.1");
     assertThat(c.path("settings").path("pairing").asText()).isEqualTo("none");
-    assertThat(c.path("settings").path("method").asText()).startsWith("percentile bootstrap of two independent samples");
+    assertThat(c.path("settings").path("method").asText())
+        .startsWith("percentile bootstrap of two independent samples");
     assertThat(c.path("paired")).isEmpty();
     assertThat(c.path("warnings").toString()).contains("different numbers of requests (60 and 80)");
     // ours answer every request in 90 ms; the vLLM run's median TTFT is about 120 ms

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.function.IntToDoubleFunction;
 
 /**
- * Builds bench runs with known numbers for tests: in memory ({@link #build}) or as bench's files
- * on disk ({@link #write}: result JSON and requests JSON lines with the keys bench-format.md lists).
+ * Builds bench runs with known numbers for tests: in memory ({@link #build}) or as bench's files on
+ * disk ({@link #write}: result JSON and requests JSON lines with the keys bench-format.md lists).
  */
 public final class SyntheticRun {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -35,7 +35,11 @@ public final class SyntheticRun {
   private double gateMs = 1.0;
   private String label = "synthetic";
   private Integer usageTokens;
-  /** The schedule's span: every request is due in [0, 9 s); the steady-state window is [0.9 s, 8.1 s). */
+
+  /**
+   * The schedule's span: every request is due in [0, 9 s); the steady-state window is [0.9 s, 8.1
+   * s).
+   */
   static final double SPAN_S = 9;
 
   public static SyntheticRun of(int requests) {
@@ -97,12 +101,37 @@ public final class SyntheticRun {
     long first = ok ? start + Math.round(t * 1e6) : -1;
     long last = ok ? start + Math.round(e2el * 1e6) : -1;
     int usage = usageTokens != null ? usageTokens : outputTokens;
-    return new RequestRecord(i, model(i), null, "r" + (i % 2) + "-" + model(i), ok, ok ? 200 : 503,
-        ok ? null : "HTTP 503: overloaded", start, start, start, start, first, last, ok ? last : start + 1_000_000,
+    return new RequestRecord(
+        i,
+        model(i),
+        null,
+        "r" + (i % 2) + "-" + model(i),
+        ok,
+        ok ? 200 : 503,
+        ok ? null : "HTTP 503: overloaded",
+        start,
+        start,
+        start,
+        start,
+        first,
+        last,
+        ok ? last : start + 1_000_000,
         RequestRecord.ifKnown(ok, t),
-        RequestRecord.ifKnown(ok, e2el), RequestRecord.ifKnown(ok, tp), RequestRecord.ifKnown(ok, t),
-        RequestRecord.ifKnown(ok, e2el), 0.0, ok ? 50 : 0, ok ? usage : 0, ok ? usage : 0, 50,
-        outputTokens, ok ? outputTokens : 0, 1, ok, false, itl);
+        RequestRecord.ifKnown(ok, e2el),
+        RequestRecord.ifKnown(ok, tp),
+        RequestRecord.ifKnown(ok, t),
+        RequestRecord.ifKnown(ok, e2el),
+        0.0,
+        ok ? 50 : 0,
+        ok ? usage : 0,
+        ok ? usage : 0,
+        50,
+        outputTokens,
+        ok ? outputTokens : 0,
+        1,
+        ok,
+        false,
+        itl);
   }
 
   /** Records the goodput SLO the runs were measured with (bench run --goodput). */
@@ -143,7 +172,10 @@ public final class SyntheticRun {
     validity.put("valid", valid);
     validity.putArray("reasons");
     if (!valid) {
-      validity.withArray("reasons").add("p99 schedule lag 5.000 ms exceeds 1.000 ms: the generator fell behind the schedule");
+      validity
+          .withArray("reasons")
+          .add(
+              "p99 schedule lag 5.000 ms exceeds 1.000 ms: the generator fell behind the schedule");
     }
     validity.putArray("warnings");
     ObjectNode th = validity.putObject("thresholds");
@@ -163,7 +195,9 @@ public final class SyntheticRun {
     ss.put("start_s", SPAN_S / 10);
     ss.put("end_s", SPAN_S * 0.9);
     ss.put("requests", requests);
-    ss.put("output_throughput", requests * (usageTokens != null ? usageTokens : outputTokens) / duration);
+    ss.put(
+        "output_throughput",
+        requests * (usageTokens != null ? usageTokens : outputTokens) / duration);
     o.putObject("files").put("requests", "result.requests.jsonl").putNull("telemetry");
     return o;
   }
@@ -174,14 +208,21 @@ public final class SyntheticRun {
       recs[i] = record(i);
     }
     try {
-      return new Run(Path.of("synthetic/result.json"), Source.FLEETLB_BENCH, ResultJson.fromTree(result()), recs,
+      return new Run(
+          Path.of("synthetic/result.json"),
+          Source.FLEETLB_BENCH,
+          ResultJson.fromTree(result()),
+          recs,
           List.of());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
-  /** Writes {@code dir/result.json} and {@code dir/result.requests.jsonl}; returns the result's path. */
+  /**
+   * Writes {@code dir/result.json} and {@code dir/result.requests.jsonl}; returns the result's
+   * path.
+   */
   public Path write(Path dir) {
     try {
       Files.createDirectories(dir);

@@ -19,11 +19,14 @@ import picocli.CommandLine.Option;
  * invalid, 2 a usage error. Errors are one line; {@code --verbose} adds the stack trace.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Frozen workloads, open-loop replay with vLLM-exact metrics, GPU telemetry, self-calibration.",
-    subcommands = {WorkloadCommand.class, RunCommand.class, CalibrateCommand.class, MockServerCommand.class,
+    description = "Frozen workloads, open-loop replay with vLLM-exact metrics, GPU telemetry, "
+        + "self-calibration.",
+    subcommands = {WorkloadCommand.class, RunCommand.class, CalibrateCommand.class,
+        MockServerCommand.class,
         VerifyCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack "
+      + "traces of errors.")
   boolean verbose;
 
   @CommandLine.Spec
@@ -31,7 +34,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (workload, run, calibrate, "
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required "
+        + "(workload, run, calibrate, "
         + "mock-server, verify, report)");
   }
 

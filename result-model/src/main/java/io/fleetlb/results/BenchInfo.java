@@ -9,8 +9,19 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * format version, the URL it measured, when the run's zero was, and the JVM, collectors and CPUs.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"name", "version", "resultFormatVersion", "url", "endpoint", "startedAt", "t0EpochMs",
-    "numWarmups", "java", "gc", "cpus"})
+@JsonPropertyOrder({
+  "name",
+  "version",
+  "resultFormatVersion",
+  "url",
+  "endpoint",
+  "startedAt",
+  "t0EpochMs",
+  "numWarmups",
+  "java",
+  "gc",
+  "cpus"
+})
 public record BenchInfo(
     String name,
     String version,
@@ -24,6 +35,9 @@ public record BenchInfo(
     String gc,
     Integer cpus) {
 
-  /** The result format this code writes: 2 added goodput_slo, validity.schedule_lag and the lag-share gate. */
+  /**
+   * The result format this code writes: 2 added goodput_slo, validity.schedule_lag and the
+   * lag-share gate.
+   */
   public static final int FORMAT_VERSION = 2;
 }

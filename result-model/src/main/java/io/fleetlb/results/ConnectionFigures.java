@@ -14,7 +14,11 @@ import java.util.Map;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder({"opened", "poolSize", "poolWaits", "staleRetries", "stats"})
-public record ConnectionFigures(long opened, int poolSize, long poolWaits, long staleRetries,
+public record ConnectionFigures(
+    long opened,
+    int poolSize,
+    long poolWaits,
+    long staleRetries,
     @JsonAnyGetter @JsonAnySetter Map<String, Double> stats) {
 
   public ConnectionFigures {

@@ -14,8 +14,20 @@ import java.util.Map;
  * requests.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"model", "requests", "share", "completed", "failed", "totalInputTokens", "totalOutputTokens",
-    "requestThroughput", "requestGoodput", "outputThroughput", "stats", "shareOfModel"})
+@JsonPropertyOrder({
+  "model",
+  "requests",
+  "share",
+  "completed",
+  "failed",
+  "totalInputTokens",
+  "totalOutputTokens",
+  "requestThroughput",
+  "requestGoodput",
+  "outputThroughput",
+  "stats",
+  "shareOfModel"
+})
 public record GroupFigures(
     @JsonInclude(JsonInclude.Include.NON_NULL) String model,
     int requests,

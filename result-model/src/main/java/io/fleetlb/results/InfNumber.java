@@ -11,8 +11,7 @@ import java.io.IOException;
 
 /** vLLM's way of writing an unbounded rate: the string {@code "inf"} where a number would be. */
 final class InfNumber {
-  private InfNumber() {
-  }
+  private InfNumber() {}
 
   /** Writes infinity as {@code "inf"}, other values as numbers. */
   static final class Writer extends JsonSerializer<Double> {

@@ -9,15 +9,16 @@ import java.util.Map;
  * results and their blocks carry beside their fixed keys.
  */
 public final class LatencyStats {
-  private LatencyStats() {
-  }
+  private LatencyStats() {}
 
   /** Whether a key is one of vLLM's statistic keys ({@code max_schedule_lag_ms} included). */
   public static boolean isKey(String key) {
     return key.matches("(mean|median|std|max|p[0-9]+(\\.[0-9]+)?)_[a-z0-9_]+_ms");
   }
 
-  /** The key of percentile {@code p} of {@code metric}: {@code p99_ttft_ms}, {@code p99.9_itl_ms}. */
+  /**
+   * The key of percentile {@code p} of {@code metric}: {@code p99_ttft_ms}, {@code p99.9_itl_ms}.
+   */
   public static String percentileKey(double p, String metric) {
     return "p" + NumpyStats.percentileWord(p) + "_" + metric + "_ms";
   }
@@ -27,7 +28,12 @@ public final class LatencyStats {
    *
    * @param percentiles percentile to value, in the order to write
    */
-  public static void put(Map<String, Double> into, String metric, double mean, double median, double std,
+  public static void put(
+      Map<String, Double> into,
+      String metric,
+      double mean,
+      double median,
+      double std,
       Map<Double, Double> percentiles) {
     into.put("mean_" + metric + "_ms", mean);
     into.put("median_" + metric + "_ms", median);

@@ -12,6 +12,10 @@ import java.util.Map;
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonPropertyOrder({"requests", "unattributed", "replicas", "shares", "jainIndex", "cv"})
-public record ModelBalance(int requests, int unattributed, int replicas, Map<String, Double> shares, Double jainIndex,
-    Double cv) {
-}
+public record ModelBalance(
+    int requests,
+    int unattributed,
+    int replicas,
+    Map<String, Double> shares,
+    Double jainIndex,
+    Double cv) {}

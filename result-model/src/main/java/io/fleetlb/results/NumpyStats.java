@@ -3,18 +3,16 @@ package io.fleetlb.results;
 import java.util.Arrays;
 
 /**
- * numpy's statistics, reproduced operation for operation so a figure here equals the one
- * {@code vllm bench serve} prints for the same data: {@code np.mean} (pairwise summation),
- * {@code np.std} (population) and {@code np.percentile} with its default linear method,
- * including numpy's two-sided lerp. The one implementation bench and analysis share.
- * Every statistic of no values is NaN; vLLM's convention of reporting an empty metric as 0
- * is applied where its keys are written.
+ * numpy's statistics, reproduced operation for operation so a figure here equals the one {@code
+ * vllm bench serve} prints for the same data: {@code np.mean} (pairwise summation), {@code np.std}
+ * (population) and {@code np.percentile} with its default linear method, including numpy's
+ * two-sided lerp. The one implementation bench and analysis share. Every statistic of no values is
+ * NaN; vLLM's convention of reporting an empty metric as 0 is applied where its keys are written.
  */
 public final class NumpyStats {
   private static final int PW_BLOCKSIZE = 128;
 
-  private NumpyStats() {
-  }
+  private NumpyStats() {}
 
   /** {@code np.percentile(values, p)}; NaN for no values. */
   public static double percentile(double[] values, double p) {
@@ -23,7 +21,10 @@ public final class NumpyStats {
     return percentileSorted(sorted, p);
   }
 
-  /** {@code np.percentile(a, p)} (linear method) on data already sorted ascending; NaN for no values. */
+  /**
+   * {@code np.percentile(a, p)} (linear method) on data already sorted ascending; NaN for no
+   * values.
+   */
   public static double percentileSorted(double[] sorted, double p) {
     checkPercent(p);
     int n = sorted.length;
@@ -40,7 +41,10 @@ public final class NumpyStats {
     return lerp(sorted[low], sorted[Math.min(n - 1, low + 1)], virtual - lowIndex);
   }
 
-  /** numpy's {@code _lerp}: computed from the nearer end, so results are monotonic and exact at both ends. */
+  /**
+   * numpy's {@code _lerp}: computed from the nearer end, so results are monotonic and exact at both
+   * ends.
+   */
   public static double lerp(double a, double b, double t) {
     double diff = b - a;
     return t >= 0.5 ? b - diff * (1 - t) : a + diff * t;

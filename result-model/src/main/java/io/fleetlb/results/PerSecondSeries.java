@@ -8,12 +8,24 @@ import java.util.Map;
 
 /**
  * The run second by second (second k covers [k, k+1) s of the run clock): offered and sent
- * requests, completions, failures, output tokens emitted, mean requests in flight, TTFT p50/p99
- * and schedule-lag p99 (null in a second without a sample), and completions per replica.
+ * requests, completions, failures, output tokens emitted, mean requests in flight, TTFT p50/p99 and
+ * schedule-lag p99 (null in a second without a sample), and completions per replica.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"intervalS", "tS", "offered", "sent", "completed", "failed", "outputTokens", "inFlightMean",
-    "ttftP50Ms", "ttftP99Ms", "scheduleLagP99Ms", "completedPerReplica"})
+@JsonPropertyOrder({
+  "intervalS",
+  "tS",
+  "offered",
+  "sent",
+  "completed",
+  "failed",
+  "outputTokens",
+  "inFlightMean",
+  "ttftP50Ms",
+  "ttftP99Ms",
+  "scheduleLagP99Ms",
+  "completedPerReplica"
+})
 public record PerSecondSeries(
     double intervalS,
     int[] tS,

@@ -13,10 +13,38 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * (-1 when the server sent no usage) and its inter-token gaps.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"index", "model", "className", "replica", "success", "status", "error", "scheduledNs",
-    "arrivalNs", "startNs", "sentNs", "firstTokenNs", "lastTokenNs", "doneNs", "ttftMs", "e2elMs", "tpotMs",
-    "ttftIntendedMs", "e2elIntendedMs", "scheduleLagMs", "promptTokens", "completionTokens", "outputTokens",
-    "expectedInputTokens", "expectedOutputTokens", "tokenEvents", "chunks", "doneMarker", "newConnection", "itlNs"})
+@JsonPropertyOrder({
+  "index",
+  "model",
+  "className",
+  "replica",
+  "success",
+  "status",
+  "error",
+  "scheduledNs",
+  "arrivalNs",
+  "startNs",
+  "sentNs",
+  "firstTokenNs",
+  "lastTokenNs",
+  "doneNs",
+  "ttftMs",
+  "e2elMs",
+  "tpotMs",
+  "ttftIntendedMs",
+  "e2elIntendedMs",
+  "scheduleLagMs",
+  "promptTokens",
+  "completionTokens",
+  "outputTokens",
+  "expectedInputTokens",
+  "expectedOutputTokens",
+  "tokenEvents",
+  "chunks",
+  "doneMarker",
+  "newConnection",
+  "itlNs"
+})
 public record RequestRecord(
     int index,
     String model,
@@ -53,7 +81,10 @@ public record RequestRecord(
     itlNs = itlNs == null ? new long[0] : itlNs;
   }
 
-  /** {@code value} when it is {@code known}, else null (JSON null): for the nullable millisecond fields. */
+  /**
+   * {@code value} when it is {@code known}, else null (JSON null): for the nullable millisecond
+   * fields.
+   */
   public static Double ifKnown(boolean known, double value) {
     return known ? Double.valueOf(value) : null;
   }

@@ -19,17 +19,16 @@ import java.util.stream.Collectors;
 
 /**
  * Reads and writes {@code RESULT.requests.jsonl}: one {@link RequestRecord} per line, in workload
- * order. Reading checks what a comparison relies on and names the file, line and field of the
- * first problem.
+ * order. Reading checks what a comparison relies on and names the file, line and field of the first
+ * problem.
  */
 public final class RequestRecords {
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
   private static final ObjectReader READER = MAPPER.readerFor(RequestRecord.class);
   private static final ObjectWriter WRITER = MAPPER.writerFor(RequestRecord.class);
 
-  private RequestRecords() {
-  }
+  private RequestRecords() {}
 
   /** A problem in a records file, naming the file, line and field. */
   public static final class FormatException extends IOException {
@@ -67,19 +66,31 @@ public final class RequestRecords {
         }
         RequestRecord r = parse(line, file, lineNo);
         if (r.index() < 0 || r.index() >= expected) {
-          throw new FormatException(file + ":" + lineNo + ": index " + r.index() + " is outside the workload's 0.."
-              + (expected - 1));
+          throw new FormatException(
+              file
+                  + ":"
+                  + lineNo
+                  + ": index "
+                  + r.index()
+                  + " is outside the workload's 0.."
+                  + (expected - 1));
         }
         if (out[r.index()] != null) {
-          throw new FormatException(file + ":" + lineNo + ": index " + r.index() + " appears twice");
+          throw new FormatException(
+              file + ":" + lineNo + ": index " + r.index() + " appears twice");
         }
         out[r.index()] = r;
       }
     }
     for (int i = 0; i < expected; i++) {
       if (out[i] == null) {
-        throw new FormatException(file + ": no record for request index " + i + " (the result says " + expected
-            + " requests)");
+        throw new FormatException(
+            file
+                + ": no record for request index "
+                + i
+                + " (the result says "
+                + expected
+                + " requests)");
       }
     }
     return out;
@@ -90,30 +101,43 @@ public final class RequestRecords {
     try {
       n = MAPPER.readTree(line);
     } catch (JsonProcessingException e) {
-      throw new FormatException(file + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
+      throw new FormatException(
+          file + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
     }
     if (!n.isObject()) {
       throw new FormatException(file + ":" + lineNo + ": a request record must be a JSON object");
     }
     if (!n.path("index").isIntegralNumber() || !n.path("index").canConvertToInt()) {
-      throw new FormatException(file + ":" + lineNo + ": field 'index' is missing or not an integer");
+      throw new FormatException(
+          file + ":" + lineNo + ": field 'index' is missing or not an integer");
     }
     if (!n.path("success").isBoolean()) {
-      throw new FormatException(file + ":" + lineNo + ": field 'success' is missing or not true/false");
+      throw new FormatException(
+          file + ":" + lineNo + ": field 'success' is missing or not true/false");
     }
     RequestRecord r;
     try {
       r = READER.readValue(n);
     } catch (MismatchedInputException e) {
-      String field = e.getPath().stream().map(p -> p.getFieldName() == null ? "[" + p.getIndex() + "]" : p.getFieldName())
-          .collect(Collectors.joining("."));
-      throw new FormatException(file + ":" + lineNo + ": field '" + field + "' has the wrong type ("
-          + e.getOriginalMessage().lines().findFirst().orElse("") + ")");
+      String field =
+          e.getPath().stream()
+              .map(p -> p.getFieldName() == null ? "[" + p.getIndex() + "]" : p.getFieldName())
+              .collect(Collectors.joining("."));
+      throw new FormatException(
+          file
+              + ":"
+              + lineNo
+              + ": field '"
+              + field
+              + "' has the wrong type ("
+              + e.getOriginalMessage().lines().findFirst().orElse("")
+              + ")");
     } catch (IOException e) {
       throw new FormatException(file + ":" + lineNo + ": " + e.getMessage());
     }
     if (r.success() && (r.ttftMs() == null || r.e2elMs() == null)) {
-      throw new FormatException(file + ":" + lineNo + ": a successful request needs numeric ttft_ms and e2el_ms");
+      throw new FormatException(
+          file + ":" + lineNo + ": a successful request needs numeric ttft_ms and e2el_ms");
     }
     return r;
   }

@@ -25,25 +25,41 @@ import java.util.Set;
  * a result.
  */
 public final class ResultJson {
-  static final ObjectMapper MAPPER = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-  private static final List<String> BLOCKS = List.of("validity", "bench", "workload", "steady_state", "per_model",
-      "per_class", "per_replica", "balance", "connections", "timeseries", "telemetry", "files", "definitions");
+  static final ObjectMapper MAPPER =
+      new ObjectMapper()
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+  private static final List<String> BLOCKS =
+      List.of(
+          "validity",
+          "bench",
+          "workload",
+          "steady_state",
+          "per_model",
+          "per_class",
+          "per_replica",
+          "balance",
+          "connections",
+          "timeseries",
+          "telemetry",
+          "files",
+          "definitions");
 
-  private ResultJson() {
-  }
+  private ResultJson() {}
 
   /** The result as a JSON tree. */
   public static ObjectNode toTree(RunResult r) {
     ObjectNode o = MAPPER.createObjectNode();
     ObjectNode header = MAPPER.valueToTree(r.header());
-    header.properties().forEach(e -> {
-      o.set(e.getKey(), e.getValue());
-      if (e.getKey().equals("num_prompts")) {
-        r.metadata().forEach(o::put);
-      }
-    });
+    header
+        .properties()
+        .forEach(
+            e -> {
+              o.set(e.getKey(), e.getValue());
+              if (e.getKey().equals("num_prompts")) {
+                r.metadata().forEach(o::put);
+              }
+            });
     o.setAll((ObjectNode) MAPPER.valueToTree(r.totals()));
     if (r.detailed() != null) {
       o.setAll((ObjectNode) MAPPER.valueToTree(r.detailed()));
@@ -111,16 +127,26 @@ public final class ResultJson {
         metadata.put(e.getKey(), e.getValue().asText());
       }
     }
-    return new RunResult(header, metadata, totals, detailed, stats, headline,
-        block(t, "validity", ValidityReport.class), block(t, "bench", BenchInfo.class),
-        block(t, "workload", WorkloadInfo.class), block(t, "steady_state", SteadyStateFigures.class),
-        map(t, "per_model", new TypeReference<Map<String, GroupFigures>>() { }),
-        map(t, "per_class", new TypeReference<Map<String, GroupFigures>>() { }),
-        map(t, "per_replica", new TypeReference<Map<String, GroupFigures>>() { }),
-        map(t, "balance", new TypeReference<Map<String, ModelBalance>>() { }),
-        block(t, "connections", ConnectionFigures.class), block(t, "timeseries", PerSecondSeries.class),
-        block(t, "telemetry", TelemetryFigures.class), block(t, "files", FileNames.class),
-        map(t, "definitions", new TypeReference<Map<String, String>>() { }));
+    return new RunResult(
+        header,
+        metadata,
+        totals,
+        detailed,
+        stats,
+        headline,
+        block(t, "validity", ValidityReport.class),
+        block(t, "bench", BenchInfo.class),
+        block(t, "workload", WorkloadInfo.class),
+        block(t, "steady_state", SteadyStateFigures.class),
+        map(t, "per_model", new TypeReference<Map<String, GroupFigures>>() {}),
+        map(t, "per_class", new TypeReference<Map<String, GroupFigures>>() {}),
+        map(t, "per_replica", new TypeReference<Map<String, GroupFigures>>() {}),
+        map(t, "balance", new TypeReference<Map<String, ModelBalance>>() {}),
+        block(t, "connections", ConnectionFigures.class),
+        block(t, "timeseries", PerSecondSeries.class),
+        block(t, "telemetry", TelemetryFigures.class),
+        block(t, "files", FileNames.class),
+        map(t, "definitions", new TypeReference<Map<String, String>>() {}));
   }
 
   private static <T> T block(JsonNode t, String key, Class<T> type) throws JsonProcessingException {
@@ -128,7 +154,8 @@ public final class ResultJson {
     return n == null || n.isNull() ? null : MAPPER.treeToValue(n, type);
   }
 
-  private static <T> T map(JsonNode t, String key, TypeReference<T> type) throws JsonProcessingException {
+  private static <T> T map(JsonNode t, String key, TypeReference<T> type)
+      throws JsonProcessingException {
     JsonNode n = t.get(key);
     return n == null || n.isNull() ? null : MAPPER.treeToValue(n, type);
   }

@@ -11,8 +11,18 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
  * Rates and burstiness are {@code Infinity} for vLLM's {@code "inf"}.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"date", "endpointType", "backend", "label", "modelId", "tokenizerId", "numPrompts",
-    "requestRate", "burstiness", "maxConcurrency"})
+@JsonPropertyOrder({
+  "date",
+  "endpointType",
+  "backend",
+  "label",
+  "modelId",
+  "tokenizerId",
+  "numPrompts",
+  "requestRate",
+  "burstiness",
+  "maxConcurrency"
+})
 public record RunHeader(
     String date,
     String endpointType,
@@ -21,7 +31,8 @@ public record RunHeader(
     String modelId,
     String tokenizerId,
     int numPrompts,
-    @JsonSerialize(using = InfNumber.Writer.class) @JsonDeserialize(using = InfNumber.Reader.class) Double requestRate,
-    @JsonSerialize(using = InfNumber.Writer.class) @JsonDeserialize(using = InfNumber.Reader.class) Double burstiness,
-    Integer maxConcurrency) {
-}
+    @JsonSerialize(using = InfNumber.Writer.class) @JsonDeserialize(using = InfNumber.Reader.class)
+        Double requestRate,
+    @JsonSerialize(using = InfNumber.Writer.class) @JsonDeserialize(using = InfNumber.Reader.class)
+        Double burstiness,
+    Integer maxConcurrency) {}

@@ -6,13 +6,24 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
 /**
  * vLLM's whole-run aggregates (duration from the schedule's zero to the last finished request,
- * drain tail included), plus the goodput SLO that {@code request_goodput} was counted against
- * (null without {@code --goodput}), so that a comparison can use the same one.
+ * drain tail included), plus the goodput SLO that {@code request_goodput} was counted against (null
+ * without {@code --goodput}), so that a comparison can use the same one.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"duration", "completed", "failed", "totalInputTokens", "totalOutputTokens", "requestThroughput",
-    "requestGoodput", "goodputSlo", "outputThroughput", "totalTokenThroughput", "maxOutputTokensPerS",
-    "maxConcurrentRequests"})
+@JsonPropertyOrder({
+  "duration",
+  "completed",
+  "failed",
+  "totalInputTokens",
+  "totalOutputTokens",
+  "requestThroughput",
+  "requestGoodput",
+  "goodputSlo",
+  "outputThroughput",
+  "totalTokenThroughput",
+  "maxOutputTokensPerS",
+  "maxConcurrentRequests"
+})
 public record RunTotals(
     double duration,
     int completed,
@@ -25,5 +36,4 @@ public record RunTotals(
     double outputThroughput,
     double totalTokenThroughput,
     double maxOutputTokensPerS,
-    int maxConcurrentRequests) {
-}
+    int maxConcurrentRequests) {}

@@ -10,27 +10,29 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Goodput service-level objectives, vLLM's {@code --goodput} (DistServe's definition): a
- * successful request is good when each given latency, in milliseconds, is at most its limit; a
- * missing limit does not apply. One syntax everywhere, vLLM's: {@code --goodput ttft:2000
- * tpot:100 e2el:5000}, one {@code KEY:MS} per argument. Recorded in a result as
- * {@code {"ttft_ms": 2000.0, "tpot_ms": 100.0}}.
+ * Goodput service-level objectives, vLLM's {@code --goodput} (DistServe's definition): a successful
+ * request is good when each given latency, in milliseconds, is at most its limit; a missing limit
+ * does not apply. One syntax everywhere, vLLM's: {@code --goodput ttft:2000 tpot:100 e2el:5000},
+ * one {@code KEY:MS} per argument. Recorded in a result as {@code {"ttft_ms": 2000.0, "tpot_ms":
+ * 100.0}}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Slo(@JsonProperty("ttft_ms") Double ttftMs, @JsonProperty("tpot_ms") Double tpotMs,
+public record Slo(
+    @JsonProperty("ttft_ms") Double ttftMs,
+    @JsonProperty("tpot_ms") Double tpotMs,
     @JsonProperty("e2el_ms") Double e2elMs) {
 
   /** The metrics an SLO may name. */
   public static final List<String> KEYS = List.of("ttft", "tpot", "e2el");
 
   /** An SLO read from arguments, with a note when they used a deprecated spelling. */
-  public record Parsed(Slo slo, String deprecation) {
-  }
+  public record Parsed(Slo slo, String deprecation) {}
 
   /**
-   * Parses {@code KEY:MS} arguments (vLLM's syntax). The deprecated spellings still work and return a
-   * note: several pairs in one argument separated by commas ({@code ttft:1000,tpot:50}, compare.sh's
-   * old {@code --slo}) or spaces ({@code "ttft:2000 tpot:100"}, ab.sh's old quoted form).
+   * Parses {@code KEY:MS} arguments (vLLM's syntax). The deprecated spellings still work and return
+   * a note: several pairs in one argument separated by commas ({@code ttft:1000,tpot:50},
+   * compare.sh's old {@code --slo}) or spaces ({@code "ttft:2000 tpot:100"}, ab.sh's old quoted
+   * form).
    *
    * @param flag the flag's name, for messages
    * @throws IllegalArgumentException naming the bad pair
@@ -49,7 +51,8 @@ public record Slo(@JsonProperty("ttft_ms") Double ttftMs, @JsonProperty("tpot_ms
       }
     }
     if (pairs.isEmpty()) {
-      throw new IllegalArgumentException(flag + ": give at least one KEY:MS pair, e.g. " + flag + " ttft:2000 tpot:100");
+      throw new IllegalArgumentException(
+          flag + ": give at least one KEY:MS pair, e.g. " + flag + " ttft:2000 tpot:100");
     }
     for (String pair : pairs) {
       String[] kv = pair.split(":", -1);
@@ -60,24 +63,46 @@ public record Slo(@JsonProperty("ttft_ms") Double ttftMs, @JsonProperty("tpot_ms
         }
         v = Double.parseDouble(kv[1].trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(flag + " '" + pair + "': specify service level objectives as KEY:VALUE pairs,"
-            + " where the key is ttft, tpot or e2el and the value is in milliseconds, e.g. " + flag + " ttft:2000 tpot:100");
+        throw new IllegalArgumentException(
+            flag
+                + " '"
+                + pair
+                + "': specify service level objectives as KEY:VALUE pairs,"
+                + " where the key is ttft, tpot or e2el and the value is in milliseconds, e.g. "
+                + flag
+                + " ttft:2000 tpot:100");
       }
       String key = kv[0].trim().toLowerCase(Locale.ROOT);
       if (!KEYS.contains(key)) {
-        throw new IllegalArgumentException(flag + " '" + pair + "': invalid metric name '" + kv[0].trim()
-            + "'; the service level objective name should be one of " + KEYS);
+        throw new IllegalArgumentException(
+            flag
+                + " '"
+                + pair
+                + "': invalid metric name '"
+                + kv[0].trim()
+                + "'; the service level objective name should be one of "
+                + KEYS);
       }
       if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IllegalArgumentException(flag + " '" + pair + "': the value should be a non-negative number of milliseconds");
+        throw new IllegalArgumentException(
+            flag + " '" + pair + "': the value should be a non-negative number of milliseconds");
       }
       if (limits.put(key, v) != null) {
         throw new IllegalArgumentException(flag + " '" + pair + "': " + key + " is given twice");
       }
     }
     Slo slo = new Slo(limits.get("ttft"), limits.get("tpot"), limits.get("e2el"));
-    String note = joined ? flag + " " + String.join(" ", args).trim() + " is deprecated: write " + flag + " "
-        + slo.text() + " (one KEY:MS per argument, as vllm bench serve takes them)" : null;
+    String note =
+        joined
+            ? flag
+                + " "
+                + String.join(" ", args).trim()
+                + " is deprecated: write "
+                + flag
+                + " "
+                + slo.text()
+                + " (one KEY:MS per argument, as vllm bench serve takes them)"
+            : null;
     return new Parsed(slo, note);
   }
 

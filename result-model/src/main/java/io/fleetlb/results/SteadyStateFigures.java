@@ -10,13 +10,26 @@ import java.util.Map;
 
 /**
  * Figures over the steady-state window {@code [start_s, end_s)} of the run clock, which leaves out
- * the warm-up and the drain tail: latency statistics of the requests scheduled in it ({@code stats},
- * vLLM's keys) and rates of what happened in it; {@code error} instead when the window is empty.
+ * the warm-up and the drain tail: latency statistics of the requests scheduled in it ({@code
+ * stats}, vLLM's keys) and rates of what happened in it; {@code error} instead when the window is
+ * empty.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"startS", "endS", "error", "requests", "completed", "failed", "offeredRate", "achievedRate",
-    "requestThroughput", "outputThroughput", "requestGoodput", "stats"})
+@JsonPropertyOrder({
+  "startS",
+  "endS",
+  "error",
+  "requests",
+  "completed",
+  "failed",
+  "offeredRate",
+  "achievedRate",
+  "requestThroughput",
+  "outputThroughput",
+  "requestGoodput",
+  "stats"
+})
 public record SteadyStateFigures(
     double startS,
     double endS,
@@ -37,6 +50,7 @@ public record SteadyStateFigures(
 
   /** An empty window, with the reason. */
   public static SteadyStateFigures empty(double startS, double endS, String error) {
-    return new SteadyStateFigures(startS, endS, error, null, null, null, null, null, null, null, null, null);
+    return new SteadyStateFigures(
+        startS, endS, error, null, null, null, null, null, null, null, null, null);
   }
 }

@@ -11,7 +11,16 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
  * schema is the workload file's, docs/bench-format.md).
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-@JsonPropertyOrder({"path", "contentSha256", "seed", "numRequests", "spanS", "generator", "dataset", "settings"})
+@JsonPropertyOrder({
+  "path",
+  "contentSha256",
+  "seed",
+  "numRequests",
+  "spanS",
+  "generator",
+  "dataset",
+  "settings"
+})
 public record WorkloadInfo(
     String path,
     String contentSha256,

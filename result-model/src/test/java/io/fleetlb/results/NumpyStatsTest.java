@@ -7,10 +7,33 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
-/** Expected values are numpy 2.4.6's own outputs (np.percentile, np.mean, np.std, np.median), compared exactly. */
+/**
+ * Expected values are numpy 2.4.6's own outputs (np.percentile, np.mean, np.std, np.median),
+ * compared exactly.
+ */
 class NumpyStatsTest {
-  private static final double[] VALUES = {0.1, 0.7, 0.25, 3.3, 1e-3, 12.5, 7.77, 0.3333, 2.2, 9.9, 4.4, 0.15,
-      100.01, 5.5, 6.25, 0.9, 8.125, 3.1415926, 2.718281828, 1.4142};
+  private static final double[] VALUES = {
+    0.1,
+    0.7,
+    0.25,
+    3.3,
+    1e-3,
+    12.5,
+    7.77,
+    0.3333,
+    2.2,
+    9.9,
+    4.4,
+    0.15,
+    100.01,
+    5.5,
+    6.25,
+    0.9,
+    8.125,
+    3.1415926,
+    2.718281828,
+    1.4142
+  };
 
   private static double pct(double[] v, double p) {
     double[] s = v.clone();
@@ -64,7 +87,8 @@ class NumpyStatsTest {
 
   @Test
   void thousandValuesEqualNumpy() {
-    double[] a = IntStream.range(0, 1000).mapToDouble(i -> (i * 7919 % 1000) / 7.0 + Math.sqrt(i)).toArray();
+    double[] a =
+        IntStream.range(0, 1000).mapToDouble(i -> (i * 7919 % 1000) / 7.0 + Math.sqrt(i)).toArray();
     assertThat(pct(a, 50)).isEqualTo(92.50059405212494);
     assertThat(pct(a, 90)).isEqualTo(149.6940902449315);
     assertThat(pct(a, 95)).isEqualTo(157.71325471234434);

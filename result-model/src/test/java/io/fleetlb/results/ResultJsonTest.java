@@ -14,29 +14,74 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A result keeps vLLM's flat top level, in vLLM's order, and reads back to the same typed result. */
+/**
+ * A result keeps vLLM's flat top level, in vLLM's order, and reads back to the same typed result.
+ */
 class ResultJsonTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static RunResult sample() {
     Map<String, Double> stats = new LinkedHashMap<>();
     stats.put("mean_ttft_ms", 12.5);
     stats.put("p99.9_ttft_ms", 40.0);
     stats.put("max_schedule_lag_ms", 0.7);
-    ValidityReport validity = new ValidityReport(true, List.of(), List.of("w"), true, 10.0, 9.99, 0.999, 0.4,
-        new ValidityReport.LagGate(95, 200, 0.3, 120.0, 6.0, "ok"), new ValidityReport.Thresholds(1.0, 0.05, 0.99),
-        false, 0, 0, Map.of());
+    ValidityReport validity =
+        new ValidityReport(
+            true,
+            List.of(),
+            List.of("w"),
+            true,
+            10.0,
+            9.99,
+            0.999,
+            0.4,
+            new ValidityReport.LagGate(95, 200, 0.3, 120.0, 6.0, "ok"),
+            new ValidityReport.Thresholds(1.0, 0.05, 0.99),
+            false,
+            0,
+            0,
+            Map.of());
     return new RunResult(
-        new RunHeader("20260101-000000", "openai-chat", "openai-chat", "lb-roundrobin", "m1,m2", null, 200,
-            Double.POSITIVE_INFINITY, 0.5, null),
+        new RunHeader(
+            "20260101-000000",
+            "openai-chat",
+            "openai-chat",
+            "lb-roundrobin",
+            "m1,m2",
+            null,
+            200,
+            Double.POSITIVE_INFINITY,
+            0.5,
+            null),
         Map.of("arm", "baseline"),
-        new RunTotals(20.5, 199, 1, 1000, 2000, 9.7, 8.0, new Slo(2000.0, 100.0, null), 97.5, 146.3, 300, 12),
-        null, stats, new RunHeadline(true, true, "ab".repeat(32), 10.0, 9.99, 0.9, 0.1), validity,
-        new BenchInfo("fleetlb-bench", "1", BenchInfo.FORMAT_VERSION, "http://h:1", "/v1/chat/completions",
-            "2026-01-01T00:00:00Z", 1L, 0, "17", "G1", 2),
-        null, SteadyStateFigures.empty(2, 18, "empty window"), Map.of(), Map.of(), Map.of(), Map.of(),
-        new ConnectionFigures(3, 32768, 0, 0, null), null, null, new FileNames("r.requests.jsonl", null),
+        new RunTotals(
+            20.5, 199, 1, 1000, 2000, 9.7, 8.0, new Slo(2000.0, 100.0, null), 97.5, 146.3, 300, 12),
+        null,
+        stats,
+        new RunHeadline(true, true, "ab".repeat(32), 10.0, 9.99, 0.9, 0.1),
+        validity,
+        new BenchInfo(
+            "fleetlb-bench",
+            "1",
+            BenchInfo.FORMAT_VERSION,
+            "http://h:1",
+            "/v1/chat/completions",
+            "2026-01-01T00:00:00Z",
+            1L,
+            0,
+            "17",
+            "G1",
+            2),
+        null,
+        SteadyStateFigures.empty(2, 18, "empty window"),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        Map.of(),
+        new ConnectionFigures(3, 32768, 0, 0, null),
+        null,
+        null,
+        new FileNames("r.requests.jsonl", null),
         Map.of("ttft", "first token minus start"));
   }
 
@@ -47,12 +92,25 @@ class ResultJsonTest {
     JsonNode t = new ObjectMapper().readTree(f.toFile());
     List<String> keys = new ArrayList<>();
     t.fieldNames().forEachRemaining(keys::add);
-    assertThat(keys.subList(0, 11)).containsExactly("date", "endpoint_type", "backend", "label", "model_id",
-        "tokenizer_id", "num_prompts", "arm", "request_rate", "burstiness", "max_concurrency");
+    assertThat(keys.subList(0, 11))
+        .containsExactly(
+            "date",
+            "endpoint_type",
+            "backend",
+            "label",
+            "model_id",
+            "tokenizer_id",
+            "num_prompts",
+            "arm",
+            "request_rate",
+            "burstiness",
+            "max_concurrency");
     assertThat(t.path("request_rate").asText()).isEqualTo("inf");
-    assertThat(t.path("goodput_slo").toString()).isEqualTo("{\"ttft_ms\":2000.0,\"tpot_ms\":100.0}");
+    assertThat(t.path("goodput_slo").toString())
+        .isEqualTo("{\"ttft_ms\":2000.0,\"tpot_ms\":100.0}");
     assertThat(t.path("p99.9_ttft_ms").asDouble()).isEqualTo(40.0);
-    assertThat(t.path("validity").path("thresholds").path("max_schedule_lag_share").asDouble()).isEqualTo(0.05);
+    assertThat(t.path("validity").path("thresholds").path("max_schedule_lag_share").asDouble())
+        .isEqualTo(0.05);
     assertThat(t.path("bench").path("result_format_version").asInt()).isEqualTo(2);
     assertThat(keys.indexOf("valid")).isGreaterThan(keys.indexOf("p99.9_ttft_ms"));
     assertThat(keys.indexOf("validity")).isGreaterThan(keys.indexOf("balance_cv_max"));

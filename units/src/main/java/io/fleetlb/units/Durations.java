@@ -20,8 +20,7 @@ public final class Durations {
   private static final Pattern FORMAT = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
   private static final Pattern BARE_NUMBER = Pattern.compile("\\d+(?:\\.\\d+)?");
 
-  private Durations() {
-  }
+  private Durations() {}
 
   /**
    * Parses a duration, rounded to the nearest nanosecond.
@@ -32,19 +31,22 @@ public final class Durations {
     String t = text == null ? "" : text.trim();
     Matcher m = FORMAT.matcher(t);
     if (!m.matches()) {
-      String hint = BARE_NUMBER.matcher(t).matches() ? "; a bare number has no unit: write " + t + "s or "
-          + t + "ms" : "";
+      String hint =
+          BARE_NUMBER.matcher(t).matches()
+              ? "; a bare number has no unit: write " + t + "s or " + t + "ms"
+              : "";
       throw new IllegalArgumentException(
           "\"" + text + "\" is not a duration (use a number and a unit: " + FORMS + hint + ")");
     }
-    long nanosPerUnit = switch (m.group(2)) {
-      case "ns" -> 1L;
-      case "us", "µs" -> 1_000L;
-      case "ms" -> 1_000_000L;
-      case "s" -> 1_000_000_000L;
-      case "m" -> 60_000_000_000L;
-      default -> 3_600_000_000_000L;
-    };
+    long nanosPerUnit =
+        switch (m.group(2)) {
+          case "ns" -> 1L;
+          case "us", "µs" -> 1_000L;
+          case "ms" -> 1_000_000L;
+          case "s" -> 1_000_000_000L;
+          case "m" -> 60_000_000_000L;
+          default -> 3_600_000_000_000L;
+        };
     BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(nanosPerUnit));
     try {
       return Duration.ofNanos(nanos.setScale(0, RoundingMode.HALF_UP).longValueExact());
@@ -58,7 +60,10 @@ public final class Durations {
     return parse(text).toNanos();
   }
 
-  /** Prints a duration in the largest unit that keeps it whole, e.g. {@code 1500ms}, {@code 30s}, {@code 60us}. */
+  /**
+   * Prints a duration in the largest unit that keeps it whole, e.g. {@code 1500ms}, {@code 30s},
+   * {@code 60us}.
+   */
   public static String format(Duration d) {
     long ns = d.toNanos();
     if (ns % 1_000_000L != 0) {

@@ -19,14 +19,18 @@ class DurationsTest {
     assertThat(Durations.parse("7ns")).isEqualTo(Duration.ofNanos(7));
     assertThat(Durations.parse("0s")).isEqualTo(Duration.ZERO);
     assertThat(Durations.parse(" 3s ")).isEqualTo(Duration.ofSeconds(3));
-    assertThat(Durations.parseNanos("1.0000005ms")).isEqualTo(1_000_001L); // rounded to the nanosecond
+    assertThat(Durations.parseNanos("1.0000005ms"))
+        .isEqualTo(1_000_001L); // rounded to the nanosecond
   }
 
   @Test
   void anythingElseIsRefusedWithTheAcceptedForms() {
-    for (String bad : new String[] {"", "s", "-1s", "5 s", "1d", "1.s", ".5s", "PT5S", "5sec", "1e3ms"}) {
-      assertThatThrownBy(() -> Durations.parse(bad)).as(bad)
-          .hasMessage("\"" + bad + "\" is not a duration (use a number and a unit: 250ms, 5s, 2m, 1h)");
+    for (String bad :
+        new String[] {"", "s", "-1s", "5 s", "1d", "1.s", ".5s", "PT5S", "5sec", "1e3ms"}) {
+      assertThatThrownBy(() -> Durations.parse(bad))
+          .as(bad)
+          .hasMessage(
+              "\"" + bad + "\" is not a duration (use a number and a unit: 250ms, 5s, 2m, 1h)");
     }
     assertThatThrownBy(() -> Durations.parse(null)).hasMessageContaining("is not a duration");
     assertThatThrownBy(() -> Durations.parse("99999999999h")).hasMessageContaining("too long");
@@ -35,8 +39,9 @@ class DurationsTest {
   @Test
   void aBareNumberIsRefusedWithTheUnitsItCouldHaveMeant() {
     assertThatThrownBy(() -> Durations.parse("5"))
-        .hasMessage("\"5\" is not a duration (use a number and a unit: 250ms, 5s, 2m, 1h;"
-            + " a bare number has no unit: write 5s or 5ms)");
+        .hasMessage(
+            "\"5\" is not a duration (use a number and a unit: 250ms, 5s, 2m, 1h;"
+                + " a bare number has no unit: write 5s or 5ms)");
     assertThatThrownBy(() -> Durations.parse("0")).hasMessageContaining("write 0s or 0ms");
   }
 

@@ -35,17 +35,21 @@ public final class Main implements Callable<Integer> {
   @Option(names = "--model", description = "Served model name (one replica).")
   private String model;
 
-  @Option(names = "--port", defaultValue = "8000", description = "Port (default ${DEFAULT-VALUE}; 0 = any).")
+  @Option(names = "--port", defaultValue = "8000", description = "Port (default "
+      + "${DEFAULT-VALUE}; 0 = any).")
   private int port;
 
-  @Option(names = "--fleet", description = "Fleet file: many replicas in one process (e.g. vllm-sim/fleet-6.yaml).")
+  @Option(names = "--fleet", description = "Fleet file: many replicas in one process (e.g. "
+      + "vllm-sim/fleet-6.yaml).")
   private Path fleet;
 
-  @Option(names = "--profile", description = "Performance profile (default: chosen from the model name). "
+  @Option(names = "--profile", description = "Performance profile (default: chosen from the "
+      + "model name). "
       + "See --list-profiles.")
   private String profile;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default ${DEFAULT-VALUE}).")
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default "
+      + "${DEFAULT-VALUE}).")
   private String host;
 
   @Option(names = "--id", description = "Replica id (telemetry Hostname label); default: the port.")
@@ -55,42 +59,50 @@ public final class Main implements Callable<Integer> {
       description = "GPU index reported by /gpu/metrics (default ${DEFAULT-VALUE}).")
   private int gpuIndex;
 
-  @Option(names = "--max-num-seqs", description = "Running-set bound (default: the profile's, 1024 for V1 on H100).")
+  @Option(names = "--max-num-seqs", description = "Running-set bound (default: the profile's, "
+      + "1024 for V1 on H100).")
   private Integer maxNumSeqs;
 
-  @Option(names = "--max-num-batched-tokens", description = "Token budget per step (default: the profile's, 8192).")
+  @Option(names = "--max-num-batched-tokens", description = "Token budget per step (default: the "
+      + "profile's, 8192).")
   private Integer maxNumBatchedTokens;
 
   @Option(names = "--time-scale", defaultValue = "1.0",
-      description = "Run the engine clock this many times faster than real time (default ${DEFAULT-VALUE}).")
+      description = "Run the engine clock this many times faster than real time (default "
+          + "${DEFAULT-VALUE}).")
   private double timeScale;
 
   @Option(names = "--metrics-version", defaultValue = "v1",
       description = "v1 (vLLM v0.11, default) or v0 (v0.6.4.post1) metrics and wire format.")
   private String metricsVersion;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed for output lengths and text (default 0).")
+  @Option(names = "--seed", defaultValue = "0", description = "Seed for output lengths and text "
+      + "(default 0).")
   private long seed;
 
   @Option(names = "--startup-delay", defaultValue = "0s",
       description = "Answer 503 from /health and the API for this long (model loading), e.g. 30s.")
   private String startupDelay;
 
-  @Option(names = "--error-rate", defaultValue = "0", description = "Fraction of requests failed with a 500.")
+  @Option(names = "--error-rate", defaultValue = "0", description = "Fraction of requests failed "
+      + "with a 500.")
   private double errorRate;
 
   @Option(names = "--stall-after", defaultValue = "-1",
       description = "Stop sending every response after this many tokens and hang (-1 = never).")
   private int stallAfter;
 
-  @Option(names = "--slowdown", defaultValue = "1.0", description = "Step-time multiplier of a degraded GPU.")
+  @Option(names = "--slowdown", defaultValue = "1.0", description = "Step-time multiplier of a "
+      + "degraded GPU.")
   private double slowdown;
 
   @Option(names = "--keep-alive-timeout", defaultValue = "5s",
-      description = "Close idle keep-alive connections after this long, like uvicorn (default ${DEFAULT-VALUE}).")
+      description = "Close idle keep-alive connections after this long, like uvicorn (default "
+          + "${DEFAULT-VALUE}).")
   private String keepAliveTimeout;
 
-  @Option(names = "--list-profiles", description = "Print the built-in profiles and their calibration, then exit.")
+  @Option(names = "--list-profiles", description = "Print the built-in profiles and their "
+      + "calibration, then exit.")
   private boolean listProfiles;
 
   public static void main(String[] args) {
@@ -118,11 +130,14 @@ public final class Main implements Callable<Integer> {
       try {
         SimReplica r = SimReplica.start(vertx, o).await(30, TimeUnit.SECONDS);
         started.add(r);
-        System.out.printf("vllm-sim: %s serving %s (%s, metrics %s, time-scale %s) on http://%s:%d%n",
-            o.id(), o.model(), o.profile().id(), o.metricsVersion().name().toLowerCase(java.util.Locale.ROOT),
+        System.out.printf("vllm-sim: %s serving %s (%s, metrics %s, time-scale %s) on "
+            + "http://%s:%d%n",
+            o.id(), o.model(), o.profile().id(),
+                o.metricsVersion().name().toLowerCase(java.util.Locale.ROOT),
             o.timeScale(), o.host(), r.port());
       } catch (Exception e) {
-        System.err.printf("vllm-sim: cannot listen on %s:%d for %s: %s%n", o.host(), o.port(), o.id(),
+        System.err.printf("vllm-sim: cannot listen on %s:%d for %s: %s%n", o.host(), o.port(),
+            o.id(),
             e.getMessage());
         stop(vertx, started);
         return 1;
@@ -170,7 +185,8 @@ public final class Main implements Callable<Integer> {
       return out;
     }
     if (model == null) {
-      throw new IllegalArgumentException("--model NAME (one replica) or --fleet FILE is required; see --help");
+      throw new IllegalArgumentException("--model NAME (one replica) or --fleet FILE is "
+          + "required; see --help");
     }
     ReplicaOptions.Builder b = ReplicaOptions.builder(model).id(id != null ? id : "replica-" + port).host(host)
         .port(port).gpuIndex(gpuIndex).timeScale(timeScale).metricsVersion(MetricsVersion.parse(metricsVersion)).seed(seed)

@@ -16,18 +16,20 @@ import java.util.Set;
 public final class AbAnalysis {
   private final Comparison.Settings settings;
 
-  /** @param settings the statistics' settings; a null SLO is resolved from the runs ({@link #resolveSlo}) */
+  /**
+   * @param settings the statistics' settings; a null SLO is resolved from the runs ({@link
+   *     #resolveSlo})
+   */
   public AbAnalysis(Comparison.Settings settings) {
     this.settings = settings;
   }
 
   /** The SLO a comparison uses, where it came from, and a warning when the runs disagree. */
-  public record SloChoice(Slo slo, String source, String warning) {
-  }
+  public record SloChoice(Slo slo, String source, String warning) {}
 
   /**
-   * The SLO to judge goodput by: the one given on the command line; else the one the runs
-   * recorded ({@code goodput_slo}), so that re-running a comparison reproduces it; else the default.
+   * The SLO to judge goodput by: the one given on the command line; else the one the runs recorded
+   * ({@code goodput_slo}), so that re-running a comparison reproduces it; else the default.
    */
   public static SloChoice resolveSlo(Slo given, List<Run> runs) {
     if (given != null) {
@@ -39,9 +41,14 @@ public final class AbAnalysis {
       return new SloChoice(Comparison.DEFAULT_SLO, "default", null);
     }
     Slo first = recorded.iterator().next();
-    String warning = recorded.size() == 1 ? null : "the runs recorded different goodput SLOs ("
-        + String.join("; ", recorded.stream().map(Slo::text).toList()) + "); this comparison uses " + first.text()
-        + " for both arms (choose with --goodput)";
+    String warning =
+        recorded.size() == 1
+            ? null
+            : "the runs recorded different goodput SLOs ("
+                + String.join("; ", recorded.stream().map(Slo::text).toList())
+                + "); this comparison uses "
+                + first.text()
+                + " for both arms (choose with --goodput)";
     return new SloChoice(first, "runs", warning);
   }
 
@@ -68,16 +75,27 @@ public final class AbAnalysis {
     ArmProfile pb = ArmProfile.of(baseline);
     ArmProfile pm = ArmProfile.of(managed);
     if (pb.label().equals(pm.label())) {
-      // runs labelled alike (bench's default label is the backend) would be indistinguishable in the reports
+      // runs labelled alike (bench's default label is the backend) would be indistinguishable in
+      // the reports
       pb = pb.withLabel(baseline.name());
       pm = pm.withLabel(managed.name());
     }
-    Validity validity = Validity.check(baselineRuns, managedRuns, s.maxFailureRate(), pb.hasGpuTelemetry(),
-        pm.hasGpuTelemetry());
+    Validity validity =
+        Validity.check(
+            baselineRuns,
+            managedRuns,
+            s.maxFailureRate(),
+            pb.hasGpuTelemetry(),
+            pm.hasGpuTelemetry());
     for (ArmProfile p : List.of(pb, pm)) {
       if (!p.lacks().isEmpty()) {
-        warnings.add(p.label() + " was imported from " + p.source() + "; it lacks " + String.join("; ", p.lacks())
-            + ". Those figures show as n/a");
+        warnings.add(
+            p.label()
+                + " was imported from "
+                + p.source()
+                + "; it lacks "
+                + String.join("; ", p.lacks())
+                + ". Those figures show as n/a");
       }
     }
 
@@ -109,28 +127,50 @@ public final class AbAnalysis {
         perModel.computeIfAbsent(model, k -> new ArrayList<>()).add(r);
       }
     }
-    List<PairedDeltas.Summary> paired = pairing.paired()
-        ? PairedDeltas.compute(baseline, managed, s.seed(), s.bootstrap()) : List.of();
+    List<PairedDeltas.Summary> paired =
+        pairing.paired()
+            ? PairedDeltas.compute(baseline, managed, s.seed(), s.bootstrap())
+            : List.of();
     List<String> reasons = List.copyOf(validity.reasons);
     warnings.addAll(validity.warnings);
     if (sweep != null) {
       warnings.addAll(sweep.warnings());
     }
-    Run described = all.stream().filter(r -> !r.source().imported()).findFirst().orElse(baselineRuns.get(0));
-    String hash = all.stream().map(Run::workloadHash).filter(h -> !h.isEmpty()).findFirst().orElse("");
-    return new Comparison(reasons.isEmpty(), reasons, List.copyOf(warnings), hash,
+    Run described =
+        all.stream().filter(r -> !r.source().imported()).findFirst().orElse(baselineRuns.get(0));
+    String hash =
+        all.stream().map(Run::workloadHash).filter(h -> !h.isEmpty()).findFirst().orElse("");
+    return new Comparison(
+        reasons.isEmpty(),
+        reasons,
+        List.copyOf(warnings),
+        hash,
         workload(described, baselineRuns.contains(described) ? baseline : managed),
-        s, pb, pm, List.copyOf(overall), perModel, paired, sweep, pairing.name().toLowerCase(java.util.Locale.ROOT));
+        s,
+        pb,
+        pm,
+        List.copyOf(overall),
+        perModel,
+        paired,
+        sweep,
+        pairing.name().toLowerCase(java.util.Locale.ROOT));
   }
 
-  /** The models of both arms in the workload's own order (its --model flags), as bench's tables use. */
+  /**
+   * The models of both arms in the workload's own order (its --model flags), as bench's tables use.
+   */
   private static List<String> modelOrder(Run first, Arm baseline, Arm managed) {
     Set<String> names = new LinkedHashSet<>(List.of(baseline.models));
     names.addAll(List.of(managed.models));
-    List<String> declared = List.of(first.result().header().modelId() == null ? new String[0]
-        : first.result().header().modelId().split(","));
+    List<String> declared =
+        List.of(
+            first.result().header().modelId() == null
+                ? new String[0]
+                : first.result().header().modelId().split(","));
     List<String> out = new ArrayList<>(names);
-    out.sort(java.util.Comparator.comparingInt(mn -> declared.contains(mn) ? declared.indexOf(mn) : declared.size()));
+    out.sort(
+        java.util.Comparator.comparingInt(
+            mn -> declared.contains(mn) ? declared.indexOf(mn) : declared.size()));
     return out;
   }
 
@@ -149,16 +189,35 @@ public final class AbAnalysis {
       }
     }
     shares.putAll(counted);
-    String input = w == null ? "" : w.setting("input_len_dist") != null ? w.setting("input_len_dist")
-        : w.setting("random_input_len") != null ? w.setting("random_input_len") : "";
-    String output = w == null ? "" : w.setting("output_len_dist") != null ? w.setting("output_len_dist")
-        : w.setting("random_output_len") != null ? w.setting("random_output_len") : "";
-    String dataset = w == null ? run.source().tool() + " export"
-        : w.dataset() != null && w.dataset().path("name").isTextual() ? w.dataset().path("name").asText()
-        : w.setting("dataset_name") == null ? "" : w.setting("dataset_name");
-    return new Comparison.WorkloadInfo(models.length, w == null || w.spanS() == null ? Double.NaN : w.spanS(),
-        value(h.requestRate()), value(h.burstiness()), List.copyOf(shares.keySet()), shares, dataset,
-        w == null || w.seed() == null ? 0 : w.seed(), output, input);
+    String input =
+        w == null
+            ? ""
+            : w.setting("input_len_dist") != null
+                ? w.setting("input_len_dist")
+                : w.setting("random_input_len") != null ? w.setting("random_input_len") : "";
+    String output =
+        w == null
+            ? ""
+            : w.setting("output_len_dist") != null
+                ? w.setting("output_len_dist")
+                : w.setting("random_output_len") != null ? w.setting("random_output_len") : "";
+    String dataset =
+        w == null
+            ? run.source().tool() + " export"
+            : w.dataset() != null && w.dataset().path("name").isTextual()
+                ? w.dataset().path("name").asText()
+                : w.setting("dataset_name") == null ? "" : w.setting("dataset_name");
+    return new Comparison.WorkloadInfo(
+        models.length,
+        w == null || w.spanS() == null ? Double.NaN : w.spanS(),
+        value(h.requestRate()),
+        value(h.burstiness()),
+        List.copyOf(shares.keySet()),
+        shares,
+        dataset,
+        w == null || w.seed() == null ? 0 : w.seed(),
+        output,
+        input);
   }
 
   /** A rate as the reports print it: a number, or "inf". */

@@ -22,10 +22,15 @@ public final class Arm {
   final boolean[] good;
   final int[] outputTokens;
   final int[] inputTokens;
+
   /** Output tokens each request emitted inside its run's steady-state window. */
   final double[] steadyTokens;
-  /** Each repetition's steady-state window in seconds, NaN when it recorded none (imported runs). */
+
+  /**
+   * Each repetition's steady-state window in seconds, NaN when it recorded none (imported runs).
+   */
   final double[] windowS;
+
   final String[] models;
   private final Map<String, Scope> scopes = new LinkedHashMap<>();
 

@@ -12,35 +12,71 @@ import java.util.TreeMap;
 
 /**
  * What an arm was and how it spread its load: label, URL, repetitions and their validity, each
- * replica's share of requests with its GPU and queue figures, the balance index per model, and
- * its per-second series averaged over repetitions, and its pooled TTFT and E2E latencies sorted.
+ * replica's share of requests with its GPU and queue figures, the balance index per model, and its
+ * per-second series averaged over repetitions, and its pooled TTFT and E2E latencies sorted.
  */
-public record ArmProfile(String name, String label, List<String> urls, List<RunInfo> runs,
-    List<ReplicaShare> replicas, Map<String, Balance> balance, ArmSeries series, boolean hasGpuTelemetry,
-    double[] ttftSortedMs, double[] e2elSortedMs, String source, List<String> lacks) {
+public record ArmProfile(
+    String name,
+    String label,
+    List<String> urls,
+    List<RunInfo> runs,
+    List<ReplicaShare> replicas,
+    Map<String, Balance> balance,
+    ArmSeries series,
+    boolean hasGpuTelemetry,
+    double[] ttftSortedMs,
+    double[] e2elSortedMs,
+    String source,
+    List<String> lacks) {
 
   /**
    * One repetition: where it is, whether it is valid and why not, its failures, its schedule lag
    * and the gates it was judged by (lag and gates null for imported runs).
    */
-  public record RunInfo(String path, boolean valid, List<String> reasons, int failed, int requests,
-      double durationS, String date, Double p99ScheduleLagMs, ValidityReport.LagGate lagGate,
-      ValidityReport.Thresholds gates, String source) {
-  }
+  public record RunInfo(
+      String path,
+      boolean valid,
+      List<String> reasons,
+      int failed,
+      int requests,
+      double durationS,
+      String date,
+      Double p99ScheduleLagMs,
+      ValidityReport.LagGate lagGate,
+      ValidityReport.Thresholds gates,
+      String source) {}
 
   /** A replica's share of the arm's requests (mean per repetition) and its telemetry means. */
-  public record ReplicaShare(String id, String model, double requests, double sharePct, double shareOfModelPct,
-      double meanUtilPct, double meanPowerW, double meanWaiting) {
-  }
+  public record ReplicaShare(
+      String id,
+      String model,
+      double requests,
+      double sharePct,
+      double shareOfModelPct,
+      double meanUtilPct,
+      double meanPowerW,
+      double meanWaiting) {}
 
-  /** Balance of a model's requests over its replicas: Jain's index and the coefficient of variation. */
-  public record Balance(int replicas, double jainIndex, double cv) {
-  }
+  /**
+   * Balance of a model's requests over its replicas: Jain's index and the coefficient of variation.
+   */
+  public record Balance(int replicas, double jainIndex, double cv) {}
 
   /** The same profile under another label (compare.sh --baseline-label / --managed-label). */
   public ArmProfile withLabel(String newLabel) {
-    return new ArmProfile(name, newLabel, urls, runs, replicas, balance, series, hasGpuTelemetry, ttftSortedMs,
-        e2elSortedMs, source, lacks);
+    return new ArmProfile(
+        name,
+        newLabel,
+        urls,
+        runs,
+        replicas,
+        balance,
+        series,
+        hasGpuTelemetry,
+        ttftSortedMs,
+        e2elSortedMs,
+        source,
+        lacks);
   }
 
   static ArmProfile of(Arm arm) {
@@ -49,10 +85,19 @@ public record ArmProfile(String name, String label, List<String> urls, List<RunI
     List<String> urls = new ArrayList<>();
     for (Run r : runs) {
       ValidityReport v = r.result().validity();
-      infos.add(new RunInfo(r.path().toString(), r.valid(), r.invalidReasons(), r.failed(), r.requests().length,
-          r.durationS(), r.result().header().date() == null ? "" : r.result().header().date(),
-          v == null ? null : v.p99ScheduleLagMs(), v == null ? null : v.scheduleLag(), r.thresholds(),
-          r.source().tool()));
+      infos.add(
+          new RunInfo(
+              r.path().toString(),
+              r.valid(),
+              r.invalidReasons(),
+              r.failed(),
+              r.requests().length,
+              r.durationS(),
+              r.result().header().date() == null ? "" : r.result().header().date(),
+              v == null ? null : v.p99ScheduleLagMs(),
+              v == null ? null : v.scheduleLag(),
+              r.thresholds(),
+              r.source().tool()));
       if (!r.url().isEmpty() && !urls.contains(r.url())) {
         urls.add(r.url());
       }
@@ -81,24 +126,50 @@ public record ArmProfile(String name, String label, List<String> urls, List<RunI
       String id = e.getKey();
       double util = meanOver(runs, t -> gpu(t, id, TelemetryFigures.Gpu::meanUtilPct));
       gpu |= !Double.isNaN(util);
-      double ofModel = perModel.get(modelOf.get(id)) == 0 ? Double.NaN : 100 * e.getValue() / perModel.get(modelOf.get(id));
-      shares.add(new ReplicaShare(id, modelOf.get(id), e.getValue(), total == 0 ? Double.NaN : 100 * e.getValue() / total,
-          ofModel, util, meanOver(runs, t -> gpu(t, id, TelemetryFigures.Gpu::meanPowerW)),
-          meanOver(runs, t -> t.servers() == null || t.servers().get(id) == null ? null
-              : t.servers().get(id).meanWaiting())));
+      double ofModel =
+          perModel.get(modelOf.get(id)) == 0
+              ? Double.NaN
+              : 100 * e.getValue() / perModel.get(modelOf.get(id));
+      shares.add(
+          new ReplicaShare(
+              id,
+              modelOf.get(id),
+              e.getValue(),
+              total == 0 ? Double.NaN : 100 * e.getValue() / total,
+              ofModel,
+              util,
+              meanOver(runs, t -> gpu(t, id, TelemetryFigures.Gpu::meanPowerW)),
+              meanOver(
+                  runs,
+                  t ->
+                      t.servers() == null || t.servers().get(id) == null
+                          ? null
+                          : t.servers().get(id).meanWaiting())));
     }
     Map<String, Balance> balance = new TreeMap<>();
     for (String model : perModel.keySet()) {
       List<Double> xs = new ArrayList<>();
-      shares.stream().filter(s -> model.equals(s.model()) && !"(none)".equals(s.id())).forEach(s -> xs.add(s.requests()));
+      shares.stream()
+          .filter(s -> model.equals(s.model()) && !"(none)".equals(s.id()))
+          .forEach(s -> xs.add(s.requests()));
       if (!xs.isEmpty()) {
         balance.put(model, balanceOf(xs));
       }
     }
     Run first = runs.get(0);
-    return new ArmProfile(arm.name, label, List.copyOf(urls), List.copyOf(infos), List.copyOf(shares), balance,
-        ArmSeries.of(runs), gpu, sorted(runs, RequestRecord::ttft), sorted(runs, RequestRecord::e2el),
-        first.source().tool(), first.source().lacks());
+    return new ArmProfile(
+        arm.name,
+        label,
+        List.copyOf(urls),
+        List.copyOf(infos),
+        List.copyOf(shares),
+        balance,
+        ArmSeries.of(runs),
+        gpu,
+        sorted(runs, RequestRecord::ttft),
+        sorted(runs, RequestRecord::e2el),
+        first.source().tool(),
+        first.source().lacks());
   }
 
   /** Jain's index (sum x)^2 / (n sum x^2) and CV (population std / mean) of per-replica counts. */
@@ -112,22 +183,33 @@ public record ArmProfile(String name, String label, List<String> urls, List<RunI
     int n = xs.size();
     double mean = s / n;
     double var = s2 / n - mean * mean;
-    return new Balance(n, s2 == 0 ? Double.NaN : s * s / (n * s2), mean == 0 ? Double.NaN : Math.sqrt(Math.max(0, var)) / mean);
+    return new Balance(
+        n,
+        s2 == 0 ? Double.NaN : s * s / (n * s2),
+        mean == 0 ? Double.NaN : Math.sqrt(Math.max(0, var)) / mean);
   }
 
   /** The successful requests' values of all repetitions, sorted (for the CDF charts). */
-  private static double[] sorted(List<Run> runs, java.util.function.ToDoubleFunction<RequestRecord> f) {
-    return runs.stream().flatMap(r -> java.util.Arrays.stream(r.requests())).filter(RequestRecord::success)
-        .mapToDouble(f).filter(v -> !Double.isNaN(v)).sorted().toArray();
+  private static double[] sorted(
+      List<Run> runs, java.util.function.ToDoubleFunction<RequestRecord> f) {
+    return runs.stream()
+        .flatMap(r -> java.util.Arrays.stream(r.requests()))
+        .filter(RequestRecord::success)
+        .mapToDouble(f)
+        .filter(v -> !Double.isNaN(v))
+        .sorted()
+        .toArray();
   }
 
-  private static Double gpu(TelemetryFigures t, String id, java.util.function.Function<TelemetryFigures.Gpu, Double> f) {
+  private static Double gpu(
+      TelemetryFigures t, String id, java.util.function.Function<TelemetryFigures.Gpu, Double> f) {
     TelemetryFigures.Gpu g = t.gpus() == null ? null : t.gpus().get(id);
     return g == null ? null : f.apply(g);
   }
 
   /** The mean over repetitions of a telemetry figure; NaN when none has it. */
-  private static double meanOver(List<Run> runs, java.util.function.Function<TelemetryFigures, Double> f) {
+  private static double meanOver(
+      List<Run> runs, java.util.function.Function<TelemetryFigures, Double> f) {
     double s = 0;
     int n = 0;
     for (Run r : runs) {

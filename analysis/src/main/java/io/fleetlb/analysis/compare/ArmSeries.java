@@ -10,12 +10,17 @@ import java.util.Map;
 
 /**
  * An arm's per-second series, second k covering [k, k+1) of the run clock, averaged over its
- * repetitions: output tokens/s and completions from bench's time series, p99 TTFT per second,
- * mean GPU utilisation over the GPUs sampled and requests waiting in vLLM over the fleet (from
+ * repetitions: output tokens/s and completions from bench's time series, p99 TTFT per second, mean
+ * GPU utilisation over the GPUs sampled and requests waiting in vLLM over the fleet (from
  * telemetry). NaN where no repetition had a sample.
  */
-public record ArmSeries(double[] tS, double[] outputTokensPerS, double[] completedPerS, double[] ttftP99Ms,
-    double[] gpuUtilPct, double[] waiting) {
+public record ArmSeries(
+    double[] tS,
+    double[] outputTokensPerS,
+    double[] completedPerS,
+    double[] ttftP99Ms,
+    double[] gpuUtilPct,
+    double[] waiting) {
 
   static ArmSeries of(List<Run> runs) {
     int len = 0;
@@ -30,9 +35,13 @@ public record ArmSeries(double[] tS, double[] outputTokensPerS, double[] complet
     for (int k = 0; k < n; k++) {
       t[k] = k;
     }
-    return new ArmSeries(t, average(runs, n, r -> array(r, PerSecondSeries::outputTokens, n)),
-        average(runs, n, r -> array(r, PerSecondSeries::completed, n)), average(runs, n, r -> p99(r, n)),
-        average(runs, n, r -> telemetry(r, n, true)), average(runs, n, r -> telemetry(r, n, false)));
+    return new ArmSeries(
+        t,
+        average(runs, n, r -> array(r, PerSecondSeries::outputTokens, n)),
+        average(runs, n, r -> array(r, PerSecondSeries::completed, n)),
+        average(runs, n, r -> p99(r, n)),
+        average(runs, n, r -> telemetry(r, n, true)),
+        average(runs, n, r -> telemetry(r, n, false)));
   }
 
   private interface PerRun {
@@ -58,7 +67,8 @@ public record ArmSeries(double[] tS, double[] outputTokensPerS, double[] complet
     return out;
   }
 
-  private static double[] array(Run r, java.util.function.Function<PerSecondSeries, double[]> field, int len) {
+  private static double[] array(
+      Run r, java.util.function.Function<PerSecondSeries, double[]> field, int len) {
     double[] out = new double[len];
     Arrays.fill(out, Double.NaN);
     PerSecondSeries ts = r.result().timeseries();
@@ -80,7 +90,10 @@ public record ArmSeries(double[] tS, double[] outputTokensPerS, double[] complet
     return out;
   }
 
-  /** GPU: mean utilisation over GPUs per second; servers: sum over replicas of their mean waiting per second. */
+  /**
+   * GPU: mean utilisation over GPUs per second; servers: sum over replicas of their mean waiting
+   * per second.
+   */
   private static double[] telemetry(Run r, int len, boolean gpu) {
     Map<String, double[]> sum = new HashMap<>();
     Map<String, int[]> cnt = new HashMap<>();

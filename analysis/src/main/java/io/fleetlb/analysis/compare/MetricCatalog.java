@@ -10,8 +10,7 @@ import java.util.function.Function;
 
 /** The metrics a comparison reports, overall and per model, in report order. */
 final class MetricCatalog {
-  private MetricCatalog() {
-  }
+  private MetricCatalog() {}
 
   static List<Metric> overall() {
     List<Metric> m = new ArrayList<>();
@@ -28,8 +27,15 @@ final class MetricCatalog {
     List<Metric> tg = throughputAndGoodput();
     m.addAll(tg);
     m.add(failureRate());
-    m.add(new Metric("failed", "failed requests per run", "requests", "failures", Direction.LOWER_IS_BETTER, false,
-        (sc, d) -> sc.sum(d, u -> sc.arm.success[u] ? 0 : 1) / d.repTotal()));
+    m.add(
+        new Metric(
+            "failed",
+            "failed requests per run",
+            "requests",
+            "failures",
+            Direction.LOWER_IS_BETTER,
+            false,
+            (sc, d) -> sc.sum(d, u -> sc.arm.success[u] ? 0 : 1) / d.repTotal()));
     m.addAll(telemetry());
     return m;
   }
@@ -52,51 +58,128 @@ final class MetricCatalog {
   private static List<Metric> throughputAndGoodput() {
     List<Metric> m = new ArrayList<>();
     m.add(metricOnArm("request_throughput", "requests/s", "req/s", "throughput", Kind.REQUESTS));
-    m.add(metricOnArm("output_throughput", "output tokens/s (whole run)", "tok/s", "throughput", Kind.OUTPUT));
-    m.add(metricOnArm("total_token_throughput", "total tokens/s", "tok/s", "throughput", Kind.TOTAL));
+    m.add(
+        metricOnArm(
+            "output_throughput",
+            "output tokens/s (whole run)",
+            "tok/s",
+            "throughput",
+            Kind.OUTPUT));
+    m.add(
+        metricOnArm("total_token_throughput", "total tokens/s", "tok/s", "throughput", Kind.TOTAL));
     // the rate while traffic arrives, without warm-up and drain tail: what the headline reports
-    m.add(new Metric("steady_output_throughput", "steady-state output tokens/s", "tok/s", "throughput",
-        Direction.HIGHER_IS_BETTER, false, (sc, d) -> sc.sum(d, u -> sc.arm.steadyTokens[u]) / sc.arm.weightedWindow(d)));
+    m.add(
+        new Metric(
+            "steady_output_throughput",
+            "steady-state output tokens/s",
+            "tok/s",
+            "throughput",
+            Direction.HIGHER_IS_BETTER,
+            false,
+            (sc, d) -> sc.sum(d, u -> sc.arm.steadyTokens[u]) / sc.arm.weightedWindow(d)));
     m.add(metricOnArm("goodput", "goodput", "req/s", "goodput", Kind.GOOD));
-    m.add(new Metric("goodput_fraction", "requests within SLO", "%", "goodput", Direction.HIGHER_IS_BETTER, false,
-        (sc, d) -> 100 * sc.sum(d, u -> sc.arm.good[u] ? 1 : 0) / sc.sum(d, u -> 1)));
+    m.add(
+        new Metric(
+            "goodput_fraction",
+            "requests within SLO",
+            "%",
+            "goodput",
+            Direction.HIGHER_IS_BETTER,
+            false,
+            (sc, d) -> 100 * sc.sum(d, u -> sc.arm.good[u] ? 1 : 0) / sc.sum(d, u -> 1)));
     return m;
   }
 
-  private enum Kind { REQUESTS, OUTPUT, TOTAL, GOOD }
+  private enum Kind {
+    REQUESTS,
+    OUTPUT,
+    TOTAL,
+    GOOD
+  }
 
-  private static Metric metricOnArm(String key, String label, String unit, String group, Kind kind) {
-    return new Metric(key, label, unit, group, Direction.HIGHER_IS_BETTER, false, (sc, d) -> {
-      Arm a = sc.arm;
-      Scope.UnitValue f = switch (kind) {
-        case REQUESTS -> u -> a.success[u] ? 1 : 0;
-        case OUTPUT -> u -> a.outputTokens[u];
-        case TOTAL -> u -> a.outputTokens[u] + a.inputTokens[u];
-        case GOOD -> u -> a.good[u] ? 1 : 0;
-      };
-      return sc.sum(d, f) / a.weightedDuration(d);
-    });
+  private static Metric metricOnArm(
+      String key, String label, String unit, String group, Kind kind) {
+    return new Metric(
+        key,
+        label,
+        unit,
+        group,
+        Direction.HIGHER_IS_BETTER,
+        false,
+        (sc, d) -> {
+          Arm a = sc.arm;
+          Scope.UnitValue f =
+              switch (kind) {
+                case REQUESTS -> u -> a.success[u] ? 1 : 0;
+                case OUTPUT -> u -> a.outputTokens[u];
+                case TOTAL -> u -> a.outputTokens[u] + a.inputTokens[u];
+                case GOOD -> u -> a.good[u] ? 1 : 0;
+              };
+          return sc.sum(d, f) / a.weightedDuration(d);
+        });
   }
 
   private static Metric failureRate() {
-    return new Metric("failure_rate", "failure rate", "%", "failures", Direction.LOWER_IS_BETTER, false,
+    return new Metric(
+        "failure_rate",
+        "failure rate",
+        "%",
+        "failures",
+        Direction.LOWER_IS_BETTER,
+        false,
         (sc, d) -> 100 * sc.sum(d, u -> sc.arm.success[u] ? 0 : 1) / sc.sum(d, u -> 1));
   }
 
   private static List<Metric> telemetry() {
     List<Metric> m = new ArrayList<>();
-    m.add(Metric.ofRun("mean_gpu_util_pct", "mean GPU utilisation", "%", "gpu", Direction.HIGHER_IS_BETTER,
-        r -> fleet(r, TelemetryFigures.Fleet::meanUtilPct)));
-    m.add(Metric.ofRun("mean_gpu_power_w", "total GPU power", "W", "gpu", Direction.LOWER_IS_BETTER,
-        r -> fleet(r, TelemetryFigures.Fleet::meanPowerW)));
-    m.add(Metric.ofRun("joules_per_output_token", "energy per output token", "J", "gpu", Direction.LOWER_IS_BETTER,
-        r -> fleet(r, TelemetryFigures.Fleet::joulesPerOutputToken)));
-    m.add(Metric.ofRun("output_tokens_per_s_per_gpu", "output tokens/s per GPU", "tok/s", "gpu",
-        Direction.HIGHER_IS_BETTER, r -> fleet(r, TelemetryFigures.Fleet::outputTokensPerSPerGpu)));
-    m.add(Metric.ofRun("mean_waiting", "queued in vLLM (fleet)", "requests", "queues",
-        Direction.LOWER_IS_BETTER, MetricCatalog::fleetWaiting));
-    m.add(Metric.ofRun("idle_while_queued_s", "idle while sibling queued", "s", "queues",
-        Direction.LOWER_IS_BETTER, MetricCatalog::idleWhileQueued));
+    m.add(
+        Metric.ofRun(
+            "mean_gpu_util_pct",
+            "mean GPU utilisation",
+            "%",
+            "gpu",
+            Direction.HIGHER_IS_BETTER,
+            r -> fleet(r, TelemetryFigures.Fleet::meanUtilPct)));
+    m.add(
+        Metric.ofRun(
+            "mean_gpu_power_w",
+            "total GPU power",
+            "W",
+            "gpu",
+            Direction.LOWER_IS_BETTER,
+            r -> fleet(r, TelemetryFigures.Fleet::meanPowerW)));
+    m.add(
+        Metric.ofRun(
+            "joules_per_output_token",
+            "energy per output token",
+            "J",
+            "gpu",
+            Direction.LOWER_IS_BETTER,
+            r -> fleet(r, TelemetryFigures.Fleet::joulesPerOutputToken)));
+    m.add(
+        Metric.ofRun(
+            "output_tokens_per_s_per_gpu",
+            "output tokens/s per GPU",
+            "tok/s",
+            "gpu",
+            Direction.HIGHER_IS_BETTER,
+            r -> fleet(r, TelemetryFigures.Fleet::outputTokensPerSPerGpu)));
+    m.add(
+        Metric.ofRun(
+            "mean_waiting",
+            "queued in vLLM (fleet)",
+            "requests",
+            "queues",
+            Direction.LOWER_IS_BETTER,
+            MetricCatalog::fleetWaiting));
+    m.add(
+        Metric.ofRun(
+            "idle_while_queued_s",
+            "idle while sibling queued",
+            "s",
+            "queues",
+            Direction.LOWER_IS_BETTER,
+            MetricCatalog::idleWhileQueued));
     return m;
   }
 
@@ -128,6 +211,8 @@ final class MetricCatalog {
     if (t == null || t.balance() == null || t.balance().isEmpty()) {
       return null;
     }
-    return t.balance().values().stream().mapToDouble(TelemetryFigures.QueueBalance::idleWhileQueuedS).sum();
+    return t.balance().values().stream()
+        .mapToDouble(TelemetryFigures.QueueBalance::idleWhileQueuedS)
+        .sum();
   }
 }

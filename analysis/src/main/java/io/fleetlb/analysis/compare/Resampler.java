@@ -23,7 +23,13 @@ final class Resampler {
     this(seed, baselineReps, managedReps, requests, requests, true);
   }
 
-  Resampler(long seed, int baselineReps, int managedReps, int baselineRequests, int managedRequests, boolean paired) {
+  Resampler(
+      long seed,
+      int baselineReps,
+      int managedReps,
+      int baselineRequests,
+      int managedRequests,
+      boolean paired) {
     if (paired && baselineRequests != managedRequests) {
       throw new IllegalArgumentException("paired arms need the same number of requests");
     }
@@ -50,7 +56,9 @@ final class Resampler {
       draw(m);
     }
     int[] idx = draw(new int[baselineRequests]);
-    return new Draw[] {new Draw(b, idx), new Draw(m, paired ? idx : draw(new int[managedRequests]))};
+    return new Draw[] {
+      new Draw(b, idx), new Draw(m, paired ? idx : draw(new int[managedRequests]))
+    };
   }
 
   /** Counts of len draws with replacement from 0..len-1. */

@@ -9,13 +9,18 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The requests of one arm that a statistic looks at (all, or one model's), with each latency
- * sorted once so that every resample only re-weights them.
+ * The requests of one arm that a statistic looks at (all, or one model's), with each latency sorted
+ * once so that every resample only re-weights them.
  */
 final class Scope {
   /** The per-request latencies a scope keeps sorted. */
   enum Series {
-    TTFT, TPOT, ITL, E2EL, TTFT_INTENDED, E2EL_INTENDED
+    TTFT,
+    TPOT,
+    ITL,
+    E2EL,
+    TTFT_INTENDED,
+    E2EL_INTENDED
   }
 
   final Arm arm;
@@ -58,14 +63,15 @@ final class Scope {
   }
 
   private static double[] extract(Series s, RequestRecord r) {
-    double v = switch (s) {
-      case TTFT -> r.ttft();
-      case TPOT -> r.tpot();
-      case E2EL -> r.e2el();
-      case TTFT_INTENDED -> r.ttftIntended();
-      case E2EL_INTENDED -> r.e2elIntended();
-      case ITL -> Double.NaN;
-    };
+    double v =
+        switch (s) {
+          case TTFT -> r.ttft();
+          case TPOT -> r.tpot();
+          case E2EL -> r.e2el();
+          case TTFT_INTENDED -> r.ttftIntended();
+          case E2EL_INTENDED -> r.e2elIntended();
+          case ITL -> Double.NaN;
+        };
     if (s == Series.ITL) {
       return r.itlMs();
     }
@@ -95,7 +101,8 @@ final class Scope {
     double[] values(RequestRecord r);
   }
 
-  private static List<double[]> collect(List<Run> runs, int requests, int[] units, Extractor ex, List<Integer> owners) {
+  private static List<double[]> collect(
+      List<Run> runs, int requests, int[] units, Extractor ex, List<Integer> owners) {
     List<double[]> out = new ArrayList<>();
     for (int u : units) {
       RequestRecord r = runs.get(u / requests).requests()[u % requests];

@@ -22,23 +22,24 @@ import java.util.Locale;
  * only, in order of request start) and, when it is beside them, {@code profile_export_aiperf.json}
  * for the setup and the benchmark duration. AIPerf's {@code ttft}, {@code request_latency} and
  * {@code inter_chunk_latency} are our TTFT, E2EL and ITL gaps, its {@code output_sequence_length}
- * our output tokens (reasoning tokens included, as the usage count is); TPOT is recomputed
- * ((E2EL - TTFT) / (output tokens - 1)), which is AIPerf's {@code inter_token_latency}. AIPerf's
- * TTFT starts at the first response with content, ours at the first chunk with choices: on a
- * vLLM stream the difference is the role-only first chunk, typically well under a millisecond.
+ * our output tokens (reasoning tokens included, as the usage count is); TPOT is recomputed ((E2EL -
+ * TTFT) / (output tokens - 1)), which is AIPerf's {@code inter_token_latency}. AIPerf's TTFT starts
+ * at the first response with content, ours at the first chunk with choices: on a vLLM stream the
+ * difference is the role-only first chunk, typically well under a millisecond.
  */
 public final class AiPerf {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   static final String SUMMARY = "profile_export_aiperf.json";
   static final String RECORDS = "profile_export.jsonl";
 
-  private AiPerf() {
-  }
+  private AiPerf() {}
 
   /** Whether a JSON document is AIPerf's summary export. */
   public static boolean looksLike(Path file, JsonNode doc) {
-    return doc != null && doc.isObject() && (file.getFileName().toString().equals(SUMMARY)
-        || doc.has("input_config") && (doc.has("records") || doc.has("benchmark_duration")));
+    return doc != null
+        && doc.isObject()
+        && (file.getFileName().toString().equals(SUMMARY)
+            || doc.has("input_config") && (doc.has("records") || doc.has("benchmark_duration")));
   }
 
   /** Whether a JSON-lines file holds AIPerf per-request records. */
@@ -61,10 +62,16 @@ public final class AiPerf {
     Path records = isSummary ? file.resolveSibling(RECORDS) : file;
     Path summary = isSummary ? file : file.resolveSibling(SUMMARY);
     if (!Files.isRegularFile(records)) {
-      throw InputException.unreadable(records + ": not found (compare needs AIPerf's per-request records, "
-          + RECORDS + ", beside " + file.getFileName() + ")");
+      throw InputException.unreadable(
+          records
+              + ": not found (compare needs AIPerf's per-request records, "
+              + RECORDS
+              + ", beside "
+              + file.getFileName()
+              + ")");
     }
-    JsonNode sum = Files.isRegularFile(summary) ? RunReader.readJson(summary) : MAPPER.createObjectNode();
+    JsonNode sum =
+        Files.isRegularFile(summary) ? RunReader.readJson(summary) : MAPPER.createObjectNode();
     List<JsonNode> rows = profiling(records);
     if (rows.isEmpty()) {
       throw InputException.unreadable(records + ": no records of the profiling phase");
@@ -89,24 +96,49 @@ public final class AiPerf {
       int out = m.path("output_sequence_length").path("value").asInt(itl.length + 1);
       int in = m.path("input_sequence_length").path("value").asInt(-1);
       JsonNode err = r.path("error");
-      String error = ok ? null : err.isObject() ? (err.path("type").asText("error") + " " + err.path("code").asText("")
-          + ": " + err.path("message").asText("")).strip() : "no latency recorded";
+      String error =
+          ok
+              ? null
+              : err.isObject()
+                  ? (err.path("type").asText("error")
+                          + " "
+                          + err.path("code").asText("")
+                          + ": "
+                          + err.path("message").asText(""))
+                      .strip()
+                  : "no latency recorded";
       long start = start(r) - t0;
       end = Math.max(end, start(r) + (ok ? Math.round(e2el * 1e6) : 0));
-      run.request(model, ok, error, ok ? 200 : err.path("code").asInt(0), start, ttft, e2el, itl, out, in);
+      run.request(
+          model, ok, error, ok ? 200 : err.path("code").asInt(0), start, ttft, e2el, itl, out, in);
     }
     double duration = metric(sum, "benchmark_duration");
     if (Double.isNaN(duration)) {
       duration = (end - t0) / 1e9;
     }
     JsonNode loadgen = sum.path("input_config").path("loadgen");
-    Double rate = loadgen.path("request_rate").isNumber() ? loadgen.path("request_rate").asDouble()
-        : Double.POSITIVE_INFINITY;
-    RunHeader header = new RunHeader(sum.path("start_time").asText(null), endpoint.path("type").asText(null), "aiperf",
-        "aiperf", model, null, rows.size(), rate, null,
-        loadgen.path("concurrency").isInt() ? loadgen.path("concurrency").asInt() : null);
-    Run r = run.build(header, Math.max(duration, 1e-9), endpoint.path("url").asText(""),
-        sum.path("aiperf_version").asText(""));
+    Double rate =
+        loadgen.path("request_rate").isNumber()
+            ? loadgen.path("request_rate").asDouble()
+            : Double.POSITIVE_INFINITY;
+    RunHeader header =
+        new RunHeader(
+            sum.path("start_time").asText(null),
+            endpoint.path("type").asText(null),
+            "aiperf",
+            "aiperf",
+            model,
+            null,
+            rows.size(),
+            rate,
+            null,
+            loadgen.path("concurrency").isInt() ? loadgen.path("concurrency").asInt() : null);
+    Run r =
+        run.build(
+            header,
+            Math.max(duration, 1e-9),
+            endpoint.path("url").asText(""),
+            sum.path("aiperf_version").asText(""));
     return r;
   }
 
@@ -122,17 +154,20 @@ public final class AiPerf {
         }
         JsonNode n = MAPPER.readTree(line);
         JsonNode meta = n.path("metadata");
-        String phase = meta.path("benchmark_phase").asText(meta.path("credit_phase").asText("profiling"));
+        String phase =
+            meta.path("benchmark_phase").asText(meta.path("credit_phase").asText("profiling"));
         if (!phase.toLowerCase(Locale.ROOT).startsWith("profiling")) {
           continue;
         }
         if (!(meta.path("request_start_ns").isNumber() || meta.path("timestamp_ns").isNumber())) {
-          throw InputException.unreadable(file + ":" + lineNo + ": metadata.timestamp_ns is missing");
+          throw InputException.unreadable(
+              file + ":" + lineNo + ": metadata.timestamp_ns is missing");
         }
         rows.add(n);
       }
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw InputException.unreadable(file + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
+      throw InputException.unreadable(
+          file + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
     } catch (IOException e) {
       throw InputException.unreadable(file + ": cannot read (" + RunReader.describe(e) + ")");
     }
@@ -142,13 +177,15 @@ public final class AiPerf {
 
   private static long start(JsonNode r) {
     JsonNode meta = r.path("metadata");
-    return meta.path("request_start_ns").isNumber() ? meta.path("request_start_ns").asLong()
+    return meta.path("request_start_ns").isNumber()
+        ? meta.path("request_start_ns").asLong()
         : meta.path("timestamp_ns").asLong();
   }
 
   /** A {@code {value, unit}} metric in milliseconds, NaN when absent. */
   static double ms(JsonNode metric) {
-    return metric.path("value").isNumber() ? metric.path("value").asDouble() * toMs(metric.path("unit").asText("ms"))
+    return metric.path("value").isNumber()
+        ? metric.path("value").asDouble() * toMs(metric.path("unit").asText("ms"))
         : Double.NaN;
   }
 
@@ -161,9 +198,13 @@ public final class AiPerf {
     };
   }
 
-  /** A summary metric's {@code avg} in seconds (its unit converted), under {@code records} or at the top. */
+  /**
+   * A summary metric's {@code avg} in seconds (its unit converted), under {@code records} or at the
+   * top.
+   */
   private static double metric(JsonNode sum, String tag) {
-    JsonNode m = sum.path("records").path(tag).isObject() ? sum.path("records").path(tag) : sum.path(tag);
+    JsonNode m =
+        sum.path("records").path(tag).isObject() ? sum.path("records").path(tag) : sum.path(tag);
     if (!m.path("avg").isNumber()) {
       return Double.NaN;
     }

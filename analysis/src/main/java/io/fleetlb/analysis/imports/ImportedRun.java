@@ -42,8 +42,17 @@ final class ImportedRun {
    * @param outputTokens output tokens as the tool counted them
    * @param promptTokens prompt tokens, -1 when unknown
    */
-  void request(String model, boolean success, String error, int status, long startNs, double ttftMs, double e2elMs,
-      double[] itlMs, int outputTokens, int promptTokens) {
+  void request(
+      String model,
+      boolean success,
+      String error,
+      int status,
+      long startNs,
+      double ttftMs,
+      double e2elMs,
+      double[] itlMs,
+      int outputTokens,
+      int promptTokens) {
     int index = records.size();
     long[] itl = new long[success ? itlMs.length : 0];
     for (int k = 0; k < itl.length; k++) {
@@ -52,15 +61,44 @@ final class ImportedRun {
     Double none = null;
     long first = success && startNs >= 0 ? startNs + Math.round(ttftMs * 1e6) : -1;
     long last = success && startNs >= 0 ? startNs + Math.round(e2elMs * 1e6) : -1;
-    records.add(new RequestRecord(index, model, null, null, success, status, success ? null : error, -1, -1, startNs,
-        -1, first, last, last, RequestRecord.ifKnown(success, ttftMs), RequestRecord.ifKnown(success, e2elMs),
-        RequestRecord.ifKnown(success && outputTokens > 1, (e2elMs - ttftMs) / (outputTokens - 1)), none, none,
-        none,
-        promptTokens, success ? outputTokens : -1, success ? outputTokens : 0, -1, -1, success ? itl.length + 1 : 0, -1,
-        success, false, itl));
+    records.add(
+        new RequestRecord(
+            index,
+            model,
+            null,
+            null,
+            success,
+            status,
+            success ? null : error,
+            -1,
+            -1,
+            startNs,
+            -1,
+            first,
+            last,
+            last,
+            RequestRecord.ifKnown(success, ttftMs),
+            RequestRecord.ifKnown(success, e2elMs),
+            RequestRecord.ifKnown(
+                success && outputTokens > 1, (e2elMs - ttftMs) / (outputTokens - 1)),
+            none,
+            none,
+            none,
+            promptTokens,
+            success ? outputTokens : -1,
+            success ? outputTokens : 0,
+            -1,
+            -1,
+            success ? itl.length + 1 : 0,
+            -1,
+            success,
+            false,
+            itl));
   }
 
-  /** A warning shown with the run (e.g. a figure of the file that our recomputation does not match). */
+  /**
+   * A warning shown with the run (e.g. a figure of the file that our recomputation does not match).
+   */
   void warn(String w) {
     warnings.add(w);
   }
@@ -100,20 +138,91 @@ final class ImportedRun {
       stats.put("p99_ttft_ms", NumpyStats.percentile(t, 99));
     }
     List<String> w = new ArrayList<>();
-    w.add("imported from " + source.tool() + " (" + path.getFileName() + "): it does not record when requests were "
-        + "due, so whether its load generator kept the schedule cannot be checked");
+    w.add(
+        "imported from "
+            + source.tool()
+            + " ("
+            + path.getFileName()
+            + "): it does not record when requests were "
+            + "due, so whether its load generator kept the schedule cannot be checked");
     w.addAll(warnings);
-    ValidityReport validity = new ValidityReport(true, List.of(), w, header.requestRate() != null
-        && !header.requestRate().isInfinite(), null, null, null, null, null, null, failed > 0, failed,
-        records.isEmpty() ? 0 : failed / (double) records.size(), Map.of());
-    RunHeader h = new RunHeader(header.date(), header.endpointType(), header.backend(), header.label(), header.modelId(),
-        header.tokenizerId(), records.size(), header.requestRate(), header.burstiness(), header.maxConcurrency());
-    RunTotals totals = new RunTotals(durationS, completed, failed, in, out, completed / durationS, null, null,
-        out / durationS, (in + out) / durationS, Double.NaN, 0);
-    return new Run(path, source, new RunResult(h, Map.of(), totals, null, stats,
-        new RunHeadline(true, failed > 0, null, null, null, null, null), validity,
-        new BenchInfo(source.tool(), version, 0, url, header.endpointType(), null, null, null, null, null, null),
-        null, null, null, null, null, null, null, null, null, null, null), records.toArray(new RequestRecord[0]),
+    ValidityReport validity =
+        new ValidityReport(
+            true,
+            List.of(),
+            w,
+            header.requestRate() != null && !header.requestRate().isInfinite(),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            failed > 0,
+            failed,
+            records.isEmpty() ? 0 : failed / (double) records.size(),
+            Map.of());
+    RunHeader h =
+        new RunHeader(
+            header.date(),
+            header.endpointType(),
+            header.backend(),
+            header.label(),
+            header.modelId(),
+            header.tokenizerId(),
+            records.size(),
+            header.requestRate(),
+            header.burstiness(),
+            header.maxConcurrency());
+    RunTotals totals =
+        new RunTotals(
+            durationS,
+            completed,
+            failed,
+            in,
+            out,
+            completed / durationS,
+            null,
+            null,
+            out / durationS,
+            (in + out) / durationS,
+            Double.NaN,
+            0);
+    return new Run(
+        path,
+        source,
+        new RunResult(
+            h,
+            Map.of(),
+            totals,
+            null,
+            stats,
+            new RunHeadline(true, failed > 0, null, null, null, null, null),
+            validity,
+            new BenchInfo(
+                source.tool(),
+                version,
+                0,
+                url,
+                header.endpointType(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null),
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null),
+        records.toArray(new RequestRecord[0]),
         List.of());
   }
 }

@@ -6,15 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The JSON messages in a piece of a server-sent event stream as a tool saved it: each
- * {@code data:} line's JSON ({@code [DONE]}, comments and unparsable data skipped), or the whole
- * text when it is a plain JSON body (a non-streamed response).
+ * The JSON messages in a piece of a server-sent event stream as a tool saved it: each {@code data:}
+ * line's JSON ({@code [DONE]}, comments and unparsable data skipped), or the whole text when it is
+ * a plain JSON body (a non-streamed response).
  */
 final class SseMessages {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private SseMessages() {
-  }
+  private SseMessages() {}
 
   static List<JsonNode> parse(String text) {
     List<JsonNode> out = new ArrayList<>();

@@ -8,11 +8,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One run (a repetition of one arm): the tool that measured it, its result, every request record
- * by index (workload index for fleetlb's bench, request order for imported runs) and its
- * telemetry readings (empty when none were sampled).
+ * One run (a repetition of one arm): the tool that measured it, its result, every request record by
+ * index (workload index for fleetlb's bench, request order for imported runs) and its telemetry
+ * readings (empty when none were sampled).
  */
-public record Run(Path path, Source source, RunResult result, RequestRecord[] requests,
+public record Run(
+    Path path,
+    Source source,
+    RunResult result,
+    RequestRecord[] requests,
     List<TelemetryPoint> telemetry) {
 
   /** This run under another path (how reports name it). */

@@ -12,15 +12,14 @@ import java.util.stream.Stream;
 
 /**
  * Finds the runs of one arm: the file itself, or every run below a directory (repetitions), in
- * natural order of their paths so {@code rep2} comes before {@code rep10}. A run is a bench
- * result or another tool's file {@link RunReader} reads (vllm bench serve, GenAI-Perf, AIPerf);
- * other JSON files (a comparison, a calibration) are skipped.
+ * natural order of their paths so {@code rep2} comes before {@code rep10}. A run is a bench result
+ * or another tool's file {@link RunReader} reads (vllm bench serve, GenAI-Perf, AIPerf); other JSON
+ * files (a comparison, a calibration) are skipped.
  */
 public final class RunDiscovery {
   private static final Pattern NUMBER = Pattern.compile("\\d+|\\D+");
 
-  private RunDiscovery() {
-  }
+  private RunDiscovery() {}
 
   /** The result files of an arm given as a file or directory; fails when there are none. */
   public static List<Path> results(Path arm) {
@@ -39,7 +38,9 @@ public final class RunDiscovery {
     }
     List<Path> found = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(arm)) {
-      for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile).filter(RunDiscovery::candidate)::iterator) {
+      for (Path p :
+          (Iterable<Path>)
+              walk.filter(Files::isRegularFile).filter(RunDiscovery::candidate)::iterator) {
         if (p.getFileName().toString().endsWith(".jsonl")) {
           // AIPerf's records count on their own only without their summary (which names the run)
           if (!Files.exists(p.resolveSibling("profile_export_aiperf.json"))
@@ -54,8 +55,10 @@ public final class RunDiscovery {
       throw InputException.unreadable(arm + ": cannot list (" + e.getMessage() + ")");
     }
     if (found.isEmpty()) {
-      throw InputException.unreadable(arm + ": no run found in this directory or below it (a bench result, or a "
-          + "vllm bench serve, GenAI-Perf or AIPerf export)");
+      throw InputException.unreadable(
+          arm
+              + ": no run found in this directory or below it (a bench result, or a "
+              + "vllm bench serve, GenAI-Perf or AIPerf export)");
     }
     found.sort(Comparator.comparing(p -> arm.relativize(p).toString(), RunDiscovery::natural));
     return List.copyOf(found);

@@ -21,16 +21,15 @@ import java.util.List;
 
 /**
  * Reads one run from disk, whichever tool wrote it: a fleetlb bench result (with the per-request
- * records and telemetry named in its {@code files} block), a {@code vllm bench serve
- * --save-result --save-detailed} JSON, a GenAI-Perf {@code profile_export.json} or an AIPerf
- * export ({@code profile_export_aiperf.json} with its {@code profile_export.jsonl}). Every problem
- * becomes an {@link InputException} naming the file, line and field.
+ * records and telemetry named in its {@code files} block), a {@code vllm bench serve --save-result
+ * --save-detailed} JSON, a GenAI-Perf {@code profile_export.json} or an AIPerf export ({@code
+ * profile_export_aiperf.json} with its {@code profile_export.jsonl}). Every problem becomes an
+ * {@link InputException} naming the file, line and field.
  */
 public final class RunReader {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private RunReader() {
-  }
+  private RunReader() {}
 
   /** Parses a JSON file, or fails naming it. */
   public static JsonNode readJson(Path file) {
@@ -72,8 +71,10 @@ public final class RunReader {
     JsonNode doc = readJson(plain);
     Source source = detect(plain, doc);
     if (source == null) {
-      throw InputException.unreadable(plain + ": not a run of fleetlb bench, vllm bench serve (--save-result "
-          + "--save-detailed), GenAI-Perf (profile_export.json) or AIPerf (profile_export_aiperf.json)");
+      throw InputException.unreadable(
+          plain
+              + ": not a run of fleetlb bench, vllm bench serve (--save-result --save-detailed),"
+              + " GenAI-Perf (profile_export.json) or AIPerf (profile_export_aiperf.json)");
     }
     return switch (source) {
       case FLEETLB_BENCH -> readBench(plain, doc);
@@ -92,23 +93,31 @@ public final class RunReader {
     }
     int expected = result.header().numPrompts();
     if (expected <= 0) {
-      throw InputException.unreadable(resultFile + ": num_prompts is missing or not a positive number");
+      throw InputException.unreadable(
+          resultFile + ": num_prompts is missing or not a positive number");
     }
-    String requestsName = result.files() != null && result.files().requests() != null ? result.files().requests()
-        : sibling(resultFile, ".requests.jsonl");
+    String requestsName =
+        result.files() != null && result.files().requests() != null
+            ? result.files().requests()
+            : sibling(resultFile, ".requests.jsonl");
     Path requestsFile = resultFile.resolveSibling(requestsName);
     RequestRecord[] requests;
     try {
       requests = RequestRecords.read(requestsFile, expected);
     } catch (NoSuchFileException e) {
-      throw InputException.unreadable(requestsFile + ": not found (compare needs the per-request records bench "
-          + "writes beside each result)");
+      throw InputException.unreadable(
+          requestsFile
+              + ": not found (compare needs the per-request records bench "
+              + "writes beside each result)");
     } catch (IOException e) {
-      throw InputException.unreadable(e instanceof RequestRecords.FormatException ? e.getMessage()
-          : requestsFile + ": cannot read (" + describe(e) + ")");
+      throw InputException.unreadable(
+          e instanceof RequestRecords.FormatException
+              ? e.getMessage()
+              : requestsFile + ": cannot read (" + describe(e) + ")");
     }
     String tel = result.files() == null ? null : result.files().telemetry();
-    List<TelemetryPoint> telemetry = tel == null ? List.of() : readTelemetry(resultFile.resolveSibling(tel));
+    List<TelemetryPoint> telemetry =
+        tel == null ? List.of() : readTelemetry(resultFile.resolveSibling(tel));
     return new Run(resultFile, Source.FLEETLB_BENCH, result, requests, telemetry);
   }
 
@@ -134,7 +143,8 @@ public final class RunReader {
     } catch (NoSuchFileException e) {
       throw InputException.unreadable(file + ": not found (the result's files.telemetry names it)");
     } catch (JsonProcessingException e) {
-      throw InputException.unreadable(file + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
+      throw InputException.unreadable(
+          file + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
     } catch (IOException e) {
       throw InputException.unreadable(file + ": cannot read (" + describe(e) + ")");
     }

@@ -10,13 +10,12 @@ import java.util.List;
 /**
  * The one sentence that says what happened: the metric the comparison is about (p99 TTFT unless
  * {@code --headline} names another) with its interval, the steady-state output rate (never the
- * whole-run figure, which rewards a shorter drain tail, unless an imported arm has no steady state),
- * and the share of requests within the SLO. A change whose interval contains 0 reads "no
+ * whole-run figure, which rewards a shorter drain tail, unless an imported arm has no steady
+ * state), and the share of requests within the SLO. A change whose interval contains 0 reads "no
  * significant difference"; a significant one under the practical margin "no practical difference".
  */
 public final class Headline {
-  private Headline() {
-  }
+  private Headline() {}
 
   public static String of(Comparison c) {
     String m = c.managed().label();
@@ -31,22 +30,34 @@ public final class Headline {
     } else {
       MetricResult whole = c.metric("output_throughput");
       if (whole != null && whole.available()) {
-        parts.add("whole-run output throughput (drain tail included: the runs recorded no steady state) "
-            + change(whole, c.settings().minEffectPct()));
+        parts.add(
+            "whole-run output throughput (drain tail included: the runs recorded no steady state) "
+                + change(whole, c.settings().minEffectPct()));
       }
     }
     MetricResult good = c.metric("goodput_fraction");
     if (good != null && good.available()) {
-      parts.add("requests within the SLO " + sloChange(good) + " (" + c.settings().slo().describe() + ")");
+      parts.add(
+          "requests within the SLO "
+              + sloChange(good)
+              + " ("
+              + c.settings().slo().describe()
+              + ")");
     }
     String sentence = String.join("; ", parts) + ".";
-    return c.valid() ? sentence : "INVALID COMPARISON (" + c.reasons().size() + " reason"
-        + (c.reasons().size() == 1 ? "" : "s") + " listed with it), read with care: " + sentence;
+    return c.valid()
+        ? sentence
+        : "INVALID COMPARISON ("
+            + c.reasons().size()
+            + " reason"
+            + (c.reasons().size() == 1 ? "" : "s")
+            + " listed with it), read with care: "
+            + sentence;
   }
 
   /**
-   * The lead metric as a verb phrase: "cut p99 TTFT by 62% [95% CI 55-70%]", "raised ... by",
-   * "made no significant difference to p99 TTFT (-34%, 95% CI -54% to +4.0%)".
+   * The lead metric as a verb phrase: "cut p99 TTFT by 62% [95% CI 55-70%]", "raised ... by", "made
+   * no significant difference to p99 TTFT (-34%, 95% CI -54% to +4.0%)".
    */
   static String lead(MetricResult r, String name, double margin) {
     if (r == null || !r.available()) {
@@ -56,12 +67,17 @@ public final class Headline {
       return "made " + sameKind(r) + " to " + name + " " + sameDetail(r, margin);
     }
     boolean lower = r.delta() < 0;
-    String verb = r.direction() == Direction.LOWER_IS_BETTER ? (lower ? "cut" : "raised") : (lower ? "lowered"
-        : "raised");
+    String verb =
+        r.direction() == Direction.LOWER_IS_BETTER
+            ? (lower ? "cut" : "raised")
+            : (lower ? "lowered" : "raised");
     return verb + " " + name + " by " + size(r);
   }
 
-  /** A secondary metric: "up 5% [95% CI 2-8%]", "down ...", ": no significant difference (+0.3%, ...)". */
+  /**
+   * A secondary metric: "up 5% [95% CI 2-8%]", "down ...", ": no significant difference (+0.3%,
+   * ...)".
+   */
   static String change(MetricResult r, double margin) {
     if (r.verdict() == Verdict.SAME) {
       return "showed " + sameKind(r) + " " + sameDetail(r, margin);
@@ -70,25 +86,40 @@ public final class Headline {
   }
 
   private static String sameKind(MetricResult r) {
-    return r.ci95() != null && !r.ci95().contains(0) ? "no practical difference" : "no significant difference";
+    return r.ci95() != null && !r.ci95().contains(0)
+        ? "no practical difference"
+        : "no significant difference";
   }
 
   private static String sameDetail(MetricResult r, double margin) {
-    String delta = Double.isNaN(r.deltaPct()) ? Fmt.signed(r.delta()) + " " + r.metric().unit() : Fmt.pct(r.deltaPct());
+    String delta =
+        Double.isNaN(r.deltaPct())
+            ? Fmt.signed(r.delta()) + " " + r.metric().unit()
+            : Fmt.pct(r.deltaPct());
     if (r.ci95() == null) {
       return "(" + delta + (r.note() == null ? "" : "; " + r.note()) + ")";
     }
     String ci = "95% CI " + range(r, true);
-    return "(" + delta + ", " + ci + (r.ci95().contains(0) ? "" : "; under the " + Fmt.compact(margin) + "% margin")
+    return "("
+        + delta
+        + ", "
+        + ci
+        + (r.ci95().contains(0) ? "" : "; under the " + Fmt.compact(margin) + "% margin")
         + ")";
   }
 
   /** "62% [95% CI 55-70%]", or in the metric's unit when the baseline is 0. */
   private static String size(MetricResult r) {
     if (Double.isNaN(r.deltaPct())) {
-      return Fmt.num(Math.abs(r.delta())) + " " + r.metric().unit() + " [95% CI " + Fmt.interval(r.ci95()) + "]";
+      return Fmt.num(Math.abs(r.delta()))
+          + " "
+          + r.metric().unit()
+          + " [95% CI "
+          + Fmt.interval(r.ci95())
+          + "]";
     }
-    return Fmt.magnitude(r.deltaPct()) + (r.ci95Pct() == null ? "" : " [95% CI " + range(r, false) + "]");
+    return Fmt.magnitude(r.deltaPct())
+        + (r.ci95Pct() == null ? "" : " [95% CI " + range(r, false) + "]");
   }
 
   /** "unchanged at 90%", "90% and 92%, no significant difference", or "up from 90% to 95%". */
@@ -98,7 +129,9 @@ public final class Headline {
     if (good.verdict() != Verdict.SAME) {
       return (good.delta() > 0 ? "up" : "down") + " from " + from + " to " + to;
     }
-    return Math.abs(good.delta()) < 0.05 ? "unchanged at " + to : from + " and " + to + ", no significant difference";
+    return Math.abs(good.delta()) < 0.05
+        ? "unchanged at " + to
+        : from + " and " + to + ", no significant difference";
   }
 
   /** The relative interval as magnitudes (55-70%) when it excludes 0, else signed (-3% to +5%). */

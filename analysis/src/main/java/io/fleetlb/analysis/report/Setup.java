@@ -11,32 +11,62 @@ import java.util.Set;
 
 /** The setup in one paragraph: workload, rate, repetitions, SLO, statistics, validity. */
 final class Setup {
-  private Setup() {
-  }
+  private Setup() {}
 
   static String workload(Comparison c) {
     var w = c.workload();
-    String rate = w.requestRate() instanceof Double d ? Fmt.num(d) + " req/s" : String.valueOf(w.requestRate());
-    String burst = w.burstiness() instanceof Double d ? (d == 1.0 ? "Poisson" : "gamma, burstiness " + Fmt.num(d)) : "";
-    String hash = c.workloadHash().isEmpty() ? "without a workload hash (imported runs)"
-        : "workload " + c.workloadHash().substring(0, Math.min(12, c.workloadHash().length()));
-    return String.format(Locale.ROOT, "%d requests%s at %s%s, %d model%s, %s dataset, seed %d, %s",
-        w.requests(), Double.isNaN(w.spanS()) ? "" : " over " + Fmt.num(w.spanS()) + " s", rate,
-        burst.isEmpty() ? "" : " (" + burst + ")", w.models().size(), w.models().size() == 1 ? "" : "s", w.dataset(),
-        w.seed(), hash);
+    String rate =
+        w.requestRate() instanceof Double d
+            ? Fmt.num(d) + " req/s"
+            : String.valueOf(w.requestRate());
+    String burst =
+        w.burstiness() instanceof Double d
+            ? (d == 1.0 ? "Poisson" : "gamma, burstiness " + Fmt.num(d))
+            : "";
+    String hash =
+        c.workloadHash().isEmpty()
+            ? "without a workload hash (imported runs)"
+            : "workload " + c.workloadHash().substring(0, Math.min(12, c.workloadHash().length()));
+    return String.format(
+        Locale.ROOT,
+        "%d requests%s at %s%s, %d model%s, %s dataset, seed %d, %s",
+        w.requests(),
+        Double.isNaN(w.spanS()) ? "" : " over " + Fmt.num(w.spanS()) + " s",
+        rate,
+        burst.isEmpty() ? "" : " (" + burst + ")",
+        w.models().size(),
+        w.models().size() == 1 ? "" : "s",
+        w.dataset(),
+        w.seed(),
+        hash);
   }
 
   static String statistics(Comparison c) {
     var s = c.settings();
-    String source = switch (s.sloSource() == null ? "" : s.sloSource()) {
-      case "runs" -> " (recorded by the runs)";
-      case "default" -> " (default; set with --goodput)";
-      default -> " (--goodput)";
-    };
-    String method = c.pairing().equals("none") ? "unpaired bootstrap" : c.pairing().equals("order")
-        ? "bootstrap paired by request order" : "paired bootstrap";
-    return "SLO " + s.slo().describe() + source + "; " + method + ", " + s.bootstrap() + " resamples, seed " + s.seed()
-        + (s.minEffectPct() > 0 ? "; changes under " + Fmt.compact(s.minEffectPct()) + "% count as same" : "");
+    String source =
+        switch (s.sloSource() == null ? "" : s.sloSource()) {
+          case "runs" -> " (recorded by the runs)";
+          case "default" -> " (default; set with --goodput)";
+          default -> " (--goodput)";
+        };
+    String method =
+        c.pairing().equals("none")
+            ? "unpaired bootstrap"
+            : c.pairing().equals("order")
+                ? "bootstrap paired by request order"
+                : "paired bootstrap";
+    return "SLO "
+        + s.slo().describe()
+        + source
+        + "; "
+        + method
+        + ", "
+        + s.bootstrap()
+        + " resamples, seed "
+        + s.seed()
+        + (s.minEffectPct() > 0
+            ? "; changes under " + Fmt.compact(s.minEffectPct()) + "% count as same"
+            : "");
   }
 
   static String repetitions(Comparison c) {
@@ -45,7 +75,11 @@ final class Setup {
 
   private static String arm(ArmProfile a) {
     int n = a.runs().size();
-    return n + " repetition" + (n == 1 ? "" : "s") + " of " + a.label()
+    return n
+        + " repetition"
+        + (n == 1 ? "" : "s")
+        + " of "
+        + a.label()
         + (a.urls().isEmpty() ? "" : " (" + String.join(", ", a.urls()) + ")")
         + (a.lacks().isEmpty() ? "" : " [imported from " + a.source() + "]");
   }
@@ -60,7 +94,8 @@ final class Setup {
       }
     }
     String lags = parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
-    return c.valid() ? "valid: every run kept its schedule and failures stayed within the limit" + lags
+    return c.valid()
+        ? "valid: every run kept its schedule and failures stayed within the limit" + lags
         : "INVALID: " + c.reasons().size() + " reason(s)" + lags;
   }
 
@@ -77,20 +112,38 @@ final class Setup {
         pct = "p" + NumpyStats.percentileWord(r.lagGate().percentile());
       }
       if (r.gates() != null) {
-        gates.add(Fmt.compact(r.gates().maxScheduleLagMs()) + " ms"
-            + (r.gates().maxScheduleLagShare() == null || r.gates().maxScheduleLagShare() == 0 ? ""
-            : " or " + Fmt.compact(100 * r.gates().maxScheduleLagShare()) + "% of the median TTFT"));
+        gates.add(
+            Fmt.compact(r.gates().maxScheduleLagMs())
+                + " ms"
+                + (r.gates().maxScheduleLagShare() == null || r.gates().maxScheduleLagShare() == 0
+                    ? ""
+                    : " or "
+                        + Fmt.compact(100 * r.gates().maxScheduleLagShare())
+                        + "% of the median TTFT"));
       }
     }
     if (Double.isNaN(worst)) {
       return gates.isEmpty() ? "" : "gate " + String.join(" / ", gates);
     }
-    return "worst " + pct + " schedule lag " + Fmt.num(worst) + " ms against a limit of " + Fmt.num(limit)
-        + " ms; gate " + String.join(" / ", gates) + (gates.size() > 1 ? " (mixed)" : "");
+    return "worst "
+        + pct
+        + " schedule lag "
+        + Fmt.num(worst)
+        + " ms against a limit of "
+        + Fmt.num(limit)
+        + " ms; gate "
+        + String.join(" / ", gates)
+        + (gates.size() > 1 ? " (mixed)" : "");
   }
 
   static String describe(Comparison c) {
-    return "Workload: " + workload(c) + "\nRuns: " + repetitions(c) + "\nStatistics: " + statistics(c)
-        + "\nValidity: " + validity(c);
+    return "Workload: "
+        + workload(c)
+        + "\nRuns: "
+        + repetitions(c)
+        + "\nStatistics: "
+        + statistics(c)
+        + "\nValidity: "
+        + validity(c);
   }
 }

@@ -25,6 +25,7 @@ public record Interval(double lo, double hi) {
     if (finite.length == 0) {
       return null;
     }
-    return new Interval(NumpyStats.percentileSorted(finite, 2.5), NumpyStats.percentileSorted(finite, 97.5));
+    return new Interval(
+        NumpyStats.percentileSorted(finite, 2.5), NumpyStats.percentileSorted(finite, 97.5));
   }
 }

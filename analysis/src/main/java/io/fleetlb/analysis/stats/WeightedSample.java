@@ -5,9 +5,9 @@ import java.util.Arrays;
 
 /**
  * Values sorted once, each owned by a unit (a request of a repetition), whose statistics are then
- * taken many times under integer unit weights: a bootstrap resample is a weight per unit (how
- * often it was drawn), and a weighted percentile here equals {@code np.percentile} of the sample
- * expanded by those weights, without building or sorting it.
+ * taken many times under integer unit weights: a bootstrap resample is a weight per unit (how often
+ * it was drawn), and a weighted percentile here equals {@code np.percentile} of the sample expanded
+ * by those weights, without building or sorting it.
  */
 public final class WeightedSample {
   private final double[] values;
@@ -81,8 +81,11 @@ public final class WeightedSample {
     }
     double lowIndex = Math.floor(virtual);
     long low = (long) Math.max(0, lowIndex);
-    // one walk from the nearer end finds both neighbours: p99 of a large sample touches its top 1% only
-    return low < n / 2 ? fromBottom(weights, low, virtual - lowIndex) : fromTop(weights, n - 2 - low, virtual - lowIndex);
+    // one walk from the nearer end finds both neighbours: p99 of a large sample touches its top 1%
+    // only
+    return low < n / 2
+        ? fromBottom(weights, low, virtual - lowIndex)
+        : fromTop(weights, n - 2 - low, virtual - lowIndex);
   }
 
   private double fromBottom(int[] weights, long low, double t) {

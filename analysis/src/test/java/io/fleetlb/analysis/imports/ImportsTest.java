@@ -30,8 +30,7 @@ class ImportsTest {
   static final Path DIR = Path.of("src/test/resources/imports");
   static final ObjectMapper MAPPER = new ObjectMapper();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static double[] successful(Run r, ToDoubleFunction<RequestRecord> f) {
     return Arrays.stream(r.requests()).filter(RequestRecord::success).mapToDouble(f).toArray();
@@ -46,32 +45,57 @@ class ImportsTest {
     assertThat(r.requests()).hasSize(60);
     assertThat(r.failed()).isEqualTo(3);
     assertThat(r.requests()[7].success()).isFalse();
-    assertThat(r.requests()[7].error()).isEqualTo("aiohttp.client_exceptions.ServerDisconnectedError: Server disconnected");
+    assertThat(r.requests()[7].error())
+        .isEqualTo("aiohttp.client_exceptions.ServerDisconnectedError: Server disconnected");
     assertThat(r.durationS()).isEqualTo(doc.path("duration").asDouble());
     assertThat(r.label()).isEqualTo("vllm-direct");
     assertThat(r.workloadHash()).isEmpty();
-    // vLLM computed these with numpy from the same arrays: ours must agree (up to where the *1000 happens)
-    for (String key : new String[] {"p99_ttft_ms", "p50_ttft_ms", "mean_ttft_ms", "p90_tpot_ms", "std_tpot_ms",
-        "p99.9_itl_ms", "median_e2el_ms", "p99_e2el_ms"}) {
+    // vLLM computed these with numpy from the same arrays: ours must agree (up to where the *1000
+    // happens)
+    for (String key :
+        new String[] {
+          "p99_ttft_ms",
+          "p50_ttft_ms",
+          "mean_ttft_ms",
+          "p90_tpot_ms",
+          "std_tpot_ms",
+          "p99.9_itl_ms",
+          "median_e2el_ms",
+          "p99_e2el_ms"
+        }) {
       String metric = key.replaceAll("^(p[0-9.]+|mean|median|std)_|_ms$", "");
-      double[] v = switch (metric) {
-        case "ttft" -> successful(r, RequestRecord::ttft);
-        case "tpot" -> Arrays.stream(successful(r, RequestRecord::tpot)).filter(x -> !Double.isNaN(x)).toArray();
-        case "itl" -> Arrays.stream(r.requests()).flatMapToDouble(q -> Arrays.stream(q.itlMs())).toArray();
-        default -> successful(r, RequestRecord::e2el);
-      };
+      double[] v =
+          switch (metric) {
+            case "ttft" -> successful(r, RequestRecord::ttft);
+            case "tpot" ->
+                Arrays.stream(successful(r, RequestRecord::tpot))
+                    .filter(x -> !Double.isNaN(x))
+                    .toArray();
+            case "itl" ->
+                Arrays.stream(r.requests())
+                    .flatMapToDouble(q -> Arrays.stream(q.itlMs()))
+                    .toArray();
+            default -> successful(r, RequestRecord::e2el);
+          };
       String stat = key.substring(0, key.indexOf('_'));
-      double ours = switch (stat) {
-        case "mean" -> NumpyStats.mean(v);
-        case "median" -> NumpyStats.percentile(v, 50);
-        case "std" -> NumpyStats.std(v);
-        default -> NumpyStats.percentile(v, Double.parseDouble(stat.substring(1)));
-      };
-      // inter-token gaps are kept in whole nanoseconds, as bench records them: 0.5 ns = 5e-7 ms at most
-      assertThat(ours).as(key).isCloseTo(doc.path(key).asDouble(), within(Math.max(1e-6, 1e-9 * ours)));
+      double ours =
+          switch (stat) {
+            case "mean" -> NumpyStats.mean(v);
+            case "median" -> NumpyStats.percentile(v, 50);
+            case "std" -> NumpyStats.std(v);
+            default -> NumpyStats.percentile(v, Double.parseDouble(stat.substring(1)));
+          };
+      // inter-token gaps are kept in whole nanoseconds, as bench records them: 0.5 ns = 5e-7 ms at
+      // most
+      assertThat(ours)
+          .as(key)
+          .isCloseTo(doc.path(key).asDouble(), within(Math.max(1e-6, 1e-9 * ours)));
     }
     // the only warning is the general one: no figure of the file disagrees with its arrays
-    assertThat(r.warnings()).singleElement().asString().startsWith("imported from vllm bench serve");
+    assertThat(r.warnings())
+        .singleElement()
+        .asString()
+        .startsWith("imported from vllm bench serve");
     assertThat(r.requests()[0].startNs()).isZero();
     assertThat(r.requests()[1].startNs()).isPositive();
   }
@@ -79,12 +103,19 @@ class ImportsTest {
   @Test
   void aVllmResultWithoutItsArraysAsksForSaveDetailed() throws Exception {
     ObjectNode doc = (ObjectNode) MAPPER.readTree(DIR.resolve("vllm-bench-serve.json").toFile());
-    doc.remove(java.util.List.of("ttfts", "itls", "input_lens", "output_lens", "start_times", "generated_texts",
-        "errors"));
+    doc.remove(
+        java.util.List.of(
+            "ttfts",
+            "itls",
+            "input_lens",
+            "output_lens",
+            "start_times",
+            "generated_texts",
+            "errors"));
     Path f = tmp.resolve("summary-only.json");
     MAPPER.writeValue(f.toFile(), doc);
-    assertThatThrownBy(() -> RunReader.read(f)).hasMessageContaining("run vllm bench serve with --save-result "
-        + "--save-detailed");
+    assertThatThrownBy(() -> RunReader.read(f))
+        .hasMessageContaining("run vllm bench serve with --save-result " + "--save-detailed");
   }
 
   @Test
@@ -102,7 +133,8 @@ class ImportsTest {
       if (a.success()) {
         // the role-only first chunk is the first token event, as for vLLM's client
         assertThat(a.ttft()).as("ttft %d", i).isCloseTo(b.ttft(), within(1e-6));
-        // output tokens from the usage chunk; one gap more than vLLM's list (role chunk, then each token)
+        // output tokens from the usage chunk; one gap more than vLLM's list (role chunk, then each
+        // token)
         assertThat(a.outputTokens()).isEqualTo(b.outputTokens());
         assertThat(a.itlMs()).hasSize(b.itlMs().length + 1);
         assertThat(a.e2el()).as("e2el %d", i).isCloseTo(b.e2el() + 0.4, within(1e-4));
@@ -114,7 +146,8 @@ class ImportsTest {
 
   @Test
   void aGenAiPerfExportWithSeveralExperimentsNeedsOneChosen() throws Exception {
-    ObjectNode doc = (ObjectNode) MAPPER.readTree(DIR.resolve("genai-perf/profile_export.json").toFile());
+    ObjectNode doc =
+        (ObjectNode) MAPPER.readTree(DIR.resolve("genai-perf/profile_export.json").toFile());
     ArrayNode exps = (ArrayNode) doc.path("experiments");
     ObjectNode second = exps.get(0).deepCopy();
     ((ObjectNode) second.path("experiment")).put("value", 16.0);
@@ -122,8 +155,13 @@ class ImportsTest {
     exps.add(second);
     Path f = tmp.resolve("profile_export.json");
     MAPPER.writeValue(f.toFile(), doc);
-    assertThatThrownBy(() -> RunReader.read(f)).hasMessage(f + ": holds 2 experiments (#0 request_rate 8.0, "
-        + "#1 request_rate 16.0); compare one at a time, e.g. " + f + "#0");
+    assertThatThrownBy(() -> RunReader.read(f))
+        .hasMessage(
+            f
+                + ": holds 2 experiments (#0 request_rate 8.0, "
+                + "#1 request_rate 16.0); compare one at a time, e.g. "
+                + f
+                + "#0");
     Path one = tmp.resolve("profile_export.json#1");
     assertThat(RunDiscovery.results(one)).containsExactly(one);
     assertThat(RunReader.read(one).requests()).hasSize(59);
@@ -136,11 +174,16 @@ class ImportsTest {
     assertThat(a.source()).isEqualTo(Source.AIPERF);
     assertThat(a.requests()).hasSize(60); // the warm-up record is left out
     assertThat(a.failed()).isEqualTo(3);
-    assertThat(a.requests()[52].error()).isEqualTo("ServiceUnavailableError 503: The model is overloaded");
+    assertThat(a.requests()[52].error())
+        .isEqualTo("ServiceUnavailableError 503: The model is overloaded");
     for (int i = 0; i < 60; i++) {
       if (a.requests()[i].success()) {
-        assertThat(a.requests()[i].ttft()).as("ttft %d", i).isCloseTo(v.requests()[i].ttft(), within(1e-9));
-        assertThat(a.requests()[i].e2el()).as("e2el %d", i).isCloseTo(v.requests()[i].e2el(), within(1e-9));
+        assertThat(a.requests()[i].ttft())
+            .as("ttft %d", i)
+            .isCloseTo(v.requests()[i].ttft(), within(1e-9));
+        assertThat(a.requests()[i].e2el())
+            .as("e2el %d", i)
+            .isCloseTo(v.requests()[i].e2el(), within(1e-9));
         assertThat(a.requests()[i].itlMs()).hasSameSizeAs(v.requests()[i].itlMs());
         assertThat(a.requests()[i].tpot()).isCloseTo(v.requests()[i].tpot(), within(1e-9));
       }
@@ -158,11 +201,16 @@ class ImportsTest {
     Files.createDirectories(arm.resolve("a"));
     Files.createDirectories(arm.resolve("g"));
     Files.copy(DIR.resolve("aiperf/profile_export.jsonl"), arm.resolve("a/profile_export.jsonl"));
-    Files.copy(DIR.resolve("aiperf/profile_export_aiperf.json"), arm.resolve("a/profile_export_aiperf.json"));
+    Files.copy(
+        DIR.resolve("aiperf/profile_export_aiperf.json"),
+        arm.resolve("a/profile_export_aiperf.json"));
     Files.copy(DIR.resolve("genai-perf/profile_export.json"), arm.resolve("g/profile_export.json"));
     Files.copy(DIR.resolve("vllm-bench-serve.json"), arm.resolve("v.json"));
     Files.writeString(arm.resolve("comparison.json"), "{\"format\":\"fleetlb-comparison\"}");
-    assertThat(RunDiscovery.results(arm)).containsExactly(arm.resolve("a/profile_export_aiperf.json"),
-        arm.resolve("g/profile_export.json"), arm.resolve("v.json"));
+    assertThat(RunDiscovery.results(arm))
+        .containsExactly(
+            arm.resolve("a/profile_export_aiperf.json"),
+            arm.resolve("g/profile_export.json"),
+            arm.resolve("v.json"));
   }
 }

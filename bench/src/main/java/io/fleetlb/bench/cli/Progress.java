@@ -24,32 +24,43 @@ final class Progress implements AutoCloseable {
   private final IntSupplier sent;
   private final int total;
 
-  Progress(String task, int total, IntSupplier finished, IntSupplier sent, boolean enabled, Path file) {
+  Progress(
+      String task, int total, IntSupplier finished, IntSupplier sent, boolean enabled, Path file) {
     this.file = file;
     this.finished = finished;
     this.sent = sent;
     this.total = total;
-    bar = !enabled || System.console() == null || total == 0 ? null
-        : new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-            .setUpdateIntervalMillis(250).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    bar =
+        !enabled || System.console() == null || total == 0
+            ? null
+            : new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(250)
+                .setConsumer(new ConsoleProgressBarConsumer(System.err))
+                .build();
     if (bar == null && file == null) {
       ticker = null;
       return;
     }
-    ticker = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        if (bar != null) {
-          bar.stepTo(finished.getAsInt());
-          bar.setExtraMessage(" sent " + sent.getAsInt());
-        }
-        writeFile();
-        try {
-          Thread.sleep(250);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "bench-progress");
+    ticker =
+        new Thread(
+            () -> {
+              while (!Thread.currentThread().isInterrupted()) {
+                if (bar != null) {
+                  bar.stepTo(finished.getAsInt());
+                  bar.setExtraMessage(" sent " + sent.getAsInt());
+                }
+                writeFile();
+                try {
+                  Thread.sleep(250);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "bench-progress");
     ticker.setDaemon(true);
     ticker.start();
   }

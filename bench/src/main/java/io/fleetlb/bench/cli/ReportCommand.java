@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bench.jar report RESULT.json}: prints a saved result as the run printed it. */
-@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "report",
+@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class,
+    name = "report",
     description = "Print a saved result in the console layout; exit 1 if the result is invalid.")
 public final class ReportCommand implements Callable<Integer> {
   @Parameters(paramLabel = "RESULT", description = "A result JSON written by 'bench.jar run'.")
@@ -27,7 +28,8 @@ public final class ReportCommand implements Callable<Integer> {
       }
       r = ResultJson.fromTree(tree);
     } catch (java.io.IOException e) {
-      throw new BenchFailure(file + ": cannot read a result (" + e.getMessage().lines().findFirst().orElse("") + ")");
+      throw new BenchFailure(file + ": cannot read a result "
+          + "(" + e.getMessage().lines().findFirst().orElse("") + ")");
     }
     System.out.print(ConsoleReport.render(r));
     return r.valid() ? 0 : 1;

@@ -17,8 +17,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bench.jar workload}: writes a frozen workload file from vLLM-style dataset and arrival flags. */
-@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "workload", sortOptions = false, showDefaultValues = true, usageHelpAutoWidth = true, abbreviateSynopsis = true,
-    description = "Generate a frozen workload file (JSON lines: header with settings, seed and content hash, "
+@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class,
+    name = "workload", sortOptions = false, showDefaultValues = true, usageHelpAutoWidth = true,
+        abbreviateSynopsis = true,
+    description = "Generate a frozen workload file (JSON lines: header with settings, seed and "
+        + "content hash, "
         + "then one line per request with its scheduled offset, model and exact body).")
 public final class WorkloadCommand implements Callable<Integer> {
   @CommandLine.Spec
@@ -29,7 +32,8 @@ public final class WorkloadCommand implements Callable<Integer> {
   String out;
 
   @Option(names = "--spec", paramLabel = "FILE",
-      description = "YAML or JSON file of settings named like these flags (models and classes may be structured); flags on the command line override it.")
+      description = "YAML or JSON file of settings named like these flags (models and classes "
+          + "may be structured); flags on the command line override it.")
   Path specFile;
 
   @Option(names = "--dataset-name", defaultValue = "random", paramLabel = "NAME",
@@ -50,7 +54,9 @@ public final class WorkloadCommand implements Callable<Integer> {
   List<String> models = new ArrayList<>();
 
   @Option(names = "--class", paramLabel = "CLASS",
-      description = "Request class NAME:WEIGHT:input=DIST:output=DIST[:model=NAME], repeatable. DIST: N, fixed(N), uniform(MIN,MAX), normal(MEAN,STD[,min=,max=]), lognormal(MEDIAN,SIGMA[,min=,max=]).",
+      description = "Request class NAME:WEIGHT:input=DIST:output=DIST[:model=NAME], repeatable. "
+          + "DIST: N, fixed(N), uniform(MIN,MAX), normal(MEAN,STD[,min=,max=]), "
+          + "lognormal(MEDIAN,SIGMA[,min=,max=]).",
       showDefaultValue = CommandLine.Help.Visibility.NEVER)
   List<String> classes = new ArrayList<>();
 
@@ -67,47 +73,59 @@ public final class WorkloadCommand implements Callable<Integer> {
   @Option(names = "--random-prefix-len", defaultValue = "0", paramLabel = "N",
       description = "Shared prefix tokens before each random prompt.") int randomPrefixLen;
   @Option(names = "--input-len-dist", paramLabel = "DIST",
-      description = "Input length distribution (overrides --random-input-len/--sonnet-input-len).") String inputLenDist;
+      description = "Input length distribution (overrides "
+          + "--random-input-len/--sonnet-input-len).") String inputLenDist;
   @Option(names = "--output-len-dist", paramLabel = "DIST",
-      description = "Output length distribution, e.g. lognormal(200,1.0,max=4096).") String outputLenDist;
+      description = "Output length distribution, e.g. "
+          + "lognormal(200,1.0,max=4096).") String outputLenDist;
   @Option(names = "--sonnet-input-len", defaultValue = "550", paramLabel = "N",
       description = "Prompt tokens of the sonnet dataset.") int sonnetInputLen;
   @Option(names = "--sonnet-output-len", defaultValue = "150", paramLabel = "N",
       description = "Output tokens of the sonnet dataset.") int sonnetOutputLen;
   @Option(names = "--sonnet-prefix-len", defaultValue = "200", paramLabel = "N",
-      description = "Tokens of the sonnet prompt every request shares (the prefix-cache-friendly part).") int sonnetPrefixLen;
+      description = "Tokens of the sonnet prompt every request shares (the prefix-cache-friendly "
+          + "part).") int sonnetPrefixLen;
   @Option(names = "--sharegpt-output-len", paramLabel = "N",
-      description = "Fixed output length instead of each ShareGPT reply's own (default: the reply's).") Integer sharegptOutputLen;
+      description = "Fixed output length instead of each ShareGPT reply's own (default: the "
+          + "reply's).") Integer sharegptOutputLen;
   @Option(names = "--trace-time-scale", defaultValue = "1.0", paramLabel = "X",
       description = "Multiply the trace's gaps (0.5 = twice as fast).") double traceTimeScale;
   @Option(names = "--trace-time-unit", defaultValue = "auto", paramLabel = "UNIT",
-      description = "auto, s, ms, us or ns for numeric trace timestamps (auto: s for CSV, ms for JSONL).") String traceTimeUnit;
+      description = "auto, s, ms, us or ns for numeric trace timestamps (auto: s for CSV, ms for "
+          + "JSONL).") String traceTimeUnit;
 
   @Option(names = "--request-rate", defaultValue = "inf", converter = Rates.class, paramLabel = "R",
-      description = "Requests per second; inf sends all at t=0 (a closed loop with --max-concurrency).")
+      description = "Requests per second; inf sends all at t=0 (a closed loop with "
+          + "--max-concurrency).")
   double requestRate;
   @Option(names = "--burstiness", defaultValue = "1.0", converter = Rates.class, paramLabel = "B",
       description = "Gamma shape of the gaps: 1 Poisson, < 1 burstier, > 1 smoother, inf constant.")
   double burstiness;
   @Option(names = "--arrival-pattern", paramLabel = "PATTERN",
-      description = "poisson, gamma or constant (default: poisson when burstiness is 1, else gamma).")
+      description = "poisson, gamma or constant (default: poisson when burstiness is 1, else "
+          + "gamma).")
   String arrivalPattern;
   @Option(names = "--ramp-up-strategy", paramLabel = "STRATEGY",
-      description = "linear or exponential rate ramp over the requests (vLLM; with --ramp-up-start-rps and --ramp-up-end-rps).")
+      description = "linear or exponential rate ramp over the requests (vLLM; with "
+          + "--ramp-up-start-rps and --ramp-up-end-rps).")
   String rampUpStrategy;
   @Option(names = "--ramp-up-start-rps", paramLabel = "R",
-      description = "Rate of the ramp's first request (with --ramp-up-strategy).") Double rampUpStartRps;
+      description = "Rate of the ramp's first request (with "
+          + "--ramp-up-strategy).") Double rampUpStartRps;
   @Option(names = "--ramp-up-end-rps", paramLabel = "R",
-      description = "Rate of the ramp's last request (with --ramp-up-strategy).") Double rampUpEndRps;
+      description = "Rate of the ramp's last request (with "
+          + "--ramp-up-strategy).") Double rampUpEndRps;
   @Option(names = "--max-concurrency", paramLabel = "N",
       description = "Concurrency cap applied at replay (requests beyond it queue; default: none).")
   Integer maxConcurrency;
 
   @Option(names = "--ignore-eos", negatable = true,
-      description = "Ask for exactly the output length (default: on for random and trace, off otherwise).")
+      description = "Ask for exactly the output length (default: on for random and trace, off "
+          + "otherwise).")
   Boolean ignoreEos;
   @Option(names = "--temperature", paramLabel = "T",
-      description = "Sampling temperature added to every body (default: not sent).") Double temperature;
+      description = "Sampling temperature added to every body (default: not "
+          + "sent).") Double temperature;
   @Option(names = "--top-p", paramLabel = "P",
       description = "top_p added to every body (default: not sent).") Double topP;
   @Option(names = "--top-k", paramLabel = "K",
@@ -116,7 +134,8 @@ public final class WorkloadCommand implements Callable<Integer> {
       description = "JSON object merged into every body, overriding our fields (vLLM).")
   String extraBody;
   @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
-      description = "Seeds every random choice: the same settings and seed give the same bytes.") long seed;
+      description = "Seeds every random choice: the same settings and seed give the same "
+          + "bytes.") long seed;
 
   @Override
   public Integer call() throws Exception {
@@ -164,7 +183,8 @@ public final class WorkloadCommand implements Callable<Integer> {
         java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent()); // -o results/w.jsonl just works
       }
       WorkloadFile.write(w, file);
-      System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests over %.3f s, models %s, sha256 %s%n", out,
+      System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests over %.3f s, models %s, "
+          + "sha256 %s%n", out,
           w.requests().size(), w.spanNanos() / 1e9, w.header().path("models"), w.contentSha256());
     }
     return 0;
@@ -176,7 +196,8 @@ public final class WorkloadCommand implements Callable<Integer> {
     for (String c : classes) {
       int at = c.lastIndexOf(":model=");
       if (at > 0) {
-        perModel.computeIfAbsent(c.substring(at + 7), k -> new ArrayList<>()).add(RequestClass.parse(c.substring(0, at)));
+        perModel.computeIfAbsent(c.substring(at + 7),
+            k -> new ArrayList<>()).add(RequestClass.parse(c.substring(0, at)));
       } else {
         b.classes.add(RequestClass.parse(c));
       }

@@ -14,18 +14,18 @@ import java.util.function.Function;
 
 /**
  * Per-model, per-class and per-replica figures (the same vLLM metrics within each group, over the
- * whole run's duration) and the load-balance indices: each replica's share of its model's
- * requests, Jain's fairness index over those shares and their coefficient of variation.
+ * whole run's duration) and the load-balance indices: each replica's share of its model's requests,
+ * Jain's fairness index over those shares and their coefficient of variation.
  */
 public final class Breakdowns {
   /** The id used for requests whose response carried no {@code x-lb-replica} header. */
   public static final String UNATTRIBUTED = "(none)";
 
-  private Breakdowns() {
-  }
+  private Breakdowns() {}
 
   /** Groups outcomes by a key, in key order. */
-  static Map<String, List<RequestOutcome>> group(List<RequestOutcome> all, Function<RequestOutcome, String> key) {
+  static Map<String, List<RequestOutcome>> group(
+      List<RequestOutcome> all, Function<RequestOutcome, String> key) {
     Map<String, List<RequestOutcome>> m = new TreeMap<>();
     for (RequestOutcome r : all) {
       String k = key.apply(r);
@@ -37,36 +37,63 @@ public final class Breakdowns {
   }
 
   /** The figures of each group, in key order. */
-  public static Map<String, GroupFigures> byKey(List<RequestOutcome> all, Function<RequestOutcome, String> key,
-      double durationS, List<Double> percentiles, Slo goodput) {
+  public static Map<String, GroupFigures> byKey(
+      List<RequestOutcome> all,
+      Function<RequestOutcome, String> key,
+      double durationS,
+      List<Double> percentiles,
+      Slo goodput) {
     Map<String, GroupFigures> out = new LinkedHashMap<>();
     for (var e : group(all, key).entrySet()) {
-      out.put(e.getKey(), figures(null, e.getValue(), all.size(), durationS, percentiles, goodput, null));
+      out.put(
+          e.getKey(),
+          figures(null, e.getValue(), all.size(), durationS, percentiles, goodput, null));
     }
     return out;
   }
 
-  static GroupFigures figures(String model, List<RequestOutcome> rs, int total, double durationS,
-      List<Double> percentiles, Slo goodput, Double shareOfModel) {
+  static GroupFigures figures(
+      String model,
+      List<RequestOutcome> rs,
+      int total,
+      double durationS,
+      List<Double> percentiles,
+      Slo goodput,
+      Double shareOfModel) {
     CoreMetrics m = CoreMetrics.compute(rs, durationS, percentiles, goodput);
     Map<String, Double> stats = LatencyStats.map();
     m.ttft().putInto(stats, "ttft");
     m.tpot().putInto(stats, "tpot");
     m.itl().putInto(stats, "itl");
     m.e2el().putInto(stats, "e2el");
-    return new GroupFigures(model, rs.size(), total == 0 ? 0 : rs.size() / (double) total, m.completed(), m.failed(),
-        m.totalInputTokens(), m.totalOutputTokens(), m.requestThroughput(), m.requestGoodput(), m.outputThroughput(),
-        stats, shareOfModel);
+    return new GroupFigures(
+        model,
+        rs.size(),
+        total == 0 ? 0 : rs.size() / (double) total,
+        m.completed(),
+        m.failed(),
+        m.totalInputTokens(),
+        m.totalOutputTokens(),
+        m.requestThroughput(),
+        m.requestGoodput(),
+        m.outputThroughput(),
+        stats,
+        shareOfModel);
   }
 
   /**
    * Per replica: its model, request count, share of its model's requests and latency figures.
-   * Replicas known from telemetry that served nothing are listed with zero requests so the
-   * balance index sees them.
+   * Replicas known from telemetry that served nothing are listed with zero requests so the balance
+   * index sees them.
    */
-  public static Map<String, GroupFigures> perReplica(List<RequestOutcome> all, Map<String, String> knownReplicaModels,
-      double durationS, List<Double> percentiles, Slo goodput) {
-    Map<String, List<RequestOutcome>> byReplica = group(all, r -> r.replica() == null ? UNATTRIBUTED : r.replica());
+  public static Map<String, GroupFigures> perReplica(
+      List<RequestOutcome> all,
+      Map<String, String> knownReplicaModels,
+      double durationS,
+      List<Double> percentiles,
+      Slo goodput) {
+    Map<String, List<RequestOutcome>> byReplica =
+        group(all, r -> r.replica() == null ? UNATTRIBUTED : r.replica());
     knownReplicaModels.keySet().forEach(id -> byReplica.putIfAbsent(id, List.of()));
     Map<String, Integer> perModel = new TreeMap<>();
     all.forEach(r -> perModel.merge(r.model(), 1, Integer::sum));
@@ -75,8 +102,16 @@ public final class Breakdowns {
       String model = replicaModel(e.getKey(), e.getValue(), knownReplicaModels);
       int modelTotal = perModel.getOrDefault(model, 0);
       long ofModel = e.getValue().stream().filter(r -> r.model().equals(model)).count();
-      out.put(e.getKey(), figures(model, e.getValue(), all.size(), durationS, percentiles, goodput,
-          modelTotal == 0 ? 0 : ofModel / (double) modelTotal));
+      out.put(
+          e.getKey(),
+          figures(
+              model,
+              e.getValue(),
+              all.size(),
+              durationS,
+              percentiles,
+              goodput,
+              modelTotal == 0 ? 0 : ofModel / (double) modelTotal));
     }
     return out;
   }
@@ -87,23 +122,28 @@ public final class Breakdowns {
     }
     Map<String, Integer> counts = new TreeMap<>();
     rs.forEach(r -> counts.merge(r.model(), 1, Integer::sum));
-    return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+    return counts.entrySet().stream()
+        .max(Map.Entry.comparingByValue())
+        .map(Map.Entry::getKey)
+        .orElse(null);
   }
 
   /**
-   * Per model: the replicas that served it with their shares, Jain's index
-   * {@code (sum x)^2 / (n sum x^2)} (1 = perfectly even, 1/n = all on one) and the coefficient of
-   * variation (population std / mean) of the per-replica request counts.
+   * Per model: the replicas that served it with their shares, Jain's index {@code (sum x)^2 / (n
+   * sum x^2)} (1 = perfectly even, 1/n = all on one) and the coefficient of variation (population
+   * std / mean) of the per-replica request counts.
    */
-  public static Map<String, ModelBalance> balance(List<RequestOutcome> all, Map<String, String> knownReplicaModels) {
+  public static Map<String, ModelBalance> balance(
+      List<RequestOutcome> all, Map<String, String> knownReplicaModels) {
     Map<String, ModelBalance> out = new LinkedHashMap<>();
     for (var model : group(all, RequestOutcome::model).entrySet()) {
       Map<String, Integer> counts = new TreeMap<>();
-      knownReplicaModels.forEach((id, m) -> {
-        if (m.equals(model.getKey())) {
-          counts.put(id, 0);
-        }
-      });
+      knownReplicaModels.forEach(
+          (id, m) -> {
+            if (m.equals(model.getKey())) {
+              counts.put(id, 0);
+            }
+          });
       int unattributed = 0;
       for (RequestOutcome r : model.getValue()) {
         if (r.replica() == null) {
@@ -120,8 +160,15 @@ public final class Breakdowns {
         shares.put(c.getKey(), attributed == 0 ? 0 : c.getValue() / (double) attributed);
         x[i++] = c.getValue();
       }
-      out.put(model.getKey(), new ModelBalance(model.getValue().size(), unattributed, counts.size(), shares,
-          x.length == 0 ? null : jain(x), x.length == 0 ? null : cv(x)));
+      out.put(
+          model.getKey(),
+          new ModelBalance(
+              model.getValue().size(),
+              unattributed,
+              counts.size(),
+              shares,
+              x.length == 0 ? null : jain(x),
+              x.length == 0 ? null : cv(x)));
     }
     return out;
   }

@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * The metrics of {@code vllm bench serve}'s {@code calculate_metrics}, with its exact definitions
  * (research/benchmarks.md 1.2): failed requests are excluded from every latency; ITL pools every
- * gap of every request; TPOT is (E2EL - TTFT) / (output tokens - 1) for requests with more than
- * one token; throughputs divide by the whole run's duration. Latencies are in milliseconds.
+ * gap of every request; TPOT is (E2EL - TTFT) / (output tokens - 1) for requests with more than one
+ * token; throughputs divide by the whole run's duration. Latencies are in milliseconds.
  */
 public record CoreMetrics(
     int completed,
@@ -28,8 +28,8 @@ public record CoreMetrics(
     Stats.Summary clientQueueTime,
     Stats.Summary e2elIncludingClientQueue) {
 
-  public static CoreMetrics compute(List<RequestOutcome> outcomes, double durationS, List<Double> percentiles,
-      Slo goodput) {
+  public static CoreMetrics compute(
+      List<RequestOutcome> outcomes, double durationS, List<Double> percentiles, Slo goodput) {
     int completed = 0;
     int failed = 0;
     long in = 0;
@@ -65,7 +65,11 @@ public record CoreMetrics(
         good++;
       }
     }
-    return new CoreMetrics(completed, failed, in, out,
+    return new CoreMetrics(
+        completed,
+        failed,
+        in,
+        out,
         completed / durationS,
         goodput != null ? good / durationS : null,
         out / durationS,
@@ -123,7 +127,10 @@ public record CoreMetrics(
     }
   }
 
-  /** vLLM's {@code max_concurrent_requests}: sweep line over [start, start + E2EL) of successful requests. */
+  /**
+   * vLLM's {@code max_concurrent_requests}: sweep line over [start, start + E2EL) of successful
+   * requests.
+   */
   static int peakConcurrency(List<RequestOutcome> outcomes) {
     List<long[]> events = new ArrayList<>();
     for (RequestOutcome r : outcomes) {

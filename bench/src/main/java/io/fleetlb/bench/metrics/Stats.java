@@ -13,11 +13,16 @@ import java.util.Map;
  * as vLLM's {@code np.mean(x or 0)} makes it.
  */
 public final class Stats {
-  private Stats() {
-  }
+  private Stats() {}
 
   /** Mean, median, population std and the requested percentiles of one metric. */
-  public record Summary(int count, double mean, double median, double std, double min, double max,
+  public record Summary(
+      int count,
+      double mean,
+      double median,
+      double std,
+      double min,
+      double max,
       Map<Double, Double> percentiles) {
 
     public double percentile(double p) {
@@ -28,7 +33,10 @@ public final class Stats {
       return v;
     }
 
-    /** Puts this summary under vLLM's keys for {@code metric} ({@code mean_ttft_ms}, {@code p99_ttft_ms}, ...). */
+    /**
+     * Puts this summary under vLLM's keys for {@code metric} ({@code mean_ttft_ms}, {@code
+     * p99_ttft_ms}, ...).
+     */
     public void putInto(Map<String, Double> stats, String metric) {
       LatencyStats.put(stats, metric, mean, median, std, percentiles);
     }
@@ -44,7 +52,13 @@ public final class Stats {
     if (values.length == 0) {
       return new Summary(0, 0, 0, 0, 0, 0, ps);
     }
-    return new Summary(values.length, NumpyStats.mean(values), NumpyStats.percentileSorted(sorted, 50),
-        NumpyStats.std(values), sorted[0], sorted[sorted.length - 1], ps);
+    return new Summary(
+        values.length,
+        NumpyStats.mean(values),
+        NumpyStats.percentileSorted(sorted, 50),
+        NumpyStats.std(values),
+        sorted[0],
+        sorted[sorted.length - 1],
+        ps);
   }
 }

@@ -14,14 +14,15 @@ import java.util.Map;
  * completed, output tokens emitted) divided by the window's length.
  */
 public final class SteadyState {
-  private SteadyState() {
-  }
+  private SteadyState() {}
 
-  public static SteadyStateFigures compute(List<RequestOutcome> all, long startNs, long endNs,
-      List<Double> percentiles, Slo goodput) {
+  public static SteadyStateFigures compute(
+      List<RequestOutcome> all, long startNs, long endNs, List<Double> percentiles, Slo goodput) {
     double len = (endNs - startNs) / 1e9;
     if (!(len > 0)) {
-      return SteadyStateFigures.empty(startNs / 1e9, endNs / 1e9,
+      return SteadyStateFigures.empty(
+          startNs / 1e9,
+          endNs / 1e9,
           "empty window: warm-up plus cool-down cover the whole schedule");
     }
     List<RequestOutcome> inWindow = new ArrayList<>();
@@ -60,8 +61,19 @@ public final class SteadyState {
     m.itl().putInto(stats, "itl");
     m.e2el().putInto(stats, "e2el");
     Intended.ttft(inWindow, percentiles).putInto(stats, "ttft_intended");
-    return new SteadyStateFigures(startNs / 1e9, endNs / 1e9, null, inWindow.size(), m.completed(), m.failed(),
-        inWindow.size() / len, sent / len, done / len, tokens / len, goodRate, stats);
+    return new SteadyStateFigures(
+        startNs / 1e9,
+        endNs / 1e9,
+        null,
+        inWindow.size(),
+        m.completed(),
+        m.failed(),
+        inWindow.size() / len,
+        sent / len,
+        done / len,
+        tokens / len,
+        goodRate,
+        stats);
   }
 
   private static boolean in(long t, long start, long end) {

@@ -9,14 +9,13 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Per-second series on the run's clock (second k covers [k, k+1) s after the schedule's zero):
- * offered (scheduled) versus sent requests, completions, failures, output tokens emitted,
- * mean requests in flight, TTFT and schedule-lag percentiles (HdrHistogram, 3 significant
- * digits) and completions per replica. The per-second view shows where a run fell behind or
- * a replica stalled, which whole-run figures hide.
+ * offered (scheduled) versus sent requests, completions, failures, output tokens emitted, mean
+ * requests in flight, TTFT and schedule-lag percentiles (HdrHistogram, 3 significant digits) and
+ * completions per replica. The per-second view shows where a run fell behind or a replica stalled,
+ * which whole-run figures hide.
  */
 public final class TimeSeries {
-  private TimeSeries() {
-  }
+  private TimeSeries() {}
 
   public static PerSecondSeries perSecond(List<RequestOutcome> all, double durationS) {
     int bins = Math.max(1, (int) Math.ceil(durationS));
@@ -60,8 +59,19 @@ public final class TimeSeries {
     }
     List<List<Double>> ttftPs = ttft.percentiles(bins, new double[] {50, 99});
     List<List<Double>> lagPs = lag.percentiles(bins, new double[] {99});
-    return new PerSecondSeries(1, seconds, offered, sent, completed, failed, tokens, inFlight, ttftPs.get(0),
-        ttftPs.get(1), lagPs.get(0), perReplica);
+    return new PerSecondSeries(
+        1,
+        seconds,
+        offered,
+        sent,
+        completed,
+        failed,
+        tokens,
+        inFlight,
+        ttftPs.get(0),
+        ttftPs.get(1),
+        lagPs.get(0),
+        perReplica);
   }
 
   private static int bin(long tNs, int bins) {

@@ -23,15 +23,16 @@ public final class Validity {
   /** Requests that must lie above the lag percentile the gate uses. */
   static final int TAIL_SAMPLES = 10;
 
-  private Validity() {
-  }
+  private Validity() {}
 
   /** The default gates: 1 ms of lag, or up to 5% of the median TTFT; 99% of the offered rate. */
   public static Thresholds defaults() {
     return new Thresholds(1.0, 0.05, 0.99);
   }
 
-  /** Offered rate: requests over the schedule's span; NaN for a closed loop (everything due at 0). */
+  /**
+   * Offered rate: requests over the schedule's span; NaN for a closed loop (everything due at 0).
+   */
   public static double offeredRate(List<RequestOutcome> all) {
     long span = all.stream().mapToLong(RequestOutcome::scheduledNs).max().orElse(0);
     return span <= 0 ? Double.NaN : all.size() / (span / 1e9);
@@ -63,8 +64,12 @@ public final class Validity {
     double offered = offeredRate(all);
     double achieved = achievedRate(all);
     boolean openLoop = !Double.isNaN(offered);
-    double[] lags = all.stream().filter(r -> r.arrivalNs() >= 0).mapToDouble(r -> r.scheduleLagNs() / 1e6).sorted()
-        .toArray();
+    double[] lags =
+        all.stream()
+            .filter(r -> r.arrivalNs() >= 0)
+            .mapToDouble(r -> r.scheduleLagNs() / 1e6)
+            .sorted()
+            .toArray();
     double p99Lag = lags.length == 0 ? 0 : NumpyStats.percentileSorted(lags, 99);
     LagGate gate = null;
     if (openLoop && lags.length > 0) {
@@ -76,8 +81,15 @@ public final class Validity {
       }
       double ratio = achieved / offered;
       if (!(ratio >= t.minAchievedRatio())) {
-        reasons.add(String.format(Locale.ROOT, "achieved %.2f req/s is %.2f%% of the offered %.2f req/s (minimum "
-            + "%.2f%%; change it with --min-achieved-ratio)", achieved, 100 * ratio, offered, 100 * t.minAchievedRatio()));
+        reasons.add(
+            String.format(
+                Locale.ROOT,
+                "achieved %.2f req/s is %.2f%% of the offered %.2f req/s (minimum "
+                    + "%.2f%%; change it with --min-achieved-ratio)",
+                achieved,
+                100 * ratio,
+                offered,
+                100 * t.minAchievedRatio()));
       }
     }
     long notSent = all.stream().filter(r -> r.arrivalNs() < 0).count();
@@ -88,24 +100,40 @@ public final class Validity {
     long noUsage = all.stream().filter(r -> r.success() && r.usageMissing()).count();
     long noDone = all.stream().filter(r -> r.success() && !r.doneMarker()).count();
     if (noUsage > 0) {
-      warnings.add(noUsage + " successful responses carried no usage chunk; their output tokens were counted "
-          + "as token events (the server or router dropped stream_options.include_usage)");
+      warnings.add(
+          noUsage
+              + " successful responses carried no usage chunk; their output tokens were counted "
+              + "as token events (the server or router dropped stream_options.include_usage)");
     }
     if (noDone > 0) {
       warnings.add(noDone + " successful streams ended without 'data: [DONE]'");
     }
     if (poolWaits > 0) {
-      warnings.add(poolWaits + " requests waited for a pooled connection (--max-connections caps the pool)");
+      warnings.add(
+          poolWaits + " requests waited for a pooled connection (--max-connections caps the pool)");
     }
-    return new ValidityReport(reasons.isEmpty(), reasons, warnings, openLoop, finite(offered), finite(achieved),
-        openLoop ? finite(achieved / offered) : null, p99Lag, gate, t, failed > 0, failed,
-        all.isEmpty() ? 0 : failed / (double) all.size(), topErrors(all));
+    return new ValidityReport(
+        reasons.isEmpty(),
+        reasons,
+        warnings,
+        openLoop,
+        finite(offered),
+        finite(achieved),
+        openLoop ? finite(achieved / offered) : null,
+        p99Lag,
+        gate,
+        t,
+        failed > 0,
+        failed,
+        all.isEmpty() ? 0 : failed / (double) all.size(),
+        topErrors(all));
   }
 
   private static LagGate lagGate(List<RequestOutcome> all, double[] sortedLags, Thresholds t) {
     double p = gatePercentile(sortedLags.length);
     double lag = NumpyStats.percentileSorted(sortedLags, p);
-    double[] ttfts = all.stream().filter(RequestOutcome::success).mapToDouble(r -> r.ttftNs() / 1e6).toArray();
+    double[] ttfts =
+        all.stream().filter(RequestOutcome::success).mapToDouble(r -> r.ttftNs() / 1e6).toArray();
     Arrays.sort(ttfts);
     double medianTtft = ttfts.length == 0 ? Double.NaN : NumpyStats.percentileSorted(ttfts, 50);
     double share = t.maxScheduleLagShare() == null ? 0 : t.maxScheduleLagShare();
@@ -116,17 +144,36 @@ public final class Validity {
   }
 
   private static String lagMessage(LagGate g, Thresholds t, boolean invalid) {
-    String what = String.format(Locale.ROOT, "p%s schedule lag %.3f ms (%d requests) exceeds --max-schedule-lag-ms %s",
-        NumpyStats.percentileWord(g.percentile()), g.valueMs(), g.samples(), num(t.maxScheduleLagMs()));
+    String what =
+        String.format(
+            Locale.ROOT,
+            "p%s schedule lag %.3f ms (%d requests) exceeds --max-schedule-lag-ms %s",
+            NumpyStats.percentileWord(g.percentile()),
+            g.valueMs(),
+            g.samples(),
+            num(t.maxScheduleLagMs()));
     double share = t.maxScheduleLagShare() == null ? 0 : t.maxScheduleLagShare();
     if (!invalid) {
-      return what + String.format(Locale.ROOT, " but is %.1f%% of the median TTFT (%.1f ms), within "
-          + "--max-schedule-lag-share %s: small against what was measured, so the run stays valid",
-          100 * g.valueMs() / g.medianTtftMs(), g.medianTtftMs(), num(share));
+      return what
+          + String.format(
+              Locale.ROOT,
+              " but is %.1f%% of the median TTFT (%.1f ms), within --max-schedule-lag-share %s:"
+                  + " small against what was measured, so the run stays valid",
+              100 * g.valueMs() / g.medianTtftMs(),
+              g.medianTtftMs(),
+              num(share));
     }
-    String rel = g.medianTtftMs() == null || share == 0 ? ""
-        : String.format(Locale.ROOT, " and %s%% of the median TTFT (%.1f ms)", num(100 * share), g.medianTtftMs());
-    return what + rel + ": the generator fell behind the schedule; if that lateness is acceptable for this "
+    String rel =
+        g.medianTtftMs() == null || share == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                " and %s%% of the median TTFT (%.1f ms)",
+                num(100 * share),
+                g.medianTtftMs());
+    return what
+        + rel
+        + ": the generator fell behind the schedule; if that lateness is acceptable for this "
         + "measurement, raise --max-schedule-lag-ms or --max-schedule-lag-share";
   }
 
@@ -147,7 +194,9 @@ public final class Validity {
       }
     }
     Map<String, Long> top = new LinkedHashMap<>();
-    counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(10)
+    counts.entrySet().stream()
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(10)
         .forEach(e -> top.put(e.getKey(), e.getValue()));
     return top;
   }

@@ -8,16 +8,15 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Renders a result for the terminal: {@code vllm bench serve}'s layout first (a 50-column
- * banner, 40-column labels, 10-column values, one section per selected metric), then the bench's
- * own sections, and a loud banner when the run is invalid. Rendering only reads the result, so
- * a saved result prints exactly as it did live.
+ * Renders a result for the terminal: {@code vllm bench serve}'s layout first (a 50-column banner,
+ * 40-column labels, 10-column values, one section per selected metric), then the bench's own
+ * sections, and a loud banner when the run is invalid. Rendering only reads the result, so a saved
+ * result prints exactly as it did live.
  */
 public final class ConsoleReport {
   private final StringBuilder sb = new StringBuilder();
 
-  private ConsoleReport() {
-  }
+  private ConsoleReport() {}
 
   public static String render(RunResult r) {
     ConsoleReport c = new ConsoleReport();
@@ -56,7 +55,11 @@ public final class ConsoleReport {
     metric(r, "itl", "ITL", "Inter-token Latency");
     metric(r, "e2el", "E2EL", "End-to-end Latency");
     metric(r, "client_queue_time", "Client Queue Time", "Client-side Queueing");
-    metric(r, "e2el_including_client_queue", "Queue-inclusive E2EL", "Queue-inclusive End-to-end Latency");
+    metric(
+        r,
+        "e2el_including_client_queue",
+        "Queue-inclusive E2EL",
+        "Queue-inclusive End-to-end Latency");
     ExtraSections.write(this, r);
     line("=".repeat(50));
     if (!r.valid()) {
@@ -73,8 +76,12 @@ public final class ConsoleReport {
     row("Median " + name + " (ms):", f2(r.stat("median_" + key + "_ms")));
     for (Map.Entry<String, Double> e : r.stats().entrySet()) {
       String k = e.getKey();
-      String word = k.startsWith("p") && k.endsWith("_" + key + "_ms") ? k.substring(1, k.length() - key.length() - 4) : "";
-      if (word.matches("[0-9.]+") && k.equals(LatencyStats.percentileKey(Double.parseDouble(word), key))) {
+      String word =
+          k.startsWith("p") && k.endsWith("_" + key + "_ms")
+              ? k.substring(1, k.length() - key.length() - 4)
+              : "";
+      if (word.matches("[0-9.]+")
+          && k.equals(LatencyStats.percentileKey(Double.parseDouble(word), key))) {
         row("P" + word + " " + name + " (ms):", f2(e.getValue()));
       }
     }
@@ -103,8 +110,10 @@ public final class ConsoleReport {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < values.size(); i++) {
       String v = values.get(i);
-      b.append(i == 0 ? String.format(Locale.ROOT, "%-" + widths[i] + "s", v)
-          : String.format(Locale.ROOT, " %" + widths[i] + "s", v));
+      b.append(
+          i == 0
+              ? String.format(Locale.ROOT, "%-" + widths[i] + "s", v)
+              : String.format(Locale.ROOT, " %" + widths[i] + "s", v));
     }
     line(b.toString().stripTrailing());
   }

@@ -5,10 +5,12 @@ import io.fleetlb.results.RunDetailed;
 import java.util.ArrayList;
 import java.util.List;
 
-/** vLLM's {@code --save-detailed} arrays (seconds, one entry per request in order; failed ones zero). */
+/**
+ * vLLM's {@code --save-detailed} arrays (seconds, one entry per request in order; failed ones
+ * zero).
+ */
 final class Detailed {
-  private Detailed() {
-  }
+  private Detailed() {}
 
   static RunDetailed of(List<RequestOutcome> all) {
     int n = all.size();
@@ -32,9 +34,11 @@ final class Detailed {
       }
       latencies[i] = r.success() ? r.e2elNs() / 1e9 : 0.0;
       startTimes[i] = r.startNs() / 1e9;
-      queueTimes[i] = r.startNs() >= 0 && r.arrivalNs() >= 0 ? (r.startNs() - r.arrivalNs()) / 1e9 : 0.0;
+      queueTimes[i] =
+          r.startNs() >= 0 && r.arrivalNs() >= 0 ? (r.startNs() - r.arrivalNs()) / 1e9 : 0.0;
       errors.add(r.success() ? "" : r.error());
     }
-    return new RunDetailed(inputLens, outputLens, ttfts, itls, latencies, startTimes, queueTimes, errors);
+    return new RunDetailed(
+        inputLens, outputLens, ttfts, itls, latencies, startTimes, queueTimes, errors);
   }
 }

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** The console sections vLLM does not have: fidelity, intended-time latency, steady state, breakdowns, telemetry, errors. */
+/**
+ * The console sections vLLM does not have: fidelity, intended-time latency, steady state,
+ * breakdowns, telemetry, errors.
+ */
 final class ExtraSections {
-  private ExtraSections() {
-  }
+  private ExtraSections() {}
 
   static void write(ConsoleReport c, RunResult r) {
     ValidityReport v = r.validity();
@@ -21,7 +23,9 @@ final class ExtraSections {
     if (v.openLoop()) {
       c.row("Offered rate (req/s):", ConsoleReport.f2(v.offeredRate()));
       c.row("Achieved rate (req/s):", ConsoleReport.f2(v.achievedRate()));
-      c.row("Achieved / offered (%):", ConsoleReport.f2(v.achievedRatio() == null ? null : 100 * v.achievedRatio()));
+      c.row(
+          "Achieved / offered (%):",
+          ConsoleReport.f2(v.achievedRatio() == null ? null : 100 * v.achievedRatio()));
     } else {
       c.row("Offered rate (req/s):", "inf (closed loop)");
     }
@@ -30,7 +34,10 @@ final class ExtraSections {
     c.row("Max schedule lag (ms):", num(r.stat("max_schedule_lag_ms")));
     if (v.scheduleLag() != null) {
       ValidityReport.LagGate g = v.scheduleLag();
-      c.row("Lag gate (p" + io.fleetlb.results.NumpyStats.percentileWord(g.percentile()) + " <= limit, ms):",
+      c.row(
+          "Lag gate (p"
+              + io.fleetlb.results.NumpyStats.percentileWord(g.percentile())
+              + " <= limit, ms):",
           String.format(Locale.ROOT, "%.2f <= %.2f %s", g.valueMs(), g.limitMs(), g.verdict()));
     }
     if (r.connections() != null) {
@@ -44,8 +51,10 @@ final class ExtraSections {
     c.row("P99 E2EL intended (ms):", num(r.stat("p99_e2el_intended_ms")));
     SteadyStateFigures ss = r.steadyState();
     if (ss != null && ss.requests() != null) {
-      c.line(ConsoleReport.center(String.format(Locale.ROOT, " Steady State [%.1f s, %.1f s) ", ss.startS(), ss.endS()),
-          '-'));
+      c.line(
+          ConsoleReport.center(
+              String.format(Locale.ROOT, " Steady State [%.1f s, %.1f s) ", ss.startS(), ss.endS()),
+              '-'));
       c.row("Request throughput (req/s):", ConsoleReport.f2(ss.requestThroughput()));
       c.row("Output token throughput (tok/s):", ConsoleReport.f2(ss.outputThroughput()));
       c.row("Median TTFT (ms):", ConsoleReport.f2(ss.stats().get("median_ttft_ms")));
@@ -67,18 +76,30 @@ final class ExtraSections {
     }
   }
 
-  private static void breakdown(ConsoleReport c, Map<String, GroupFigures> groups, String title, boolean replicas) {
+  private static void breakdown(
+      ConsoleReport c, Map<String, GroupFigures> groups, String title, boolean replicas) {
     if (groups.isEmpty()) {
       return;
     }
     c.line(ConsoleReport.center(title, '-'));
     int[] w = {30, 8, 7, 9, 9, 9};
-    c.cols(List.of("", "requests", replicas ? "of model" : "share", "p50 TTFT", "p99 TTFT", "p99 E2EL"), w);
-    groups.forEach((key, g) -> {
-      double share = replicas && g.shareOfModel() != null ? g.shareOfModel() : g.share();
-      c.cols(List.of(shorten(key), Integer.toString(g.requests()), String.format(Locale.ROOT, "%.1f%%", 100 * share),
-          num(g.stat("p50_ttft_ms")), num(g.stat("p99_ttft_ms")), num(g.stat("p99_e2el_ms"))), w);
-    });
+    c.cols(
+        List.of(
+            "", "requests", replicas ? "of model" : "share", "p50 TTFT", "p99 TTFT", "p99 E2EL"),
+        w);
+    groups.forEach(
+        (key, g) -> {
+          double share = replicas && g.shareOfModel() != null ? g.shareOfModel() : g.share();
+          c.cols(
+              List.of(
+                  shorten(key),
+                  Integer.toString(g.requests()),
+                  String.format(Locale.ROOT, "%.1f%%", 100 * share),
+                  num(g.stat("p50_ttft_ms")),
+                  num(g.stat("p99_ttft_ms")),
+                  num(g.stat("p99_e2el_ms"))),
+              w);
+        });
   }
 
   private static void balance(ConsoleReport c, RunResult r) {
@@ -87,14 +108,24 @@ final class ExtraSections {
     }
     c.line(ConsoleReport.center(" Balance Across Replicas ", '-'));
     int[] w = {30, 8, 7, 7, 9};
-    Map<String, TelemetryFigures.QueueBalance> q = r.telemetry() == null || r.telemetry().balance() == null
-        ? Map.of() : r.telemetry().balance();
+    Map<String, TelemetryFigures.QueueBalance> q =
+        r.telemetry() == null || r.telemetry().balance() == null
+            ? Map.of()
+            : r.telemetry().balance();
     c.cols(List.of("model", "replicas", "Jain", "CV", "idle+q s"), w);
-    r.balance().forEach((model, m) -> {
-      TelemetryFigures.QueueBalance qb = q.get(model);
-      c.cols(List.of(shorten(model), Integer.toString(m.replicas()), num3(m.jainIndex()), num3(m.cv()),
-          qb == null ? "-" : num(qb.idleWhileQueuedS())), w);
-    });
+    r.balance()
+        .forEach(
+            (model, m) -> {
+              TelemetryFigures.QueueBalance qb = q.get(model);
+              c.cols(
+                  List.of(
+                      shorten(model),
+                      Integer.toString(m.replicas()),
+                      num3(m.jainIndex()),
+                      num3(m.cv()),
+                      qb == null ? "-" : num(qb.idleWhileQueuedS())),
+                  w);
+            });
   }
 
   private static void telemetry(ConsoleReport c, TelemetryFigures t) {

@@ -42,10 +42,12 @@ import java.util.TreeSet;
 public final class ResultBuilder {
   private static final DateTimeFormatter VLLM_DATE = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
-  private ResultBuilder() {
-  }
+  private ResultBuilder() {}
 
-  public static RunResult build(RunInfo info, ReplayEngine.Recording rec, List<ObjectNode> telemetry,
+  public static RunResult build(
+      RunInfo info,
+      ReplayEngine.Recording rec,
+      List<ObjectNode> telemetry,
       long telemetryIntervalNs) {
     List<RequestOutcome> all = rec.outcomes();
     double durationS = Math.max(rec.durationNs(), 1) / 1e9;
@@ -68,35 +70,76 @@ public final class ResultBuilder {
     Map<String, Double> sendDelay = LatencyStats.map();
     Intended.sendDelay(all, withDefaults(ps)).putInto(sendDelay, "send_delay");
     boolean sampled = telemetry != null && !telemetry.isEmpty();
-    TelemetryFigures t = sampled ? TelemetrySummary.summarize(telemetry, telemetryIntervalNs, m.outputThroughput(),
-        m.totalOutputTokens(), info.telemetryFile()) : null;
+    TelemetryFigures t =
+        sampled
+            ? TelemetrySummary.summarize(
+                telemetry,
+                telemetryIntervalNs,
+                m.outputThroughput(),
+                m.totalOutputTokens(),
+                info.telemetryFile())
+            : null;
     return new RunResult(
-        new RunHeader(Instant.ofEpochMilli(rec.t0EpochMillis()).atZone(ZoneId.systemDefault()).format(VLLM_DATE),
-            info.backend(), info.backend(), info.label() != null ? info.label() : info.backend(),
-            String.join(",", modelNames(header)), null, all.size(), rate(header.path("request_rate")),
-            rate(header.path("burstiness")), info.maxConcurrency()),
+        new RunHeader(
+            Instant.ofEpochMilli(rec.t0EpochMillis())
+                .atZone(ZoneId.systemDefault())
+                .format(VLLM_DATE),
+            info.backend(),
+            info.backend(),
+            info.label() != null ? info.label() : info.backend(),
+            String.join(",", modelNames(header)),
+            null,
+            all.size(),
+            rate(header.path("request_rate")),
+            rate(header.path("burstiness")),
+            info.maxConcurrency()),
         info.metadata(),
-        new RunTotals(durationS, m.completed(), m.failed(), m.totalInputTokens(), m.totalOutputTokens(),
-            m.requestThroughput(), m.requestGoodput(), info.goodput(), m.outputThroughput(), m.totalTokenThroughput(),
-            m.maxOutputTokensPerS(), m.maxConcurrentRequests()),
+        new RunTotals(
+            durationS,
+            m.completed(),
+            m.failed(),
+            m.totalInputTokens(),
+            m.totalOutputTokens(),
+            m.requestThroughput(),
+            m.requestGoodput(),
+            info.goodput(),
+            m.outputThroughput(),
+            m.totalTokenThroughput(),
+            m.maxOutputTokensPerS(),
+            m.maxConcurrentRequests()),
         info.saveDetailed() ? Detailed.of(all) : null,
         stats,
-        new RunHeadline(validity.valid(), validity.hasFailures(), header.path("content_sha256").asText(),
-            validity.offeredRate(), validity.achievedRate(), worst(balance, true), worst(balance, false)),
-        validity, benchInfo(info, rec), workloadInfo(info, header),
+        new RunHeadline(
+            validity.valid(),
+            validity.hasFailures(),
+            header.path("content_sha256").asText(),
+            validity.offeredRate(),
+            validity.achievedRate(),
+            worst(balance, true),
+            worst(balance, false)),
+        validity,
+        benchInfo(info, rec),
+        workloadInfo(info, header),
         SteadyState.compute(all, warm, span - cool, ps, info.goodput()),
         Breakdowns.byKey(all, RequestOutcome::model, durationS, ps, info.goodput()),
         Breakdowns.byKey(all, RequestOutcome::className, durationS, ps, info.goodput()),
         Breakdowns.perReplica(all, known, durationS, ps, info.goodput()),
         balance,
-        new ConnectionFigures(rec.connectionsOpened(), info.poolSize(), rec.poolWaits(), rec.staleRetries(), sendDelay),
-        TimeSeries.perSecond(all, durationS), t,
+        new ConnectionFigures(
+            rec.connectionsOpened(),
+            info.poolSize(),
+            rec.poolWaits(),
+            rec.staleRetries(),
+            sendDelay),
+        TimeSeries.perSecond(all, durationS),
+        t,
         new FileNames(info.requestsFile(), sampled ? info.telemetryFile() : null),
         Definitions.block());
   }
 
   /** vLLM's statistics of the metrics {@code --percentile-metrics} selected. */
-  private static void putSelected(Map<String, Double> stats, RunInfo info, ObjectNode header, CoreMetrics m) {
+  private static void putSelected(
+      Map<String, Double> stats, RunInfo info, ObjectNode header, CoreMetrics m) {
     List<String> sel = info.percentileMetrics();
     if (sel.contains("ttft")) {
       m.ttft().putInto(stats, "ttft");
@@ -113,7 +156,8 @@ public final class ResultBuilder {
     if (info.maxConcurrency() != null && sel.contains("client_queue_time")) {
       m.clientQueueTime().putInto(stats, "client_queue_time");
     }
-    if (info.maxConcurrency() != null && sel.contains("e2el_including_client_queue")
+    if (info.maxConcurrency() != null
+        && sel.contains("e2el_including_client_queue")
         && !"inf".equals(header.path("request_rate").asText())) {
       m.e2elIncludingClientQueue().putInto(stats, "e2el_including_client_queue");
     }
@@ -126,7 +170,10 @@ public final class ResultBuilder {
     return List.copyOf(s);
   }
 
-  /** The lowest Jain index or the highest CV over models whose requests are all attributed; null if none. */
+  /**
+   * The lowest Jain index or the highest CV over models whose requests are all attributed; null if
+   * none.
+   */
   private static Double worst(Map<String, ModelBalance> balance, boolean jain) {
     Double w = null;
     for (ModelBalance b : balance.values()) {
@@ -139,21 +186,36 @@ public final class ResultBuilder {
   }
 
   private static Double rate(JsonNode n) {
-    return n.isNumber() ? n.asDouble() : n.isTextual() && n.asText().equals("inf") ? Double.POSITIVE_INFINITY : null;
+    return n.isNumber()
+        ? n.asDouble()
+        : n.isTextual() && n.asText().equals("inf") ? Double.POSITIVE_INFINITY : null;
   }
 
   private static BenchInfo benchInfo(RunInfo info, ReplayEngine.Recording rec) {
-    return new BenchInfo(BenchVersion.NAME, BenchVersion.VERSION, BenchInfo.FORMAT_VERSION, info.url(), info.endpoint(),
-        Instant.ofEpochMilli(rec.t0EpochMillis()).toString(), rec.t0EpochMillis(), info.numWarmups(),
-        System.getProperty("java.version"), BenchVersion.garbageCollectors(), Runtime.getRuntime().availableProcessors());
+    return new BenchInfo(
+        BenchVersion.NAME,
+        BenchVersion.VERSION,
+        BenchInfo.FORMAT_VERSION,
+        info.url(),
+        info.endpoint(),
+        Instant.ofEpochMilli(rec.t0EpochMillis()).toString(),
+        rec.t0EpochMillis(),
+        info.numWarmups(),
+        System.getProperty("java.version"),
+        BenchVersion.garbageCollectors(),
+        Runtime.getRuntime().availableProcessors());
   }
 
   private static WorkloadInfo workloadInfo(RunInfo info, ObjectNode header) {
-    return new WorkloadInfo(info.workloadPath(), header.path("content_sha256").asText(),
+    return new WorkloadInfo(
+        info.workloadPath(),
+        header.path("content_sha256").asText(),
         header.path("seed").isNumber() ? header.path("seed").asLong() : null,
         header.path("num_requests").isNumber() ? header.path("num_requests").asInt() : null,
         header.path("span_s").isNumber() ? header.path("span_s").asDouble() : null,
-        header.path("generator").deepCopy(), header.path("dataset").deepCopy(), header.path("settings").deepCopy());
+        header.path("generator").deepCopy(),
+        header.path("dataset").deepCopy(),
+        header.path("settings").deepCopy());
   }
 
   private static List<String> modelNames(ObjectNode header) {

@@ -39,19 +39,36 @@ public final class ResultFiles {
   }
 
   /**
-   * vllm bench serve's name for a saved result: {@code LABEL-RATEqps[-concurrencyN]-MODEL-DATE.json},
-   * the rate as Python prints a float ({@code 12.0}, {@code inf}), the model's last path segment.
+   * vllm bench serve's name for a saved result: {@code
+   * LABEL-RATEqps[-concurrencyN]-MODEL-DATE.json}, the rate as Python prints a float ({@code 12.0},
+   * {@code inf}), the model's last path segment.
    */
-  public static String vllmName(String label, com.fasterxml.jackson.databind.JsonNode workloadHeader,
+  public static String vllmName(
+      String label,
+      com.fasterxml.jackson.databind.JsonNode workloadHeader,
       Integer maxConcurrency) {
     com.fasterxml.jackson.databind.JsonNode r = workloadHeader.path("request_rate");
-    String rate = r.isNumber() ? (r.asDouble() == Math.rint(r.asDouble()) ? (long) r.asDouble() + ".0"
-        : Double.toString(r.asDouble())) : "inf";
+    String rate =
+        r.isNumber()
+            ? (r.asDouble() == Math.rint(r.asDouble())
+                ? (long) r.asDouble() + ".0"
+                : Double.toString(r.asDouble()))
+            : "inf";
     String model = workloadHeader.path("models").path(0).asText("model");
     model = model.substring(model.lastIndexOf('/') + 1);
-    String date = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
-    return label + "-" + rate + "qps" + (maxConcurrency == null ? "" : "-concurrency" + maxConcurrency) + "-" + model
-        + "-" + date + ".json";
+    String date =
+        java.time.LocalDateTime.now()
+            .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return label
+        + "-"
+        + rate
+        + "qps"
+        + (maxConcurrency == null ? "" : "-concurrency" + maxConcurrency)
+        + "-"
+        + model
+        + "-"
+        + date
+        + ".json";
   }
 
   public void writeResult(RunResult r) throws IOException {

@@ -6,7 +6,10 @@ import io.fleetlb.results.ValidityReport;
 import java.util.List;
 import java.util.Map;
 
-/** The context of one run that the result records besides the measurements; {@code goodput} is null without --goodput. */
+/**
+ * The context of one run that the result records besides the measurements; {@code goodput} is null
+ * without --goodput.
+ */
 public record RunInfo(
     String label,
     String url,

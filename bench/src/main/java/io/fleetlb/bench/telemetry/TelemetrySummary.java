@@ -11,24 +11,29 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Summaries of the telemetry samples: per GPU (mean utilization, SM activity and power, energy
- * from the counter's delta or else by trapezoidal integration of power), per server (queue
- * depth, KV usage, preemptions), for the whole run (GPU count, total power, energy, output
- * tokens per second per GPU and per kW, joules per output token), and, per model, how unevenly
- * its replicas were loaded over time: the mean coefficient of variation of running + waiting
- * across its replicas and the seconds during which one replica queued while another sat idle.
+ * Summaries of the telemetry samples: per GPU (mean utilization, SM activity and power, energy from
+ * the counter's delta or else by trapezoidal integration of power), per server (queue depth, KV
+ * usage, preemptions), for the whole run (GPU count, total power, energy, output tokens per second
+ * per GPU and per kW, joules per output token), and, per model, how unevenly its replicas were
+ * loaded over time: the mean coefficient of variation of running + waiting across its replicas and
+ * the seconds during which one replica queued while another sat idle.
  */
 public final class TelemetrySummary {
-  private TelemetrySummary() {
-  }
+  private TelemetrySummary() {}
 
-  public static TelemetryFigures summarize(List<ObjectNode> samples, long intervalNs, double outputThroughput,
-      long totalOutputTokens, String file) {
+  public static TelemetryFigures summarize(
+      List<ObjectNode> samples,
+      long intervalNs,
+      double outputThroughput,
+      long totalOutputTokens,
+      String file) {
     Map<String, List<JsonNode>> gpus = new TreeMap<>();
     Map<String, List<JsonNode>> servers = new TreeMap<>();
     Map<String, Integer> gpusPerId = new TreeMap<>();
-    samples.stream().filter(s -> s.path("ok").asBoolean() && !s.path("source").asText().equals("server"))
-        .map(s -> s.path("id").asText() + "\u0000" + s.path("gpu").asText()).distinct()
+    samples.stream()
+        .filter(s -> s.path("ok").asBoolean() && !s.path("source").asText().equals("server"))
+        .map(s -> s.path("id").asText() + "\u0000" + s.path("gpu").asText())
+        .distinct()
         .forEach(k -> gpusPerId.merge(k.substring(0, k.indexOf('\u0000')), 1, Integer::sum));
     for (ObjectNode s : samples) {
       if (!s.path("ok").asBoolean()) {
@@ -55,11 +60,22 @@ public final class TelemetrySummary {
       double sm = mean(ss, "sm_active");
       double power = mean(ss, "power_w");
       double[] energyAndMethod = energy(ss);
-      gpuOut.put(e.getKey(), new TelemetryFigures.Gpu(ss.size(), ss.get(0).path("model_name").asText(null),
-          num(util), num(sm), num(power),
-          num(ss.stream().mapToDouble(s -> s.path("power_w").asDouble(Double.NaN)).max().orElse(Double.NaN)),
-          num(energyAndMethod[0]),
-          energyAndMethod[1] == 1 ? "counter" : energyAndMethod[1] == 2 ? "trapezoid" : "none", num(maxGap(ss))));
+      gpuOut.put(
+          e.getKey(),
+          new TelemetryFigures.Gpu(
+              ss.size(),
+              ss.get(0).path("model_name").asText(null),
+              num(util),
+              num(sm),
+              num(power),
+              num(
+                  ss.stream()
+                      .mapToDouble(s -> s.path("power_w").asDouble(Double.NaN))
+                      .max()
+                      .orElse(Double.NaN)),
+              num(energyAndMethod[0]),
+              energyAndMethod[1] == 1 ? "counter" : energyAndMethod[1] == 2 ? "trapezoid" : "none",
+              num(maxGap(ss))));
       utilSum += Double.isNaN(util) ? 0 : util;
       if (!Double.isNaN(sm)) {
         smSum += sm;
@@ -73,22 +89,40 @@ public final class TelemetrySummary {
       }
     }
     int n = gpus.size();
-    TelemetryFigures.Fleet run = new TelemetryFigures.Fleet(n, num(n == 0 ? Double.NaN : utilSum / n),
-        num(smCount == 0 ? Double.NaN : smSum / smCount), num(n == 0 ? Double.NaN : powerSum),
-        num(energyKnown ? energy : Double.NaN), num(n == 0 ? Double.NaN : outputThroughput / n),
-        num(powerSum > 0 ? outputThroughput / (powerSum / 1000) : Double.NaN),
-        num(energyKnown && totalOutputTokens > 0 ? energy / totalOutputTokens : Double.NaN));
+    TelemetryFigures.Fleet run =
+        new TelemetryFigures.Fleet(
+            n,
+            num(n == 0 ? Double.NaN : utilSum / n),
+            num(smCount == 0 ? Double.NaN : smSum / smCount),
+            num(n == 0 ? Double.NaN : powerSum),
+            num(energyKnown ? energy : Double.NaN),
+            num(n == 0 ? Double.NaN : outputThroughput / n),
+            num(powerSum > 0 ? outputThroughput / (powerSum / 1000) : Double.NaN),
+            num(energyKnown && totalOutputTokens > 0 ? energy / totalOutputTokens : Double.NaN));
     Map<String, TelemetryFigures.Server> serverOut = new LinkedHashMap<>();
     for (var e : servers.entrySet()) {
       List<JsonNode> ss = e.getValue();
-      serverOut.put(e.getKey(), new TelemetryFigures.Server(ss.get(ss.size() - 1).path("model").asText(null), ss.size(),
-          num(mean(ss, "running")), num(mean(ss, "waiting")),
-          num(ss.stream().mapToDouble(s -> s.path("waiting").asDouble(0)).max().orElse(0)), num(mean(ss, "kv_usage")),
-          num(ss.stream().mapToDouble(s -> s.path("kv_usage").asDouble(0)).max().orElse(0)),
-          num(delta(ss, "preemptions_total")), num(delta(ss, "generation_tokens_total"))));
+      serverOut.put(
+          e.getKey(),
+          new TelemetryFigures.Server(
+              ss.get(ss.size() - 1).path("model").asText(null),
+              ss.size(),
+              num(mean(ss, "running")),
+              num(mean(ss, "waiting")),
+              num(ss.stream().mapToDouble(s -> s.path("waiting").asDouble(0)).max().orElse(0)),
+              num(mean(ss, "kv_usage")),
+              num(ss.stream().mapToDouble(s -> s.path("kv_usage").asDouble(0)).max().orElse(0)),
+              num(delta(ss, "preemptions_total")),
+              num(delta(ss, "generation_tokens_total"))));
     }
-    return new TelemetryFigures(intervalNs / 1e9, samples.size(),
-        samples.stream().filter(s -> !s.path("ok").asBoolean()).count(), file, gpuOut, run, serverOut,
+    return new TelemetryFigures(
+        intervalNs / 1e9,
+        samples.size(),
+        samples.stream().filter(s -> !s.path("ok").asBoolean()).count(),
+        file,
+        gpuOut,
+        run,
+        serverOut,
         QueueBalance.compute(servers, intervalNs));
   }
 
@@ -117,7 +151,8 @@ public final class TelemetrySummary {
 
   static double delta(List<JsonNode> ss, String field) {
     List<JsonNode> with = ss.stream().filter(s -> s.has(field)).toList();
-    return with.size() < 2 ? Double.NaN
+    return with.size() < 2
+        ? Double.NaN
         : with.get(with.size() - 1).path(field).asDouble() - with.get(0).path(field).asDouble();
   }
 
@@ -142,7 +177,9 @@ public final class TelemetrySummary {
   static double maxGap(List<JsonNode> ss) {
     double max = 0;
     for (int i = 1; i < ss.size(); i++) {
-      max = Math.max(max, (ss.get(i).path("t_ns").asLong() - ss.get(i - 1).path("t_ns").asLong()) / 1e9);
+      max =
+          Math.max(
+              max, (ss.get(i).path("t_ns").asLong() - ss.get(i - 1).path("t_ns").asLong()) / 1e9);
     }
     return max;
   }
@@ -154,39 +191,56 @@ public final class TelemetrySummary {
 
   /** Load spread between a model's replicas over time, from their running + waiting counts. */
   static final class QueueBalance {
-    private QueueBalance() {
-    }
+    private QueueBalance() {}
 
-    static Map<String, TelemetryFigures.QueueBalance> compute(Map<String, List<JsonNode>> servers, long intervalNs) {
+    static Map<String, TelemetryFigures.QueueBalance> compute(
+        Map<String, List<JsonNode>> servers, long intervalNs) {
       // tick -> model -> replica -> running + waiting (and waiting alone)
       Map<Long, Map<String, Map<String, double[]>>> ticks = new TreeMap<>();
-      servers.forEach((id, ss) -> {
-        for (JsonNode s : ss) {
-          if (!s.hasNonNull("model")) {
-            continue;
-          }
-          long tick = Math.round(s.path("t_ns").asLong() / (double) intervalNs);
-          ticks.computeIfAbsent(tick, k -> new TreeMap<>()).computeIfAbsent(s.path("model").asText(), k -> new TreeMap<>())
-              .put(id, new double[] {s.path("running").asDouble(0) + s.path("waiting").asDouble(0),
-                  s.path("waiting").asDouble(0)});
-        }
-      });
-      Map<String, double[]> acc = new TreeMap<>(); // model -> {cv sum, ticks, idle-while-queued ticks}
-      ticks.values().forEach(byModel -> byModel.forEach((model, replicas) -> {
-        if (replicas.size() < 2) {
-          return;
-        }
-        double[] load = replicas.values().stream().mapToDouble(v -> v[0]).toArray();
-        boolean queued = replicas.values().stream().anyMatch(v -> v[1] > 0);
-        boolean idle = replicas.values().stream().anyMatch(v -> v[0] == 0);
-        double[] a = acc.computeIfAbsent(model, k -> new double[3]);
-        a[0] += Breakdowns.cv(load);
-        a[1]++;
-        a[2] += queued && idle ? 1 : 0;
-      }));
+      servers.forEach(
+          (id, ss) -> {
+            for (JsonNode s : ss) {
+              if (!s.hasNonNull("model")) {
+                continue;
+              }
+              long tick = Math.round(s.path("t_ns").asLong() / (double) intervalNs);
+              ticks
+                  .computeIfAbsent(tick, k -> new TreeMap<>())
+                  .computeIfAbsent(s.path("model").asText(), k -> new TreeMap<>())
+                  .put(
+                      id,
+                      new double[] {
+                        s.path("running").asDouble(0) + s.path("waiting").asDouble(0),
+                        s.path("waiting").asDouble(0)
+                      });
+            }
+          });
+      Map<String, double[]> acc =
+          new TreeMap<>(); // model -> {cv sum, ticks, idle-while-queued ticks}
+      ticks
+          .values()
+          .forEach(
+              byModel ->
+                  byModel.forEach(
+                      (model, replicas) -> {
+                        if (replicas.size() < 2) {
+                          return;
+                        }
+                        double[] load = replicas.values().stream().mapToDouble(v -> v[0]).toArray();
+                        boolean queued = replicas.values().stream().anyMatch(v -> v[1] > 0);
+                        boolean idle = replicas.values().stream().anyMatch(v -> v[0] == 0);
+                        double[] a = acc.computeIfAbsent(model, k -> new double[3]);
+                        a[0] += Breakdowns.cv(load);
+                        a[1]++;
+                        a[2] += queued && idle ? 1 : 0;
+                      }));
       Map<String, TelemetryFigures.QueueBalance> out = new LinkedHashMap<>();
-      acc.forEach((model, a) -> out.put(model,
-          new TelemetryFigures.QueueBalance(a[0] / a[1], a[2] * intervalNs / 1e9, (long) a[1])));
+      acc.forEach(
+          (model, a) ->
+              out.put(
+                  model,
+                  new TelemetryFigures.QueueBalance(
+                      a[0] / a[1], a[2] * intervalNs / 1e9, (long) a[1])));
       return out;
     }
   }

@@ -52,7 +52,8 @@ class BreakdownsTest {
   @Test
   void perModelAndPerReplicaShares() {
     List<RequestOutcome> rs = run();
-    Map<String, GroupFigures> m = Breakdowns.byKey(rs, RequestOutcome::model, 1.0, List.of(50.0, 99.0), null);
+    Map<String, GroupFigures> m =
+        Breakdowns.byKey(rs, RequestOutcome::model, 1.0, List.of(50.0, 99.0), null);
     assertThat(m.get("a").requests()).isEqualTo(4);
     assertThat(m.get("a").share()).isCloseTo(4 / 7.0, within(1e-12));
     assertThat(m.get("b").failed()).isEqualTo(1);

@@ -20,7 +20,9 @@ class StatsTest {
     assertThat(s.max()).isEqualTo(4);
     Map<String, Double> keys = new java.util.LinkedHashMap<>();
     s.putInto(keys, "ttft");
-    assertThat(keys).containsOnlyKeys("mean_ttft_ms", "median_ttft_ms", "std_ttft_ms", "p50_ttft_ms", "p99_ttft_ms");
+    assertThat(keys)
+        .containsOnlyKeys(
+            "mean_ttft_ms", "median_ttft_ms", "std_ttft_ms", "p50_ttft_ms", "p99_ttft_ms");
     assertThatThrownBy(() -> s.percentile(90)).hasMessageContaining("90");
   }
 

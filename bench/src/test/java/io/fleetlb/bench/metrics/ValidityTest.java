@@ -17,7 +17,8 @@ class ValidityTest {
    * 100 requests scheduled every 10 ms (100 req/s) with a TTFT of {@code ttftMs}, each arriving
    * {@code lagMs} late, the last {@code lateCount} of them {@code lateByMs} late.
    */
-  static List<RequestOutcome> schedule(double ttftMs, double lagMs, int lateCount, double lateByMs) {
+  static List<RequestOutcome> schedule(
+      double ttftMs, double lagMs, int lateCount, double lateByMs) {
     List<RequestOutcome> rs = new ArrayList<>();
     for (int i = 1; i <= 100; i++) {
       double t = i * 10.0;
@@ -52,13 +53,16 @@ class ValidityTest {
 
   @Test
   void lagBeyondTheGateInvalidatesAndNamesTheFlags() {
-    // 12 of 100 requests 5 ms late: the gate's p90 lies among them; TTFT 5 ms, so 5% of it is no help
+    // 12 of 100 requests 5 ms late: the gate's p90 lies among them; TTFT 5 ms, so 5% of it is no
+    // help
     ValidityReport v = Validity.assess(schedule(5, 0.05, 12, 5), Validity.defaults(), 0);
     assertThat(v.valid()).isFalse();
     assertThat(v.scheduleLag().percentile()).isEqualTo(90);
     assertThat(v.scheduleLag().valueMs()).isEqualTo(5.0);
-    assertThat(v.reasons().get(0)).startsWith("p90 schedule lag 5.000 ms (100 requests) exceeds "
-        + "--max-schedule-lag-ms 1 and 5% of the median TTFT (5.0 ms)")
+    assertThat(v.reasons().get(0))
+        .startsWith(
+            "p90 schedule lag 5.000 ms (100 requests) exceeds "
+                + "--max-schedule-lag-ms 1 and 5% of the median TTFT (5.0 ms)")
         .contains("raise --max-schedule-lag-ms or --max-schedule-lag-share");
   }
 
@@ -77,12 +81,16 @@ class ValidityTest {
     assertThat(warned.valid()).isTrue();
     assertThat(warned.scheduleLag().verdict()).isEqualTo("warning");
     assertThat(warned.scheduleLag().limitMs()).isCloseTo(25.0, within(0.01));
-    assertThat(warned.warnings().get(0)).contains("is 1.0% of the median TTFT (500.0 ms), within "
-        + "--max-schedule-lag-share 0.05");
+    assertThat(warned.warnings().get(0))
+        .contains(
+            "is 1.0% of the median TTFT (500.0 ms), within " + "--max-schedule-lag-share 0.05");
     // 40 ms is more than 5% of 500 ms
-    assertThat(Validity.assess(schedule(500, 0.05, 12, 40), Validity.defaults(), 0).valid()).isFalse();
+    assertThat(Validity.assess(schedule(500, 0.05, 12, 40), Validity.defaults(), 0).valid())
+        .isFalse();
     // with the share set to 0 only the absolute gate counts
-    assertThat(Validity.assess(schedule(500, 0.05, 12, 5), new Thresholds(1.0, 0.0, 0.99), 0).valid()).isFalse();
+    assertThat(
+            Validity.assess(schedule(500, 0.05, 12, 5), new Thresholds(1.0, 0.0, 0.99), 0).valid())
+        .isFalse();
   }
 
   @Test
@@ -93,7 +101,9 @@ class ValidityTest {
     ValidityReport v = Validity.assess(rs, new Thresholds(100, 0.05, 0.99), 0);
     assertThat(v.valid()).isFalse();
     assertThat(v.achievedRatio()).isCloseTo(1000 / 1020.0, within(1e-9));
-    assertThat(v.reasons().get(0)).contains("of the offered 100.00 req/s").contains("--min-achieved-ratio");
+    assertThat(v.reasons().get(0))
+        .contains("of the offered 100.00 req/s")
+        .contains("--min-achieved-ratio");
   }
 
   @Test

@@ -13,7 +13,11 @@ import org.junit.jupiter.api.Test;
 class TelemetrySummaryTest {
   static ObjectNode gpu(String id, double t, double util, double power, Double energyJ) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("t_ns", (long) (t * 1e9)).put("source", "gpu").put("id", id).put("ok", true).put("gpu", "0");
+    o.put("t_ns", (long) (t * 1e9))
+        .put("source", "gpu")
+        .put("id", id)
+        .put("ok", true)
+        .put("gpu", "0");
     o.put("util_pct", util).put("power_w", power);
     if (energyJ != null) {
       o.put("energy_j", energyJ);
@@ -23,7 +27,11 @@ class TelemetrySummaryTest {
 
   static ObjectNode server(String id, double t, String model, double running, double waiting) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("t_ns", (long) (t * 1e9)).put("source", "server").put("id", id).put("ok", true).put("model", model);
+    o.put("t_ns", (long) (t * 1e9))
+        .put("source", "server")
+        .put("id", id)
+        .put("ok", true)
+        .put("model", model);
     o.put("running", running).put("waiting", waiting).put("kv_usage", 0.5);
     return o;
   }

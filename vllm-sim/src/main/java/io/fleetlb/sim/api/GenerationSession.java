@@ -9,11 +9,13 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One generation request on the wire: turns the engine's tokens into vLLM's SSE chunks or, for
- * {@code stream: false}, into one JSON body at the end; aborts the sequence when the client goes away.
+ * {@code stream: false}, into one JSON body at the end; aborts the sequence when the client goes
+ * away.
  *
- * <p>Every method runs on the request's event loop. Like vLLM, the role chunk goes out together with
- * the first token (not when the request arrives), and a response that stops at EOS ends with an empty
- * content chunk carrying {@code finish_reason: "stop"} (the EOS token counts as a completion token).
+ * <p>Every method runs on the request's event loop. Like vLLM, the role chunk goes out together
+ * with the first token (not when the request arrives), and a response that stops at EOS ends with
+ * an empty content chunk carrying {@code finish_reason: "stop"} (the EOS token counts as a
+ * completion token).
  */
 final class GenerationSession implements TokenSink {
 
@@ -30,8 +32,16 @@ final class GenerationSession implements TokenSink {
   private EngineDriver.Handle handle;
   private boolean ended;
 
-  GenerationSession(Context context, HttpServerResponse response, GenerationRequest request, WireFormat wire,
-      TextGenerator text, String id, long created, int stallAfter, Runnable onEnd) {
+  GenerationSession(
+      Context context,
+      HttpServerResponse response,
+      GenerationRequest request,
+      WireFormat wire,
+      TextGenerator text,
+      String id,
+      long created,
+      int stallAfter,
+      Runnable onEnd) {
     this.context = context;
     this.response = response;
     this.request = request;
@@ -65,9 +75,19 @@ final class GenerationSession implements TokenSink {
     if (!request.stream()) {
       full.append(finish == FinishReason.STOP ? "" : text.next());
       if (finish != null) {
-        finish(() -> response.putHeader("content-type", "application/json")
-            .end(wire.completeBody(id, created, request.model(), full.toString(), finish.wire(),
-                request.promptTokens(), index + 1)));
+        finish(
+            () ->
+                response
+                    .putHeader("content-type", "application/json")
+                    .end(
+                        wire.completeBody(
+                            id,
+                            created,
+                            request.model(),
+                            full.toString(),
+                            finish.wire(),
+                            request.promptTokens(),
+                            index + 1)));
       }
       return;
     }
@@ -77,15 +97,17 @@ final class GenerationSession implements TokenSink {
     if (finish == null) {
       response.write(wire.tokenChunk(text.nextBytes()));
     } else {
-      response.write(wire.tokenChunk(finish == FinishReason.STOP ? "" : text.next(), finish.wire()));
+      response.write(
+          wire.tokenChunk(finish == FinishReason.STOP ? "" : text.next(), finish.wire()));
     }
     if (finish != null) {
-      finish(() -> {
-        if (request.includeUsage()) {
-          response.write(wire.usageChunk(request.promptTokens(), index + 1));
-        }
-        response.end(WireFormat.done());
-      });
+      finish(
+          () -> {
+            if (request.includeUsage()) {
+              response.write(wire.usageChunk(request.promptTokens(), index + 1));
+            }
+            response.end(WireFormat.done());
+          });
     }
   }
 
@@ -95,7 +117,9 @@ final class GenerationSession implements TokenSink {
     write.run();
   }
 
-  /** The connection closed before the response ended: stop generating, as vLLM aborts the request. */
+  /**
+   * The connection closed before the response ended: stop generating, as vLLM aborts the request.
+   */
   private void clientGone() {
     if (!ended) {
       ended = true;

@@ -17,11 +17,11 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Runs one {@link Engine} in real time on its own thread: the thin shell around the pure core.
  *
- * <p>Each iteration takes the submissions and cancellations queued since the last step, plans a step
- * at the current virtual time, sleeps until the step's end ({@code duration / timeScale} of wall time),
- * completes it and hands each token to its request's Vert.x context in one task per context. Virtual
- * time is wall time since start multiplied by the time scale, re-read at every step start, so a late
- * wake-up never accumulates drift.
+ * <p>Each iteration takes the submissions and cancellations queued since the last step, plans a
+ * step at the current virtual time, sleeps until the step's end ({@code duration / timeScale} of
+ * wall time), completes it and hands each token to its request's Vert.x context in one task per
+ * context. Virtual time is wall time since start multiplied by the time scale, re-read at every
+ * step start, so a late wake-up never accumulates drift.
  */
 public final class EngineDriver {
 
@@ -56,11 +56,9 @@ public final class EngineDriver {
     }
   }
 
-  private record Cancel(Handle handle) {
-  }
+  private record Cancel(Handle handle) {}
 
-  private record SetSlowdown(double factor) {
-  }
+  private record SetSlowdown(double factor) {}
 
   /** Creates a driver on the machine's clock; call {@link #start()} to run it. */
   public EngineDriver(String name, Engine engine, double timeScale) {
@@ -177,17 +175,21 @@ public final class EngineDriver {
       if (h == null) {
         continue;
       }
-      // Each HTTP request runs on its own duplicated context; batch by the underlying event-loop context
+      // Each HTTP request runs on its own duplicated context; batch by the underlying event-loop
+      // context
       // so one step costs one task per event loop, not one per request.
       Context loop = ((ContextInternal) h.sink.context()).unwrap();
       byContext.computeIfAbsent(loop, k -> new ArrayList<>()).add(new Object[] {h.sink, e});
     }
-    byContext.forEach((context, batch) -> context.runOnContext(v -> {
-      timing.recordDelivery(clock.nanoTime() - intendedWall);
-      for (Object[] item : batch) {
-        Emission e = (Emission) item[1];
-        ((TokenSink) item[0]).onToken(e.index(), e.finish(), intendedWall);
-      }
-    }));
+    byContext.forEach(
+        (context, batch) ->
+            context.runOnContext(
+                v -> {
+                  timing.recordDelivery(clock.nanoTime() - intendedWall);
+                  for (Object[] item : batch) {
+                    Emission e = (Emission) item[1];
+                    ((TokenSink) item[0]).onToken(e.index(), e.finish(), intendedWall);
+                  }
+                }));
   }
 }

@@ -69,27 +69,33 @@ class EngineDriverTest {
   }
 
   private void driver(double timeScale) {
-    Engine engine = new Engine(LLAMA_8B, LLAMA_8B.maxNumSeqs(), LLAMA_8B.maxNumBatchedTokens(), 1.0, metrics);
+    Engine engine =
+        new Engine(LLAMA_8B, LLAMA_8B.maxNumSeqs(), LLAMA_8B.maxNumBatchedTokens(), 1.0, metrics);
     driver = new EngineDriver("test", engine, timeScale, clock);
     driver.start();
   }
 
-  /** Submits one request and waits for its last token; returns the GPU time its steps were planned to take. */
+  /**
+   * Submits one request and waits for its last token; returns the GPU time its steps were planned
+   * to take.
+   */
   private double generate(int outputTokens) {
     double busyBefore = metrics.gpu.read(0).busyNanos();
     AtomicInteger tokens = new AtomicInteger();
     Context context = vertx.getOrCreateContext();
-    driver.submit(new SequenceSpec(5, outputTokens, FinishReason.LENGTH, outputTokens), new TokenSink() {
-      @Override
-      public Context context() {
-        return context;
-      }
+    driver.submit(
+        new SequenceSpec(5, outputTokens, FinishReason.LENGTH, outputTokens),
+        new TokenSink() {
+          @Override
+          public Context context() {
+            return context;
+          }
 
-      @Override
-      public void onToken(int index, FinishReason finish, long intendedNanos) {
-        tokens.incrementAndGet();
-      }
-    });
+          @Override
+          public void onToken(int index, FinishReason finish, long intendedNanos) {
+            tokens.incrementAndGet();
+          }
+        });
     await().atMost(Duration.ofSeconds(30)).until(() -> tokens.get() == outputTokens);
     return metrics.gpu.read(0).busyNanos() - busyBefore;
   }
