@@ -1,4 +1,4 @@
-package io.fleetlb.lb.roundrobin.bench;
+package io.fleetlb.lb.roundrobin.overhead;
 
 import java.io.IOException;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.fleetlb.sim.bench;
+package io.fleetlb.sim.load;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

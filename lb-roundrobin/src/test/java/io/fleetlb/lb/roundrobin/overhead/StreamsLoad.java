@@ -1,4 +1,4 @@
-package io.fleetlb.lb.roundrobin.bench;
+package io.fleetlb.lb.roundrobin.overhead;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

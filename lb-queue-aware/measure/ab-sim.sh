@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# lb-queue-aware/bench/ab-sim.sh: queue-aware vs round-robin on the simulated reference fleet, in
+# lb-queue-aware/measure/ab-sim.sh: queue-aware vs round-robin on the simulated reference fleet, in
 # real time. Starts vllm-sim's 6-replica fleet (optionally with llama70b-2 slowed), lb-roundrobin
 # and lb-queue-aware on free ports, freezes a workload for the 70B pool, and runs bench/ab.sh
 # (interleaved repetitions, warm-up, idle cool-down, analysis/compare.sh) against both routers.
 #
-#   lb-queue-aware/bench/ab-sim.sh OUT_DIR RATE [SLOWDOWN=1] [SECONDS=300] [REPETITIONS=2] [SEED=1]
-#   lb-queue-aware/bench/ab-sim.sh OUT_DIR --sweep RATES [SLOWDOWN=1] [SECONDS=200]
+#   lb-queue-aware/measure/ab-sim.sh OUT_DIR RATE [SLOWDOWN=1] [SECONDS=300] [REPETITIONS=2] [SEED=1]
+#   lb-queue-aware/measure/ab-sim.sh OUT_DIR --sweep RATES [SLOWDOWN=1] [SECONDS=200]
 #
 # The workload: Llama-3.3-70B-AWQ only (the KV-bound pool), SECONDS x RATE requests, Gamma
 # arrivals with burstiness 0.5, prompts log-normal (median 512 tokens, sigma 0.5), outputs

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # vllm-sim timing fidelity: six replicas in one process, STREAMS concurrent streams each, driven from a
 # second JVM; prints each replica's step lateness and token delivery lag (GET /sim/timing).
-# Usage: vllm-sim/bench/timing-benchmark.sh [STREAMS=128] [WARMUP_S=10] [MEASURE_S=30]
+# Usage: vllm-sim/measure/timing.sh [STREAMS=128] [WARMUP_S=10] [MEASURE_S=30]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 STREAMS=${1:-128}; WARMUP=${2:-10}; MEASURE=${3:-30}
@@ -25,5 +25,5 @@ for i in $(seq 50); do curl -sf "http://127.0.0.1:$((PORT_BASE+5))/health" >/dev
 echo "machine: $(nproc) cores, load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 PORTS=$(seq -s, $PORT_BASE $((PORT_BASE+5)))
 MODELS="meta-llama/Llama-3.1-8B-Instruct,meta-llama/Llama-3.1-8B-Instruct,Qwen/Qwen2.5-7B-Instruct,Qwen/Qwen2.5-7B-Instruct,meta-llama/Llama-3.3-70B-Instruct,meta-llama/Llama-3.3-70B-Instruct"
-java -cp "vllm-sim/target/test-classes:vllm-sim/target/vllm-sim.jar" io.fleetlb.sim.bench.StreamLoad 127.0.0.1 "$PORTS" "$MODELS" "$STREAMS" "$WARMUP" "$MEASURE"
+java -cp "vllm-sim/target/test-classes:vllm-sim/target/vllm-sim.jar" io.fleetlb.sim.load.StreamLoad 127.0.0.1 "$PORTS" "$MODELS" "$STREAMS" "$WARMUP" "$MEASURE"
 echo "sim process CPU: $(ps -o cputime= -p $SIM)"

@@ -1,4 +1,4 @@
-package io.fleetlb.prom.bench;
+package io.fleetlb.prom.jmh;
 
 import io.fleetlb.prom.MetricsSnapshot;
 import io.fleetlb.prom.PrometheusParseException;

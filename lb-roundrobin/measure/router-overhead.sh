@@ -6,7 +6,7 @@
 #   - 10,000 concurrent SSE streams through the router (router heap and RSS)
 #   - client disconnect -> upstream reset delay
 # Needs: JDK 17+, nginx and wrk on PATH (Debian packages nginx, wrk). Takes about 4 minutes.
-# Usage: lb-core/bench/router-overhead.sh [OUT_DIR] [RATE] [SECONDS_PER_ROUND] [STREAMS] [PHASES]
+# Usage: lb-roundrobin/measure/router-overhead.sh [OUT_DIR] [RATE] [SECONDS_PER_ROUND] [STREAMS] [PHASES]
 #   PHASES: comma list of latency,throughput,streams (default: all three)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,5 +30,5 @@ rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/
 echo "results in $OUT" >&2
 exec timeout --signal=TERM --kill-after=20 300 java -Xms512m -Xmx2g \
   -cp "$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar" \
-  io.fleetlb.lb.roundrobin.bench.RouterOverheadBench \
+  io.fleetlb.lb.roundrobin.overhead.RouterOverheadBench \
   "$OUT/bin/lb-roundrobin.jar" "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS" "$PHASES"

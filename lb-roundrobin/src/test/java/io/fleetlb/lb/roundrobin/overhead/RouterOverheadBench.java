@@ -1,4 +1,4 @@
-package io.fleetlb.lb.roundrobin.bench;
+package io.fleetlb.lb.roundrobin.overhead;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -22,7 +22,7 @@ import org.HdrHistogram.Histogram;
  * lb-roundrobin, and through nginx as a round-robin reverse proxy. Measures open-loop latency at
  * a fixed rate, closed-loop maximum throughput (wrk), many concurrent SSE streams through the
  * router with its heap and RSS, and client-disconnect propagation. Run it with
- * {@code lb-core/bench/router-overhead.sh}; it prints a Markdown report.
+ * {@code lb-roundrobin/measure/router-overhead.sh}; it prints a Markdown report.
  */
 public final class RouterOverheadBench {
   static final String BODY = "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\","

@@ -1,4 +1,4 @@
-package io.fleetlb.lb.roundrobin.bench;
+package io.fleetlb.lb.roundrobin.overhead;
 
 import io.vertx.core.json.JsonObject;
 import java.util.Locale;
