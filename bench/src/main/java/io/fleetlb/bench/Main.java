@@ -64,11 +64,12 @@ public final class Main implements Runnable {
       if (root instanceof java.util.concurrent.ExecutionException && root.getCause() != null) {
         root = root.getCause();
       }
-      int code = root instanceof IllegalArgumentException || root instanceof CommandLine.TypeConversionException ? 2 : 1;
+      boolean usage = root instanceof IllegalArgumentException
+          || root instanceof CommandLine.TypeConversionException;
+      int code = usage ? 2 : 1;
       String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
       err.println("bench: " + (code == 2 ? "error: " : "") + msg);
-      if (verbose || !(root instanceof BenchFailure || root instanceof IllegalArgumentException
-          || root instanceof java.io.IOException || root instanceof CommandLine.TypeConversionException)) {
+      if (verbose || !(usage || root instanceof BenchFailure || root instanceof java.io.IOException)) {
         root.printStackTrace(err);
       }
       return code;

@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bench.jar calibrate}: the client's own ceiling and measurement error against the built-in upstream. */
+/**
+ * {@code bench.jar calibrate}: the client's own ceiling and measurement error against the built-in
+ * upstream.
+ */
 @Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class,
     name = "calibrate", sortOptions = false, showDefaultValues = true, usageHelpAutoWidth = true,
         abbreviateSynopsis = true,

@@ -1,5 +1,6 @@
 package io.fleetlb.bench.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetlb.bench.BenchVertx;
 import io.fleetlb.bench.replay.ReadinessProbe;
@@ -29,7 +30,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bench.jar run}: replays a frozen workload open-loop against a server and writes the result. */
+/**
+ * {@code bench.jar run}: replays a frozen workload open-loop against a server and writes the result.
+ */
 @Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class,
     name = "run",
     sortOptions = false, showDefaultValues = true, usageHelpAutoWidth = true,
@@ -209,8 +212,8 @@ public final class RunCommand implements Callable<Integer> {
       throw new BenchFailure(workload + ": the workload has no requests");
     }
     String path = Options.endpointFor(w, endpoint);
-    Integer cap = maxConcurrency != null ? maxConcurrency
-        : w.header().path("max_concurrency").isInt() ? w.header().path("max_concurrency").asInt() : null;
+    JsonNode fileCap = w.header().path("max_concurrency");
+    Integer cap = maxConcurrency != null ? maxConcurrency : fileCap.isInt() ? fileCap.asInt() : null;
     int loops = eventLoops != null ? eventLoops : Math.max(1, Math.min(2,
         Runtime.getRuntime().availableProcessors()));
     ReplayOptions ro = new ReplayOptions(base.host(), base.port(), base.ssl(), insecure,
@@ -323,10 +326,10 @@ public final class RunCommand implements Callable<Integer> {
           + "vLLM's --save-result "
           + "[--result-dir DIR] [--result-filename NAME])");
     }
-    String name = resultFilename != null ? resultFilename : ResultFiles.vllmName(label != null ? label
-        : Options.endpointFor(w,
-            endpoint).endsWith("/chat/completions") ? "openai-chat" : "openai", w.header(),
-        maxConcurrency);
+    String backend = Options.endpointFor(w, endpoint).endsWith("/chat/completions")
+        ? "openai-chat" : "openai";
+    String name = resultFilename != null ? resultFilename
+        : ResultFiles.vllmName(label != null ? label : backend, w.header(), maxConcurrency);
     return resultDir == null ? Path.of(name) : resultDir.resolve(name);
   }
 

@@ -16,7 +16,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bench.jar workload}: writes a frozen workload file from vLLM-style dataset and arrival flags. */
+/**
+ * {@code bench.jar workload}: writes a frozen workload file from vLLM-style dataset and arrival
+ * flags.
+ */
 @Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class,
     name = "workload", sortOptions = false, showDefaultValues = true, usageHelpAutoWidth = true,
         abbreviateSynopsis = true,
@@ -180,7 +183,8 @@ public final class WorkloadCommand implements Callable<Integer> {
     } else {
       Path file = Path.of(out);
       if (file.toAbsolutePath().getParent() != null) {
-        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent()); // -o results/w.jsonl just works
+        // -o results/w.jsonl just works
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
       }
       WorkloadFile.write(w, file);
       System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests over %.3f s, models %s, "
@@ -190,7 +194,9 @@ public final class WorkloadCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Classes with {@code :model=NAME} belong to that model only; the others apply to every model. */
+  /**
+   * Classes with {@code :model=NAME} belong to that model only; the others apply to every model.
+   */
   private void assignModelsAndClasses(SettingsBuilder b) {
     Map<String, List<RequestClass>> perModel = new LinkedHashMap<>();
     for (String c : classes) {
