@@ -161,7 +161,7 @@ public final class RunCommand implements Callable<Integer> {
       description = "Validity: the schedule lag (p99, or a lower percentile with at least ten "
           + "requests above it) may exceed this only as far as --max-schedule-lag-share allows.")
   double maxLagMs;
-  @Option(names = "--max-schedule-lag-share", defaultValue = "0.05", paramLabel = "F",
+  @Option(names = "--max-schedule-lag-share", defaultValue = "0.10", paramLabel = "F",
       description = "Validity: lag over --max-schedule-lag-ms is only a warning while within "
           + "this fraction of the median TTFT (0 = the absolute gate alone).")
   double maxLagShare;

@@ -53,7 +53,7 @@ class ValidityTest {
 
   @Test
   void lagBeyondTheGateInvalidatesAndNamesTheFlags() {
-    // 12 of 100 requests 5 ms late: the gate's p90 lies among them; TTFT 5 ms, so 5% of it is no
+    // 12 of 100 requests 5 ms late: the gate's p90 lies among them; TTFT 5 ms, so 10% of it is no
     // help
     ValidityReport v = Validity.assess(schedule(5, 0.05, 12, 5), Validity.defaults(), 0);
     assertThat(v.valid()).isFalse();
@@ -62,8 +62,14 @@ class ValidityTest {
     assertThat(v.reasons().get(0))
         .startsWith(
             "p90 schedule lag 5.000 ms (100 requests) exceeds "
-                + "--max-schedule-lag-ms 1 and 5% of the median TTFT (5.0 ms)")
+                + "--max-schedule-lag-ms 1 and 10% of the median TTFT (5.0 ms)")
         .contains("raise --max-schedule-lag-ms or --max-schedule-lag-share");
+    // a share such as 0.07 reads as 7%, not as 100 x 0.07 in binary floating point
+    assertThat(
+            Validity.assess(schedule(5, 0.05, 12, 5), new Thresholds(1.0, 0.07, 0.99), 0)
+                .reasons()
+                .get(0))
+        .contains("exceeds --max-schedule-lag-ms 1 and 7% of the median TTFT (5.0 ms)");
   }
 
   @Test
@@ -76,16 +82,16 @@ class ValidityTest {
 
   @Test
   void lagSmallAgainstTheMeasuredTtftIsAWarning() {
-    // TTFT 500 ms: 5 ms of lag is 1% of it, within the default 5% share
+    // TTFT 500 ms: 5 ms of lag is 1% of it, within the default 10% share
     ValidityReport warned = Validity.assess(schedule(500, 0.05, 12, 5), Validity.defaults(), 0);
     assertThat(warned.valid()).isTrue();
     assertThat(warned.scheduleLag().verdict()).isEqualTo("warning");
-    assertThat(warned.scheduleLag().limitMs()).isCloseTo(25.0, within(0.01));
+    assertThat(warned.scheduleLag().limitMs()).isCloseTo(50.0, within(0.01));
     assertThat(warned.warnings().get(0))
         .contains(
-            "is 1.0% of the median TTFT (500.0 ms), within " + "--max-schedule-lag-share 0.05");
-    // 40 ms is more than 5% of 500 ms
-    assertThat(Validity.assess(schedule(500, 0.05, 12, 40), Validity.defaults(), 0).valid())
+            "is 1.0% of the median TTFT (500.0 ms), within --max-schedule-lag-share 0.1");
+    // 60 ms is more than 10% of 500 ms
+    assertThat(Validity.assess(schedule(500, 0.05, 12, 60), Validity.defaults(), 0).valid())
         .isFalse();
     // with the share set to 0 only the absolute gate counts
     assertThat(
