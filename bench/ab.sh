@@ -254,11 +254,11 @@ FIRST_RUN_AT="" RUN_AT=$SECONDS
 mmss() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
 
 # overall: "elapsed M:SS, about M:SS left": the runs still to do at the mean pace of those done,
-# cool-downs included (before the first one is done: the workload's span plus 15 s each), less
-# what the current run has already taken.
+# cool-downs included (before the first one is done: the workload's span plus 20 s each for the
+# drain and the cool-down, about what the demo takes), less what the current run has taken.
 overall() {
   local elapsed=$((SECONDS - STARTED)) per left
-  if [ "$RUNS_DONE" -gt 0 ]; then per=$(((RUN_AT - FIRST_RUN_AT) / RUNS_DONE)); else per=$((RUN_SPAN_S + 15)); fi
+  if [ "$RUNS_DONE" -gt 0 ]; then per=$(((RUN_AT - FIRST_RUN_AT) / RUNS_DONE)); else per=$((RUN_SPAN_S + 20)); fi
   left=$(((RUNS_TOTAL - RUNS_DONE) * per - (SECONDS - RUN_AT)))
   [ "$left" -ge 0 ] || left=0
   echo "elapsed $(mmss "$elapsed"), about $(mmss "$left") left"
