@@ -8,7 +8,10 @@ run's files are there and agree with each other. Prints the headline and the p99
 import json
 import pathlib
 import re
+import subprocess
 import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 LATENCY = [f"{s}_{m}_ms" for m in ("ttft", "tpot", "itl", "e2el") for s in ("p50", "p90", "p99")]
 REQUIRED = LATENCY + ["request_throughput", "output_throughput", "goodput", "failed",
@@ -82,6 +85,26 @@ def main():
     for chart in CHARTS:
         p = out / "charts" / chart
         check(p.is_file() and p.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", f"{p} is not a PNG")
+
+    arms = c.get("arms", {})
+    check(arms.get("baseline", {}).get("label") == "lb-roundrobin"
+          and arms.get("managed", {}).get("label") == "lb-queue-aware",
+          "comparison.json: the arms are not labelled lb-roundrobin and lb-queue-aware")
+    settings = c.get("settings", {})
+    check(settings.get("slo_source") == "runs" and settings.get("slo", {}).get("ttft_ms") == 2000,
+          f"comparison.json: the SLO is not the one the runs recorded: {settings.get('slo')} "
+          f"from {settings.get('slo_source')}")
+
+    # Re-running compare.sh on the demo's output, as the README suggests, reproduces the report exactly.
+    if not problems:
+        reports = ("comparison.json", "report.md", "report.html")
+        before = {f: (out / f).read_bytes() for f in reports}
+        rerun = subprocess.run([str(ROOT / "analysis" / "compare.sh"), str(out / "baseline"), str(out / "managed"),
+                                "--out", str(out)], capture_output=True, text=True)
+        check(rerun.returncode in (0, 3), f"compare.sh on the demo's output failed ({rerun.returncode}): "
+              f"{rerun.stderr.strip()[-300:]}")
+        for f in reports:
+            check((out / f).read_bytes() == before[f], f"re-running compare.sh changed {f}")
 
     if not problems:
         t = metrics["p99_ttft_ms"]

@@ -25,10 +25,12 @@ A/B against running routers:
   --workload FILE         frozen workload from `bench.jar workload`
   --out DIR               where results, comparison.json and report.html go (created)
   --repetitions N         repetitions per arm, interleaved A B A B ... (default 3)
-  --server-metrics ID=URL a replica's vLLM /metrics (repeatable): telemetry, and the cool-down
-                          waits until every listed replica is idle before each run
-  --gpu-metrics ID=URL    a DCGM-format GPU endpoint (repeatable; dcgm-exporter or vllm-sim)
-  --goodput SLOS          SLOs for goodput, e.g. "ttft:2000 tpot:100" (milliseconds)
+  --server-metrics ID=URL...
+                          replicas' vLLM /metrics (one or more values, repeatable): telemetry,
+                          and the cool-down waits until every listed replica is idle before each run
+  --gpu-metrics ID=URL... DCGM-format GPU endpoints (dcgm-exporter or vllm-sim; one or more values)
+  --goodput KEY:MS...     goodput SLOs, vLLM's syntax: --goodput ttft:2000 tpot:100 (milliseconds;
+                          recorded in every result, so the report uses them)
   --warmup-requests N     requests replayed through each arm before measuring, not recorded
                           (default 60; 0 = none)
   --cooldown-timeout S    longest wait for idle replicas before a run (default 180)
@@ -39,7 +41,8 @@ A/B against running routers:
   --bench-arg ARG         extra argument for every `bench.jar run` (repeatable), e.g.
                           --bench-arg --max-schedule-lag-ms=5
   --baseline-label NAME, --managed-label NAME
-                          the arms' names in the report (the demo uses lb-roundrobin and
+                          the arms' names, recorded in every result (bench run --label) so the
+                          report uses them (default baseline, managed; the demo: lb-roundrobin,
                           lb-queue-aware)
 
 Demo (builds what is missing, starts the simulated 6-replica fleet and both routers on free
@@ -51,6 +54,10 @@ ports, runs the default multi-model workload, stops everything it started, print
                           degraded GPU), e.g. llama70b-2=1.5 (repeatable)
 
   -h, --help              this help
+
+While it runs, ab.sh shows the runs done of all, the time spent and an estimate of the time left,
+and the current run's progress; Ctrl-C stops it and says what it stopped (the interrupted run
+leaves no result; finished runs stay in --out).
 EOF
 }
 
@@ -58,8 +65,17 @@ die() { echo "ab.sh: $1" >&2; exit "${2:-1}"; }
 log() { echo "ab.sh: $*" >&2; }
 
 BASELINE="" MANAGED="" WORKLOAD="" OUT="" REPS="" DEMO=0 QUICK=0 KEEP=0 SWEEP="" SLOW=()
-GOODPUT="" WARMUP_REQUESTS=60 COOLDOWN_TIMEOUT=180 SWEEP_SPEC=""
-SERVER_METRICS=() GPU_METRICS=() BENCH_ARGS=() LABELS=()
+GOODPUT=() WARMUP_REQUESTS=60 COOLDOWN_TIMEOUT=180 SWEEP_SPEC=""
+SERVER_METRICS=() GPU_METRICS=() BENCH_ARGS=() BASELINE_LABEL="" MANAGED_LABEL=""
+
+# values FLAG ARGS...: the values after FLAG up to the next option (at least one); sets TAKEN.
+values() {
+  local flag="$1"; shift
+  VALUES=()
+  while [ $# -gt 0 ] && [[ "$1" != -* ]]; do VALUES+=("$1"); shift; done
+  [ ${#VALUES[@]} -gt 0 ] || { echo "ab.sh: $flag needs a value; see --help" >&2; exit 2; }
+  TAKEN=$((${#VALUES[@]} + 1))
+}
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -68,14 +84,24 @@ while [ $# -gt 0 ]; do
     --workload) WORKLOAD="${2:?--workload needs a file}"; shift 2 ;;
     --out) OUT="${2:?--out needs a directory}"; shift 2 ;;
     --repetitions) REPS="${2:?--repetitions needs a number}"; shift 2 ;;
-    --server-metrics) SERVER_METRICS+=("${2:?--server-metrics needs ID=URL}"); shift 2 ;;
-    --gpu-metrics) GPU_METRICS+=("${2:?--gpu-metrics needs ID=URL}"); shift 2 ;;
-    --goodput) GOODPUT="${2:?--goodput needs SLOs}"; shift 2 ;;
+    --server-metrics) values "$@"; SERVER_METRICS+=("${VALUES[@]}"); shift "$TAKEN" ;;
+    --gpu-metrics) values "$@"; GPU_METRICS+=("${VALUES[@]}"); shift "$TAKEN" ;;
+    --goodput)
+      values "$@"; shift "$TAKEN"
+      for v in "${VALUES[@]}"; do
+        if [[ "$v" == *[\ ,]* ]]; then
+          GOODPUT+=(${v//,/ })
+          echo "ab.sh: warning: --goodput \"$v\" is deprecated: write --goodput ${v//,/ } (one KEY:MS per argument, as vllm bench serve takes them)" >&2
+        else
+          GOODPUT+=("$v")
+        fi
+      done ;;
     --warmup-requests) WARMUP_REQUESTS="${2:?--warmup-requests needs a number}"; shift 2 ;;
     --cooldown-timeout) COOLDOWN_TIMEOUT="${2:?--cooldown-timeout needs seconds}"; shift 2 ;;
     --sweep) SWEEP="${2:?--sweep needs rates, e.g. 2,4,6}"; shift 2 ;;
     --spec) SWEEP_SPEC="${2:?--spec needs a file}"; shift 2 ;;
-    --baseline-label|--managed-label) LABELS+=("$1" "${2:?$1 needs a name}"); shift 2 ;;
+    --baseline-label) BASELINE_LABEL="${2:?--baseline-label needs a name}"; shift 2 ;;
+    --managed-label) MANAGED_LABEL="${2:?--managed-label needs a name}"; shift 2 ;;
     --slow-replica)
       [[ "${2:-}" =~ ^[a-z0-9-]+=[0-9]+(\.[0-9]+)?$ ]] || die "--slow-replica needs ID=FACTOR, e.g. llama70b-2=1.5" 2
       SLOW+=("$2"); shift 2 ;;
@@ -102,10 +128,15 @@ command -v curl >/dev/null || die "curl is required"
 # Helpers
 
 # Shenandoah keeps GC pauses out of the generator's schedule (docs/bench.md, "JVM").
+GC_OPTS=() GC_CHECKED=0
+gc_opts() {
+  [ "$GC_CHECKED" = 0 ] || return 0
+  GC_CHECKED=1
+  if java -XX:+UseShenandoahGC -version >/dev/null 2>&1; then GC_OPTS=(-XX:+UseShenandoahGC); fi
+}
 bench_java() {
-  local gc=()
-  if java -XX:+UseShenandoahGC -version >/dev/null 2>&1; then gc=(-XX:+UseShenandoahGC); fi
-  java "${gc[@]}" "${JAVA_OPTS[@]}" -jar "$BENCH_JAR" "$@"
+  gc_opts
+  java "${GC_OPTS[@]}" "${JAVA_OPTS[@]}" -jar "$BENCH_JAR" "$@"
 }
 
 # Sum of running + waiting requests over the --server-metrics replicas ("" if none answered).
@@ -142,18 +173,33 @@ telemetry_args() {
   [ ${#a[@]} -eq 0 ] || printf '%s\n' "${a[@]}"
 }
 
-# run_arm ARM URL WORKLOAD RESULT LABEL...: one measured run; a run marked invalid is kept.
+# label ARM: the name an arm's runs record (--baseline-label / --managed-label, else the arm).
+label() {
+  if [ "$1" = baseline ]; then echo "${BASELINE_LABEL:-baseline}"; else echo "${MANAGED_LABEL:-managed}"; fi
+}
+
+# run_arm ARM URL WORKLOAD RESULT ARGS...: one measured run, its progress shown while it runs; a
+# run marked invalid is kept.
 run_arm() {
   local arm="$1" url="$2" workload="$3" result="$4"; shift 4
-  local args=(run --url "$url" -w "$workload" -o "$result" --label "$arm" --no-progress
-    --metadata "arm=$arm" "$@")
+  local progress="${result%.json}.progress"
+  local args=(run --url "$url" -w "$workload" -o "$result" --label "$(label "$arm")" --no-progress
+    --progress-file "$progress" --metadata "arm=$arm" "$@")
   mapfile -t tele < <(telemetry_args)
   args+=("${tele[@]}")
-  [ -z "$GOODPUT" ] || args+=(--goodput $GOODPUT)
+  [ ${#GOODPUT[@]} -eq 0 ] || args+=(--goodput "${GOODPUT[@]}")
   args+=("${BENCH_ARGS[@]}")
   mkdir -p "$(dirname "$result")"
   local rc=0
-  bench_java "${args[@]}" > "${result%.json}.console.txt" 2>&1 || rc=$?
+  gc_opts
+  # exec: $! is then bench's own process, which an interrupt can stop
+  ( exec java "${GC_OPTS[@]}" "${JAVA_OPTS[@]}" -jar "$BENCH_JAR" "${args[@]}" ) > "${result%.json}.console.txt" 2>&1 &
+  BENCH_PID=$!
+  watch_progress "$BENCH_PID" "$progress"
+  wait "$BENCH_PID" || rc=$?
+  BENCH_PID=""
+  rm -f "$progress"
+  RUNS_DONE=$((RUNS_DONE + 1))
   if [ ! -f "$result" ]; then
     tail -n 20 "${result%.json}.console.txt" >&2
     die "the $arm run produced no result (see ${result%.json}.console.txt)"
@@ -187,13 +233,80 @@ ab_runs() {
   local workload="$1" dir="$2" reps="$3" k
   for k in $(seq 1 "$reps"); do
     for arm in baseline managed; do
+      RUN_AT=$SECONDS
+      FIRST_RUN_AT="${FIRST_RUN_AT:-$SECONDS}"
       cooldown
       local url="$BASELINE"; [ "$arm" = managed ] && url="$MANAGED"
-      log "repetition $k/$reps: $arm ($url)"
+      CURRENT="$arm ($(label "$arm")) repetition $k/$reps"
+      log "run $((RUNS_DONE + 1))/$RUNS_TOTAL: $CURRENT at $url; $(overall)"
       run_arm "$arm" "$url" "$workload" "$dir/$arm/rep$k/result.json" --metadata "repetition=$k"
     done
   done
+  CURRENT=""
 }
+
+# ---------------------------------------------------------------------------------------------
+# Progress
+
+RUNS_DONE=0 RUNS_TOTAL=0 RUN_SPAN_S=0 STARTED=$SECONDS CURRENT="" BENCH_PID="" DEMO_STARTED=""
+FIRST_RUN_AT="" RUN_AT=$SECONDS
+
+mmss() { printf '%d:%02d' $(($1 / 60)) $(($1 % 60)); }
+
+# overall: "elapsed M:SS, about M:SS left": the runs still to do at the mean pace of those done,
+# cool-downs included (before the first one is done: the workload's span plus 20 s each for the
+# drain and the cool-down, about what the demo takes), less what the current run has taken.
+overall() {
+  local elapsed=$((SECONDS - STARTED)) per left
+  if [ "$RUNS_DONE" -gt 0 ]; then per=$(((RUN_AT - FIRST_RUN_AT) / RUNS_DONE)); else per=$((RUN_SPAN_S + 20)); fi
+  left=$(((RUNS_TOTAL - RUNS_DONE) * per - (SECONDS - RUN_AT)))
+  [ "$left" -ge 0 ] || left=0
+  echo "elapsed $(mmss "$elapsed"), about $(mmss "$left") left"
+}
+
+# watch_progress PID FILE: until PID exits, the current run's bar from bench's --progress-file:
+# redrawn in place on a terminal, a line every 30 s otherwise (CI logs).
+watch_progress() {
+  local pid="$1" file="$2" last=$SECONDS line done sent total width=30 filled
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    read -r done sent total 2>/dev/null < "$file" || continue
+    [ "${total:-0}" -gt 0 ] || continue
+    filled=$((done * width / total))
+    line="  [$(printf '%*s' "$filled" '' | tr ' ' '#')$(printf '%*s' $((width - filled)) '' | tr ' ' '.')] $done/$total done, $sent sent; run $((RUNS_DONE + 1))/$RUNS_TOTAL, $(overall)"
+    if [ -t 2 ]; then
+      printf '\r\033[K%s' "$line" >&2
+    elif [ $((SECONDS - last)) -ge 30 ]; then
+      echo "ab.sh:${line# }" >&2
+      last=$SECONDS
+    fi
+  done
+  [ -t 2 ] && printf '\r\033[K' >&2
+  return 0
+}
+
+# plan REPS SWEEP_POINTS: how many runs there are, and how long one takes at least (the span).
+plan() {
+  RUNS_TOTAL=$((2 * $1 + 2 * $2))
+  RUN_SPAN_S=$(head -n 1 "$OUT/workload.jsonl" | grep -o '"span_s":[0-9.]*' | cut -d: -f2 | cut -d. -f1)
+  RUN_SPAN_S="${RUN_SPAN_S:-0}"
+}
+
+# On Ctrl-C or TERM: say what was stopped, then let the EXIT trap clean up.
+interrupted() {
+  trap - INT TERM
+  [ -t 2 ] && printf '\r\033[K' >&2
+  if [ -n "$BENCH_PID" ]; then kill -TERM "$BENCH_PID" 2>/dev/null || true; fi
+  local what="${CURRENT:-the set-up}"
+  log "interrupted during $what after $(mmss $((SECONDS - STARTED))): $RUNS_DONE of $RUNS_TOTAL runs finished"
+  local stopped="the bench run in flight (it leaves no result)"
+  [ -z "$DEMO_STARTED" ] || stopped+=", and the simulated fleet and both routers the demo started"
+  [ -n "$DEMO_STARTED" ] || stopped+="; the routers under test were not started by ab.sh and keep running"
+  log "stopped: $stopped"
+  [ "$RUNS_DONE" -eq 0 ] || log "finished runs are kept under ${OUT:-the output folder} (compare them with analysis/compare.sh)"
+  exit 130
+}
+trap interrupted INT TERM
 
 check_url() {
   [[ "$2" =~ ^https?://[^/]+/?$ ]] || die "--$1 must be a base URL such as http://host:8080, got '$2'" 2
@@ -214,18 +327,25 @@ ab_main() {
   REPS="${REPS:-3}"
   mkdir -p "$OUT"
   cp "$WORKLOAD" "$OUT/workload.jsonl" 2>/dev/null || true
+  local points=0
+  [ -z "$SWEEP" ] || points=$(tr ',' '\n' <<<"$SWEEP" | wc -l)
+  plan "$REPS" "$points"
+  CURRENT="the warm-up"
   warmup baseline "$BASELINE"
   warmup managed "$MANAGED"
   ab_runs "$OUT/workload.jsonl" "$OUT" "$REPS"
-  local compare=("$ROOT/analysis/compare.sh" "$OUT/baseline" "$OUT/managed" --out "$OUT" "${LABELS[@]}")
+  # the runs record their labels, SLO and gates: compare.sh needs no option to reproduce this report
+  local compare=("$ROOT/analysis/compare.sh" "$OUT/baseline" "$OUT/managed" --out "$OUT")
   if [ -n "$SWEEP" ]; then
     sweep_runs
     compare+=(--sweep "$OUT/sweep")
   fi
-  [ -z "$GOODPUT" ] || compare+=(--slo "$(tr ' ' ',' <<<"$GOODPUT")")
+  CURRENT="the comparison"
   local rc=0
   "${compare[@]}" || rc=$?
-  log "results and report in $OUT (report.html, report.md, comparison.json)"
+  CURRENT=""
+  log "results and report in $OUT (report.html, report.md, comparison.json); $RUNS_DONE runs in $(mmss $((SECONDS - STARTED)))"
+  log "to reproduce the report from these results: analysis/compare.sh ${compare[*]:1}"
   return $rc
 }
 
@@ -300,7 +420,7 @@ demo_main() {
   OUT="${OUT:-$ROOT/results/demo-$(date +%Y%m%d-%H%M%S)}"
   mkdir -p "$OUT/logs"
   trap cleanup EXIT
-  trap 'exit 130' INT TERM
+  DEMO_STARTED=1
   ensure_built vllm-sim lb-roundrobin lb-queue-aware bench analysis
 
   read -r -a ports <<<"$(free_ports 10)"
@@ -358,7 +478,7 @@ demo_main() {
   SWEEP_SPEC="${SWEEP_SPEC:-$spec}"
   if [ "$QUICK" = 1 ]; then n=$(demo_setting quick-num-prompts); REPS="${REPS:-2}"; WARMUP_REQUESTS=30
   else n=$(demo_setting num-prompts); REPS="${REPS:-3}"; fi
-  GOODPUT="${GOODPUT:-$(demo_setting goodput)}"
+  [ ${#GOODPUT[@]} -gt 0 ] || read -r -a GOODPUT <<<"$(demo_setting goodput)"
   # The demo's fleet, both routers and the client share this machine's cores: the client's
   # schedule-lag gate is the spec's (a few ms against TTFTs of 100s of ms), not bench's default
   # 1 ms for a client with a machine of its own. A gate given with --bench-arg wins.
@@ -367,7 +487,8 @@ demo_main() {
   if [ -n "$lag" ] && [[ " ${BENCH_ARGS[*]} " != *" --max-schedule-lag-ms"* ]]; then
     BENCH_ARGS+=(--max-schedule-lag-ms "$lag")
   fi
-  [ ${#LABELS[@]} -gt 0 ] || LABELS=(--baseline-label lb-roundrobin --managed-label lb-queue-aware)
+  BASELINE_LABEL="${BASELINE_LABEL:-lb-roundrobin}"
+  MANAGED_LABEL="${MANAGED_LABEL:-lb-queue-aware}"
   WORKLOAD="$OUT/workload.jsonl"
   bench_java workload -o "$WORKLOAD" --spec "$spec" --num-prompts "$n" >/dev/null
   log "workload: $(bench_java verify "$WORKLOAD" | head -n 3 | tr '\n' ' ')"

@@ -6,13 +6,14 @@ import io.fleetlb.analysis.input.InputException;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.input.RunDiscovery;
 import io.fleetlb.analysis.input.RunReader;
-import io.fleetlb.analysis.input.Slo;
 import io.fleetlb.analysis.sweep.SweepAnalysis;
 import io.fleetlb.analysis.sweep.SweepResult;
+import io.fleetlb.results.Slo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -26,50 +27,83 @@ import picocli.CommandLine.Parameters;
  * comparison, 3 written but invalid, 2 usage error (including runs of different workloads),
  * 1 any other failure.
  */
-@Command(name = "compare.sh", mixinStandardHelpOptions = true, versionProvider = Main.Version.class, sortOptions = false,
-    description = {"Compares a baseline and a managed arm of bench runs (the same frozen workload): paired "
-        + "per-request deltas, bootstrap 95%% confidence intervals, a verdict per metric; writes comparison.json, "
-        + "report.md, report.html and charts/*.png and prints the table.",
-        "Exit status: 0 valid comparison, 3 written but invalid, 2 usage error or different workloads, 1 other failure."})
+@Command(name = "compare.sh", mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class, sortOptions = false,
+    description = {"Compares a baseline and a managed arm (bench runs of the same frozen "
+        + "workload, or runs "
+        + "imported from vllm bench serve, GenAI-Perf or AIPerf): paired per-request deltas, "
+        + "bootstrap 95%% "
+        + "confidence intervals, a verdict per metric; writes comparison.json, report.md, "
+        + "report.html and "
+        + "charts/*.png and prints the table.",
+        "Exit status: 0 valid comparison, 3 written but invalid, 2 usage error or different "
+            + "workloads, 1 other failure."})
 public final class Main implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "BASELINE", description = "A bench result JSON, or a directory searched recursively for them (repetitions).")
+  @Parameters(index = "0", paramLabel = "BASELINE", description = "A run, or a directory "
+      + "searched recursively for "
+      + "runs (repetitions): a bench result JSON, a vllm bench serve --save-result "
+      + "--save-detailed JSON, a GenAI-Perf "
+      + "profile_export.json (FILE#N picks experiment N) or an AIPerf profile_export_aiperf.json "
+      + "/ profile_export.jsonl.")
   Path baseline;
 
   @Parameters(index = "1", paramLabel = "MANAGED", description = "The same for the managed arm.")
   Path managed;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Where the reports go (created). Default: the directory holding both arms.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Where the reports go (created). "
+      + "Default: the directory holding both arms.")
   Path out;
 
-  @Option(names = "--sweep", paramLabel = "DIR", description = "A sweep (DIR/rate-R/{baseline,managed}/...): capacity under the SLO per arm.")
+  @Option(names = "--sweep", paramLabel = "DIR", description = "A sweep "
+      + "(DIR/rate-R/{baseline,managed}/...): capacity under the SLO per arm.")
   Path sweep;
 
-  @Option(names = "--slo", paramLabel = "ttft:MS,tpot:MS,e2el:MS", description = "Goodput SLOs in ms (any subset). Default: ttft:1000,tpot:50.")
+  @Option(names = "--goodput", arity = "1..*", paramLabel = "KEY:MS",
+      description = "Goodput SLOs in ms, vLLM's syntax: --goodput ttft:2000 tpot:100 (keys ttft, "
+          + "tpot, e2el). "
+          + "Default: the SLO the runs recorded (bench run --goodput), else ttft:1000 tpot:50.")
+  List<String> goodput = new ArrayList<>();
+
+  @Option(names = "--slo", paramLabel = "ttft:MS,tpot:MS", hidden = true,
+      description = "Deprecated spelling of --goodput (comma-separated).")
   String slo;
 
+  @Option(names = "--headline", paramLabel = "METRIC", defaultValue = Comparison.DEFAULT_HEADLINE,
+      description = "The metric the one-line verdict leads with, a key of comparison.json's "
+          + "metrics, e.g. "
+          + "p50_ttft_ms, p99_e2el_ms, mean_tpot_ms (default ${DEFAULT-VALUE}).")
+  String headline;
+
   @Option(names = "--goodput-target", paramLabel = "FRACTION", defaultValue = "0.9",
-      description = "Share of requests that must meet the SLO for a sweep rate to count as served (default ${DEFAULT-VALUE}).")
+      description = "Share of requests that must meet the SLO for a sweep rate to count as "
+          + "served (default ${DEFAULT-VALUE}).")
   double goodputTarget;
 
   @Option(names = "--max-failure-rate", paramLabel = "FRACTION", defaultValue = "0",
-      description = "Failed requests an arm may have before the comparison is invalid (default ${DEFAULT-VALUE}: any failure).")
+      description = "Failed requests an arm may have before the comparison is invalid (default "
+          + "${DEFAULT-VALUE}: any failure).")
   double maxFailureRate;
 
   @Option(names = "--min-effect", paramLabel = "PCT", defaultValue = "2",
-      description = "Practical margin: a significant change smaller than PCT percent of the baseline is 'same' "
+      description = "Practical margin: a significant change smaller than PCT percent of the "
+          + "baseline is 'same' "
           + "(default ${DEFAULT-VALUE}; 0: every significant change gets better/worse).")
   double minEffectPct;
 
-  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Bootstrap seed (default ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", paramLabel = "N", defaultValue = "1", description = "Bootstrap seed "
+      + "(default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "2000", description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
+  @Option(names = "--bootstrap", paramLabel = "N", defaultValue = "2000",
+      description = "Bootstrap resamples (default ${DEFAULT-VALUE}).")
   int bootstrap;
 
-  @Option(names = "--baseline-label", paramLabel = "NAME", description = "Name the baseline in the reports (default: the runs' label).")
+  @Option(names = "--baseline-label", paramLabel = "NAME", description = "Name the baseline in "
+      + "the reports (default: the runs' label).")
   String baselineLabel;
 
-  @Option(names = "--managed-label", paramLabel = "NAME", description = "Name the managed arm in the reports (default: the runs' label).")
+  @Option(names = "--managed-label", paramLabel = "NAME", description = "Name the managed arm in "
+      + "the reports (default: the runs' label).")
   String managedLabel;
 
   @CommandLine.Spec
@@ -84,38 +118,76 @@ public final class Main implements Callable<Integer> {
       throw usage("--min-effect " + minEffectPct + ": give a percentage in [0, 100), e.g. 2");
     }
     if (!(maxFailureRate >= 0 && maxFailureRate < 1)) {
-      throw usage("--max-failure-rate " + maxFailureRate + ": give a fraction in [0, 1), e.g. 0.01");
+      throw usage("--max-failure-rate " + maxFailureRate + ": give a fraction in [0, 1), e.g. "
+          + "0.01");
     }
     if (bootstrap < 100) {
-      throw usage("--bootstrap " + bootstrap + ": use at least 100 resamples (2000 is the default)");
+      throw usage("--bootstrap " + bootstrap + ": use at least 100 resamples (2000 is the "
+          + "default)");
     }
     if (baselineLabel != null && baselineLabel.equals(managedLabel)) {
-      throw usage("--baseline-label and --managed-label are both '" + baselineLabel + "': the arms need different names");
+      throw usage("--baseline-label and --managed-label are both '" + baselineLabel + "': the "
+          + "arms need different names");
     }
-    Slo s;
-    try {
-      s = slo == null ? Slo.DEFAULT : Slo.parse(slo);
-    } catch (IllegalArgumentException e) {
-      throw usage(e.getMessage());
-    }
-    List<Run> b = read(baseline);
-    List<Run> m = read(managed);
-    SweepResult sw = sweep == null ? null : SweepAnalysis.analyse(sweep, s, goodputTarget);
-    Comparison c = new AbAnalysis(new Comparison.Settings(seed, bootstrap, s, slo == null, maxFailureRate, minEffectPct))
-        .compare(b, m, sw).withLabels(baselineLabel, managedLabel);
+    Slo given = goodputOption();
     Path dir = out != null ? out : defaultOut(baseline, managed);
+    List<Run> b = read(baseline, dir);
+    List<Run> m = read(managed, dir);
+    List<Run> all = new ArrayList<>(b);
+    all.addAll(m);
+    AbAnalysis.SloChoice choice = AbAnalysis.resolveSlo(given, all);
+    SweepResult sw = sweep == null ? null : SweepAnalysis.analyse(sweep, choice.slo(),
+        goodputTarget);
+    Comparison c = new AbAnalysis(new Comparison.Settings(seed, bootstrap, choice.slo(),
+        choice.source(),
+        maxFailureRate, minEffectPct, headline)).compare(b, m, sw).withLabels(baselineLabel,
+            managedLabel);
+    if (c.metric(headline) == null) {
+      throw usage("--headline " + headline + ": no such metric in this comparison; one of "
+          + String.join(", ", c.metrics().stream().map(r -> r.key()).toList()));
+    }
     Files.createDirectories(dir);
     PrintWriter stdout = spec.commandLine().getOut();
     new ReportWriter(dir).write(c, stdout);
     return c.valid() ? 0 : 3;
   }
 
+  /** --goodput, or the deprecated --slo with a note; null when neither is given. */
+  private Slo goodputOption() {
+    if (slo != null && !goodput.isEmpty()) {
+      throw usage("--slo is the deprecated spelling of --goodput: give only --goodput");
+    }
+    List<String> args = slo != null ? List.of(slo) : goodput;
+    if (args.isEmpty()) {
+      return null;
+    }
+    try {
+      Slo.Parsed p = Slo.parse(args, "--goodput");
+      if (slo != null) {
+        spec.commandLine().getErr().println("compare.sh: warning: --slo is deprecated: write "
+            + "--goodput "
+            + p.slo().text());
+      } else if (p.deprecation() != null) {
+        spec.commandLine().getErr().println("compare.sh: warning: " + p.deprecation());
+      }
+      return p.slo();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
   private CommandLine.ParameterException usage(String message) {
     return new CommandLine.ParameterException(spec.commandLine(), message);
   }
 
-  private static List<Run> read(Path arm) {
-    return RunDiscovery.results(arm).stream().map(RunReader::read).toList();
+  /** The runs of an arm,
+      their paths shown relative to the output folder when inside it (reproducible reports). */
+  private static List<Run> read(Path arm, Path out) {
+    Path base = out.toAbsolutePath().normalize();
+    return RunDiscovery.results(arm).stream().map(RunReader::read).map(r -> {
+      Path p = r.path().toAbsolutePath().normalize();
+      return p.startsWith(base) ? r.withPath(base.relativize(p)) : r;
+    }).toList();
   }
 
   /** The deepest directory holding both arms (bench/ab.sh's OUT), else the current directory. */
@@ -133,7 +205,8 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err,
+        true)));
   }
 
   /** Runs the command line and returns the exit status (tests call this). */
@@ -144,7 +217,9 @@ public final class Main implements Callable<Integer> {
     cl.setErr(err);
     cl.setParameterExceptionHandler((ex, a) -> {
       err.println("compare.sh: error: " + ex.getMessage());
-      err.println("Usage: analysis/compare.sh BASELINE MANAGED [--out DIR] [--sweep DIR] [--slo ttft:MS,tpot:MS,e2el:MS] (--help for all)");
+      err.println("Usage: analysis/compare.sh BASELINE MANAGED [--out DIR] [--goodput ttft:MS "
+          + "tpot:MS] [--headline METRIC] "
+          + "[--sweep DIR] (--help for all)");
       return 2;
     });
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {

@@ -38,8 +38,7 @@ class EndToEndTest {
   static final List<SimReplica> sims = new ArrayList<>();
   static final List<RunningRouter> routers = new ArrayList<>();
   static final List<String> telemetry = new ArrayList<>();
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static <T> T join(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
@@ -49,21 +48,45 @@ class EndToEndTest {
   static void fleet() throws Exception {
     vertx = Vertx.vertx();
     StringBuilder replicas = new StringBuilder();
-    String[][] fleet = {{"llama8b-1", LLAMA}, {"llama8b-2", LLAMA}, {"qwen7b-1", QWEN}, {"qwen7b-2", QWEN}};
+    String[][] fleet = {
+      {"llama8b-1", LLAMA}, {"llama8b-2", LLAMA}, {"qwen7b-1", QWEN}, {"qwen7b-2", QWEN}
+    };
     for (String[] r : fleet) {
-      SimReplica sim = join(SimReplica.start(vertx, ReplicaOptions.builder(r[1]).id(r[0]).timeScale(10)
-          .seed(sims.size()).build()));
+      SimReplica sim =
+          join(
+              SimReplica.start(
+                  vertx,
+                  ReplicaOptions.builder(r[1]).id(r[0]).timeScale(10).seed(sims.size()).build()));
       sims.add(sim);
       String base = "http://127.0.0.1:" + sim.port();
-      replicas.append("  - { id: ").append(r[0]).append(", url: \"").append(base).append("\", model: \"").append(r[1])
+      replicas
+          .append("  - { id: ")
+          .append(r[0])
+          .append(", url: \"")
+          .append(base)
+          .append("\", model: \"")
+          .append(r[1])
           .append("\" }\n");
-      telemetry.addAll(List.of("--server-metrics", r[0] + "=" + base + "/metrics", "--gpu-metrics", r[0] + "=" + base + "/gpu/metrics"));
+      telemetry.addAll(
+          List.of(
+              "--server-metrics",
+              r[0] + "=" + base + "/metrics",
+              "--gpu-metrics",
+              r[0] + "=" + base + "/gpu/metrics"));
     }
     for (int k = 0; k < 2; k++) {
-      String yaml = "listen: { host: 127.0.0.1, port: 0, event_loops: 1 }\nadmin: { host: 127.0.0.1, port: 0 }\n"
-          + "access_log: { enabled: false }\nreplicas:\n" + replicas;
-      routers.add(join(Router.builder(ConfigLoader.create().parse(yaml, "arm" + k + ".yaml"))
-          .policy(RoundRobinPolicy.create()).policyName("lb-roundrobin").start()));
+      String yaml =
+          "listen: { host: 127.0.0.1, port: 0, event_loops: 1 }\n"
+              + "admin: { host: 127.0.0.1, port: 0 }\n"
+              + "access_log: { enabled: false }\n"
+              + "replicas:\n"
+              + replicas;
+      routers.add(
+          join(
+              Router.builder(ConfigLoader.create().parse(yaml, "arm" + k + ".yaml"))
+                  .policy(RoundRobinPolicy.create())
+                  .policyName("lb-roundrobin")
+                  .start()));
     }
   }
 
@@ -81,21 +104,50 @@ class EndToEndTest {
   static String bench(String... args) {
     StringWriter err = new StringWriter();
     int code = io.fleetlb.bench.Main.execute(args, new PrintWriter(err, true));
-    // 1 = a run marked invalid (its generator fell behind on a busy machine): still a result to compare
+    // 1 = a run marked invalid (its generator fell behind on a busy machine): still a result to
+    // compare
     assertThat(code).as(err.toString()).isIn(0, 1);
     return err.toString();
   }
 
   static void workload(Path file, int requests, int rate) {
-    bench("workload", "-o", file.toString(), "--model", LLAMA + "=2", "--model", QWEN + "=1", "--num-prompts",
-        Integer.toString(requests), "--request-rate", Integer.toString(rate), "--random-input-len", "32",
-        "--output-len-dist", "uniform(4,16)", "--seed", "5");
+    bench(
+        "workload",
+        "-o",
+        file.toString(),
+        "--model",
+        LLAMA + "=2",
+        "--model",
+        QWEN + "=1",
+        "--num-prompts",
+        Integer.toString(requests),
+        "--request-rate",
+        Integer.toString(rate),
+        "--random-input-len",
+        "32",
+        "--output-len-dist",
+        "uniform(4,16)",
+        "--seed",
+        "5");
   }
 
   static void run(Path workload, Path result, int router, String label) throws Exception {
     Files.createDirectories(result.getParent());
-    List<String> args = new ArrayList<>(List.of("run", "--url", routers.get(router).baseUri().toString().replaceAll("/$", ""),
-        "-w", workload.toString(), "-o", result.toString(), "--no-progress", "--label", label, "--telemetry-interval", "250ms"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "run",
+                "--url",
+                routers.get(router).baseUri().toString().replaceAll("/$", ""),
+                "-w",
+                workload.toString(),
+                "-o",
+                result.toString(),
+                "--no-progress",
+                "--label",
+                label,
+                "--telemetry-interval",
+                "250ms"));
     args.addAll(telemetry);
     String err = bench(args.toArray(String[]::new));
     assertThat(result).as(err).isNotEmptyFile();
@@ -121,9 +173,22 @@ class EndToEndTest {
     Path out = dir.resolve("report");
     StringWriter stdout = new StringWriter();
     StringWriter stderr = new StringWriter();
-    int code = Main.execute(new String[] {ab.resolve("baseline").toString(), ab.resolve("managed").toString(), "--out",
-        out.toString(), "--sweep", dir.resolve("sweep").toString(), "--slo", "ttft:500,tpot:50", "--bootstrap", "300"},
-        new PrintWriter(stdout), new PrintWriter(stderr));
+    int code =
+        Main.execute(
+            new String[] {
+              ab.resolve("baseline").toString(),
+              ab.resolve("managed").toString(),
+              "--out",
+              out.toString(),
+              "--sweep",
+              dir.resolve("sweep").toString(),
+              "--slo",
+              "ttft:500,tpot:50",
+              "--bootstrap",
+              "300"
+            },
+            new PrintWriter(stdout),
+            new PrintWriter(stderr));
     assertThat(code).as(stderr.toString()).isIn(0, 3);
 
     JsonNode c = JSON.readTree(out.resolve("comparison.json").toFile());
@@ -131,15 +196,35 @@ class EndToEndTest {
     boolean allValid = true;
     for (String arm : List.of("baseline", "managed")) {
       for (int rep = 1; rep <= 2; rep++) {
-        allValid &= JSON.readTree(ab.resolve(arm + "/rep" + rep + "/result.json").toFile()).path("valid").asBoolean();
+        allValid &=
+            JSON.readTree(ab.resolve(arm + "/rep" + rep + "/result.json").toFile())
+                .path("valid")
+                .asBoolean();
       }
     }
     assertThat(c.path("valid").asBoolean()).isEqualTo(allValid).isEqualTo(code == 0);
-    assertThat(c.path("workload_hash").asText()).isEqualTo(b1.path("workload_hash").asText()).hasSize(64);
+    assertThat(c.path("workload_hash").asText())
+        .isEqualTo(b1.path("workload_hash").asText())
+        .hasSize(64);
     assertThat(c.path("reasons").isArray()).isTrue();
-    for (String key : List.of("p50_ttft_ms", "p90_ttft_ms", "p99_ttft_ms", "p50_tpot_ms", "p99_tpot_ms", "p50_itl_ms",
-        "p99_itl_ms", "p50_e2el_ms", "p99_e2el_ms", "request_throughput", "output_throughput", "goodput",
-        "goodput_fraction", "failure_rate", "mean_gpu_util_pct", "mean_gpu_power_w")) {
+    for (String key :
+        List.of(
+            "p50_ttft_ms",
+            "p90_ttft_ms",
+            "p99_ttft_ms",
+            "p50_tpot_ms",
+            "p99_tpot_ms",
+            "p50_itl_ms",
+            "p99_itl_ms",
+            "p50_e2el_ms",
+            "p99_e2el_ms",
+            "request_throughput",
+            "output_throughput",
+            "goodput",
+            "goodput_fraction",
+            "failure_rate",
+            "mean_gpu_util_pct",
+            "mean_gpu_power_w")) {
       JsonNode m = c.path("metrics").path(key);
       assertThat(m.path("baseline").isNumber()).as(key).isTrue();
       assertThat(m.path("managed").isNumber()).as(key).isTrue();
@@ -162,15 +247,33 @@ class EndToEndTest {
     assertThat(sweep.path("capacity").has("baseline")).isTrue();
     assertThat(sweep.path("points").path("managed")).hasSize(2);
 
-    for (String f : List.of("report.md", "report.html", "charts/ttft_cdf.png", "charts/e2el_cdf.png",
-        "charts/percentiles_ttft.png", "charts/throughput_over_time.png", "charts/replica_share.png",
-        "charts/gpu_util_over_time.png", "charts/sweep_goodput.png", "charts/sweep_throughput_per_gpu.png")) {
+    for (String f :
+        List.of(
+            "report.md",
+            "report.html",
+            "charts/ttft_cdf.png",
+            "charts/e2el_cdf.png",
+            "charts/percentiles_ttft.png",
+            "charts/throughput_over_time.png",
+            "charts/replica_share.png",
+            "charts/gpu_util_over_time.png",
+            "charts/sweep_goodput.png",
+            "charts/sweep_throughput_per_gpu.png")) {
       assertThat(out.resolve(f)).as(f).isNotEmptyFile();
     }
     String html = Files.readString(out.resolve("report.html"));
-    assertThat(html).doesNotContain("<script").doesNotContain("<link").doesNotContain("src=\"http")
-        .contains("data:image/png;base64,").contains("p99 TTFT").contains("Capacity under the SLO");
-    assertThat(Files.readString(out.resolve("report.md"))).contains("| p99 TTFT (ms) |").contains("charts/ttft_cdf.png");
-    assertThat(stdout.toString()).contains("A/B comparison: rr-a (baseline) vs rr-b (managed)").contains("p99 TTFT");
+    assertThat(html)
+        .doesNotContain("<script")
+        .doesNotContain("<link")
+        .doesNotContain("src=\"http")
+        .contains("data:image/png;base64,")
+        .contains("p99 TTFT")
+        .contains("Capacity under the SLO");
+    assertThat(Files.readString(out.resolve("report.md")))
+        .contains("| p99 TTFT (ms) |")
+        .contains("charts/ttft_cdf.png");
+    assertThat(stdout.toString())
+        .contains("A/B comparison: rr-a (baseline) vs rr-b (managed)")
+        .contains("p99 TTFT");
   }
 }

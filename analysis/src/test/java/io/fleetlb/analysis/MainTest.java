@@ -13,11 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The command line: exit statuses, error lines, where the reports go. */
 class MainTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
-  record Result(int code, String out, String err) {
-  }
+  record Result(int code, String out, String err) {}
 
   static Result run(String... args) {
     StringWriter out = new StringWriter();
@@ -30,10 +28,16 @@ class MainTest {
   void validComparisonExitsZeroAndWritesEverything() throws Exception {
     SyntheticRun.of(40).write(dir.resolve("ab/baseline/rep1"));
     SyntheticRun.of(40).ttft(i -> 60).write(dir.resolve("ab/managed/rep1"));
-    Result r = run(dir.resolve("ab/baseline").toString(), dir.resolve("ab/managed").toString(), "--bootstrap", "200");
+    Result r =
+        run(
+            dir.resolve("ab/baseline").toString(),
+            dir.resolve("ab/managed").toString(),
+            "--bootstrap",
+            "200");
     assertThat(r.code()).as(r.err()).isZero();
     // the default output directory is the one holding both arms
-    for (String f : new String[] {"comparison.json", "report.md", "report.html", "charts/ttft_cdf.png"}) {
+    for (String f :
+        new String[] {"comparison.json", "report.md", "report.html", "charts/ttft_cdf.png"}) {
       assertThat(dir.resolve("ab").resolve(f)).isNotEmptyFile();
     }
     assertThat(r.out()).contains("p99 TTFT").contains("VALID comparison").contains("better");
@@ -46,8 +50,14 @@ class MainTest {
   void invalidComparisonIsWrittenAndExitsThree() {
     SyntheticRun.of(20).write(dir.resolve("b"));
     SyntheticRun.of(20).invalid().write(dir.resolve("m"));
-    Result r = run(dir.resolve("b").toString(), dir.resolve("m").toString(), "--out", dir.resolve("out").toString(),
-        "--bootstrap", "100");
+    Result r =
+        run(
+            dir.resolve("b").toString(),
+            dir.resolve("m").toString(),
+            "--out",
+            dir.resolve("out").toString(),
+            "--bootstrap",
+            "100");
     assertThat(r.code()).isEqualTo(3);
     assertThat(r.out()).contains("INVALID COMPARISON");
     assertThat(dir.resolve("out/report.html")).content().contains("INVALID COMPARISON");
@@ -57,15 +67,39 @@ class MainTest {
   void differentWorkloadsAndBadFlagsAreUsageErrors() {
     SyntheticRun.of(20).write(dir.resolve("b"));
     SyntheticRun.of(20).hash("f".repeat(64)).write(dir.resolve("m"));
-    Result r = run(dir.resolve("b").toString(), dir.resolve("m").toString(), "--out", dir.resolve("o").toString());
+    Result r =
+        run(
+            dir.resolve("b").toString(),
+            dir.resolve("m").toString(),
+            "--out",
+            dir.resolve("o").toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err().lines()).singleElement().asString().startsWith("compare.sh: error: different workloads");
+    assertThat(r.err().lines())
+        .singleElement()
+        .asString()
+        .startsWith("compare.sh: error: different workloads");
     assertThat(dir.resolve("o/comparison.json")).doesNotExist();
     assertThat(run(dir.resolve("b").toString()).code()).isEqualTo(2);
-    assertThat(run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--slo", "ttft").err())
-        .contains("'ttft' is not KEY:MS");
-    assertThat(run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--goodput-target", "90").code()).isEqualTo(2);
-    assertThat(run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--bootstrap", "5").err())
+    assertThat(
+            run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--goodput", "ttft")
+                .err())
+        .contains("--goodput 'ttft': specify service level objectives as KEY:VALUE pairs");
+    assertThat(
+            run(
+                    dir.resolve("b").toString(),
+                    dir.resolve("b").toString(),
+                    "--headline",
+                    "p99_nope_ms")
+                .err())
+        .contains(
+            "--headline p99_nope_ms: no such metric in this comparison; one of mean_ttft_ms,"
+                + " p50_ttft_ms");
+    assertThat(
+            run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--goodput-target", "90")
+                .code())
+        .isEqualTo(2);
+    assertThat(
+            run(dir.resolve("b").toString(), dir.resolve("b").toString(), "--bootstrap", "5").err())
         .contains("at least 100 resamples");
   }
 
@@ -73,7 +107,17 @@ class MainTest {
   void helpListsEveryOptionCleanly() {
     Result r = run("--help");
     assertThat(r.code()).isZero();
-    assertThat(r.out()).contains("--sweep=DIR", "--slo=", "--goodput-target", "--bootstrap", "95% confidence");
+    assertThat(r.out())
+        .contains(
+            "--sweep=DIR",
+            "--goodput=KEY:MS",
+            "--headline=METRIC",
+            "--goodput-target",
+            "--bootstrap",
+            "95% confidence",
+            "vllm bench serve");
+    assertThat(r.out())
+        .doesNotContain("--slo"); // the deprecated spelling still works, unadvertised
     assertThat(r.out() + r.err()).doesNotContain("WARN");
   }
 
@@ -83,6 +127,9 @@ class MainTest {
     Files.delete(dir.resolve("b/result.requests.jsonl"));
     Result r = run(dir.resolve("b").toString(), dir.resolve("b").toString());
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err().lines()).singleElement().asString().contains("result.requests.jsonl: not found");
+    assertThat(r.err().lines())
+        .singleElement()
+        .asString()
+        .contains("result.requests.jsonl: not found");
   }
 }

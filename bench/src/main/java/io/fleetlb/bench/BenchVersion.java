@@ -9,13 +9,18 @@ public final class BenchVersion {
   public static final String NAME = "fleetlb-bench";
   public static final String VERSION = load();
 
-  private BenchVersion() {
-  }
+  private BenchVersion() {}
 
-  /** The garbage collectors in use (their pauses show up as schedule lag), e.g. "Shenandoah Pauses, Shenandoah Cycles". */
+  /**
+   * The garbage collectors in use (their pauses show up as schedule lag), e.g. "Shenandoah Pauses,
+   * Shenandoah Cycles".
+   */
   public static String garbageCollectors() {
-    return String.join(", ", java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
-        .map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+    return String.join(
+        ", ",
+        java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(java.lang.management.GarbageCollectorMXBean::getName)
+            .toList());
   }
 
   private static String load() {

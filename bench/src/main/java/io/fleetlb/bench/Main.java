@@ -6,6 +6,7 @@ import io.fleetlb.bench.cli.MockServerCommand;
 import io.fleetlb.bench.cli.ReportCommand;
 import io.fleetlb.bench.cli.RunCommand;
 import io.fleetlb.bench.cli.VerifyCommand;
+import io.fleetlb.bench.cli.WorkloadFlagHint;
 import io.fleetlb.bench.cli.WorkloadCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -18,11 +19,14 @@ import picocli.CommandLine.Option;
  * invalid, 2 a usage error. Errors are one line; {@code --verbose} adds the stack trace.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-    description = "Frozen workloads, open-loop replay with vLLM-exact metrics, GPU telemetry, self-calibration.",
-    subcommands = {WorkloadCommand.class, RunCommand.class, CalibrateCommand.class, MockServerCommand.class,
+    description = "Frozen workloads, open-loop replay with vLLM-exact metrics, GPU telemetry, "
+        + "self-calibration.",
+    subcommands = {WorkloadCommand.class, RunCommand.class, CalibrateCommand.class,
+        MockServerCommand.class,
         VerifyCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack traces of errors.")
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Print stack "
+      + "traces of errors.")
   boolean verbose;
 
   @CommandLine.Spec
@@ -30,7 +34,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (workload, run, calibrate, "
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required "
+        + "(workload, run, calibrate, "
         + "mock-server, verify, report)");
   }
 
@@ -45,8 +50,12 @@ public final class Main implements Runnable {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     cl.setParameterExceptionHandler((ex, a) -> {
       err.println("bench: error: " + ex.getMessage());
-      if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
-        err.println("Try 'java -jar bench.jar " + commandName(ex.getCommandLine()) + " --help'.");
+      String hint = WorkloadFlagHint.forRun(ex);
+      if (hint != null) {
+        err.println(hint);
+      } else if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+        String name = commandName(ex.getCommandLine());
+        err.println("Try 'java -jar bench.jar " + (name.isEmpty() ? "" : name + " ") + "--help'.");
       }
       return 2;
     });
@@ -55,11 +64,12 @@ public final class Main implements Runnable {
       if (root instanceof java.util.concurrent.ExecutionException && root.getCause() != null) {
         root = root.getCause();
       }
-      int code = root instanceof IllegalArgumentException || root instanceof CommandLine.TypeConversionException ? 2 : 1;
+      boolean usage = root instanceof IllegalArgumentException
+          || root instanceof CommandLine.TypeConversionException;
+      int code = usage ? 2 : 1;
       String msg = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
       err.println("bench: " + (code == 2 ? "error: " : "") + msg);
-      if (verbose || !(root instanceof BenchFailure || root instanceof IllegalArgumentException
-          || root instanceof java.io.IOException || root instanceof CommandLine.TypeConversionException)) {
+      if (verbose || !(usage || root instanceof BenchFailure || root instanceof java.io.IOException)) {
         root.printStackTrace(err);
       }
       return code;

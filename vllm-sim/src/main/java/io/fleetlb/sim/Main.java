@@ -4,7 +4,7 @@ import io.fleetlb.sim.engine.Calibration;
 import io.fleetlb.sim.engine.MetricsVersion;
 import io.fleetlb.sim.engine.Profile;
 import io.fleetlb.sim.engine.Profiles;
-import io.fleetlb.sim.fleet.Durations;
+import io.fleetlb.units.Durations;
 import io.fleetlb.sim.fleet.FleetFile;
 import io.fleetlb.sim.replica.ReplicaOptions;
 import io.vertx.core.Future;
@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 
 /** The {@code vllm-sim} command line: one replica, or a fleet of them, in this process. */
 @Command(name = "vllm-sim", mixinStandardHelpOptions = true, version = "vllm-sim 0.1.0",
-    sortOptions = false,
+    sortOptions = false, showDefaultValues = true,
     description = "A faithful vLLM replica simulator: vLLM's OpenAI API, SSE and /metrics over a "
         + "continuous-batching engine model. No GPU needed.")
 public final class Main implements Callable<Integer> {
@@ -32,69 +32,82 @@ public final class Main implements Callable<Integer> {
   @Spec
   private CommandSpec spec;
 
-  @Option(names = "--model", description = "Served model name (one replica).")
+  @Option(names = "--model", paramLabel = "NAME",
+      description = "Served model name (one replica).")
   private String model;
 
-  @Option(names = "--port", defaultValue = "8000", description = "Port (default ${DEFAULT-VALUE}; 0 = any).")
+  @Option(names = "--port", defaultValue = "8000", paramLabel = "PORT",
+      description = "Port to listen on; 0 picks any free one.")
   private int port;
 
-  @Option(names = "--fleet", description = "Fleet file: many replicas in one process (e.g. vllm-sim/fleet-6.yaml).")
+  @Option(names = "--fleet", paramLabel = "FILE",
+      description = "Fleet file: many replicas in one process (e.g. vllm-sim/fleet-6.yaml).")
   private Path fleet;
 
-  @Option(names = "--profile", description = "Performance profile (default: chosen from the model name). "
-      + "See --list-profiles.")
+  @Option(names = "--profile", paramLabel = "ID",
+      description = "Performance profile (default: chosen from the model name); see "
+          + "--list-profiles.")
   private String profile;
 
-  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address (default ${DEFAULT-VALUE}).")
+  @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+      description = "Address to listen on.")
   private String host;
 
-  @Option(names = "--id", description = "Replica id (telemetry Hostname label); default: the port.")
+  @Option(names = "--id", paramLabel = "ID",
+      description = "Replica id (telemetry Hostname label; default: the port).")
   private String id;
 
-  @Option(names = "--gpu-index", defaultValue = "0",
-      description = "GPU index reported by /gpu/metrics (default ${DEFAULT-VALUE}).")
+  @Option(names = "--gpu-index", defaultValue = "0", paramLabel = "N",
+      description = "GPU index reported by /gpu/metrics.")
   private int gpuIndex;
 
-  @Option(names = "--max-num-seqs", description = "Running-set bound (default: the profile's, 1024 for V1 on H100).")
+  @Option(names = "--max-num-seqs", paramLabel = "N",
+      description = "Running-set bound (default: the profile's, 1024 for V1 on H100).")
   private Integer maxNumSeqs;
 
-  @Option(names = "--max-num-batched-tokens", description = "Token budget per step (default: the profile's, 8192).")
+  @Option(names = "--max-num-batched-tokens", paramLabel = "N",
+      description = "Token budget per step (default: the profile's, 8192).")
   private Integer maxNumBatchedTokens;
 
-  @Option(names = "--time-scale", defaultValue = "1.0",
-      description = "Run the engine clock this many times faster than real time (default ${DEFAULT-VALUE}).")
+  @Option(names = "--time-scale", defaultValue = "1.0", paramLabel = "X",
+      description = "Run the engine clock this many times faster than real time.")
   private double timeScale;
 
-  @Option(names = "--metrics-version", defaultValue = "v1",
-      description = "v1 (vLLM v0.11, default) or v0 (v0.6.4.post1) metrics and wire format.")
+  @Option(names = "--metrics-version", defaultValue = "v1", paramLabel = "v1|v0",
+      description = "v1 (vLLM v0.11) or v0 (v0.6.4.post1) metrics and wire format.")
   private String metricsVersion;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Seed for output lengths and text (default 0).")
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+      description = "Seed for output lengths and text.")
   private long seed;
 
-  @Option(names = "--startup-delay", defaultValue = "0s",
+  @Option(names = "--startup-delay", defaultValue = "0s", paramLabel = "DURATION",
       description = "Answer 503 from /health and the API for this long (model loading), e.g. 30s.")
   private String startupDelay;
 
-  @Option(names = "--error-rate", defaultValue = "0", description = "Fraction of requests failed with a 500.")
+  @Option(names = "--error-rate", defaultValue = "0", paramLabel = "F",
+      description = "Fraction of requests failed with a 500.")
   private double errorRate;
 
-  @Option(names = "--stall-after", defaultValue = "-1",
+  @Option(names = "--stall-after", defaultValue = "-1", paramLabel = "N",
       description = "Stop sending every response after this many tokens and hang (-1 = never).")
   private int stallAfter;
 
-  @Option(names = "--slowdown", defaultValue = "1.0", description = "Step-time multiplier of a degraded GPU.")
+  @Option(names = "--slowdown", defaultValue = "1.0", paramLabel = "X",
+      description = "Step-time multiplier of a degraded GPU.")
   private double slowdown;
 
-  @Option(names = "--keep-alive-timeout", defaultValue = "5s",
-      description = "Close idle keep-alive connections after this long, like uvicorn (default ${DEFAULT-VALUE}).")
+  @Option(names = "--keep-alive-timeout", defaultValue = "5s", paramLabel = "DURATION",
+      description = "Close idle keep-alive connections after this long, like uvicorn.")
   private String keepAliveTimeout;
 
-  @Option(names = "--request-log", description = "Append one JSON line per generation request event (its "
-      + "x-request-id, outcome, output tokens sent, times) to this file; see docs/vllm-sim.md.")
+  @Option(names = "--request-log", paramLabel = "FILE",
+      description = "Append one JSON line per generation request (its x-request-id, outcome, "
+          + "output tokens sent, times) to this file; see docs/vllm-sim.md. Default: none.")
   private Path requestLog;
 
-  @Option(names = "--list-profiles", description = "Print the built-in profiles and their calibration, then exit.")
+  @Option(names = "--list-profiles",
+      description = "Print the built-in profiles and their calibration, then exit.")
   private boolean listProfiles;
 
   public static void main(String[] args) {
@@ -122,8 +135,10 @@ public final class Main implements Callable<Integer> {
       try {
         SimReplica r = SimReplica.start(vertx, o).await(30, TimeUnit.SECONDS);
         started.add(r);
-        System.out.printf("vllm-sim: %s serving %s (%s, metrics %s, time-scale %s) on http://%s:%d%n",
-            o.id(), o.model(), o.profile().id(), o.metricsVersion().name().toLowerCase(java.util.Locale.ROOT),
+        System.out.printf("vllm-sim: %s serving %s (%s, metrics %s, time-scale %s) on "
+            + "http://%s:%d%n",
+            o.id(), o.model(), o.profile().id(),
+                o.metricsVersion().name().toLowerCase(java.util.Locale.ROOT),
             o.timeScale(), o.host(), r.port());
       } catch (Exception e) {
         System.err.printf("vllm-sim: cannot start %s on %s:%d: %s%n", o.id(), o.host(), o.port(),
@@ -178,7 +193,8 @@ public final class Main implements Callable<Integer> {
       return out;
     }
     if (model == null) {
-      throw new IllegalArgumentException("--model NAME (one replica) or --fleet FILE is required; see --help");
+      throw new IllegalArgumentException("--model NAME (one replica) or --fleet FILE is "
+          + "required; see --help");
     }
     ReplicaOptions.Builder b = ReplicaOptions.builder(model).id(id != null ? id : "replica-" + port).host(host)
         .port(port).gpuIndex(gpuIndex).timeScale(timeScale).metricsVersion(MetricsVersion.parse(metricsVersion)).seed(seed)

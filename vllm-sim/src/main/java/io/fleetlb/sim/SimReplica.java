@@ -41,19 +41,31 @@ public final class SimReplica {
   private SimReplica(Vertx vertx, ReplicaOptions o) {
     this.options = o;
     this.metrics = new EngineMetrics(o.metricsVersion(), o.profile().maxModelLen());
-    Engine engine = new Engine(o.profile(), o.maxNumSeqs(), o.maxNumBatchedTokens(), o.slowdown(), metrics);
+    Engine engine =
+        new Engine(o.profile(), o.maxNumSeqs(), o.maxNumBatchedTokens(), o.slowdown(), metrics);
     this.driver = new EngineDriver(o.id(), engine, o.timeScale());
     this.faults = new Faults(driver, o);
     this.throughput = new ThroughputMeter(metrics);
-    ReplicaMetricsSource source = new ReplicaMetricsSource(metrics, o.model(), o.profile(),
-        System.currentTimeMillis() / 1000.0);
+    ReplicaMetricsSource source =
+        new ReplicaMetricsSource(
+            metrics, o.model(), o.profile(), System.currentTimeMillis() / 1000.0);
     DcgmMetrics dcgm = new DcgmMetrics(o.profile().gpu(), o.gpuIndex(), o.id());
-    this.requestLog = o.requestLog() == null ? RequestLog.NONE : RequestLog.open(o.requestLog(), o.id());
-    this.http = new ReplicaHttp(vertx, o, driver, faults,
-        () -> o.metricsVersion() == MetricsVersion.V1 ? VllmMetricsV1.render(source)
-            : VllmMetricsV0.render(source, throughput.promptPerSecond(), throughput.generationPerSecond()),
-        () -> dcgm.render(metrics.gpu, driver.virtualNow()),
-        () -> new JsonObject(driver.timing().summary()).encode(), requestLog);
+    this.requestLog =
+        o.requestLog() == null ? RequestLog.NONE : RequestLog.open(o.requestLog(), o.id());
+    this.http =
+        new ReplicaHttp(
+            vertx,
+            o,
+            driver,
+            faults,
+            () ->
+                o.metricsVersion() == MetricsVersion.V1
+                    ? VllmMetricsV1.render(source)
+                    : VllmMetricsV0.render(
+                        source, throughput.promptPerSecond(), throughput.generationPerSecond()),
+            () -> dcgm.render(metrics.gpu, driver.virtualNow()),
+            () -> new JsonObject(driver.timing().summary()).encode(),
+            requestLog);
   }
 
   /** Starts a replica; the future completes once its port is bound. */
@@ -65,26 +77,37 @@ public final class SimReplica {
       return Future.failedFuture(e.getMessage());
     }
     r.driver.start();
-    HttpServerOptions so = new HttpServerOptions().setHost(options.host()).setPort(options.port())
-        .setTcpNoDelay(true).setMaxInitialLineLength(16 * 1024).setMaxHeaderSize(64 * 1024);
-    return vertx.createHttpServer(so).requestHandler(r.http).listen()
-        .map(s -> {
-          r.server = s;
-          return r;
-        })
-        .onFailure(e -> {
-          r.driver.stop();
-          r.requestLog.close();
-        });
+    HttpServerOptions so =
+        new HttpServerOptions()
+            .setHost(options.host())
+            .setPort(options.port())
+            .setTcpNoDelay(true)
+            .setMaxInitialLineLength(16 * 1024)
+            .setMaxHeaderSize(64 * 1024);
+    return vertx
+        .createHttpServer(so)
+        .requestHandler(r.http)
+        .listen()
+        .map(
+            s -> {
+              r.server = s;
+              return r;
+            })
+        .onFailure(
+            e -> {
+              r.driver.stop();
+              r.requestLog.close();
+            });
   }
 
   /** Stops the server and the engine thread. */
   public Future<Void> close() {
     Future<Void> closed = server == null ? Future.succeededFuture() : server.close();
-    return closed.andThen(ar -> {
-      driver.stop();
-      requestLog.close();
-    });
+    return closed.andThen(
+        ar -> {
+          driver.stop();
+          requestLog.close();
+        });
   }
 
   /** The bound port. */

@@ -3,8 +3,8 @@ package io.fleetlb.sim;
 import io.fleetlb.sim.engine.EngineMetrics;
 
 /**
- * Prompt and generation throughput since the previous reading, for V0's deprecated
- * {@code avg_*_throughput_toks_per_s} gauges (vLLM V0 computes them over its 5 s logging interval).
+ * Prompt and generation throughput since the previous reading, for V0's deprecated {@code
+ * avg_*_throughput_toks_per_s} gauges (vLLM V0 computes them over its 5 s logging interval).
  */
 final class ThroughputMeter {
 

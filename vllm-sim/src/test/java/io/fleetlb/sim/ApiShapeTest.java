@@ -24,7 +24,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The simulator's API against vLLM's real shapes (research/vllm-sse-sample.txt and vllm-facts.md 2). */
+/**
+ * The simulator's API against vLLM's real shapes (research/vllm-sse-sample.txt and vllm-facts.md
+ * 2).
+ */
 class ApiShapeTest {
 
   static final String MODEL = "meta-llama/Llama-3.1-8B-Instruct";
@@ -35,10 +38,17 @@ class ApiShapeTest {
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
-    v1 = SimReplica.start(vertx, ReplicaOptions.builder(MODEL).timeScale(20).seed(1).build())
-        .await(10, TimeUnit.SECONDS);
-    v0 = SimReplica.start(vertx, ReplicaOptions.builder(MODEL).timeScale(20).metricsVersion(MetricsVersion.V0)
-        .build()).await(10, TimeUnit.SECONDS);
+    v1 =
+        SimReplica.start(vertx, ReplicaOptions.builder(MODEL).timeScale(20).seed(1).build())
+            .await(10, TimeUnit.SECONDS);
+    v0 =
+        SimReplica.start(
+                vertx,
+                ReplicaOptions.builder(MODEL)
+                    .timeScale(20)
+                    .metricsVersion(MetricsVersion.V0)
+                    .build())
+            .await(10, TimeUnit.SECONDS);
   }
 
   @AfterAll
@@ -85,8 +95,12 @@ class ApiShapeTest {
   @Test
   void chatStreamHasTheSameChunkShapesAsRealVllm() throws IOException {
     List<JsonNode> real = sampleEvents(); // role, content, content, finish(stop), usage
-    String body = chat(MODEL, 10, "\"stream\":true,\"stream_options\":{\"include_usage\":true},"
-        + "\"max_tokens\":400,\"min_tokens\":2,\"seed\":3");
+    String body =
+        chat(
+            MODEL,
+            10,
+            "\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                + "\"max_tokens\":400,\"min_tokens\":2,\"seed\":3");
     List<String> ev = events(post(v1.port(), "/v1/chat/completions", body));
 
     assertThat(ev.get(ev.size() - 1)).isEqualTo("[DONE]");
@@ -107,16 +121,24 @@ class ApiShapeTest {
     // One chunk per generated token (the EOS included), plus the role chunk and the usage chunk.
     assertThat(usage.at("/usage/completion_tokens").asInt()).isEqualTo(chunks.size() - 2);
     assertThat(usage.at("/usage/total_tokens").asInt()).isEqualTo(20 + chunks.size() - 2);
-    assertThat(chunks).allSatisfy(c -> {
-      assertThat(c.get("id").asText()).isEqualTo(chunks.get(0).get("id").asText()).startsWith("chatcmpl-");
-      assertThat(c.get("created").asLong()).isEqualTo(chunks.get(0).get("created").asLong());
-    });
+    assertThat(chunks)
+        .allSatisfy(
+            c -> {
+              assertThat(c.get("id").asText())
+                  .isEqualTo(chunks.get(0).get("id").asText())
+                  .startsWith("chatcmpl-");
+              assertThat(c.get("created").asLong())
+                  .isEqualTo(chunks.get(0).get("created").asLong());
+            });
   }
 
   @Test
   void ignoreEosGeneratesExactlyMaxTokensAndTextCountsAsThoseTokens() throws IOException {
-    HttpResponse<String> r = post(v1.port(), "/v1/chat/completions",
-        chat(MODEL, 3, "\"max_tokens\":37,\"ignore_eos\":true"));
+    HttpResponse<String> r =
+        post(
+            v1.port(),
+            "/v1/chat/completions",
+            chat(MODEL, 3, "\"max_tokens\":37,\"ignore_eos\":true"));
     JsonNode body = json(r);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo("length");
@@ -128,9 +150,15 @@ class ApiShapeTest {
 
   @Test
   void sameSeedSameTextDifferentSeedDifferentText() {
-    String a = post(v1.port(), "/v1/chat/completions", chat(MODEL, 3, "\"max_tokens\":30,\"seed\":42")).body();
-    String b = post(v1.port(), "/v1/chat/completions", chat(MODEL, 3, "\"max_tokens\":30,\"seed\":42")).body();
-    String c = post(v1.port(), "/v1/chat/completions", chat(MODEL, 3, "\"max_tokens\":30,\"seed\":43")).body();
+    String a =
+        post(v1.port(), "/v1/chat/completions", chat(MODEL, 3, "\"max_tokens\":30,\"seed\":42"))
+            .body();
+    String b =
+        post(v1.port(), "/v1/chat/completions", chat(MODEL, 3, "\"max_tokens\":30,\"seed\":42"))
+            .body();
+    String c =
+        post(v1.port(), "/v1/chat/completions", chat(MODEL, 3, "\"max_tokens\":30,\"seed\":43"))
+            .body();
     JsonNode ja = json((a)).at("/choices/0/message/content");
     assertThat(json((b)).at("/choices/0/message/content")).isEqualTo(ja);
     assertThat(json((c)).at("/choices/0/message/content")).isNotEqualTo(ja);
@@ -140,8 +168,12 @@ class ApiShapeTest {
   void withoutIgnoreEosLengthsVaryAndRespectMinAndMaxTokens() {
     Set<Integer> lengths = new TreeSet<>();
     for (int seed = 0; seed < 12; seed++) {
-      JsonNode b = json(post(v1.port(), "/v1/chat/completions",
-          chat(MODEL, 3, "\"max_tokens\":300,\"min_tokens\":20,\"seed\":" + seed)));
+      JsonNode b =
+          json(
+              post(
+                  v1.port(),
+                  "/v1/chat/completions",
+                  chat(MODEL, 3, "\"max_tokens\":300,\"min_tokens\":20,\"seed\":" + seed)));
       int n = b.at("/usage/completion_tokens").asInt();
       assertThat(n).isBetween(21, 300);
       assertThat(b.at("/choices/0/finish_reason").asText()).isEqualTo(n == 300 ? "length" : "stop");
@@ -152,9 +184,15 @@ class ApiShapeTest {
 
   @Test
   void completionsStreamAndBodyHaveVllmShapes() {
-    List<String> ev = events(post(v1.port(), "/v1/completions",
-        "{\"model\":\"" + MODEL + "\",\"prompt\":\"a b c\",\"max_tokens\":4,\"stream\":true,"
-            + "\"stream_options\":{\"include_usage\":true}}"));
+    List<String> ev =
+        events(
+            post(
+                v1.port(),
+                "/v1/completions",
+                "{\"model\":\""
+                    + MODEL
+                    + "\",\"prompt\":\"a b c\",\"max_tokens\":4,\"stream\":true,"
+                    + "\"stream_options\":{\"include_usage\":true}}"));
     assertThat(ev).hasSize(4 + 1 + 1);
     JsonNode first = json((ev.get(0)));
     assertThat(first.get("object").asText()).isEqualTo("text_completion");
@@ -164,22 +202,33 @@ class ApiShapeTest {
     assertThat(first.at("/choices/0").has("text")).isTrue();
     assertThat(json((ev.get(3))).at("/choices/0/finish_reason").asText()).isEqualTo("length");
     assertThat(json((ev.get(4))).at("/usage/prompt_tokens").asInt()).isEqualTo(3 + 1);
-    JsonNode whole = json(post(v1.port(), "/v1/completions",
-        "{\"model\":\"" + MODEL + "\",\"prompt\":\"a b c\"}"));
-    assertThat(whole.at("/usage/completion_tokens").asInt()).isLessThanOrEqualTo(16); // vLLM's default
+    JsonNode whole =
+        json(
+            post(
+                v1.port(),
+                "/v1/completions",
+                "{\"model\":\"" + MODEL + "\",\"prompt\":\"a b c\"}"));
+    assertThat(whole.at("/usage/completion_tokens").asInt())
+        .isLessThanOrEqualTo(16); // vLLM's default
     assertThat(whole.at("/choices/0/text").isTextual()).isTrue();
   }
 
   @Test
   void v0ReplicaUsesTheOldChunkShapeAndFlatErrors() {
-    List<String> ev = events(post(v0.port(), "/v1/chat/completions", chat(MODEL, 2, "\"stream\":true,\"max_tokens\":2")));
+    List<String> ev =
+        events(
+            post(
+                v0.port(),
+                "/v1/chat/completions",
+                chat(MODEL, 2, "\"stream\":true,\"max_tokens\":2")));
     assertThat(ev.get(0)).doesNotContain("prompt_token_ids");
     assertThat(ev.get(1)).doesNotContain("token_ids");
     HttpResponse<String> err = post(v0.port(), "/v1/chat/completions", chat("nope", 2, ""));
     assertThat(err.statusCode()).isEqualTo(404);
     assertThat(json(err).get("object").asText()).isEqualTo("error");
     assertThat(json(err).get("code").asInt()).isEqualTo(404);
-    assertThat(SimHttp.get(v0.port(), "/version").body()).isEqualTo("{\"version\":\"0.6.4.post1\"}");
+    assertThat(SimHttp.get(v0.port(), "/version").body())
+        .isEqualTo("{\"version\":\"0.6.4.post1\"}");
   }
 
   @Test

@@ -10,12 +10,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code promtool check metrics} (Debian package prometheus). Tests using it are skipped where
- * promtool is missing, unless {@code REQUIRE_PROMTOOL=1} (set by CI), which turns that into a failure.
+ * promtool is missing, unless {@code REQUIRE_PROMTOOL=1} (set by CI), which turns that into a
+ * failure.
  */
 final class Promtool {
 
-  private Promtool() {
-  }
+  private Promtool() {}
 
   /** The lint lines promtool prints for this exposition (empty when it is clean). */
   static List<String> checkMetrics(String exposition) throws IOException, InterruptedException {
@@ -24,7 +24,8 @@ final class Promtool {
       p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
     } catch (IOException e) {
       if ("1".equals(System.getenv("REQUIRE_PROMTOOL"))) {
-        throw new AssertionError("promtool is required (REQUIRE_PROMTOOL=1) but cannot run: " + e.getMessage());
+        throw new AssertionError(
+            "promtool is required (REQUIRE_PROMTOOL=1) but cannot run: " + e.getMessage());
       }
       assumeTrue(false, "promtool not installed (apt-get install prometheus)");
       throw e;

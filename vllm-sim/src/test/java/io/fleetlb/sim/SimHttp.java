@@ -18,18 +18,20 @@ import java.util.regex.Pattern;
 final class SimHttp {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient CLIENT =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private SimHttp() {
-  }
+  private SimHttp() {}
 
   static HttpResponse<String> get(int port, String path) {
     return send(HttpRequest.newBuilder(uri(port, path)).GET());
   }
 
   static HttpResponse<String> post(int port, String path, String body) {
-    return send(HttpRequest.newBuilder(uri(port, path)).header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)));
+    return send(
+        HttpRequest.newBuilder(uri(port, path))
+            .header("content-type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
   static JsonNode json(HttpResponse<String> r) {
@@ -59,7 +61,9 @@ final class SimHttp {
 
   /** The value of the first sample of {@code name} in a Prometheus exposition, or NaN if absent. */
   static double sample(String exposition, String name) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$").matcher(exposition);
+    Matcher m =
+        Pattern.compile("(?m)^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$")
+            .matcher(exposition);
     return m.find() ? Double.parseDouble(m.group(2)) : Double.NaN;
   }
 
@@ -69,7 +73,8 @@ final class SimHttp {
 
   private static HttpResponse<String> send(HttpRequest.Builder b) {
     try {
-      return CLIENT.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+      return CLIENT.send(
+          b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -78,13 +83,20 @@ final class SimHttp {
     }
   }
 
-  /** Opens a raw connection and sends a chat request without reading the response (to test disconnects). */
+  /**
+   * Opens a raw connection and sends a chat request without reading the response (to test
+   * disconnects).
+   */
   static java.net.Socket open(int port, String body) throws IOException {
     java.net.Socket s = new java.net.Socket("127.0.0.1", port);
     byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     java.io.OutputStream out = s.getOutputStream();
-    out.write(("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
-        + "content-length: " + bytes.length + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    out.write(
+        ("POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n"
+                + "content-length: "
+                + bytes.length
+                + "\r\n\r\n")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     out.write(bytes);
     out.flush();
     return s;
@@ -92,7 +104,12 @@ final class SimHttp {
 
   /** A chat request body with one user message of {@code words} short words. */
   static String chat(String model, int words, String extra) {
-    return "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
-        + "word ".repeat(words).trim() + "\"}]" + (extra.isEmpty() ? "" : "," + extra) + "}";
+    return "{\"model\":\""
+        + model
+        + "\",\"messages\":[{\"role\":\"user\",\"content\":\""
+        + "word ".repeat(words).trim()
+        + "\"}]"
+        + (extra.isEmpty() ? "" : "," + extra)
+        + "}";
   }
 }

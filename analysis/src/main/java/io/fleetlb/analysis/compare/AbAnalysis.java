@@ -1,21 +1,55 @@
 package io.fleetlb.analysis.compare;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetlb.analysis.input.Run;
-import io.fleetlb.analysis.input.Slo;
 import io.fleetlb.analysis.sweep.SweepResult;
+import io.fleetlb.results.RunHeader;
+import io.fleetlb.results.Slo;
+import io.fleetlb.results.WorkloadInfo;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Compares a baseline arm with a managed arm: validity, paired bootstrap statistics, profiles. */
 public final class AbAnalysis {
   private final Comparison.Settings settings;
 
+  /**
+   * @param settings the statistics' settings; a null SLO is resolved from the runs ({@link
+   *     #resolveSlo})
+   */
   public AbAnalysis(Comparison.Settings settings) {
     this.settings = settings;
+  }
+
+  /** The SLO a comparison uses, where it came from, and a warning when the runs disagree. */
+  public record SloChoice(Slo slo, String source, String warning) {}
+
+  /**
+   * The SLO to judge goodput by: the one given on the command line; else the one the runs recorded
+   * ({@code goodput_slo}), so that re-running a comparison reproduces it; else the default.
+   */
+  public static SloChoice resolveSlo(Slo given, List<Run> runs) {
+    if (given != null) {
+      return new SloChoice(given, "--goodput", null);
+    }
+    Set<Slo> recorded = new LinkedHashSet<>();
+    runs.stream().map(Run::slo).filter(s -> s != null && !s.isEmpty()).forEach(recorded::add);
+    if (recorded.isEmpty()) {
+      return new SloChoice(Comparison.DEFAULT_SLO, "default", null);
+    }
+    Slo first = recorded.iterator().next();
+    String warning =
+        recorded.size() == 1
+            ? null
+            : "the runs recorded different goodput SLOs ("
+                + String.join("; ", recorded.stream().map(Slo::text).toList())
+                + "); this comparison uses "
+                + first.text()
+                + " for both arms (choose with --goodput)";
+    return new SloChoice(first, "runs", warning);
   }
 
   /**
@@ -24,38 +58,61 @@ public final class AbAnalysis {
    * @param sweep the sweep's result, or null
    */
   public Comparison compare(List<Run> baselineRuns, List<Run> managedRuns, SweepResult sweep) {
-    String hash = Validity.requireSameWorkload(baselineRuns, managedRuns);
-    String[] models = models(baselineRuns.get(0));
-    Arm baseline = new Arm("baseline", baselineRuns, models, settings.slo());
-    Arm managed = new Arm("managed", managedRuns, models, settings.slo());
+    List<String> warnings = new ArrayList<>();
+    Validity.Pairing pairing = Validity.pairing(baselineRuns, managedRuns, warnings);
+    List<Run> all = new ArrayList<>(baselineRuns);
+    all.addAll(managedRuns);
+    Comparison.Settings s = settings;
+    if (s.slo() == null) {
+      SloChoice choice = resolveSlo(null, all);
+      s = s.withSlo(choice.slo(), choice.source());
+      if (choice.warning() != null) {
+        warnings.add(choice.warning());
+      }
+    }
+    Arm baseline = new Arm("baseline", baselineRuns, s.slo());
+    Arm managed = new Arm("managed", managedRuns, s.slo());
     ArmProfile pb = ArmProfile.of(baseline);
     ArmProfile pm = ArmProfile.of(managed);
     if (pb.label().equals(pm.label())) {
-      // runs labelled alike (bench's default label is the backend) would be indistinguishable in the reports
+      // runs labelled alike (bench's default label is the backend) would be indistinguishable in
+      // the reports
       pb = pb.withLabel(baseline.name());
       pm = pm.withLabel(managed.name());
     }
-    Validity validity = Validity.check(baselineRuns, managedRuns, settings.maxFailureRate(), pb.hasGpuTelemetry(),
-        pm.hasGpuTelemetry());
+    Validity validity =
+        Validity.check(
+            baselineRuns,
+            managedRuns,
+            s.maxFailureRate(),
+            pb.hasGpuTelemetry(),
+            pm.hasGpuTelemetry());
+    for (ArmProfile p : List.of(pb, pm)) {
+      if (!p.lacks().isEmpty()) {
+        warnings.add(
+            p.label()
+                + " was imported from "
+                + p.source()
+                + "; it lacks "
+                + String.join("; ", p.lacks())
+                + ". Those figures show as n/a");
+      }
+    }
 
-    Bootstrap bootstrap = new Bootstrap(settings.seed(), settings.bootstrap(), settings.minEffectPct());
+    Bootstrap bootstrap = new Bootstrap(s.seed(), s.bootstrap(), s.minEffectPct());
     List<Bootstrap.Task> tasks = new ArrayList<>();
     for (Metric m : MetricCatalog.overall()) {
       tasks.add(new Bootstrap.Task(m, baseline.all(), managed.all()));
     }
-    List<String> modelNames = new ArrayList<>(new LinkedHashSet<>(List.of(models)));
-    // the workload's own order (its --model flags), as bench's tables use
-    List<String> declared = List.of(baselineRuns.get(0).result().path("model_id").asText("").split(","));
-    modelNames.sort(java.util.Comparator.comparingInt(mn -> declared.contains(mn) ? declared.indexOf(mn) : declared.size()));
-    List<Metric> perModelMetrics = MetricCatalog.perModel();
+    List<String> modelNames = modelOrder(baselineRuns.get(0), baseline, managed);
     if (modelNames.size() > 1) {
       for (String model : modelNames) {
-        for (Metric m : perModelMetrics) {
-          tasks.add(new Bootstrap.Task(m, baseline.scope(model, models), managed.scope(model, models)));
+        for (Metric m : MetricCatalog.perModel()) {
+          tasks.add(new Bootstrap.Task(m, baseline.scope(model), managed.scope(model)));
         }
       }
     }
-    List<MetricResult> results = bootstrap.run(tasks, baseline, managed);
+    List<MetricResult> results = bootstrap.run(tasks, baseline, managed, pairing.paired());
     List<MetricResult> overall = new ArrayList<>();
     Map<String, List<MetricResult>> perModel = new LinkedHashMap<>();
     for (int t = 0; t < tasks.size(); t++) {
@@ -70,49 +127,101 @@ public final class AbAnalysis {
         perModel.computeIfAbsent(model, k -> new ArrayList<>()).add(r);
       }
     }
-    List<PairedDeltas.Summary> paired = PairedDeltas.compute(baseline, managed, settings.seed(), settings.bootstrap());
+    List<PairedDeltas.Summary> paired =
+        pairing.paired()
+            ? PairedDeltas.compute(baseline, managed, s.seed(), s.bootstrap())
+            : List.of();
     List<String> reasons = List.copyOf(validity.reasons);
-    List<String> warnings = new ArrayList<>(validity.warnings);
+    warnings.addAll(validity.warnings);
     if (sweep != null) {
       warnings.addAll(sweep.warnings());
     }
-    return new Comparison(reasons.isEmpty(), reasons, List.copyOf(warnings), hash,
-        workload(baselineRuns.get(0), models), settings, pb, pm, List.copyOf(overall), perModel, paired, sweep);
+    Run described =
+        all.stream().filter(r -> !r.source().imported()).findFirst().orElse(baselineRuns.get(0));
+    String hash =
+        all.stream().map(Run::workloadHash).filter(h -> !h.isEmpty()).findFirst().orElse("");
+    return new Comparison(
+        reasons.isEmpty(),
+        reasons,
+        List.copyOf(warnings),
+        hash,
+        workload(described, baselineRuns.contains(described) ? baseline : managed),
+        s,
+        pb,
+        pm,
+        List.copyOf(overall),
+        perModel,
+        paired,
+        sweep,
+        pairing.name().toLowerCase(java.util.Locale.ROOT));
   }
 
-  private static String[] models(Run run) {
-    String[] m = new String[run.requests().length];
-    for (int i = 0; i < m.length; i++) {
-      m[i] = run.requests()[i].model();
-    }
-    return m;
+  /**
+   * The models of both arms in the workload's own order (its --model flags), as bench's tables use.
+   */
+  private static List<String> modelOrder(Run first, Arm baseline, Arm managed) {
+    Set<String> names = new LinkedHashSet<>(List.of(baseline.models));
+    names.addAll(List.of(managed.models));
+    List<String> declared =
+        List.of(
+            first.result().header().modelId() == null
+                ? new String[0]
+                : first.result().header().modelId().split(","));
+    List<String> out = new ArrayList<>(names);
+    out.sort(
+        java.util.Comparator.comparingInt(
+            mn -> declared.contains(mn) ? declared.indexOf(mn) : declared.size()));
+    return out;
   }
 
-  private static Comparison.WorkloadInfo workload(Run run, String[] models) {
-    JsonNode w = run.result().path("workload");
-    JsonNode s = w.path("settings");
+  private static Comparison.WorkloadInfo workload(Run run, Arm arm) {
+    String[] models = arm.models;
+    RunHeader h = run.result().header();
+    WorkloadInfo w = run.result().workload();
     Map<String, Double> counted = new LinkedHashMap<>();
     for (String m : models) {
       counted.merge(m, 100.0 / models.length, Double::sum);
     }
     Map<String, Double> shares = new LinkedHashMap<>();
-    for (String m : run.result().path("model_id").asText("").split(",")) {
+    for (String m : h.modelId() == null ? new String[0] : h.modelId().split(",")) {
       if (counted.containsKey(m)) {
         shares.put(m, counted.remove(m));
       }
     }
     shares.putAll(counted);
-    String input = s.path("input_len_dist").isTextual() ? s.path("input_len_dist").asText()
-        : s.path("random_input_len").isNumber() ? s.path("random_input_len").asText() : "";
-    String output = s.path("output_len_dist").isTextual() ? s.path("output_len_dist").asText()
-        : s.path("random_output_len").isNumber() ? s.path("random_output_len").asText() : "";
-    return new Comparison.WorkloadInfo(models.length, w.path("span_s").asDouble(Double.NaN),
-        value(run.result().path("request_rate")), value(run.result().path("burstiness")),
-        List.copyOf(shares.keySet()), shares, w.path("dataset").path("name").asText(s.path("dataset_name").asText("")),
-        w.path("seed").asLong(0), output, input);
+    String input =
+        w == null
+            ? ""
+            : w.setting("input_len_dist") != null
+                ? w.setting("input_len_dist")
+                : w.setting("random_input_len") != null ? w.setting("random_input_len") : "";
+    String output =
+        w == null
+            ? ""
+            : w.setting("output_len_dist") != null
+                ? w.setting("output_len_dist")
+                : w.setting("random_output_len") != null ? w.setting("random_output_len") : "";
+    String dataset =
+        w == null
+            ? run.source().tool() + " export"
+            : w.dataset() != null && w.dataset().path("name").isTextual()
+                ? w.dataset().path("name").asText()
+                : w.setting("dataset_name") == null ? "" : w.setting("dataset_name");
+    return new Comparison.WorkloadInfo(
+        models.length,
+        w == null || w.spanS() == null ? Double.NaN : w.spanS(),
+        value(h.requestRate()),
+        value(h.burstiness()),
+        List.copyOf(shares.keySet()),
+        shares,
+        dataset,
+        w == null || w.seed() == null ? 0 : w.seed(),
+        output,
+        input);
   }
 
-  private static Object value(JsonNode n) {
-    return n.isNumber() ? (Object) n.asDouble() : n.isTextual() ? n.asText() : null;
+  /** A rate as the reports print it: a number, or "inf". */
+  private static Object value(Double v) {
+    return v == null ? null : v.isInfinite() ? "inf" : (Object) v;
   }
 }

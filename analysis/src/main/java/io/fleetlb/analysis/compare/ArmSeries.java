@@ -1,8 +1,8 @@
 package io.fleetlb.analysis.compare;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.input.TelemetryPoint;
+import io.fleetlb.results.PerSecondSeries;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -10,17 +10,22 @@ import java.util.Map;
 
 /**
  * An arm's per-second series, second k covering [k, k+1) of the run clock, averaged over its
- * repetitions: output tokens/s and completions from bench's time series, p99 TTFT per second,
- * mean GPU utilisation over the GPUs sampled and requests waiting in vLLM over the fleet (from
+ * repetitions: output tokens/s and completions from bench's time series, p99 TTFT per second, mean
+ * GPU utilisation over the GPUs sampled and requests waiting in vLLM over the fleet (from
  * telemetry). NaN where no repetition had a sample.
  */
-public record ArmSeries(double[] tS, double[] outputTokensPerS, double[] completedPerS, double[] ttftP99Ms,
-    double[] gpuUtilPct, double[] waiting) {
+public record ArmSeries(
+    double[] tS,
+    double[] outputTokensPerS,
+    double[] completedPerS,
+    double[] ttftP99Ms,
+    double[] gpuUtilPct,
+    double[] waiting) {
 
   static ArmSeries of(List<Run> runs) {
     int len = 0;
     for (Run r : runs) {
-      len = Math.max(len, r.result().path("timeseries").path("t_s").size());
+      len = Math.max(len, r.result().timeseries() == null ? 0 : r.result().timeseries().length());
       for (TelemetryPoint p : r.telemetry()) {
         len = Math.max(len, (int) Math.floor(p.tS()) + 1);
       }
@@ -30,9 +35,13 @@ public record ArmSeries(double[] tS, double[] outputTokensPerS, double[] complet
     for (int k = 0; k < n; k++) {
       t[k] = k;
     }
-    return new ArmSeries(t, average(runs, n, r -> array(r, "output_tokens", n)),
-        average(runs, n, r -> array(r, "completed", n)), average(runs, n, r -> array(r, "ttft_p99_ms", n)),
-        average(runs, n, r -> telemetry(r, n, true)), average(runs, n, r -> telemetry(r, n, false)));
+    return new ArmSeries(
+        t,
+        average(runs, n, r -> array(r, PerSecondSeries::outputTokens, n)),
+        average(runs, n, r -> array(r, PerSecondSeries::completed, n)),
+        average(runs, n, r -> p99(r, n)),
+        average(runs, n, r -> telemetry(r, n, true)),
+        average(runs, n, r -> telemetry(r, n, false)));
   }
 
   private interface PerRun {
@@ -58,17 +67,33 @@ public record ArmSeries(double[] tS, double[] outputTokensPerS, double[] complet
     return out;
   }
 
-  private static double[] array(Run r, String field, int len) {
+  private static double[] array(
+      Run r, java.util.function.Function<PerSecondSeries, double[]> field, int len) {
     double[] out = new double[len];
     Arrays.fill(out, Double.NaN);
-    JsonNode a = r.result().path("timeseries").path(field);
-    for (int k = 0; k < Math.min(len, a.size()); k++) {
-      out[k] = a.get(k).isNumber() ? a.get(k).asDouble() : Double.NaN;
+    PerSecondSeries ts = r.result().timeseries();
+    double[] a = ts == null ? null : field.apply(ts);
+    for (int k = 0; a != null && k < Math.min(len, a.length); k++) {
+      out[k] = a[k];
     }
     return out;
   }
 
-  /** GPU: mean utilisation over GPUs per second; servers: sum over replicas of their mean waiting per second. */
+  private static double[] p99(Run r, int len) {
+    double[] out = new double[len];
+    Arrays.fill(out, Double.NaN);
+    PerSecondSeries ts = r.result().timeseries();
+    List<Double> a = ts == null || ts.ttftP99Ms() == null ? List.of() : ts.ttftP99Ms();
+    for (int k = 0; k < Math.min(len, a.size()); k++) {
+      out[k] = a.get(k) == null ? Double.NaN : a.get(k);
+    }
+    return out;
+  }
+
+  /**
+   * GPU: mean utilisation over GPUs per second; servers: sum over replicas of their mean waiting
+   * per second.
+   */
   private static double[] telemetry(Run r, int len, boolean gpu) {
     Map<String, double[]> sum = new HashMap<>();
     Map<String, int[]> cnt = new HashMap<>();

@@ -3,13 +3,14 @@ package io.fleetlb.analysis.compare;
 import io.fleetlb.analysis.compare.Scope.Series;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.stats.Direction;
+import io.fleetlb.results.TelemetryFigures;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /** The metrics a comparison reports, overall and per model, in report order. */
 final class MetricCatalog {
-  private MetricCatalog() {
-  }
+  private MetricCatalog() {}
 
   static List<Metric> overall() {
     List<Metric> m = new ArrayList<>();
@@ -24,12 +25,17 @@ final class MetricCatalog {
     m.add(Metric.percentile(99, Series.TTFT_INTENDED, "ttft_intended"));
     m.add(Metric.percentile(99, Series.E2EL_INTENDED, "e2el_intended"));
     List<Metric> tg = throughputAndGoodput();
-    tg.add(3, Metric.ofRun("steady_output_throughput", "steady-state output tokens/s", "tok/s", "throughput",
-        Direction.HIGHER_IS_BETTER, r -> r.number("steady_state", "output_throughput")));
     m.addAll(tg);
     m.add(failureRate());
-    m.add(new Metric("failed", "failed requests per run", "requests", "failures", Direction.LOWER_IS_BETTER, false,
-        (sc, d) -> sc.sum(d, u -> sc.arm.success[u] ? 0 : 1) / d.repTotal()));
+    m.add(
+        new Metric(
+            "failed",
+            "failed requests per run",
+            "requests",
+            "failures",
+            Direction.LOWER_IS_BETTER,
+            false,
+            (sc, d) -> sc.sum(d, u -> sc.arm.success[u] ? 0 : 1) / d.repTotal()));
     m.addAll(telemetry());
     return m;
   }
@@ -52,81 +58,161 @@ final class MetricCatalog {
   private static List<Metric> throughputAndGoodput() {
     List<Metric> m = new ArrayList<>();
     m.add(metricOnArm("request_throughput", "requests/s", "req/s", "throughput", Kind.REQUESTS));
-    m.add(metricOnArm("output_throughput", "output tokens/s", "tok/s", "throughput", Kind.OUTPUT));
-    m.add(metricOnArm("total_token_throughput", "total tokens/s", "tok/s", "throughput", Kind.TOTAL));
+    m.add(
+        metricOnArm(
+            "output_throughput",
+            "output tokens/s (whole run)",
+            "tok/s",
+            "throughput",
+            Kind.OUTPUT));
+    m.add(
+        metricOnArm("total_token_throughput", "total tokens/s", "tok/s", "throughput", Kind.TOTAL));
+    // the rate while traffic arrives, without warm-up and drain tail: what the headline reports
+    m.add(
+        new Metric(
+            "steady_output_throughput",
+            "steady-state output tokens/s",
+            "tok/s",
+            "throughput",
+            Direction.HIGHER_IS_BETTER,
+            false,
+            (sc, d) -> sc.sum(d, u -> sc.arm.steadyTokens[u]) / sc.arm.weightedWindow(d)));
     m.add(metricOnArm("goodput", "goodput", "req/s", "goodput", Kind.GOOD));
-    m.add(new Metric("goodput_fraction", "requests within SLO", "%", "goodput", Direction.HIGHER_IS_BETTER, false,
-        (sc, d) -> 100 * sc.sum(d, u -> sc.arm.good[u] ? 1 : 0) / sc.sum(d, u -> 1)));
+    m.add(
+        new Metric(
+            "goodput_fraction",
+            "requests within SLO",
+            "%",
+            "goodput",
+            Direction.HIGHER_IS_BETTER,
+            false,
+            (sc, d) -> 100 * sc.sum(d, u -> sc.arm.good[u] ? 1 : 0) / sc.sum(d, u -> 1)));
     return m;
   }
 
-  private enum Kind { REQUESTS, OUTPUT, TOTAL, GOOD }
+  private enum Kind {
+    REQUESTS,
+    OUTPUT,
+    TOTAL,
+    GOOD
+  }
 
-  private static Metric metricOnArm(String key, String label, String unit, String group, Kind kind) {
-    return new Metric(key, label, unit, group, Direction.HIGHER_IS_BETTER, false, (sc, d) -> {
-      Arm a = sc.arm;
-      Scope.UnitValue f = switch (kind) {
-        case REQUESTS -> u -> a.success[u] ? 1 : 0;
-        case OUTPUT -> u -> a.outputTokens[u];
-        case TOTAL -> u -> a.outputTokens[u] + a.inputTokens[u];
-        case GOOD -> u -> a.good[u] ? 1 : 0;
-      };
-      return sc.sum(d, f) / a.weightedDuration(d);
-    });
+  private static Metric metricOnArm(
+      String key, String label, String unit, String group, Kind kind) {
+    return new Metric(
+        key,
+        label,
+        unit,
+        group,
+        Direction.HIGHER_IS_BETTER,
+        false,
+        (sc, d) -> {
+          Arm a = sc.arm;
+          Scope.UnitValue f =
+              switch (kind) {
+                case REQUESTS -> u -> a.success[u] ? 1 : 0;
+                case OUTPUT -> u -> a.outputTokens[u];
+                case TOTAL -> u -> a.outputTokens[u] + a.inputTokens[u];
+                case GOOD -> u -> a.good[u] ? 1 : 0;
+              };
+          return sc.sum(d, f) / a.weightedDuration(d);
+        });
   }
 
   private static Metric failureRate() {
-    return new Metric("failure_rate", "failure rate", "%", "failures", Direction.LOWER_IS_BETTER, false,
+    return new Metric(
+        "failure_rate",
+        "failure rate",
+        "%",
+        "failures",
+        Direction.LOWER_IS_BETTER,
+        false,
         (sc, d) -> 100 * sc.sum(d, u -> sc.arm.success[u] ? 0 : 1) / sc.sum(d, u -> 1));
   }
 
   private static List<Metric> telemetry() {
     List<Metric> m = new ArrayList<>();
-    m.add(Metric.ofRun("mean_gpu_util_pct", "mean GPU utilisation", "%", "gpu", Direction.HIGHER_IS_BETTER,
-        r -> r.number("telemetry", "run", "mean_util_pct")));
-    m.add(Metric.ofRun("mean_gpu_power_w", "total GPU power", "W", "gpu", Direction.LOWER_IS_BETTER,
-        r -> r.number("telemetry", "run", "mean_power_w")));
-    m.add(Metric.ofRun("joules_per_output_token", "energy per output token", "J", "gpu", Direction.LOWER_IS_BETTER,
-        r -> r.number("telemetry", "run", "joules_per_output_token")));
-    m.add(Metric.ofRun("output_tokens_per_s_per_gpu", "output tokens/s per GPU", "tok/s", "gpu",
-        Direction.HIGHER_IS_BETTER, r -> r.number("telemetry", "run", "output_tokens_per_s_per_gpu")));
-    m.add(Metric.ofRun("mean_waiting", "queued in vLLM (fleet)", "requests", "queues",
-        Direction.LOWER_IS_BETTER, MetricCatalog::fleetWaiting));
-    m.add(Metric.ofRun("idle_while_queued_s", "idle while sibling queued", "s", "queues",
-        Direction.LOWER_IS_BETTER, r -> sumOverModels(r, "idle_while_queued_s")));
+    m.add(
+        Metric.ofRun(
+            "mean_gpu_util_pct",
+            "mean GPU utilisation",
+            "%",
+            "gpu",
+            Direction.HIGHER_IS_BETTER,
+            r -> fleet(r, TelemetryFigures.Fleet::meanUtilPct)));
+    m.add(
+        Metric.ofRun(
+            "mean_gpu_power_w",
+            "total GPU power",
+            "W",
+            "gpu",
+            Direction.LOWER_IS_BETTER,
+            r -> fleet(r, TelemetryFigures.Fleet::meanPowerW)));
+    m.add(
+        Metric.ofRun(
+            "joules_per_output_token",
+            "energy per output token",
+            "J",
+            "gpu",
+            Direction.LOWER_IS_BETTER,
+            r -> fleet(r, TelemetryFigures.Fleet::joulesPerOutputToken)));
+    m.add(
+        Metric.ofRun(
+            "output_tokens_per_s_per_gpu",
+            "output tokens/s per GPU",
+            "tok/s",
+            "gpu",
+            Direction.HIGHER_IS_BETTER,
+            r -> fleet(r, TelemetryFigures.Fleet::outputTokensPerSPerGpu)));
+    m.add(
+        Metric.ofRun(
+            "mean_waiting",
+            "queued in vLLM (fleet)",
+            "requests",
+            "queues",
+            Direction.LOWER_IS_BETTER,
+            MetricCatalog::fleetWaiting));
+    m.add(
+        Metric.ofRun(
+            "idle_while_queued_s",
+            "idle while sibling queued",
+            "s",
+            "queues",
+            Direction.LOWER_IS_BETTER,
+            MetricCatalog::idleWhileQueued));
     return m;
+  }
+
+  /** A figure of the run's fleet telemetry, or null without telemetry. */
+  private static Double fleet(Run r, Function<TelemetryFigures.Fleet, Double> f) {
+    TelemetryFigures t = r.result().telemetry();
+    return t == null || t.run() == null ? null : f.apply(t.run());
   }
 
   /** Sum over replicas of their mean number of waiting requests. */
   private static Double fleetWaiting(Run r) {
-    var servers = r.result().path("telemetry").path("servers");
-    if (!servers.isObject() || servers.isEmpty()) {
+    TelemetryFigures t = r.result().telemetry();
+    if (t == null || t.servers() == null || t.servers().isEmpty()) {
       return null;
     }
     double s = 0;
-    for (var it = servers.elements(); it.hasNext(); ) {
-      var v = it.next().path("mean_waiting");
-      if (!v.isNumber()) {
+    for (TelemetryFigures.Server server : t.servers().values()) {
+      if (server.meanWaiting() == null) {
         return null;
       }
-      s += v.asDouble();
+      s += server.meanWaiting();
     }
     return s;
   }
 
-  private static Double sumOverModels(Run r, String field) {
-    var balance = r.result().path("telemetry").path("balance");
-    if (!balance.isObject() || balance.isEmpty()) {
+  /** Seconds some replica idled while a sibling queued, summed over models. */
+  private static Double idleWhileQueued(Run r) {
+    TelemetryFigures t = r.result().telemetry();
+    if (t == null || t.balance() == null || t.balance().isEmpty()) {
       return null;
     }
-    double s = 0;
-    for (var it = balance.elements(); it.hasNext(); ) {
-      var v = it.next().path(field);
-      if (!v.isNumber()) {
-        return null;
-      }
-      s += v.asDouble();
-    }
-    return s;
+    return t.balance().values().stream()
+        .mapToDouble(TelemetryFigures.QueueBalance::idleWhileQueuedS)
+        .sum();
   }
 }

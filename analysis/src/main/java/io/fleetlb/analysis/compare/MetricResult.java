@@ -5,9 +5,9 @@ import io.fleetlb.analysis.stats.Interval;
 import io.fleetlb.analysis.stats.Verdict;
 
 /**
- * The comparison of one metric: each arm's value (all repetitions pooled), managed minus
- * baseline absolute and relative, the bootstrap 95% intervals of both, the verdict, and each
- * repetition's own value. Values are NaN and intervals null where there was no data.
+ * The comparison of one metric: each arm's value (all repetitions pooled), managed minus baseline
+ * absolute and relative, the bootstrap 95% intervals of both, the verdict, and each repetition's
+ * own value. Values are NaN and intervals null where there was no data.
  */
 public record MetricResult(
     Metric metric,

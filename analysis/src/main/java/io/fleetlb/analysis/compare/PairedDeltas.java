@@ -1,38 +1,52 @@
 package io.fleetlb.analysis.compare;
 
-import io.fleetlb.analysis.input.RequestRecord;
 import io.fleetlb.analysis.stats.Interval;
-import io.fleetlb.analysis.stats.Quantiles;
+import io.fleetlb.results.NumpyStats;
+import io.fleetlb.results.RequestRecord;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * Request-by-request differences: for each workload index that succeeded at least once in each
- * arm, its latency averaged over the arm's repetitions, managed minus baseline. Summarised as the
- * mean (with a paired bootstrap interval), median and quartiles of the differences, and the share
- * of requests the managed arm served faster.
+ * Request-by-request differences: for each workload index that succeeded at least once in each arm,
+ * its latency averaged over the arm's repetitions, managed minus baseline. Summarised as the mean
+ * (with a paired bootstrap interval), median and quartiles of the differences, and the share of
+ * requests the managed arm served faster.
  */
 public final class PairedDeltas {
   /** The summary for one latency. */
-  public record Summary(String key, String label, int pairs, double meanMs, Interval meanCi95, double medianMs,
-      double p25Ms, double p75Ms, double fasterPct, double slowerPct) {
-  }
+  public record Summary(
+      String key,
+      String label,
+      int pairs,
+      double meanMs,
+      Interval meanCi95,
+      double medianMs,
+      double p25Ms,
+      double p75Ms,
+      double fasterPct,
+      double slowerPct) {}
 
-  private PairedDeltas() {
-  }
+  private PairedDeltas() {}
 
   static List<Summary> compute(Arm baseline, Arm managed, long seed, int iterations) {
     List<Summary> out = new ArrayList<>();
-    out.add(one("ttft_ms", "TTFT", RequestRecord::ttftMs, baseline, managed, seed, iterations));
-    out.add(one("tpot_ms", "TPOT", RequestRecord::tpotMs, baseline, managed, seed, iterations));
-    out.add(one("e2el_ms", "E2E latency", RequestRecord::e2elMs, baseline, managed, seed, iterations));
+    out.add(one("ttft_ms", "TTFT", RequestRecord::ttft, baseline, managed, seed, iterations));
+    out.add(one("tpot_ms", "TPOT", RequestRecord::tpot, baseline, managed, seed, iterations));
+    out.add(
+        one("e2el_ms", "E2E latency", RequestRecord::e2el, baseline, managed, seed, iterations));
     return out;
   }
 
-  private static Summary one(String key, String label, ToDoubleFunction<RequestRecord> f, Arm b, Arm m,
-      long seed, int iterations) {
+  private static Summary one(
+      String key,
+      String label,
+      ToDoubleFunction<RequestRecord> f,
+      Arm b,
+      Arm m,
+      long seed,
+      int iterations) {
     int n = b.requests;
     double[][] vb = table(b, f);
     double[][] vm = table(m, f);
@@ -41,7 +55,17 @@ public final class PairedDeltas {
     double[] d = deltas(vb, vm, ob, om, n);
     double[] finite = Arrays.stream(d).filter(x -> !Double.isNaN(x)).sorted().toArray();
     if (finite.length == 0) {
-      return new Summary(key, label, 0, Double.NaN, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      return new Summary(
+          key,
+          label,
+          0,
+          Double.NaN,
+          null,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN,
+          Double.NaN);
     }
     Resampler rs = new Resampler(seed ^ 0x5DEECE66DL, b.reps, m.reps, n);
     double[] means = new double[iterations];
@@ -61,9 +85,17 @@ public final class PairedDeltas {
     }
     long faster = Arrays.stream(finite).filter(x -> x < 0).count();
     long slower = Arrays.stream(finite).filter(x -> x > 0).count();
-    return new Summary(key, label, finite.length, Quantiles.mean(finite), Interval.percentile95(means),
-        Quantiles.percentileSorted(finite, 50), Quantiles.percentileSorted(finite, 25),
-        Quantiles.percentileSorted(finite, 75), 100.0 * faster / finite.length, 100.0 * slower / finite.length);
+    return new Summary(
+        key,
+        label,
+        finite.length,
+        NumpyStats.mean(finite),
+        Interval.percentile95(means),
+        NumpyStats.percentileSorted(finite, 50),
+        NumpyStats.percentileSorted(finite, 25),
+        NumpyStats.percentileSorted(finite, 75),
+        100.0 * faster / finite.length,
+        100.0 * slower / finite.length);
   }
 
   /** [rep][index] -> value, NaN where the request failed or the value is undefined. */

@@ -1,21 +1,26 @@
 package io.fleetlb.analysis.compare;
 
-import io.fleetlb.analysis.input.RequestRecord;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.stats.WeightedSample;
+import io.fleetlb.results.RequestRecord;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The requests of one arm that a statistic looks at (all, or one model's), with each latency
- * sorted once so that every resample only re-weights them.
+ * The requests of one arm that a statistic looks at (all, or one model's), with each latency sorted
+ * once so that every resample only re-weights them.
  */
 final class Scope {
   /** The per-request latencies a scope keeps sorted. */
   enum Series {
-    TTFT, TPOT, ITL, E2EL, TTFT_INTENDED, E2EL_INTENDED
+    TTFT,
+    TPOT,
+    ITL,
+    E2EL,
+    TTFT_INTENDED,
+    E2EL_INTENDED
   }
 
   final Arm arm;
@@ -23,7 +28,8 @@ final class Scope {
   final int[] units;
   private final Map<Series, WeightedSample> samples = new EnumMap<>(Series.class);
 
-  Scope(Arm arm, String model, String[] models) {
+  Scope(Arm arm, String model) {
+    String[] models = arm.models;
     this.arm = arm;
     this.model = model;
     List<Integer> us = new ArrayList<>();
@@ -57,18 +63,19 @@ final class Scope {
   }
 
   private static double[] extract(Series s, RequestRecord r) {
-    double v = switch (s) {
-      case TTFT -> r.ttftMs();
-      case TPOT -> r.tpotMs();
-      case E2EL -> r.e2elMs();
-      case TTFT_INTENDED -> r.ttftIntendedMs();
-      case E2EL_INTENDED -> r.e2elIntendedMs();
-      case ITL -> Double.NaN;
-    };
+    double v =
+        switch (s) {
+          case TTFT -> r.ttft();
+          case TPOT -> r.tpot();
+          case E2EL -> r.e2el();
+          case TTFT_INTENDED -> r.ttftIntended();
+          case E2EL_INTENDED -> r.e2elIntended();
+          case ITL -> Double.NaN;
+        };
     if (s == Series.ITL) {
       return r.itlMs();
     }
-    // TPOT is undefined for one output token; intended latencies may be absent in old files
+    // TPOT is undefined for one output token; intended latencies are absent in imported runs
     return Double.isNaN(v) ? new double[0] : new double[] {v};
   }
 
@@ -94,7 +101,8 @@ final class Scope {
     double[] values(RequestRecord r);
   }
 
-  private static List<double[]> collect(List<Run> runs, int requests, int[] units, Extractor ex, List<Integer> owners) {
+  private static List<double[]> collect(
+      List<Run> runs, int requests, int[] units, Extractor ex, List<Integer> owners) {
     List<double[]> out = new ArrayList<>();
     for (int u : units) {
       RequestRecord r = runs.get(u / requests).requests()[u % requests];

@@ -22,7 +22,9 @@ public final class InputException extends RuntimeException {
     return new InputException(message, true);
   }
 
-  /** True when the caller asked for something that cannot be compared, rather than an I/O failure. */
+  /**
+   * True when the caller asked for something that cannot be compared, rather than an I/O failure.
+   */
   public boolean isUsageError() {
     return usage;
   }

@@ -1,48 +1,72 @@
 package io.fleetlb.analysis.input;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import io.fleetlb.results.RequestRecord;
+import io.fleetlb.results.RunResult;
+import io.fleetlb.results.Slo;
+import io.fleetlb.results.ValidityReport;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One bench run (a repetition of one arm): its result JSON, every request record indexed by
- * workload index, and its telemetry readings (empty when it sampled none).
+ * One run (a repetition of one arm): the tool that measured it, its result, every request record by
+ * index (workload index for fleetlb's bench, request order for imported runs) and its telemetry
+ * readings (empty when none were sampled).
  */
-public record Run(Path path, JsonNode result, RequestRecord[] requests, List<TelemetryPoint> telemetry) {
+public record Run(
+    Path path,
+    Source source,
+    RunResult result,
+    RequestRecord[] requests,
+    List<TelemetryPoint> telemetry) {
 
-  /** The result's {@code workload_hash}. */
+  /** This run under another path (how reports name it). */
+  public Run withPath(Path shown) {
+    return new Run(shown, source, result, requests, telemetry);
+  }
+
+  /** The result's {@code workload_hash}, "" when unknown (imported runs). */
   public String workloadHash() {
-    return result.path("workload_hash").asText("");
+    return result.workloadHash();
   }
 
-  /** The result's {@code valid} flag (a run without one is treated as invalid). */
+  /** Whether the run is valid. */
   public boolean valid() {
-    return result.path("valid").asBoolean(false);
+    return result.valid();
   }
 
-  /** {@code validity.reasons}, one line each. */
+  /** Why the run is invalid, one line each. */
   public List<String> invalidReasons() {
-    return strings(result.path("validity").path("reasons"));
+    return result.validity() == null ? List.of() : result.validity().reasons();
   }
 
-  /** {@code validity.warnings}. */
+  /** The run's own warnings. */
   public List<String> warnings() {
-    return strings(result.path("validity").path("warnings"));
+    return result.validity() == null ? List.of() : result.validity().warnings();
+  }
+
+  /** The validity gates the run was judged by, or null (imported runs). */
+  public ValidityReport.Thresholds thresholds() {
+    return result.validity() == null ? null : result.validity().thresholds();
   }
 
   /** Whole-run duration in seconds (vLLM's throughput denominator). */
   public double durationS() {
-    return result.path("duration").asDouble(Double.NaN);
+    return result.totals().duration();
   }
 
-  /** The run's {@code label} (bench {@code --label}). */
+  /** The run's label (bench {@code --label}), "" when none. */
   public String label() {
-    return result.path("label").asText("");
+    return result.label() == null ? "" : result.label();
   }
 
-  /** The URL the run replayed against. */
+  /** The goodput SLO the run counted {@code request_goodput} against, or null. */
+  public Slo slo() {
+    return result.totals().goodputSlo();
+  }
+
+  /** The URL the run measured, "" when unknown. */
   public String url() {
-    return result.path("bench").path("url").asText("");
+    return result.bench() == null || result.bench().url() == null ? "" : result.bench().url();
   }
 
   /** Failed requests in this run. */
@@ -52,20 +76,5 @@ public record Run(Path path, JsonNode result, RequestRecord[] requests, List<Tel
       n += r.success() ? 0 : 1;
     }
     return n;
-  }
-
-  /** A number from the result at a path of field names, or null when absent or not a number. */
-  public Double number(String... path) {
-    JsonNode n = result;
-    for (String p : path) {
-      n = n.path(p);
-    }
-    return n.isNumber() ? n.asDouble() : null;
-  }
-
-  private static List<String> strings(JsonNode array) {
-    java.util.ArrayList<String> out = new java.util.ArrayList<>();
-    array.forEach(n -> out.add(n.asText()));
-    return List.copyOf(out);
   }
 }

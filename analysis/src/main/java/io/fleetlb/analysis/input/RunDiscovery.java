@@ -11,18 +11,22 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Finds the result JSON files of one arm: the file itself, or every bench result below a
- * directory (repetitions), in natural order of their paths so {@code rep2} comes before
- * {@code rep10}. JSON files that are not bench results (a comparison, a calibration) are skipped.
+ * Finds the runs of one arm: the file itself, or every run below a directory (repetitions), in
+ * natural order of their paths so {@code rep2} comes before {@code rep10}. A run is a bench result
+ * or another tool's file {@link RunReader} reads (vllm bench serve, GenAI-Perf, AIPerf); other JSON
+ * files (a comparison, a calibration) are skipped.
  */
 public final class RunDiscovery {
   private static final Pattern NUMBER = Pattern.compile("\\d+|\\D+");
 
-  private RunDiscovery() {
-  }
+  private RunDiscovery() {}
 
   /** The result files of an arm given as a file or directory; fails when there are none. */
   public static List<Path> results(Path arm) {
+    Path plain = io.fleetlb.analysis.imports.GenAiPerf.withoutSelector(arm);
+    if (!plain.equals(arm) && Files.isRegularFile(plain)) {
+      return List.of(arm); // one experiment of a GenAI-Perf export: profile_export.json#N
+    }
     if (!Files.exists(arm)) {
       throw InputException.unreadable(arm + ": no such file or directory");
     }
@@ -34,8 +38,16 @@ public final class RunDiscovery {
     }
     List<Path> found = new ArrayList<>();
     try (Stream<Path> walk = Files.walk(arm)) {
-      for (Path p : (Iterable<Path>) walk.filter(Files::isRegularFile).filter(RunDiscovery::candidate)::iterator) {
-        if (RunReader.isResult(quietRead(p))) {
+      for (Path p :
+          (Iterable<Path>)
+              walk.filter(Files::isRegularFile).filter(RunDiscovery::candidate)::iterator) {
+        if (p.getFileName().toString().endsWith(".jsonl")) {
+          // AIPerf's records count on their own only without their summary (which names the run)
+          if (!Files.exists(p.resolveSibling("profile_export_aiperf.json"))
+              && io.fleetlb.analysis.imports.AiPerf.isRecordsFile(p)) {
+            found.add(p);
+          }
+        } else if (RunReader.detect(p, quietRead(p)) != null) {
           found.add(p);
         }
       }
@@ -43,7 +55,10 @@ public final class RunDiscovery {
       throw InputException.unreadable(arm + ": cannot list (" + e.getMessage() + ")");
     }
     if (found.isEmpty()) {
-      throw InputException.unreadable(arm + ": no bench result JSON found in this directory or below it");
+      throw InputException.unreadable(
+          arm
+              + ": no run found in this directory or below it (a bench result, or a "
+              + "vllm bench serve, GenAI-Perf or AIPerf export)");
     }
     found.sort(Comparator.comparing(p -> arm.relativize(p).toString(), RunDiscovery::natural));
     return List.copyOf(found);
@@ -51,7 +66,7 @@ public final class RunDiscovery {
 
   private static boolean candidate(Path p) {
     String name = p.getFileName().toString();
-    return name.endsWith(".json") && !name.endsWith(".requests.jsonl") && !name.endsWith(".telemetry.jsonl");
+    return name.endsWith(".json") || name.equals("profile_export.jsonl");
   }
 
   private static com.fasterxml.jackson.databind.JsonNode quietRead(Path p) {

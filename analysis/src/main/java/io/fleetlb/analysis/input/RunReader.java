@@ -3,6 +3,13 @@ package io.fleetlb.analysis.input;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fleetlb.analysis.imports.AiPerf;
+import io.fleetlb.analysis.imports.GenAiPerf;
+import io.fleetlb.analysis.imports.VllmBenchServe;
+import io.fleetlb.results.RequestRecord;
+import io.fleetlb.results.RequestRecords;
+import io.fleetlb.results.ResultJson;
+import io.fleetlb.results.RunResult;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,15 +20,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a bench run from disk: the result JSON, the per-request records and telemetry named in
- * its {@code files} block (bench-format.md). Every problem becomes an {@link InputException}
- * naming the file, line and field.
+ * Reads one run from disk, whichever tool wrote it: a fleetlb bench result (with the per-request
+ * records and telemetry named in its {@code files} block), a {@code vllm bench serve --save-result
+ * --save-detailed} JSON, a GenAI-Perf {@code profile_export.json} or an AIPerf export ({@code
+ * profile_export_aiperf.json} with its {@code profile_export.jsonl}). Every problem becomes an
+ * {@link InputException} naming the file, line and field.
  */
 public final class RunReader {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private RunReader() {
-  }
+  private RunReader() {}
 
   /** Parses a JSON file, or fails naming it. */
   public static JsonNode readJson(Path file) {
@@ -34,69 +42,88 @@ public final class RunReader {
     }
   }
 
-  /** Whether a parsed JSON document is a bench result (it has the result format version). */
-  public static boolean isResult(JsonNode doc) {
-    return doc != null && doc.isObject() && doc.path("bench").path("result_format_version").isInt();
+  /** Which tool wrote a parsed document, or null when it is no run we can read. */
+  public static Source detect(Path file, JsonNode doc) {
+    if (ResultJson.isResult(doc)) {
+      return Source.FLEETLB_BENCH;
+    }
+    if (VllmBenchServe.looksLike(doc)) {
+      return Source.VLLM_BENCH_SERVE;
+    }
+    if (GenAiPerf.looksLike(doc)) {
+      return Source.GENAI_PERF;
+    }
+    if (AiPerf.looksLike(file, doc)) {
+      return Source.AIPERF;
+    }
+    return null;
   }
 
-  /** Reads the result at {@code resultFile} with its request records and telemetry. */
-  public static Run read(Path resultFile) {
-    JsonNode result = readJson(resultFile);
-    if (!isResult(result)) {
-      throw InputException.unreadable(resultFile + ": not a bench result (no bench.result_format_version)");
+  /**
+   * Reads the run at {@code file}. A GenAI-Perf export with several experiments needs one chosen:
+   * {@code profile_export.json#2} reads the third.
+   */
+  public static Run read(Path file) {
+    Path plain = GenAiPerf.withoutSelector(file);
+    if (plain.getFileName().toString().endsWith(".jsonl") && AiPerf.isRecordsFile(plain)) {
+      return AiPerf.read(plain);
     }
-    int expected = result.path("num_prompts").asInt(-1);
-    if (expected < 0) {
-      throw InputException.unreadable(resultFile + ": num_prompts is missing or not a number");
+    JsonNode doc = readJson(plain);
+    Source source = detect(plain, doc);
+    if (source == null) {
+      throw InputException.unreadable(
+          plain
+              + ": not a run of fleetlb bench, vllm bench serve (--save-result --save-detailed),"
+              + " GenAI-Perf (profile_export.json) or AIPerf (profile_export_aiperf.json)");
     }
-    String requestsName = result.path("files").path("requests").asText(null);
-    Path requestsFile = resultFile.resolveSibling(requestsName != null ? requestsName : sibling(resultFile, ".requests.jsonl"));
-    RequestRecord[] requests = readRequests(requestsFile, expected);
-    JsonNode tel = result.path("files").path("telemetry");
-    List<TelemetryPoint> telemetry = tel.isTextual()
-        ? readTelemetry(resultFile.resolveSibling(tel.asText())) : List.of();
-    return new Run(resultFile, result, requests, telemetry);
+    return switch (source) {
+      case FLEETLB_BENCH -> readBench(plain, doc);
+      case VLLM_BENCH_SERVE -> VllmBenchServe.read(plain, doc);
+      case GENAI_PERF -> GenAiPerf.read(file, doc);
+      case AIPERF -> AiPerf.read(plain);
+    };
+  }
+
+  private static Run readBench(Path resultFile, JsonNode doc) {
+    RunResult result;
+    try {
+      result = ResultJson.fromTree(doc);
+    } catch (JsonProcessingException e) {
+      throw InputException.unreadable(resultFile + ": " + e.getOriginalMessage());
+    }
+    int expected = result.header().numPrompts();
+    if (expected <= 0) {
+      throw InputException.unreadable(
+          resultFile + ": num_prompts is missing or not a positive number");
+    }
+    String requestsName =
+        result.files() != null && result.files().requests() != null
+            ? result.files().requests()
+            : sibling(resultFile, ".requests.jsonl");
+    Path requestsFile = resultFile.resolveSibling(requestsName);
+    RequestRecord[] requests;
+    try {
+      requests = RequestRecords.read(requestsFile, expected);
+    } catch (NoSuchFileException e) {
+      throw InputException.unreadable(
+          requestsFile
+              + ": not found (compare needs the per-request records bench "
+              + "writes beside each result)");
+    } catch (IOException e) {
+      throw InputException.unreadable(
+          e instanceof RequestRecords.FormatException
+              ? e.getMessage()
+              : requestsFile + ": cannot read (" + describe(e) + ")");
+    }
+    String tel = result.files() == null ? null : result.files().telemetry();
+    List<TelemetryPoint> telemetry =
+        tel == null ? List.of() : readTelemetry(resultFile.resolveSibling(tel));
+    return new Run(resultFile, Source.FLEETLB_BENCH, result, requests, telemetry);
   }
 
   static String sibling(Path result, String suffix) {
     String name = result.getFileName().toString();
     return (name.endsWith(".json") ? name.substring(0, name.length() - 5) : name) + suffix;
-  }
-
-  private static RequestRecord[] readRequests(Path file, int expected) {
-    RequestRecord[] out = new RequestRecord[expected];
-    int lineNo = 0;
-    try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      String line;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank()) {
-          continue;
-        }
-        RequestRecord r = RecordParser.request(MAPPER.readTree(line), file, lineNo);
-        if (r.index() < 0 || r.index() >= expected) {
-          throw InputException.unreadable(file + ":" + lineNo + ": index " + r.index()
-              + " is outside the workload's 0.." + (expected - 1));
-        }
-        if (out[r.index()] != null) {
-          throw InputException.unreadable(file + ":" + lineNo + ": index " + r.index() + " appears twice");
-        }
-        out[r.index()] = r;
-      }
-    } catch (NoSuchFileException e) {
-      throw InputException.unreadable(file + ": not found (compare needs the per-request records bench writes beside each result)");
-    } catch (JsonProcessingException e) {
-      throw InputException.unreadable(file + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
-    } catch (IOException e) {
-      throw InputException.unreadable(file + ": cannot read (" + describe(e) + ")");
-    }
-    for (int i = 0; i < expected; i++) {
-      if (out[i] == null) {
-        throw InputException.unreadable(file + ": no record for request index " + i + " (the result says "
-            + expected + " requests)");
-      }
-    }
-    return out;
   }
 
   private static List<TelemetryPoint> readTelemetry(Path file) {
@@ -107,7 +134,7 @@ public final class RunReader {
       while ((line = in.readLine()) != null) {
         lineNo++;
         if (!line.isBlank()) {
-          TelemetryPoint p = RecordParser.telemetry(MAPPER.readTree(line));
+          TelemetryPoint p = TelemetryPoint.of(MAPPER.readTree(line));
           if (p != null) {
             out.add(p);
           }
@@ -116,14 +143,16 @@ public final class RunReader {
     } catch (NoSuchFileException e) {
       throw InputException.unreadable(file + ": not found (the result's files.telemetry names it)");
     } catch (JsonProcessingException e) {
-      throw InputException.unreadable(file + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
+      throw InputException.unreadable(
+          file + ":" + lineNo + ": not valid JSON (" + e.getOriginalMessage() + ")");
     } catch (IOException e) {
       throw InputException.unreadable(file + ": cannot read (" + describe(e) + ")");
     }
     return List.copyOf(out);
   }
 
-  static String describe(IOException e) {
+  /** An I/O failure in a few words. */
+  public static String describe(IOException e) {
     String m = e.getMessage();
     return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
   }

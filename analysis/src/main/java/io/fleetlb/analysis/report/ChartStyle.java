@@ -17,8 +17,7 @@ final class ChartStyle {
   static final int WIDTH = 640;
   static final int HEIGHT = 340;
 
-  private ChartStyle() {
-  }
+  private ChartStyle() {}
 
   static XYChart xy(String title, String xTitle, String yTitle) {
     XYChart c = new XYChart(WIDTH, HEIGHT);
@@ -59,7 +58,8 @@ final class ChartStyle {
     s.setAxisTickLabelsFont(base.deriveFont(12f));
     s.setLegendFont(base.deriveFont(13f));
     s.setLegendBorderColor(Color.WHITE);
-    // below the plot: inside it, the legend's white box would hide data wherever the data happens to be
+    // below the plot: inside it, the legend's white box would hide data wherever the data happens
+    // to be
     s.setLegendPosition(Styler.LegendPosition.OutsideS);
     s.setLegendLayout(Styler.LegendLayout.Horizontal);
     s.setChartPadding(12);

@@ -18,55 +18,123 @@ import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Draws the report's charts with XChart and writes them as PNG files (twice the pixel density,
- * so they stay sharp in the HTML): latency CDFs, percentile bars, throughput, replica shares,
- * GPU utilisation and queues over time; the sweep's curves are in {@link SweepCharts}.
+ * Draws the report's charts with XChart and writes them as PNG files (twice the pixel density, so
+ * they stay sharp in the HTML): latency CDFs, percentile bars, throughput, replica shares, GPU
+ * utilisation and queues over time; the sweep's curves are in {@link SweepCharts}.
  */
 public final class Charts {
   private static final int CDF_POINTS = 400;
 
-  private Charts() {
-  }
+  private Charts() {}
 
   public static List<ChartImage> write(Comparison c, Path dir) throws IOException {
     Files.createDirectories(dir);
     List<ChartImage> out = new ArrayList<>();
     ArmProfile b = c.baseline();
     ArmProfile m = c.managed();
-    out.add(save(dir, "ttft_cdf", "Time to first token: distribution",
-        "Share of requests (y) served within a TTFT (x, log scale); further left is faster, the top of the curve is the tail.",
-        cdf("Time to first token", b, m, ArmProfile::ttftSortedMs)));
-    out.add(save(dir, "e2el_cdf", "End-to-end latency: distribution",
-        "Share of requests (y) completed within an end-to-end latency (x, log scale).",
-        cdf("End-to-end latency", b, m, ArmProfile::e2elSortedMs)));
-    for (String[] s : new String[][] {{"ttft", "TTFT"}, {"tpot", "TPOT"}, {"itl", "ITL"}, {"e2el", "E2E latency"}}) {
+    out.add(
+        save(
+            dir,
+            "ttft_cdf",
+            "Time to first token: distribution",
+            "Share of requests (y) served within a TTFT (x, log scale); further left is faster, the"
+                + " top of the curve is the tail.",
+            cdf("Time to first token", b, m, ArmProfile::ttftSortedMs)));
+    out.add(
+        save(
+            dir,
+            "e2el_cdf",
+            "End-to-end latency: distribution",
+            "Share of requests (y) completed within an end-to-end latency (x, log scale).",
+            cdf("End-to-end latency", b, m, ArmProfile::e2elSortedMs)));
+    for (String[] s :
+        new String[][] {
+          {"ttft", "TTFT"}, {"tpot", "TPOT"}, {"itl", "ITL"}, {"e2el", "E2E latency"}
+        }) {
       CategoryChart bars = percentileBars(c, s[0], s[1]);
       if (bars != null) {
-        out.add(save(dir, "percentiles_" + s[0], s[1] + " percentiles",
-            "p50, p90 and p99 " + s[1] + " of all repetitions pooled, per arm.", bars));
+        out.add(
+            save(
+                dir,
+                "percentiles_" + s[0],
+                s[1] + " percentiles",
+                "p50, p90 and p99 " + s[1] + " of all repetitions pooled, per arm.",
+                bars));
       }
     }
-    out.add(save(dir, "throughput_over_time", "Output tokens per second over the run",
-        "Output tokens completed in each second of the run clock, mean over repetitions.",
-        series("Output throughput over time", "tokens/s", b.label(), m.label(), b.series().tS(),
-            b.series().outputTokensPerS(), m.series().tS(), m.series().outputTokensPerS())));
-    out.add(save(dir, "ttft_p99_over_time", "p99 TTFT per second",
-        "p99 time to first token of the requests completing in each second (bench's per-second series), mean over repetitions.",
-        series("p99 TTFT over time", "ms", b.label(), m.label(), b.series().tS(), b.series().ttftP99Ms(),
-            m.series().tS(), m.series().ttftP99Ms())));
-    out.add(save(dir, "replica_share", "Share of requests per replica",
-        "Each replica's share of the arm's requests, mean over repetitions.", replicaShares(b, m)));
+    out.add(
+        save(
+            dir,
+            "throughput_over_time",
+            "Output tokens per second over the run",
+            "Output tokens completed in each second of the run clock, mean over repetitions.",
+            series(
+                "Output throughput over time",
+                "tokens/s",
+                b.label(),
+                m.label(),
+                b.series().tS(),
+                b.series().outputTokensPerS(),
+                m.series().tS(),
+                m.series().outputTokensPerS())));
+    out.add(
+        save(
+            dir,
+            "ttft_p99_over_time",
+            "p99 TTFT per second",
+            "p99 time to first token of the requests completing in each second (bench's per-second"
+                + " series), mean over repetitions.",
+            series(
+                "p99 TTFT over time",
+                "ms",
+                b.label(),
+                m.label(),
+                b.series().tS(),
+                b.series().ttftP99Ms(),
+                m.series().tS(),
+                m.series().ttftP99Ms())));
+    out.add(
+        save(
+            dir,
+            "replica_share",
+            "Share of requests per replica",
+            "Each replica's share of the arm's requests, mean over repetitions.",
+            replicaShares(b, m)));
     if (b.hasGpuTelemetry() || m.hasGpuTelemetry()) {
-      out.add(save(dir, "gpu_util_over_time", "GPU utilisation over time",
-          "Mean utilisation over the fleet's GPUs in each second (DCGM_FI_DEV_GPU_UTIL or nvidia-smi), mean over repetitions.",
-          series("Fleet GPU utilisation", "%", b.label(), m.label(), b.series().tS(), b.series().gpuUtilPct(),
-              m.series().tS(), m.series().gpuUtilPct())));
+      out.add(
+          save(
+              dir,
+              "gpu_util_over_time",
+              "GPU utilisation over time",
+              "Mean utilisation over the fleet's GPUs in each second (DCGM_FI_DEV_GPU_UTIL or"
+                  + " nvidia-smi), mean over repetitions.",
+              series(
+                  "Fleet GPU utilisation",
+                  "%",
+                  b.label(),
+                  m.label(),
+                  b.series().tS(),
+                  b.series().gpuUtilPct(),
+                  m.series().tS(),
+                  m.series().gpuUtilPct())));
     }
     if (hasData(b.series().waiting()) || hasData(m.series().waiting())) {
-      out.add(save(dir, "queue_over_time", "Requests waiting in vLLM over time",
-          "Requests waiting in the replicas' queues (vLLM num_requests_waiting), summed over the fleet, each second.",
-          series("Requests queued in the fleet", "requests", b.label(), m.label(), b.series().tS(), b.series().waiting(),
-              m.series().tS(), m.series().waiting())));
+      out.add(
+          save(
+              dir,
+              "queue_over_time",
+              "Requests waiting in vLLM over time",
+              "Requests waiting in the replicas' queues (vLLM num_requests_waiting), summed over"
+                  + " the fleet, each second.",
+              series(
+                  "Requests queued in the fleet",
+                  "requests",
+                  b.label(),
+                  m.label(),
+                  b.series().tS(),
+                  b.series().waiting(),
+                  m.series().tS(),
+                  m.series().waiting())));
     }
     if (c.sweep() != null) {
       out.addAll(SweepCharts.write(c.sweep(), b.label(), m.label(), dir));
@@ -74,13 +142,15 @@ public final class Charts {
     return out;
   }
 
-  static ChartImage save(Path dir, String name, String title, String caption, Chart<?, ?> chart) throws IOException {
+  static ChartImage save(Path dir, String name, String title, String caption, Chart<?, ?> chart)
+      throws IOException {
     Path file = dir.resolve(name + ".png");
     BitmapEncoder.saveBitmapWithDPI(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG, 144);
     return new ChartImage("charts/" + name + ".png", title, caption, Files.readAllBytes(file));
   }
 
-  private static XYChart cdf(String title, ArmProfile b, ArmProfile m, Function<ArmProfile, double[]> values) {
+  private static XYChart cdf(
+      String title, ArmProfile b, ArmProfile m, Function<ArmProfile, double[]> values) {
     XYChart c = ChartStyle.xy(title, "milliseconds (log scale)", "requests served within (%)");
     c.getStyler().setXAxisLogarithmic(true);
     c.getStyler().setYAxisMin(0.0);
@@ -99,7 +169,10 @@ public final class Charts {
     return c;
   }
 
-  /** Up to CDF_POINTS points of the empirical CDF, denser in the tail, with values floored above 0 for the log axis. */
+  /**
+   * Up to CDF_POINTS points of the empirical CDF, denser in the tail, with values floored above 0
+   * for the log axis.
+   */
   static double[][] cdfPoints(double[] sorted) {
     int n = sorted.length;
     int k = Math.min(n, CDF_POINTS);
@@ -137,11 +210,19 @@ public final class Charts {
     return chart;
   }
 
-  static XYChart series(String title, String yTitle, String lb, String lm, double[] tb, double[] yb, double[] tm,
+  static XYChart series(
+      String title,
+      String yTitle,
+      String lb,
+      String lm,
+      double[] tb,
+      double[] yb,
+      double[] tm,
       double[] ym) {
     XYChart c = ChartStyle.xy(title, "seconds into the run", yTitle);
     c.getStyler().setYAxisMin(0.0);
-    // an explicit top: with an automatic one XChart leaves out line segments that touch the plot's edge
+    // an explicit top: with an automatic one XChart leaves out line segments that touch the plot's
+    // edge
     double top = Math.max(max(yb), max(ym));
     c.getStyler().setYAxisMax(top > 0 ? top * 1.08 : 1.0);
     addLine(c, lb, tb, yb, 1.5f);
@@ -171,7 +252,10 @@ public final class Charts {
   private static CategoryChart replicaShares(ArmProfile b, ArmProfile m) {
     List<String> ids = new ArrayList<>();
     b.replicas().forEach(r -> ids.add(r.id()));
-    m.replicas().stream().map(ArmProfile.ReplicaShare::id).filter(id -> !ids.contains(id)).forEach(ids::add);
+    m.replicas().stream()
+        .map(ArmProfile.ReplicaShare::id)
+        .filter(id -> !ids.contains(id))
+        .forEach(ids::add);
     CategoryChart c = ChartStyle.category("Share of requests per replica", "", "% of requests");
     c.getStyler().setXAxisLabelRotation(ids.size() > 6 ? 45 : 0);
     c.addSeries(b.label(), ids, shares(b, ids));
@@ -182,8 +266,12 @@ public final class Charts {
   private static List<Double> shares(ArmProfile a, List<String> ids) {
     List<Double> out = new ArrayList<>();
     for (String id : ids) {
-      out.add(a.replicas().stream().filter(r -> r.id().equals(id)).mapToDouble(ArmProfile.ReplicaShare::sharePct)
-          .findFirst().orElse(0));
+      out.add(
+          a.replicas().stream()
+              .filter(r -> r.id().equals(id))
+              .mapToDouble(ArmProfile.ReplicaShare::sharePct)
+              .findFirst()
+              .orElse(0));
     }
     return out;
   }

@@ -8,23 +8,24 @@ import io.fleetlb.analysis.compare.ArmProfile;
 import io.fleetlb.analysis.compare.Comparison;
 import io.fleetlb.analysis.compare.MetricResult;
 import io.fleetlb.analysis.compare.PairedDeltas;
-import io.fleetlb.analysis.input.Slo;
 import io.fleetlb.analysis.stats.Interval;
 import io.fleetlb.analysis.sweep.ArmCapacity;
 import io.fleetlb.analysis.sweep.SweepPoint;
 import io.fleetlb.analysis.sweep.SweepResult;
+import io.fleetlb.results.Slo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /** Writes comparison.json, the machine-readable comparison (format in docs/report.md). */
 public final class ComparisonJson {
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private ComparisonJson() {
-  }
+  private ComparisonJson() {}
 
-  public static void write(Comparison c, String headline, List<String> files, Path out) throws IOException {
+  public static void write(Comparison c, String headline, List<String> files, Path out)
+      throws IOException {
     MAPPER.writeValue(out.toFile(), build(c, headline, files));
   }
 
@@ -50,12 +51,21 @@ public final class ComparisonJson {
     ObjectNode shares = w.putObject("model_share_pct");
     wi.modelShares().forEach((k, v) -> shares.put(k, v));
     ObjectNode s = o.putObject("settings");
-    s.put("method", "paired percentile bootstrap: workload indices resampled with replacement (the same indices in "
-        + "both arms) and repetitions resampled in pairs; ci95 = 2.5th..97.5th percentile of managed - baseline");
+    s.put(
+        "method",
+        c.pairing().equals("none")
+            ? "percentile bootstrap of two independent samples: each arm's requests and repetitions"
+                  + " resampled with replacement; ci95 = 2.5th..97.5th percentile of managed -"
+                  + " baseline"
+            : "paired percentile bootstrap: request indices resampled with replacement (the same"
+                  + " indices in both arms) and repetitions resampled in pairs; ci95 ="
+                  + " 2.5th..97.5th percentile of managed - baseline");
+    s.put("pairing", c.pairing());
     s.put("seed", c.settings().seed());
     s.put("bootstrap", c.settings().bootstrap());
     slo(s.putObject("slo"), c.settings().slo());
-    s.put("slo_source", c.settings().sloDefaulted() ? "default" : "--slo");
+    s.put("slo_source", c.settings().sloSource());
+    s.put("headline", c.settings().headline());
     s.put("max_failure_rate", c.settings().maxFailureRate());
     s.put("min_effect_pct", c.settings().minEffectPct());
     ObjectNode arms = o.putObject("arms");
@@ -91,12 +101,14 @@ public final class ComparisonJson {
         num(e, "mean_waiting", x.meanWaiting());
       }
       ObjectNode b = balance.putObject(a.name());
-      a.balance().forEach((model, bal) -> {
-        ObjectNode e = b.putObject(model);
-        e.put("replicas", bal.replicas());
-        num(e, "jain_index", bal.jainIndex());
-        num(e, "cv", bal.cv());
-      });
+      a.balance()
+          .forEach(
+              (model, bal) -> {
+                ObjectNode e = b.putObject(model);
+                e.put("replicas", bal.replicas());
+                num(e, "jain_index", bal.jainIndex());
+                num(e, "cv", bal.cv());
+              });
     }
     if (c.sweep() == null) {
       o.putNull("sweep");
@@ -109,6 +121,8 @@ public final class ComparisonJson {
 
   private static void arm(ObjectNode o, ArmProfile a) {
     o.put("label", a.label());
+    o.put("source", a.source());
+    strings(o.putArray("lacks"), a.lacks());
     strings(o.putArray("urls"), a.urls());
     o.put("repetitions", a.runs().size());
     ArrayNode runs = o.putArray("runs");
@@ -121,7 +135,23 @@ public final class ComparisonJson {
       e.put("failed", r.failed());
       num(e, "duration_s", r.durationS());
       e.put("date", r.date());
-      num(e, "p99_schedule_lag_ms", r.p99ScheduleLagMs());
+      num(
+          e,
+          "p99_schedule_lag_ms",
+          r.p99ScheduleLagMs() == null ? Double.NaN : r.p99ScheduleLagMs());
+      if (r.lagGate() != null) {
+        ObjectNode g = e.putObject("schedule_lag_gate");
+        g.put("percentile", r.lagGate().percentile());
+        num(g, "value_ms", r.lagGate().valueMs());
+        num(g, "limit_ms", r.lagGate().limitMs());
+        g.put("verdict", r.lagGate().verdict());
+      }
+      if (r.gates() != null) {
+        ObjectNode t = e.putObject("thresholds");
+        t.put("max_schedule_lag_ms", r.gates().maxScheduleLagMs());
+        t.putPOJO("max_schedule_lag_share", r.gates().maxScheduleLagShare());
+        t.put("min_achieved_ratio", r.gates().minAchievedRatio());
+      }
     }
   }
 

@@ -10,17 +10,25 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
-/** The side-by-side table compare.sh prints: every metric with both arms, the delta, its interval and verdict. */
+/**
+ * The side-by-side table compare.sh prints: every metric with both arms, the delta, its interval
+ * and verdict.
+ */
 public final class ConsoleTable {
   private static final String ROW = "%-40s %10s %10s %10s %7s  %-17s %s%n";
 
-  private ConsoleTable() {
-  }
+  private ConsoleTable() {}
 
   public static void print(Comparison c, String headline, PrintWriter out) {
     String bar = "=".repeat(110);
     out.println(bar);
-    out.println(center(" A/B comparison: " + c.baseline().label() + " (baseline) vs " + c.managed().label() + " (managed) "));
+    out.println(
+        center(
+            " A/B comparison: "
+                + c.baseline().label()
+                + " (baseline) vs "
+                + c.managed().label()
+                + " (managed) "));
     out.println(bar);
     if (!c.valid()) {
       out.println("!! INVALID COMPARISON: the numbers below cannot be trusted");
@@ -31,7 +39,16 @@ public final class ConsoleTable {
     out.println();
     out.println(Setup.describe(c));
     out.println();
-    out.printf(Locale.ROOT, ROW, "metric", "baseline", "managed", "delta", "delta%", "95% CI (delta%)", "verdict");
+    out.printf(
+        Locale.ROOT,
+        ROW,
+        "metric",
+        "baseline",
+        "managed",
+        "delta",
+        "delta%",
+        "95% CI (delta%)",
+        "verdict");
     String group = "";
     for (MetricResult r : c.metrics()) {
       if (!r.metric().group().equals(group)) {
@@ -46,21 +63,40 @@ public final class ConsoleTable {
       for (var e : c.perModel().entrySet()) {
         out.println(e.getKey());
         for (MetricResult r : e.getValue()) {
-          if (List.of("p50_ttft_ms", "p99_ttft_ms", "p99_e2el_ms", "output_throughput", "goodput_fraction").contains(r.key())) {
+          if (List.of(
+                  "p50_ttft_ms",
+                  "p99_ttft_ms",
+                  "p99_e2el_ms",
+                  "steady_output_throughput",
+                  "goodput_fraction")
+              .contains(r.key())) {
             row(out, "  " + r.metric().label() + unit(r), r);
           }
         }
       }
     }
-    out.println();
-    out.println("-- paired per-request differences (managed - baseline, same workload index) " + "-".repeat(34));
+    if (!c.paired().isEmpty()) {
+      out.println();
+      out.println(
+          "-- paired per-request differences (managed - baseline, same workload index) "
+              + "-".repeat(34));
+    }
     for (PairedDeltas.Summary p : c.paired()) {
-      out.printf(Locale.ROOT, "%-12s mean %s ms %s, median %s ms; managed faster for %s of %d requests, slower for %s%n",
-          p.label(), Fmt.signed(p.meanMs()), Fmt.interval(p.meanCi95()), Fmt.signed(p.medianMs()),
-          Fmt.num(p.fasterPct()) + "%", p.pairs(), Fmt.num(p.slowerPct()) + "%");
+      out.printf(
+          Locale.ROOT,
+          "%-12s mean %s ms %s, median %s ms; managed faster for %s of %d requests, slower for"
+              + " %s%n",
+          p.label(),
+          Fmt.signed(p.meanMs()),
+          Fmt.interval(p.meanCi95()),
+          Fmt.signed(p.medianMs()),
+          Fmt.num(p.fasterPct()) + "%",
+          p.pairs(),
+          Fmt.num(p.slowerPct()) + "%");
     }
     out.println();
-    out.println("-- replicas: share of requests (share of its model), GPU utilisation " + "-".repeat(41));
+    out.println(
+        "-- replicas: share of requests (share of its model), GPU utilisation " + "-".repeat(41));
     replicas(out, c.baseline(), c.managed());
     if (c.sweep() != null) {
       sweep(out, c.sweep());
@@ -70,15 +106,26 @@ public final class ConsoleTable {
       c.warnings().forEach(w -> out.println("warning: " + w));
     }
     out.println(bar);
-    out.println(c.valid() ? "VALID comparison" : "INVALID comparison: " + c.reasons().size() + " reason(s) above");
+    out.println(
+        c.valid()
+            ? "VALID comparison"
+            : "INVALID comparison: " + c.reasons().size() + " reason(s) above");
     out.println(bar);
     out.flush();
   }
 
   private static void row(PrintWriter out, String name, MetricResult r) {
     String verdict = r.verdict().word() + (r.note() != null ? " (" + r.note() + ")" : "");
-    out.printf(Locale.ROOT, ROW, trim(name, 40), Fmt.num(r.baseline()), Fmt.num(r.managed()), Fmt.signed(r.delta()),
-        Fmt.pct(r.deltaPct()), Fmt.intervalPct(r.ci95Pct()), verdict);
+    out.printf(
+        Locale.ROOT,
+        ROW,
+        trim(name, 40),
+        Fmt.num(r.baseline()),
+        Fmt.num(r.managed()),
+        Fmt.signed(r.delta()),
+        Fmt.pct(r.deltaPct()),
+        Fmt.intervalPct(r.ci95Pct()),
+        verdict);
   }
 
   private static String unit(MetricResult r) {
@@ -88,17 +135,34 @@ public final class ConsoleTable {
   private static void replicas(PrintWriter out, ArmProfile b, ArmProfile m) {
     out.printf(Locale.ROOT, "%-12s %-34s %-31s %-31s%n", "replica", "model", b.label(), m.label());
     for (ArmProfile.ReplicaShare rb : b.replicas()) {
-      ArmProfile.ReplicaShare rm = m.replicas().stream().filter(x -> x.id().equals(rb.id())).findFirst().orElse(null);
-      out.printf(Locale.ROOT, "%-12s %-34s %-31s %-31s%n", trim(rb.id(), 12), trim(rb.model(), 34), share(rb), share(rm));
+      ArmProfile.ReplicaShare rm =
+          m.replicas().stream().filter(x -> x.id().equals(rb.id())).findFirst().orElse(null);
+      out.printf(
+          Locale.ROOT,
+          "%-12s %-34s %-31s %-31s%n",
+          trim(rb.id(), 12),
+          trim(rb.model(), 34),
+          share(rb),
+          share(rm));
     }
     for (ArmProfile.ReplicaShare rm : m.replicas()) {
       if (b.replicas().stream().noneMatch(x -> x.id().equals(rm.id()))) {
-        out.printf(Locale.ROOT, "%-12s %-34s %-31s %-31s%n", trim(rm.id(), 12), trim(rm.model(), 34), "n/a", share(rm));
+        out.printf(
+            Locale.ROOT,
+            "%-12s %-34s %-31s %-31s%n",
+            trim(rm.id(), 12),
+            trim(rm.model(), 34),
+            "n/a",
+            share(rm));
       }
     }
     for (var e : b.balance().entrySet()) {
       ArmProfile.Balance bm = m.balance().get(e.getKey());
-      out.printf(Locale.ROOT, "Jain index %-36s %-31s %-31s%n", trim(e.getKey(), 36), Fmt.index(e.getValue().jainIndex()),
+      out.printf(
+          Locale.ROOT,
+          "Jain index %-36s %-31s %-31s%n",
+          trim(e.getKey(), 36),
+          Fmt.index(e.getValue().jainIndex()),
           bm == null ? "n/a" : Fmt.index(bm.jainIndex()));
     }
   }
@@ -113,18 +177,42 @@ public final class ConsoleTable {
 
   private static void sweep(PrintWriter out, SweepResult s) {
     out.println();
-    out.println("-- sweep: capacity under the SLO (goodput >= " + Fmt.compact(s.goodputTargetPct()) + "% of requests) "
-        + "-".repeat(40));
-    out.printf(Locale.ROOT, "%-10s %-34s %-34s%n", "rate", "baseline p99 TTFT / goodput", "managed p99 TTFT / goodput");
+    out.println(
+        "-- sweep: capacity under the SLO (goodput >= "
+            + Fmt.compact(s.goodputTargetPct())
+            + "% of requests) "
+            + "-".repeat(40));
+    out.printf(
+        Locale.ROOT,
+        "%-10s %-34s %-34s%n",
+        "rate",
+        "baseline p99 TTFT / goodput",
+        "managed p99 TTFT / goodput");
     for (int k = 0; k < s.rates().size(); k++) {
       var pb = s.baseline().get(k);
       var pm = s.managed().get(k);
-      out.printf(Locale.ROOT, "%-10s %-34s %-34s%n", Fmt.num(pb.rate()),
-          Fmt.num(pb.p99TtftMs()) + " ms / " + Fmt.num(pb.goodputPct()) + "%" + (pb.valid() ? "" : " INVALID"),
-          Fmt.num(pm.p99TtftMs()) + " ms / " + Fmt.num(pm.goodputPct()) + "%" + (pm.valid() ? "" : " INVALID"));
+      out.printf(
+          Locale.ROOT,
+          "%-10s %-34s %-34s%n",
+          Fmt.num(pb.rate()),
+          Fmt.num(pb.p99TtftMs())
+              + " ms / "
+              + Fmt.num(pb.goodputPct())
+              + "%"
+              + (pb.valid() ? "" : " INVALID"),
+          Fmt.num(pm.p99TtftMs())
+              + " ms / "
+              + Fmt.num(pm.goodputPct())
+              + "%"
+              + (pm.valid() ? "" : " INVALID"));
     }
-    out.println("capacity: baseline " + capacity(s.baselineCapacity()) + ", managed " + capacity(s.managedCapacity())
-        + (s.gainPct() == null ? "" : ", gain " + Fmt.pct(s.gainPct())) + (s.gainNote() == null ? "" : " (" + s.gainNote() + ")"));
+    out.println(
+        "capacity: baseline "
+            + capacity(s.baselineCapacity())
+            + ", managed "
+            + capacity(s.managedCapacity())
+            + (s.gainPct() == null ? "" : ", gain " + Fmt.pct(s.gainPct()))
+            + (s.gainNote() == null ? "" : " (" + s.gainNote() + ")"));
   }
 
   static String capacity(ArmCapacity a) {

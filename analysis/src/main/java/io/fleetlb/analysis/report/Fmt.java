@@ -3,10 +3,11 @@ package io.fleetlb.analysis.report;
 import io.fleetlb.analysis.stats.Interval;
 import java.util.Locale;
 
-/** Number formatting shared by the reports: few significant digits, NaN as n/a, plain ASCII signs. */
+/**
+ * Number formatting shared by the reports: few significant digits, NaN as n/a, plain ASCII signs.
+ */
 public final class Fmt {
-  private Fmt() {
-  }
+  private Fmt() {}
 
   /** A value with precision that suits its size: 1234, 123.4, 12.34, 1.234. */
   public static String num(double v) {
@@ -34,7 +35,8 @@ public final class Fmt {
     if (Math.abs(v) < 0.05) {
       return "0.0%";
     }
-    return (v > 0 ? "+" : v < 0 ? "-" : "") + String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.0f%%" : "%.1f%%", Math.abs(v));
+    return (v > 0 ? "+" : v < 0 ? "-" : "")
+        + String.format(Locale.ROOT, Math.abs(v) >= 10 ? "%.0f%%" : "%.1f%%", Math.abs(v));
   }
 
   /** An interval of signed values: [-3.1, +0.4]. */

@@ -2,35 +2,124 @@ package io.fleetlb.analysis.report;
 
 import io.fleetlb.analysis.compare.Comparison;
 import io.fleetlb.analysis.compare.MetricResult;
+import io.fleetlb.analysis.stats.Direction;
 import io.fleetlb.analysis.stats.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The one sentence that says what happened, e.g. "managed cut p99 TTFT by 62% [95% CI 55-70%] ...". */
+/**
+ * The one sentence that says what happened: the metric the comparison is about (p99 TTFT unless
+ * {@code --headline} names another) with its interval, the steady-state output rate (never the
+ * whole-run figure, which rewards a shorter drain tail, unless an imported arm has no steady
+ * state), and the share of requests within the SLO. A change whose interval contains 0 reads "no
+ * significant difference"; a significant one under the practical margin "no practical difference".
+ */
 public final class Headline {
-  private Headline() {
-  }
+  private Headline() {}
 
   public static String of(Comparison c) {
     String m = c.managed().label();
     String b = c.baseline().label();
     List<String> parts = new ArrayList<>();
-    MetricResult p99 = c.metric("p99_ttft_ms");
-    parts.add(m + " " + change(p99, "p99 TTFT", "cut", "raised", "left", true) + " versus " + b);
-    MetricResult tput = c.metric("output_throughput");
-    if (tput != null && tput.available() && tput.verdict() != Verdict.SAME && Math.abs(tput.deltaPct()) < 1) {
-      // significant but immaterial (e.g. a slightly longer drain tail): say how small rather than "worse"
-      parts.add("output throughput within 1% (" + Fmt.pct(tput.deltaPct()) + ")");
-    } else if (tput != null) {
-      parts.add("output throughput " + change(tput, null, "down", "up", "unchanged", false));
+    MetricResult lead = c.metric(c.settings().headline());
+    String name = lead == null ? c.settings().headline() : lead.metric().label();
+    parts.add(m + " " + lead(lead, name, c.settings().minEffectPct()) + " versus " + b);
+    MetricResult steady = c.metric("steady_output_throughput");
+    if (steady != null && steady.available()) {
+      parts.add("steady-state output throughput " + change(steady, c.settings().minEffectPct()));
+    } else {
+      MetricResult whole = c.metric("output_throughput");
+      if (whole != null && whole.available()) {
+        parts.add(
+            "whole-run output throughput (drain tail included: the runs recorded no steady state) "
+                + change(whole, c.settings().minEffectPct()));
+      }
     }
     MetricResult good = c.metric("goodput_fraction");
     if (good != null && good.available()) {
-      parts.add("requests within the SLO " + sloChange(good) + " (" + c.settings().slo().describe() + ")");
+      parts.add(
+          "requests within the SLO "
+              + sloChange(good)
+              + " ("
+              + c.settings().slo().describe()
+              + ")");
     }
     String sentence = String.join("; ", parts) + ".";
-    return c.valid() ? sentence : "INVALID COMPARISON (" + c.reasons().size() + " reason"
-        + (c.reasons().size() == 1 ? "" : "s") + " listed with it), read with care: " + sentence;
+    return c.valid()
+        ? sentence
+        : "INVALID COMPARISON ("
+            + c.reasons().size()
+            + " reason"
+            + (c.reasons().size() == 1 ? "" : "s")
+            + " listed with it), read with care: "
+            + sentence;
+  }
+
+  /**
+   * The lead metric as a verb phrase: "cut p99 TTFT by 62% [95% CI 55-70%]", "raised ... by", "made
+   * no significant difference to p99 TTFT (-34%, 95% CI -54% to +4.0%)".
+   */
+  static String lead(MetricResult r, String name, double margin) {
+    if (r == null || !r.available()) {
+      return "could not measure " + name;
+    }
+    if (r.verdict() == Verdict.SAME) {
+      return "made " + sameKind(r) + " to " + name + " " + sameDetail(r, margin);
+    }
+    boolean lower = r.delta() < 0;
+    String verb =
+        r.direction() == Direction.LOWER_IS_BETTER
+            ? (lower ? "cut" : "raised")
+            : (lower ? "lowered" : "raised");
+    return verb + " " + name + " by " + size(r);
+  }
+
+  /**
+   * A secondary metric: "up 5% [95% CI 2-8%]", "down ...", ": no significant difference (+0.3%,
+   * ...)".
+   */
+  static String change(MetricResult r, double margin) {
+    if (r.verdict() == Verdict.SAME) {
+      return "showed " + sameKind(r) + " " + sameDetail(r, margin);
+    }
+    return (r.delta() < 0 ? "down " : "up ") + size(r);
+  }
+
+  private static String sameKind(MetricResult r) {
+    return r.ci95() != null && !r.ci95().contains(0)
+        ? "no practical difference"
+        : "no significant difference";
+  }
+
+  private static String sameDetail(MetricResult r, double margin) {
+    String delta =
+        Double.isNaN(r.deltaPct())
+            ? Fmt.signed(r.delta()) + " " + r.metric().unit()
+            : Fmt.pct(r.deltaPct());
+    if (r.ci95() == null) {
+      return "(" + delta + (r.note() == null ? "" : "; " + r.note()) + ")";
+    }
+    String ci = "95% CI " + range(r, true);
+    return "("
+        + delta
+        + ", "
+        + ci
+        + (r.ci95().contains(0) ? "" : "; under the " + Fmt.compact(margin) + "% margin")
+        + ")";
+  }
+
+  /** "62% [95% CI 55-70%]", or in the metric's unit when the baseline is 0. */
+  private static String size(MetricResult r) {
+    if (Double.isNaN(r.deltaPct())) {
+      return Fmt.num(Math.abs(r.delta()))
+          + " "
+          + r.metric().unit()
+          + " [95% CI "
+          + Fmt.interval(r.ci95())
+          + "]";
+    }
+    return Fmt.magnitude(r.deltaPct())
+        + (r.ci95Pct() == null ? "" : " [95% CI " + range(r, false) + "]");
   }
 
   /** "unchanged at 90%", "90% and 92%, no significant difference", or "up from 90% to 95%". */
@@ -40,33 +129,15 @@ public final class Headline {
     if (good.verdict() != Verdict.SAME) {
       return (good.delta() > 0 ? "up" : "down") + " from " + from + " to " + to;
     }
-    return Math.abs(good.delta()) < 0.05 ? "unchanged at " + to : from + " and " + to + ", no significant difference";
-  }
-
-  /**
-   * {@code down} is the verb for a negative delta, {@code up} for a positive one:
-   * "cut p99 TTFT by 62% [95% CI 55-70%]", "raised ... by", "left p99 TTFT unchanged (+1.2%, 95% CI -3% to +5%)";
-   * for throughput (no name): "up 5% [95% CI 2-8%]", "unchanged (+0.3%, ...)".
-   */
-  static String change(MetricResult r, String name, String down, String up, String same, boolean verbFirst) {
-    if (r == null || !r.available()) {
-      return (verbFirst ? "could not measure " + name : "not measured");
-    }
-    String subject = name == null ? "" : name + " ";
-    if (r.verdict() == Verdict.SAME) {
-      String detail = "(" + Fmt.pct(r.deltaPct()) + ", 95% CI " + range(r, true) + ")";
-      return verbFirst ? same + " " + subject + "unchanged " + detail : same + " " + detail;
-    }
-    String verb = r.delta() < 0 ? down : up;
-    String ci = r.ci95Pct() == null ? "" : " [95% CI " + range(r, false) + "]";
-    String body = Fmt.magnitude(r.deltaPct()) + ci;
-    return verbFirst ? verb + " " + subject + "by " + body : verb + " " + body;
+    return Math.abs(good.delta()) < 0.05
+        ? "unchanged at " + to
+        : from + " and " + to + ", no significant difference";
   }
 
   /** The relative interval as magnitudes (55-70%) when it excludes 0, else signed (-3% to +5%). */
   private static String range(MetricResult r, boolean signed) {
     if (r.ci95Pct() == null) {
-      return "n/a";
+      return Fmt.interval(r.ci95()) + " " + r.metric().unit();
     }
     double lo = r.ci95Pct().lo();
     double hi = r.ci95Pct().hi();

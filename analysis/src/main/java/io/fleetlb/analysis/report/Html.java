@@ -5,8 +5,7 @@ import java.util.Base64;
 
 /** Small HTML building blocks: escaping, verdict chips, embedded images. */
 final class Html {
-  private Html() {
-  }
+  private Html() {}
 
   static String esc(String s) {
     if (s == null) {
@@ -31,7 +30,12 @@ final class Html {
   }
 
   static String figure(ChartImage ch) {
-    return "<figure><img alt=\"" + esc(ch.title()) + "\" src=\"data:image/png;base64,"
-        + Base64.getEncoder().encodeToString(ch.png()) + "\"><figcaption>" + esc(ch.caption()) + "</figcaption></figure>";
+    return "<figure><img alt=\""
+        + esc(ch.title())
+        + "\" src=\"data:image/png;base64,"
+        + Base64.getEncoder().encodeToString(ch.png())
+        + "\"><figcaption>"
+        + esc(ch.caption())
+        + "</figcaption></figure>";
   }
 }

@@ -1,5 +1,6 @@
 package io.fleetlb.analysis.stats;
 
+import io.fleetlb.results.NumpyStats;
 import java.util.Arrays;
 
 /** A closed interval [lo, hi], e.g. a bootstrap 95% confidence interval. */
@@ -24,6 +25,7 @@ public record Interval(double lo, double hi) {
     if (finite.length == 0) {
       return null;
     }
-    return new Interval(Quantiles.percentileSorted(finite, 2.5), Quantiles.percentileSorted(finite, 97.5));
+    return new Interval(
+        NumpyStats.percentileSorted(finite, 2.5), NumpyStats.percentileSorted(finite, 97.5));
   }
 }

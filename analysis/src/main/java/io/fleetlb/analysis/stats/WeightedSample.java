@@ -1,12 +1,13 @@
 package io.fleetlb.analysis.stats;
 
+import io.fleetlb.results.NumpyStats;
 import java.util.Arrays;
 
 /**
  * Values sorted once, each owned by a unit (a request of a repetition), whose statistics are then
- * taken many times under integer unit weights: a bootstrap resample is a weight per unit (how
- * often it was drawn), and a weighted percentile here equals {@code np.percentile} of the sample
- * expanded by those weights, without building or sorting it.
+ * taken many times under integer unit weights: a bootstrap resample is a weight per unit (how often
+ * it was drawn), and a weighted percentile here equals {@code np.percentile} of the sample expanded
+ * by those weights, without building or sorting it.
  */
 public final class WeightedSample {
   private final double[] values;
@@ -69,7 +70,7 @@ public final class WeightedSample {
 
   /** {@code np.percentile(expanded, p)}; NaN when the expanded sample is empty. */
   public double percentile(int[] weights, double p) {
-    Quantiles.checkPercent(p);
+    NumpyStats.checkPercent(p);
     long n = total(weights);
     if (n == 0) {
       return Double.NaN;
@@ -80,8 +81,11 @@ public final class WeightedSample {
     }
     double lowIndex = Math.floor(virtual);
     long low = (long) Math.max(0, lowIndex);
-    // one walk from the nearer end finds both neighbours: p99 of a large sample touches its top 1% only
-    return low < n / 2 ? fromBottom(weights, low, virtual - lowIndex) : fromTop(weights, n - 2 - low, virtual - lowIndex);
+    // one walk from the nearer end finds both neighbours: p99 of a large sample touches its top 1%
+    // only
+    return low < n / 2
+        ? fromBottom(weights, low, virtual - lowIndex)
+        : fromTop(weights, n - 2 - low, virtual - lowIndex);
   }
 
   private double fromBottom(int[] weights, long low, double t) {
@@ -90,7 +94,7 @@ public final class WeightedSample {
       cum += weights[owners[k]];
       if (cum > low) {
         double a = values[k];
-        return Quantiles.lerp(a, cum > low + 1 ? a : nextUp(weights, k), t);
+        return NumpyStats.lerp(a, cum > low + 1 ? a : nextUp(weights, k), t);
       }
     }
     throw new IllegalStateException("rank " + low + " outside the sample");
@@ -103,7 +107,7 @@ public final class WeightedSample {
       cum += weights[owners[k]];
       if (cum > upperFromTop) {
         double b = values[k];
-        return Quantiles.lerp(cum > upperFromTop + 1 ? b : nextDown(weights, k), b, t);
+        return NumpyStats.lerp(cum > upperFromTop + 1 ? b : nextDown(weights, k), b, t);
       }
     }
     throw new IllegalStateException("rank " + upperFromTop + " from the top outside the sample");

@@ -1,12 +1,12 @@
 package io.fleetlb.analysis.sweep;
 
 import io.fleetlb.analysis.input.InputException;
-import io.fleetlb.analysis.input.RequestRecord;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.input.RunDiscovery;
 import io.fleetlb.analysis.input.RunReader;
-import io.fleetlb.analysis.input.Slo;
-import io.fleetlb.analysis.stats.Quantiles;
+import io.fleetlb.results.NumpyStats;
+import io.fleetlb.results.RequestRecord;
+import io.fleetlb.results.Slo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +26,7 @@ import java.util.stream.Stream;
 public final class SweepAnalysis {
   private static final Pattern RATE_DIR = Pattern.compile("rate-([0-9]+(?:\\.[0-9]+)?)");
 
-  private SweepAnalysis() {
-  }
+  private SweepAnalysis() {}
 
   public static SweepResult analyse(Path dir, Slo slo, double targetFraction) {
     if (!Files.isDirectory(dir)) {
@@ -45,7 +44,8 @@ public final class SweepAnalysis {
       throw InputException.unreadable(dir + ": cannot list (" + e.getMessage() + ")");
     }
     if (rates.isEmpty()) {
-      throw InputException.unreadable(dir + ": no rate-<R> directories (the layout bench/ab.sh --sweep writes)");
+      throw InputException.unreadable(
+          dir + ": no rate-<R> directories (the layout bench/ab.sh --sweep writes)");
     }
     List<SweepPoint> base = new ArrayList<>();
     List<SweepPoint> man = new ArrayList<>();
@@ -58,14 +58,22 @@ public final class SweepAnalysis {
       b.forEach(r -> hashes.add(r.workloadHash()));
       m.forEach(r -> hashes.add(r.workloadHash()));
       if (hashes.size() != 1) {
-        throw InputException.refused(e.getValue() + ": the arms replayed different workloads at this rate (workload_hash differs)");
+        throw InputException.refused(
+            e.getValue()
+                + ": the arms replayed different workloads at this rate (workload_hash differs)");
       }
-      SweepPoint pb = point(e.getKey(), "baseline", e.getValue().resolve("baseline"), b, slo, target);
+      SweepPoint pb =
+          point(e.getKey(), "baseline", e.getValue().resolve("baseline"), b, slo, target);
       SweepPoint pm = point(e.getKey(), "managed", e.getValue().resolve("managed"), m, slo, target);
       for (SweepPoint p : List.of(pb, pm)) {
         if (!p.valid()) {
-          warnings.add("sweep: the " + p.arm() + " run at " + fmt(p.rate()) + " req/s is invalid (its generator fell"
-              + " behind); its capacity is taken as below that rate");
+          warnings.add(
+              "sweep: the "
+                  + p.arm()
+                  + " run at "
+                  + fmt(p.rate())
+                  + " req/s is invalid (its generator fell"
+                  + " behind); its capacity is taken as below that rate");
         }
       }
       base.add(pb);
@@ -76,16 +84,32 @@ public final class SweepAnalysis {
     Double gain = null;
     String note;
     if (cb.capacityRps() == null) {
-      note = "the baseline met the goodput target at no swept rate: sweep lower rates to measure its capacity";
+      note =
+          "the baseline met the goodput target at no swept rate: sweep lower rates to measure its"
+              + " capacity";
     } else if (cm.capacityRps() == null) {
       note = "the managed arm met the goodput target at no swept rate";
     } else {
       gain = 100 * (cm.capacityRps() / cb.capacityRps() - 1);
-      note = cm.atLeast() ? "the managed arm met the target at the highest swept rate: its capacity, and the gain, may be higher"
-          : cb.atLeast() ? "the baseline met the target at the highest swept rate: sweep higher rates to measure the gain"
-          : null;
+      note =
+          cm.atLeast()
+              ? "the managed arm met the target at the highest swept rate: its capacity, and the"
+                    + " gain, may be higher"
+              : cb.atLeast()
+                  ? "the baseline met the target at the highest swept rate: sweep higher rates to"
+                        + " measure the gain"
+                  : null;
     }
-    return new SweepResult(dir.toString(), target, List.copyOf(rates.keySet()), base, man, cb, cm, gain, note,
+    return new SweepResult(
+        dir.toString(),
+        target,
+        List.copyOf(rates.keySet()),
+        base,
+        man,
+        cb,
+        cm,
+        gain,
+        note,
         List.copyOf(warnings));
   }
 
@@ -93,7 +117,8 @@ public final class SweepAnalysis {
     return RunDiscovery.results(armDir).stream().map(RunReader::read).toList();
   }
 
-  static SweepPoint point(double rate, String arm, Path path, List<Run> runs, Slo slo, double targetPct) {
+  static SweepPoint point(
+      double rate, String arm, Path path, List<Run> runs, Slo slo, double targetPct) {
     List<Double> ttft = new ArrayList<>();
     List<Double> tpot = new ArrayList<>();
     int good = 0;
@@ -110,26 +135,43 @@ public final class SweepAnalysis {
           failed++;
           continue;
         }
-        ttft.add(q.ttftMs());
-        if (!Double.isNaN(q.tpotMs())) {
-          tpot.add(q.tpotMs());
+        ttft.add(q.ttft());
+        if (!Double.isNaN(q.tpot())) {
+          tpot.add(q.tpot());
         }
         good += q.meets(slo) ? 1 : 0;
       }
-      tput += r.result().path("output_throughput").asDouble(0) / runs.size();
+      tput += r.result().totals().outputThroughput() / runs.size();
       gpus = Math.max(gpus, gpuCount(r));
     }
-    double p99 = Quantiles.percentile(ttft.stream().mapToDouble(Double::doubleValue).toArray(), 99);
-    double tpotMedian = Quantiles.percentile(tpot.stream().mapToDouble(Double::doubleValue).toArray(), 50);
+    double p99 =
+        NumpyStats.percentile(ttft.stream().mapToDouble(Double::doubleValue).toArray(), 99);
+    double tpotMedian =
+        NumpyStats.percentile(tpot.stream().mapToDouble(Double::doubleValue).toArray(), 50);
     double goodPct = total == 0 ? 0 : 100.0 * good / total;
-    return new SweepPoint(rate, arm, path.toString(), runs.size(), valid, p99, tpotMedian, goodPct, tput, gpus,
-        gpus == 0 ? Double.NaN : tput / gpus, tpotMedian > 0 ? 1000 / tpotMedian : Double.NaN,
-        total == 0 ? 0 : 100.0 * failed / total, valid && goodPct >= targetPct);
+    return new SweepPoint(
+        rate,
+        arm,
+        path.toString(),
+        runs.size(),
+        valid,
+        p99,
+        tpotMedian,
+        goodPct,
+        tput,
+        gpus,
+        gpus == 0 ? Double.NaN : tput / gpus,
+        tpotMedian > 0 ? 1000 / tpotMedian : Double.NaN,
+        total == 0 ? 0 : 100.0 * failed / total,
+        valid && goodPct >= targetPct);
   }
 
   /** GPUs sampled by telemetry, else the replicas that served requests. */
   private static int gpuCount(Run r) {
-    int sampled = r.result().path("telemetry").path("run").path("gpus").asInt(0);
+    int sampled =
+        r.result().telemetry() == null || r.result().telemetry().run() == null
+            ? 0
+            : r.result().telemetry().run().gpus();
     if (sampled > 0) {
       return sampled;
     }
@@ -155,7 +197,10 @@ public final class SweepAnalysis {
       SweepPoint lo = points.get(k - 1);
       SweepPoint hi = points.get(k);
       double span = lo.goodputPct() - hi.goodputPct();
-      interpolated = span <= 0 ? lo.rate() : lo.rate() + (lo.goodputPct() - targetPct) / span * (hi.rate() - lo.rate());
+      interpolated =
+          span <= 0
+              ? lo.rate()
+              : lo.rate() + (lo.goodputPct() - targetPct) / span * (hi.rate() - lo.rate());
     } else if (cap != null) {
       interpolated = cap;
     }

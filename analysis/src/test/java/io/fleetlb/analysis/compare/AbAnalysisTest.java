@@ -6,15 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.fleetlb.analysis.SyntheticRun;
 import io.fleetlb.analysis.input.InputException;
 import io.fleetlb.analysis.input.Run;
-import io.fleetlb.analysis.input.Slo;
 import io.fleetlb.analysis.stats.Verdict;
+import io.fleetlb.results.Slo;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The comparison on synthetic arms whose truth is known. */
 class AbAnalysisTest {
-  static final Comparison.Settings SETTINGS = new Comparison.Settings(7, 400, new Slo(1000.0, 50.0, null), false, 0);
+  static final Comparison.Settings SETTINGS =
+      new Comparison.Settings(7, 400, new Slo(1000.0, 50.0, null), 0);
 
   static Comparison compare(List<Run> b, List<Run> m) {
     return new AbAnalysis(SETTINGS).compare(b, m, null);
@@ -32,19 +33,26 @@ class AbAnalysisTest {
     Run b = SyntheticRun.of(200).models("a", "b").ttft(i -> ttft(2, i, 1)).build();
     Comparison c = compare(List.of(a, b), List.of(a, b));
     assertThat(c.valid()).isTrue();
-    assertThat(c.metrics()).isNotEmpty().allSatisfy(r -> {
-      assertThat(r.verdict()).as(r.key()).isEqualTo(Verdict.SAME);
-      assertThat(r.delta()).as(r.key()).isZero();
-    });
+    assertThat(c.metrics())
+        .isNotEmpty()
+        .allSatisfy(
+            r -> {
+              assertThat(r.verdict()).as(r.key()).isEqualTo(Verdict.SAME);
+              assertThat(r.delta()).as(r.key()).isZero();
+            });
     assertThat(c.perModel()).containsOnlyKeys("a", "b");
   }
 
   @Test
   void aKnownShiftIsBetterOrWorseWithTheShiftInsideTheInterval() {
-    List<Run> base = List.of(SyntheticRun.of(300).ttft(i -> ttft(1, i, 1)).build(),
-        SyntheticRun.of(300).ttft(i -> ttft(2, i, 1)).build());
-    List<Run> faster = List.of(SyntheticRun.of(300).ttft(i -> ttft(1, i, 1) - 40).build(),
-        SyntheticRun.of(300).ttft(i -> ttft(2, i, 1) - 40).build());
+    List<Run> base =
+        List.of(
+            SyntheticRun.of(300).ttft(i -> ttft(1, i, 1)).build(),
+            SyntheticRun.of(300).ttft(i -> ttft(2, i, 1)).build());
+    List<Run> faster =
+        List.of(
+            SyntheticRun.of(300).ttft(i -> ttft(1, i, 1) - 40).build(),
+            SyntheticRun.of(300).ttft(i -> ttft(2, i, 1) - 40).build());
     Comparison c = compare(base, faster);
     MetricResult p50 = c.metric("p50_ttft_ms");
     assertThat(p50.verdict()).isEqualTo(Verdict.BETTER);
@@ -63,8 +71,12 @@ class AbAnalysisTest {
 
   @Test
   void throughputIsBetterWhenTheSameWorkFinishesSooner() {
-    List<Run> slow = List.of(SyntheticRun.of(100).duration(12).build(), SyntheticRun.of(100).duration(12.4).build());
-    List<Run> quick = List.of(SyntheticRun.of(100).duration(10).build(), SyntheticRun.of(100).duration(10.2).build());
+    List<Run> slow =
+        List.of(
+            SyntheticRun.of(100).duration(12).build(), SyntheticRun.of(100).duration(12.4).build());
+    List<Run> quick =
+        List.of(
+            SyntheticRun.of(100).duration(10).build(), SyntheticRun.of(100).duration(10.2).build());
     Comparison c = compare(slow, quick);
     MetricResult t = c.metric("request_throughput");
     assertThat(t.baseline()).isCloseTo(200.0 / 24.4, org.assertj.core.data.Offset.offset(1e-12));
@@ -74,15 +86,20 @@ class AbAnalysisTest {
 
   @Test
   void noisyArmsWithoutARealDifferenceMostlyCoverZero() {
-    // coverage: arms drawn independently from one distribution; a 95% interval should contain 0 in most trials
+    // coverage: arms drawn independently from one distribution; a 95% interval should contain 0 in
+    // most trials
     int covered = 0;
     int trials = 30;
     for (int t = 0; t < trials; t++) {
       long s = 100 + 4L * t;
-      List<Run> b = List.of(SyntheticRun.of(150).ttft(i -> ttft(s, i, 1) + ttft(s + 1, i, 0.3)).build(),
-          SyntheticRun.of(150).ttft(i -> ttft(s, i, 1) + ttft(s + 2, i, 0.3)).build());
-      List<Run> m = List.of(SyntheticRun.of(150).ttft(i -> ttft(s, i, 1) + ttft(s + 3, i, 0.3)).build(),
-          SyntheticRun.of(150).ttft(i -> ttft(s, i, 1) + ttft(s + 4, i, 0.3)).build());
+      List<Run> b =
+          List.of(
+              SyntheticRun.of(150).ttft(i -> ttft(s, i, 1) + ttft(s + 1, i, 0.3)).build(),
+              SyntheticRun.of(150).ttft(i -> ttft(s, i, 1) + ttft(s + 2, i, 0.3)).build());
+      List<Run> m =
+          List.of(
+              SyntheticRun.of(150).ttft(i -> ttft(s, i, 1) + ttft(s + 3, i, 0.3)).build(),
+              SyntheticRun.of(150).ttft(i -> ttft(s, i, 1) + ttft(s + 4, i, 0.3)).build());
       MetricResult r = compare(b, m).metric("mean_ttft_ms");
       covered += r.ci95().contains(0) ? 1 : 0;
     }
@@ -96,8 +113,10 @@ class AbAnalysisTest {
     MetricResult x = compare(b, m).metric("p99_ttft_ms");
     MetricResult y = compare(b, m).metric("p99_ttft_ms");
     assertThat(y.ci95()).isEqualTo(x.ci95());
-    MetricResult z = new AbAnalysis(new Comparison.Settings(8, 400, SETTINGS.slo(), false, 0)).compare(b, m, null)
-        .metric("p99_ttft_ms");
+    MetricResult z =
+        new AbAnalysis(new Comparison.Settings(8, 400, SETTINGS.slo(), 0))
+            .compare(b, m, null)
+            .metric("p99_ttft_ms");
     assertThat(z.ci95()).isNotEqualTo(x.ci95());
     assertThat(z.baseline()).isEqualTo(x.baseline());
   }
@@ -108,7 +127,8 @@ class AbAnalysisTest {
     Run b = SyntheticRun.of(10).hash("b".repeat(64)).build();
     assertThatThrownBy(() -> compare(List.of(a), List.of(b)))
         .isInstanceOfSatisfying(InputException.class, e -> assertThat(e.isUsageError()).isTrue())
-        .hasMessageContaining("different workloads").hasMessageContaining("bbbbbbbbbbbb");
+        .hasMessageContaining("different workloads")
+        .hasMessageContaining("bbbbbbbbbbbb");
   }
 
   @Test
@@ -116,17 +136,26 @@ class AbAnalysisTest {
     Run ok = SyntheticRun.of(50).build();
     Comparison behind = compare(List.of(ok), List.of(SyntheticRun.of(50).invalid().build()));
     assertThat(behind.valid()).isFalse();
-    assertThat(behind.reasons()).singleElement().asString().contains("managed repetition 1").contains("schedule lag");
+    assertThat(behind.reasons())
+        .singleElement()
+        .asString()
+        .contains("managed repetition 1")
+        .contains("schedule lag");
 
     Run failing = SyntheticRun.of(50).failing(i -> i % 10 == 0 ? 1 : 0).build();
     Comparison failed = compare(List.of(ok), List.of(failing));
     assertThat(failed.valid()).isFalse();
-    assertThat(failed.reasons()).singleElement().asString().contains("5 of 50 requests failed").contains("HTTP 503");
+    assertThat(failed.reasons())
+        .singleElement()
+        .asString()
+        .contains("5 of 50 requests failed")
+        .contains("HTTP 503");
     assertThat(failed.metric("failure_rate").managed()).isEqualTo(10);
     assertThat(failed.metric("goodput_fraction").managed()).isEqualTo(90);
 
-    Comparison tolerated = new AbAnalysis(new Comparison.Settings(7, 200, SETTINGS.slo(), false, 0.2))
-        .compare(List.of(ok), List.of(failing), null);
+    Comparison tolerated =
+        new AbAnalysis(new Comparison.Settings(7, 200, SETTINGS.slo(), 0.2))
+            .compare(List.of(ok), List.of(failing), null);
     assertThat(tolerated.valid()).isTrue();
     assertThat(tolerated.warnings()).anyMatch(w -> w.contains("5 of 50 requests failed"));
   }
@@ -137,6 +166,7 @@ class AbAnalysisTest {
     Run b = SyntheticRun.of(100).duration(10).ttft(i -> 100 + 10 * i).build();
     Comparison c = compare(List.of(b), List.of(b));
     assertThat(c.metric("goodput_fraction").baseline()).isEqualTo(91);
-    assertThat(c.metric("goodput").baseline()).isCloseTo(9.1, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(c.metric("goodput").baseline())
+        .isCloseTo(9.1, org.assertj.core.data.Offset.offset(1e-12));
   }
 }

@@ -13,9 +13,12 @@ class VerdictTest {
 
   @Test
   void theDirectionDecidesBetterOrWorse() {
-    assertThat(Verdict.of(Direction.LOWER_IS_BETTER, new Interval(-5, -1))).isEqualTo(Verdict.BETTER);
-    assertThat(Verdict.of(Direction.HIGHER_IS_BETTER, new Interval(-5, -1))).isEqualTo(Verdict.WORSE);
-    assertThat(Verdict.of(Direction.HIGHER_IS_BETTER, new Interval(1, 5))).isEqualTo(Verdict.BETTER);
+    assertThat(Verdict.of(Direction.LOWER_IS_BETTER, new Interval(-5, -1)))
+        .isEqualTo(Verdict.BETTER);
+    assertThat(Verdict.of(Direction.HIGHER_IS_BETTER, new Interval(-5, -1)))
+        .isEqualTo(Verdict.WORSE);
+    assertThat(Verdict.of(Direction.HIGHER_IS_BETTER, new Interval(1, 5)))
+        .isEqualTo(Verdict.BETTER);
   }
 
   @Test

@@ -14,7 +14,8 @@ public final class GammaArrivals implements ArrivalProcess {
 
   public GammaArrivals(double rate, double burstiness) {
     if (!(rate > 0) || Double.isInfinite(rate)) {
-      throw new IllegalArgumentException("request rate must be a positive finite number, got " + rate);
+      throw new IllegalArgumentException(
+          "request rate must be a positive finite number, got " + rate);
     }
     if (!(burstiness > 0)) {
       throw new IllegalArgumentException("burstiness must be > 0, got " + burstiness);
@@ -28,7 +29,10 @@ public final class GammaArrivals implements ArrivalProcess {
     double[] cumulative = new double[n];
     double sum = 0;
     for (int i = 0; i < n; i++) {
-      sum += Double.isInfinite(burstiness) ? 1.0 / rate : rng.gamma(burstiness, 1.0 / (rate * burstiness));
+      sum +=
+          Double.isInfinite(burstiness)
+              ? 1.0 / rate
+              : rng.gamma(burstiness, 1.0 / (rate * burstiness));
       cumulative[i] = sum;
     }
     double scale = sum > 0 ? (n / rate) / sum : 1.0;
@@ -41,7 +45,10 @@ public final class GammaArrivals implements ArrivalProcess {
 
   @Override
   public String describe() {
-    String kind = Double.isInfinite(burstiness) ? "constant" : burstiness == 1.0 ? "poisson" : "gamma(burstiness=" + burstiness + ")";
+    String kind =
+        Double.isInfinite(burstiness)
+            ? "constant"
+            : burstiness == 1.0 ? "poisson" : "gamma(burstiness=" + burstiness + ")";
     return kind + " " + rate + " req/s";
   }
 }

@@ -4,12 +4,15 @@ import io.fleetlb.bench.workload.Rng;
 
 /**
  * vLLM's ramp-up: the rate for request i moves from the start to the end rate with the request
- * index (linearly, or geometrically for "exponential"), each gap drawn from the same Gamma law
- * as {@link GammaArrivals} at that rate; as in vLLM the schedule is not rescaled.
+ * index (linearly, or geometrically for "exponential"), each gap drawn from the same Gamma law as
+ * {@link GammaArrivals} at that rate; as in vLLM the schedule is not rescaled.
  */
 public final class RampArrivals implements ArrivalProcess {
   /** How the rate moves from start to end. */
-  public enum Strategy { LINEAR, EXPONENTIAL }
+  public enum Strategy {
+    LINEAR,
+    EXPONENTIAL
+  }
 
   private final Strategy strategy;
   private final double startRps;
@@ -17,8 +20,12 @@ public final class RampArrivals implements ArrivalProcess {
   private final double burstiness;
 
   public RampArrivals(Strategy strategy, double startRps, double endRps, double burstiness) {
-    if (!(startRps > 0) || !(endRps > 0) || Double.isInfinite(startRps) || Double.isInfinite(endRps)) {
-      throw new IllegalArgumentException("ramp start and end rates must be positive finite numbers");
+    if (!(startRps > 0)
+        || !(endRps > 0)
+        || Double.isInfinite(startRps)
+        || Double.isInfinite(endRps)) {
+      throw new IllegalArgumentException(
+          "ramp start and end rates must be positive finite numbers");
     }
     if (!(burstiness > 0)) {
       throw new IllegalArgumentException("burstiness must be > 0, got " + burstiness);
@@ -43,7 +50,8 @@ public final class RampArrivals implements ArrivalProcess {
     double sum = 0;
     for (int i = 0; i < n; i++) {
       double r = rateAt(i, n);
-      sum += Double.isInfinite(burstiness) ? 1.0 / r : rng.gamma(burstiness, 1.0 / (r * burstiness));
+      sum +=
+          Double.isInfinite(burstiness) ? 1.0 / r : rng.gamma(burstiness, 1.0 / (r * burstiness));
       out[i] = Math.round(sum * 1e9);
     }
     return out;
@@ -51,6 +59,11 @@ public final class RampArrivals implements ArrivalProcess {
 
   @Override
   public String describe() {
-    return strategy.name().toLowerCase(java.util.Locale.ROOT) + " ramp " + startRps + " -> " + endRps + " req/s";
+    return strategy.name().toLowerCase(java.util.Locale.ROOT)
+        + " ramp "
+        + startRps
+        + " -> "
+        + endRps
+        + " req/s";
   }
 }

@@ -21,11 +21,11 @@ import java.util.Locale;
 
 /**
  * Measures the bench's own limits against the in-process mock upstream, using the real replay
- * engine: a fidelity run at a fixed rate (schedule lag, and the TTFT and ITL measurement error
- * as measured minus configured), then a ladder of rising rates to find the client's ceiling, the
- * highest offered rate held with achieved/offered at or above the minimum, p99 lag at or under
- * the maximum and no failure. Client and mock share the machine, so the ceiling is a lower bound
- * on the client alone.
+ * engine: a fidelity run at a fixed rate (schedule lag, and the TTFT and ITL measurement error as
+ * measured minus configured), then a ladder of rising rates to find the client's ceiling, the
+ * highest offered rate held with achieved/offered at or above the minimum, p99 lag at or under the
+ * maximum and no failure. Client and mock share the machine, so the ceiling is a lower bound on the
+ * client alone.
  */
 public final class Calibrator {
   private final CalibrationSettings s;
@@ -41,23 +41,51 @@ public final class Calibrator {
     // serverEventLoops 0: the upstream shares the client's event loop(s), so one request's client
     // and server work run on one thread without cross-thread wake-ups (fewer threads on 2 cores)
     Vertx clientVertx = BenchVertx.create(s.clientEventLoops());
-    Vertx serverVertx = s.serverEventLoops() == 0 ? clientVertx : BenchVertx.create(s.serverEventLoops());
+    Vertx serverVertx =
+        s.serverEventLoops() == 0 ? clientVertx : BenchVertx.create(s.serverEventLoops());
     ObjectNode out = JsonNodeFactory.instance.objectNode();
-    try (MockUpstream mock = MockUpstream.start(serverVertx, new MockConfig("127.0.0.1", 0, s.ttftNs(), s.itlNs(),
-        s.outputTokens(), List.of(CalibrationSettings.MODEL), null, Math.max(1, s.serverEventLoops())));
-        ReplayEngine engine = new ReplayEngine(clientVertx, ReplayOptions.defaults("127.0.0.1", mock.port())
-            .withEventLoops(s.clientEventLoops()).withRequestTimeoutNs(30_000_000_000L))) {
+    try (MockUpstream mock =
+            MockUpstream.start(
+                serverVertx,
+                new MockConfig(
+                    "127.0.0.1",
+                    0,
+                    s.ttftNs(),
+                    s.itlNs(),
+                    s.outputTokens(),
+                    List.of(CalibrationSettings.MODEL),
+                    null,
+                    Math.max(1, s.serverEventLoops())));
+        ReplayEngine engine =
+            new ReplayEngine(
+                clientVertx,
+                ReplayOptions.defaults("127.0.0.1", mock.port())
+                    .withEventLoops(s.clientEventLoops())
+                    .withRequestTimeoutNs(30_000_000_000L))) {
       header(out, clientVertx);
-      log.printf(Locale.ROOT, "calibrating against the built-in upstream: TTFT %.3f ms, ITL %.3f ms, %d output tokens, "
-          + "%s arrivals; %d CPUs, load average %s; native transport %s; GC %s%n", s.ttftNs() / 1e6, s.itlNs() / 1e6,
-          s.outputTokens(), s.arrivalPattern(), Runtime.getRuntime().availableProcessors(), LoadAverage.read(),
-          clientVertx.isNativeTransportEnabled(), BenchVersion.garbageCollectors());
+      log.printf(
+          Locale.ROOT,
+          "calibrating against the built-in upstream: TTFT %.3f ms, ITL %.3f ms, %d output tokens, "
+              + "%s arrivals; %d CPUs, load average %s; native transport %s; GC %s%n",
+          s.ttftNs() / 1e6,
+          s.itlNs() / 1e6,
+          s.outputTokens(),
+          s.arrivalPattern(),
+          Runtime.getRuntime().availableProcessors(),
+          LoadAverage.read(),
+          clientVertx.isNativeTransportEnabled(),
+          BenchVersion.garbageCollectors());
       if (BenchVersion.garbageCollectors().contains("G1")) {
-        log.println("note: G1's pauses of several ms show up as schedule lag; "
-            + "java -XX:+UseShenandoahGC (or -XX:+UseZGC) -jar bench.jar ... keeps them under 1 ms");
+        log.println(
+            "note: G1's pauses of several ms show up as schedule lag; java -XX:+UseShenandoahGC (or"
+                + " -XX:+UseZGC) -jar bench.jar ... keeps them under 1 ms");
       }
       if (s.warmupSeconds() > 0) {
-        log.printf(Locale.ROOT, "warming up (JIT) at %.0f req/s for %.1f s%n", s.fidelityRate(), s.warmupSeconds());
+        log.printf(
+            Locale.ROOT,
+            "warming up (JIT) at %.0f req/s for %.1f s%n",
+            s.fidelityRate(),
+            s.warmupSeconds());
         step(engine, mock, s.fidelityRate(), s.warmupSeconds());
       }
       StepResult fidelity = step(engine, mock, s.fidelityRate(), s.fidelitySeconds());
@@ -89,8 +117,14 @@ public final class Calibrator {
       }
       out.put("ceiling_rps", ceiling);
       out.put("load_average_end", LoadAverage.read());
-      log.printf(Locale.ROOT, "client ceiling: %.0f req/s (achieved >= %.1f%% of offered, p99 schedule lag <= %.3f ms, "
-          + "no failures); load average now %s%n", ceiling, 100 * s.minAchievedRatio(), s.maxP99LagMs(), LoadAverage.read());
+      log.printf(
+          Locale.ROOT,
+          "client ceiling: %.0f req/s (achieved >= %.1f%% of offered, p99 schedule lag <= %.3f ms, "
+              + "no failures); load average now %s%n",
+          ceiling,
+          100 * s.minAchievedRatio(),
+          s.maxP99LagMs(),
+          LoadAverage.read());
     } finally {
       clientVertx.close().toCompletionStage().toCompletableFuture().get();
       if (serverVertx != clientVertx) {
@@ -110,7 +144,8 @@ public final class Calibrator {
     out.set("settings", s.toJson());
   }
 
-  private StepResult step(ReplayEngine engine, MockUpstream mock, double rate, double seconds) throws Exception {
+  private StepResult step(ReplayEngine engine, MockUpstream mock, double rate, double seconds)
+      throws Exception {
     SettingsBuilder b = new SettingsBuilder().model(CalibrationSettings.MODEL, 1);
     b.numPrompts = Math.max(1, (int) Math.round(rate * seconds));
     b.requestRate = rate;
@@ -124,8 +159,18 @@ public final class Calibrator {
     mock.takeTokenLateness();
     ReplayEngine.Recording rec = engine.run(w.requests());
     List<RequestOutcome> all = rec.outcomes();
-    return new StepResult(rate, seconds, all.size(), Validity.offeredRate(all), Validity.achievedRate(all),
-        all.stream().filter(o -> !o.success()).count(), all, s.ttftNs(), s.itlNs(), mock.takeFirstTokenLateness(),
-        mock.takeTokenLateness(), rec.connectionsOpened());
+    return new StepResult(
+        rate,
+        seconds,
+        all.size(),
+        Validity.offeredRate(all),
+        Validity.achievedRate(all),
+        all.stream().filter(o -> !o.success()).count(),
+        all,
+        s.ttftNs(),
+        s.itlNs(),
+        mock.takeFirstTokenLateness(),
+        mock.takeTokenLateness(),
+        rec.connectionsOpened());
   }
 }

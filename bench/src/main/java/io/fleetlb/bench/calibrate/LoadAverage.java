@@ -3,10 +3,11 @@ package io.fleetlb.bench.calibrate;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The machine's 1/5/15-minute load average (Linux), recorded because calibration shares the CPU. */
+/**
+ * The machine's 1/5/15-minute load average (Linux), recorded because calibration shares the CPU.
+ */
 final class LoadAverage {
-  private LoadAverage() {
-  }
+  private LoadAverage() {}
 
   static String read() {
     try {

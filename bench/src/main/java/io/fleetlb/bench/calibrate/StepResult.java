@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
-/** One calibration step at one offered rate: fidelity figures and the measurement error against the known timing. */
+/**
+ * One calibration step at one offered rate: fidelity figures and the measurement error against the
+ * known timing.
+ */
 final class StepResult {
   private static final List<Double> PS = List.of(50.0, 90.0, 99.0, 99.9);
   final double rate;
@@ -26,8 +29,18 @@ final class StepResult {
   final Histogram serverTokenLate;
   final long connections;
 
-  StepResult(double rate, double seconds, int requests, double offered, double achieved, long failed,
-      List<RequestOutcome> all, long ttftNs, long itlNs, Histogram serverFirstLate, Histogram serverTokenLate,
+  StepResult(
+      double rate,
+      double seconds,
+      int requests,
+      double offered,
+      double achieved,
+      long failed,
+      List<RequestOutcome> all,
+      long ttftNs,
+      long itlNs,
+      Histogram serverFirstLate,
+      Histogram serverTokenLate,
       long connections) {
     this.rate = rate;
     this.seconds = seconds;
@@ -84,17 +97,33 @@ final class StepResult {
   private static void putSummary(ObjectNode o, String name, Stats.Summary s) {
     o.put("mean_" + name + "_ms", s.mean());
     for (double p : PS) {
-      o.put("p" + Stats.percentileWord(p) + "_" + name + "_ms", s.percentile(p));
+      o.put(
+          "p" + io.fleetlb.results.NumpyStats.percentileWord(p) + "_" + name + "_ms",
+          s.percentile(p));
     }
     o.put("max_" + name + "_ms", s.max());
   }
 
   String describe(String tag) {
-    return String.format(Locale.ROOT,
-        "%s %7.0f req/s x %.0f s: achieved %8.1f (%6.2f%%), lag p50 %.3f p99 %.3f max %.3f ms, "
-            + "TTFT err p50 %.3f p99 %.3f ms (server late p99 %.3f), ITL err p50 %.3f p99 %.3f ms, failed %d, connections %d",
-        tag, rate, seconds, achieved, 100 * ratio(), lag.median(), lag.percentile(99), lag.max(), ttftError.median(),
-        ttftError.percentile(99), serverFirstLate.getValueAtPercentile(99) / 1e6, itlError.median(),
-        itlError.percentile(99), failed, connections);
+    return String.format(
+        Locale.ROOT,
+        "%s %7.0f req/s x %.0f s: achieved %8.1f (%6.2f%%), lag p50 %.3f p99 %.3f max %.3f ms, TTFT"
+            + " err p50 %.3f p99 %.3f ms (server late p99 %.3f), ITL err p50 %.3f p99 %.3f ms,"
+            + " failed %d, connections %d",
+        tag,
+        rate,
+        seconds,
+        achieved,
+        100 * ratio(),
+        lag.median(),
+        lag.percentile(99),
+        lag.max(),
+        ttftError.median(),
+        ttftError.percentile(99),
+        serverFirstLate.getValueAtPercentile(99) / 1e6,
+        itlError.median(),
+        itlError.percentile(99),
+        failed,
+        connections);
   }
 }

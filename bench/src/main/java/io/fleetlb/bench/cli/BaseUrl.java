@@ -13,13 +13,20 @@ public record BaseUrl(String host, int port, boolean ssl, String text) {
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException("--url '" + url + "' is not a URL: " + e.getReason());
     }
-    if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https")) || u.getHost() == null) {
-      throw new IllegalArgumentException("--url '" + url + "' must be a base URL such as http://127.0.0.1:8080");
+    if (u.getScheme() == null
+        || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
+        || u.getHost() == null) {
+      throw new IllegalArgumentException(
+          "--url '" + url + "' must be a base URL such as http://127.0.0.1:8080");
     }
     String path = u.getRawPath();
     if (path != null && !path.isEmpty() && !path.equals("/")) {
-      throw new IllegalArgumentException("--url '" + url + "' must be a base URL without a path (got '" + path
-          + "'); the request path comes from the workload or --endpoint");
+      throw new IllegalArgumentException(
+          "--url '"
+              + url
+              + "' must be a base URL without a path (got '"
+              + path
+              + "'); the request path comes from the workload or --endpoint");
     }
     boolean ssl = u.getScheme().equals("https");
     int port = u.getPort() > 0 ? u.getPort() : ssl ? 443 : 80;

@@ -9,18 +9,18 @@ import java.util.List;
 
 /** Parsing and checks shared by the run and calibrate commands. */
 final class Options {
-  static final List<String> METRICS = List.of("ttft", "tpot", "itl", "e2el", "client_queue_time",
-      "e2el_including_client_queue");
+  static final List<String> METRICS =
+      List.of("ttft", "tpot", "itl", "e2el", "client_queue_time", "e2el_including_client_queue");
 
-  private Options() {
-  }
+  private Options() {}
 
   static List<String> percentileMetrics(String csv) {
     List<String> out = new ArrayList<>();
     for (String m : csv.split(",")) {
       String t = m.trim();
       if (!METRICS.contains(t)) {
-        throw new IllegalArgumentException("--percentile-metrics: '" + t + "' is not one of " + METRICS);
+        throw new IllegalArgumentException(
+            "--percentile-metrics: '" + t + "' is not one of " + METRICS);
       }
       out.add(t);
     }
@@ -34,7 +34,8 @@ final class Options {
       try {
         v = Double.parseDouble(p.trim());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--metric-percentiles: '" + p.trim() + "' is not a number");
+        throw new IllegalArgumentException(
+            "--metric-percentiles: '" + p.trim() + "' is not a number");
       }
       if (!(v >= 0 && v <= 100)) {
         throw new IllegalArgumentException("--metric-percentiles: " + v + " is outside [0, 100]");
@@ -44,7 +45,10 @@ final class Options {
     return out;
   }
 
-  /** The request path: the workload's own, or an override that must fit the bodies (chat vs completions). */
+  /**
+   * The request path: the workload's own, or an override that must fit the bodies (chat vs
+   * completions).
+   */
   static String endpointFor(Workload w, String override) {
     String own = w.header().path("endpoint").asText("/v1/chat/completions");
     if (override == null) {
@@ -53,8 +57,14 @@ final class Options {
     boolean chatBodies = own.endsWith("/chat/completions");
     boolean chatPath = override.endsWith("/chat/completions");
     if (!override.startsWith("/") || !override.endsWith("/completions") || chatBodies != chatPath) {
-      throw new IllegalArgumentException("--endpoint '" + override + "' does not fit this workload, whose bodies are for "
-          + own + "; regenerate it with 'bench.jar workload --endpoint " + override + "'");
+      throw new IllegalArgumentException(
+          "--endpoint '"
+              + override
+              + "' does not fit this workload, whose bodies are for "
+              + own
+              + "; regenerate it with 'bench.jar workload --endpoint "
+              + override
+              + "'");
     }
     return override;
   }
@@ -69,35 +79,62 @@ final class Options {
       return;
     }
     double rate = 500;
-    io.fleetlb.bench.workload.SettingsBuilder b = new io.fleetlb.bench.workload.SettingsBuilder().model("warmup", 1);
+    io.fleetlb.bench.workload.SettingsBuilder b =
+        new io.fleetlb.bench.workload.SettingsBuilder().model("warmup", 1);
     b.numPrompts = Math.max(1, (int) (rate * durationNs / 1e9));
     b.requestRate = rate;
     b.randomInputLen = 64;
     b.randomOutputLen = 8;
     Workload w = io.fleetlb.bench.workload.WorkloadGenerator.generate(b.build());
-    try (io.fleetlb.bench.mock.MockUpstream mock = io.fleetlb.bench.mock.MockUpstream.start(vertx,
-        io.fleetlb.bench.mock.MockConfig.of(1_000_000L, 500_000L, "warmup"));
-        ReplayEngine e = new ReplayEngine(vertx, io.fleetlb.bench.replay.ReplayOptions.defaults("127.0.0.1", mock.port())
-            .withEventLoops(loops))) {
+    try (io.fleetlb.bench.mock.MockUpstream mock =
+            io.fleetlb.bench.mock.MockUpstream.start(
+                vertx, io.fleetlb.bench.mock.MockConfig.of(1_000_000L, 500_000L, "warmup"));
+        ReplayEngine e =
+            new ReplayEngine(
+                vertx,
+                io.fleetlb.bench.replay.ReplayOptions.defaults("127.0.0.1", mock.port())
+                    .withEventLoops(loops))) {
       e.run(w.requests());
     }
   }
 
   /** Sends one copy of the first request; a failure ends the run with the server's answer. */
   static void testRequest(ReplayEngine engine, WorkloadRequest first) throws InterruptedException {
-    RequestOutcome o = engine.run(List.of(new WorkloadRequest(0, 0, first.model(), first.endpoint(), first.className(),
-        first.inputTokens(), first.outputTokens(), first.body()))).outcomes().get(0);
+    RequestOutcome o =
+        engine
+            .run(
+                List.of(
+                    new WorkloadRequest(
+                        0,
+                        0,
+                        first.model(),
+                        first.endpoint(),
+                        first.className(),
+                        first.inputTokens(),
+                        first.outputTokens(),
+                        first.body())))
+            .outcomes()
+            .get(0);
     if (!o.success()) {
       throw new BenchFailure("the initial test request failed: " + o.error());
     }
   }
 
   /** vLLM's --num-warmups: copies of the first request, all due at once, results discarded. */
-  static void warmUp(ReplayEngine engine, WorkloadRequest first, int n) throws InterruptedException {
+  static void warmUp(ReplayEngine engine, WorkloadRequest first, int n)
+      throws InterruptedException {
     List<WorkloadRequest> copies = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      copies.add(new WorkloadRequest(i, 0, first.model(), first.endpoint(), first.className(), first.inputTokens(),
-          first.outputTokens(), first.body()));
+      copies.add(
+          new WorkloadRequest(
+              i,
+              0,
+              first.model(),
+              first.endpoint(),
+              first.className(),
+              first.inputTokens(),
+              first.outputTokens(),
+              first.body()));
     }
     long failed = engine.run(copies).outcomes().stream().filter(o -> !o.success()).count();
     if (failed == n) {

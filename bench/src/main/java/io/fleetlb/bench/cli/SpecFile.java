@@ -22,8 +22,7 @@ import picocli.CommandLine;
  * line overrides single values and replaces the model or class list.
  */
 final class SpecFile {
-  private SpecFile() {
-  }
+  private SpecFile() {}
 
   static int rerunWith(Path file, List<String> originalArgs) throws Exception {
     List<String> cli = new ArrayList<>();
@@ -41,7 +40,8 @@ final class SpecFile {
       }
     }
     boolean cliModels = cli.stream().anyMatch(a -> a.equals("--model") || a.startsWith("--model="));
-    boolean cliClasses = cli.stream().anyMatch(a -> a.equals("--class") || a.startsWith("--class="));
+    boolean cliClasses =
+        cli.stream().anyMatch(a -> a.equals("--class") || a.startsWith("--class="));
     List<String> args = new ArrayList<>();
     for (String a : toArgs(file)) {
       boolean isModel = a.startsWith("--model=");
@@ -66,16 +66,19 @@ final class SpecFile {
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("--spec " + file + ": no such file");
     } catch (com.fasterxml.jackson.core.JacksonException e) {
-      throw new IllegalArgumentException("--spec " + file + ": not valid YAML/JSON: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          "--spec " + file + ": not valid YAML/JSON: " + e.getOriginalMessage());
     }
     if (root == null || !root.isObject()) {
       throw new IllegalArgumentException("--spec " + file + ": expected a map of settings");
     }
     Set<String> known = new java.util.HashSet<>();
-    new CommandLine(new WorkloadCommand()).getCommandSpec().options()
+    new CommandLine(new WorkloadCommand())
+        .getCommandSpec()
+        .options()
         .forEach(o -> known.add(o.longestName().replaceFirst("^--", "")));
     List<String> args = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
       String key = e.getKey();
       JsonNode v = e.getValue();
@@ -114,15 +117,22 @@ final class SpecFile {
     if (!c.isObject()) {
       return c.asText();
     }
-    String s = text(file, c, "name") + ":" + c.path("weight").asDouble(1.0) + ":input=" + text(file, c, "input")
-        + ":output=" + text(file, c, "output");
+    String s =
+        text(file, c, "name")
+            + ":"
+            + c.path("weight").asDouble(1.0)
+            + ":input="
+            + text(file, c, "input")
+            + ":output="
+            + text(file, c, "output");
     return c.hasNonNull("model") ? s + ":model=" + c.path("model").asText() : s;
   }
 
   private static String text(Path file, JsonNode n, String field) {
     JsonNode v = n.path(field);
     if (v.isMissingNode() || v.isNull()) {
-      throw new IllegalArgumentException("--spec " + file + ": an entry lacks '" + field + "': " + n);
+      throw new IllegalArgumentException(
+          "--spec " + file + ": an entry lacks '" + field + "': " + n);
     }
     return v.asText();
   }

@@ -16,74 +16,129 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bench.jar workload}: writes a frozen workload file from vLLM-style dataset and arrival flags. */
-@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class, name = "workload", sortOptions = false, usageHelpAutoWidth = true, abbreviateSynopsis = true,
-    description = "Generate a frozen workload file (JSON lines: header with settings, seed and content hash, "
+/**
+ * {@code bench.jar workload}: writes a frozen workload file from vLLM-style dataset and arrival
+ * flags.
+ */
+@Command(mixinStandardHelpOptions = true, versionProvider = io.fleetlb.bench.Main.Version.class,
+    name = "workload", sortOptions = false, showDefaultValues = true, usageHelpAutoWidth = true,
+        abbreviateSynopsis = true,
+    description = "Generate a frozen workload file (JSON lines: header with settings, seed and "
+        + "content hash, "
         + "then one line per request with its scheduled offset, model and exact body).")
 public final class WorkloadCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Option(names = {"-o", "--out"}, required = true, description = "Workload file to write ('-' for stdout).")
+  @Option(names = {"-o", "--out"}, required = true, paramLabel = "FILE",
+      description = "Workload file to write ('-' for stdout).")
   String out;
 
-  @Option(names = "--spec", description = "YAML or JSON file of settings named like these flags "
-      + "(models and classes may be structured); flags on the command line override it.")
+  @Option(names = "--spec", paramLabel = "FILE",
+      description = "YAML or JSON file of settings named like these flags (models and classes "
+          + "may be structured); flags on the command line override it.")
   Path specFile;
 
-  @Option(names = "--dataset-name", defaultValue = "random", description = "random, sonnet, sharegpt or trace (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--dataset-name", defaultValue = "random", paramLabel = "NAME",
+      description = "random, sonnet, sharegpt or trace.")
   String datasetName;
 
-  @Option(names = "--dataset-path", description = "ShareGPT JSON, trace CSV/JSONL, or sonnet lines file.")
+  @Option(names = "--dataset-path", paramLabel = "FILE",
+      description = "ShareGPT JSON, trace CSV/JSONL, or sonnet lines file.")
   String datasetPath;
 
-  @Option(names = "--num-prompts", description = "Number of requests (default 1000; a trace defaults to all its rows).")
+  @Option(names = "--num-prompts", paramLabel = "N",
+      description = "Number of requests (default 1000; a trace: all its rows).")
   Integer numPrompts;
 
-  @Option(names = "--model", description = "Model NAME[=WEIGHT], repeatable for a weighted mix.")
+  @Option(names = "--model", paramLabel = "NAME[=WEIGHT]",
+      description = "A model of the mix and its weight (default 1); repeat for a weighted mix.",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER)
   List<String> models = new ArrayList<>();
 
-  @Option(names = "--class", description = "Request class NAME:WEIGHT:input=DIST:output=DIST[:model=NAME], repeatable. "
-      + "DIST: N, fixed(N), uniform(MIN,MAX), normal(MEAN,STD[,min=,max=]), lognormal(MEDIAN,SIGMA[,min=,max=]).")
+  @Option(names = "--class", paramLabel = "CLASS",
+      description = "Request class NAME:WEIGHT:input=DIST:output=DIST[:model=NAME], repeatable. "
+          + "DIST: N, fixed(N), uniform(MIN,MAX), normal(MEAN,STD[,min=,max=]), "
+          + "lognormal(MEDIAN,SIGMA[,min=,max=]).",
+      showDefaultValue = CommandLine.Help.Visibility.NEVER)
   List<String> classes = new ArrayList<>();
 
-  @Option(names = "--endpoint", defaultValue = "/v1/chat/completions", description = "Request path, chat or completions (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--endpoint", defaultValue = "/v1/chat/completions", paramLabel = "PATH",
+      description = "Request path, chat or completions; decides the body shape.")
   String endpoint;
 
-  @Option(names = "--random-input-len", defaultValue = "1024") int randomInputLen;
-  @Option(names = "--random-output-len", defaultValue = "128") int randomOutputLen;
-  @Option(names = "--random-range-ratio", defaultValue = "0.0", description = "Lengths uniform in [len*(1-r), len*(1+r)].") double randomRangeRatio;
-  @Option(names = "--random-prefix-len", defaultValue = "0", description = "Shared prefix tokens before each random prompt.") int randomPrefixLen;
-  @Option(names = "--input-len-dist", description = "Input length distribution (overrides --random-input-len/--sonnet-input-len).") String inputLenDist;
-  @Option(names = "--output-len-dist", description = "Output length distribution, e.g. lognormal(200,1.0,max=4096).") String outputLenDist;
-  @Option(names = "--sonnet-input-len", defaultValue = "550") int sonnetInputLen;
-  @Option(names = "--sonnet-output-len", defaultValue = "150") int sonnetOutputLen;
-  @Option(names = "--sonnet-prefix-len", defaultValue = "200") int sonnetPrefixLen;
-  @Option(names = "--sharegpt-output-len", description = "Fixed output length instead of the reply's.") Integer sharegptOutputLen;
-  @Option(names = "--trace-time-scale", defaultValue = "1.0", description = "Multiply trace gaps (0.5 = twice as fast).") double traceTimeScale;
-  @Option(names = "--trace-time-unit", defaultValue = "auto", description = "auto, s, ms, us or ns for numeric trace timestamps.") String traceTimeUnit;
+  @Option(names = "--random-input-len", defaultValue = "1024", paramLabel = "N",
+      description = "Prompt tokens of the random dataset.") int randomInputLen;
+  @Option(names = "--random-output-len", defaultValue = "128", paramLabel = "N",
+      description = "Output tokens of the random dataset.") int randomOutputLen;
+  @Option(names = "--random-range-ratio", defaultValue = "0.0", paramLabel = "R",
+      description = "Lengths uniform in [len*(1-R), len*(1+R)] (vLLM).") double randomRangeRatio;
+  @Option(names = "--random-prefix-len", defaultValue = "0", paramLabel = "N",
+      description = "Shared prefix tokens before each random prompt.") int randomPrefixLen;
+  @Option(names = "--input-len-dist", paramLabel = "DIST",
+      description = "Input length distribution (overrides "
+          + "--random-input-len/--sonnet-input-len).") String inputLenDist;
+  @Option(names = "--output-len-dist", paramLabel = "DIST",
+      description = "Output length distribution, e.g. "
+          + "lognormal(200,1.0,max=4096).") String outputLenDist;
+  @Option(names = "--sonnet-input-len", defaultValue = "550", paramLabel = "N",
+      description = "Prompt tokens of the sonnet dataset.") int sonnetInputLen;
+  @Option(names = "--sonnet-output-len", defaultValue = "150", paramLabel = "N",
+      description = "Output tokens of the sonnet dataset.") int sonnetOutputLen;
+  @Option(names = "--sonnet-prefix-len", defaultValue = "200", paramLabel = "N",
+      description = "Tokens of the sonnet prompt every request shares (the prefix-cache-friendly "
+          + "part).") int sonnetPrefixLen;
+  @Option(names = "--sharegpt-output-len", paramLabel = "N",
+      description = "Fixed output length instead of each ShareGPT reply's own (default: the "
+          + "reply's).") Integer sharegptOutputLen;
+  @Option(names = "--trace-time-scale", defaultValue = "1.0", paramLabel = "X",
+      description = "Multiply the trace's gaps (0.5 = twice as fast).") double traceTimeScale;
+  @Option(names = "--trace-time-unit", defaultValue = "auto", paramLabel = "UNIT",
+      description = "auto, s, ms, us or ns for numeric trace timestamps (auto: s for CSV, ms for "
+          + "JSONL).") String traceTimeUnit;
 
-  @Option(names = "--request-rate", defaultValue = "inf", converter = Rates.class, description = "Requests per second; inf sends all at t=0 (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--request-rate", defaultValue = "inf", converter = Rates.class, paramLabel = "R",
+      description = "Requests per second; inf sends all at t=0 (a closed loop with "
+          + "--max-concurrency).")
   double requestRate;
-  @Option(names = "--burstiness", defaultValue = "1.0", converter = Rates.class, description = "Gamma shape of the gaps: 1 Poisson, <1 burstier, >1 smoother.")
+  @Option(names = "--burstiness", defaultValue = "1.0", converter = Rates.class, paramLabel = "B",
+      description = "Gamma shape of the gaps: 1 Poisson, < 1 burstier, > 1 smoother, inf constant.")
   double burstiness;
-  @Option(names = "--arrival-pattern", description = "poisson, gamma or constant (default: poisson when burstiness is 1, else gamma).")
+  @Option(names = "--arrival-pattern", paramLabel = "PATTERN",
+      description = "poisson, gamma or constant (default: poisson when burstiness is 1, else "
+          + "gamma).")
   String arrivalPattern;
-  @Option(names = "--ramp-up-strategy", description = "linear or exponential (with --ramp-up-start-rps/--ramp-up-end-rps).")
+  @Option(names = "--ramp-up-strategy", paramLabel = "STRATEGY",
+      description = "linear or exponential rate ramp over the requests (vLLM; with "
+          + "--ramp-up-start-rps and --ramp-up-end-rps).")
   String rampUpStrategy;
-  @Option(names = "--ramp-up-start-rps") Double rampUpStartRps;
-  @Option(names = "--ramp-up-end-rps") Double rampUpEndRps;
-  @Option(names = "--max-concurrency", description = "Concurrency cap applied at replay (closed loop with rate inf).")
+  @Option(names = "--ramp-up-start-rps", paramLabel = "R",
+      description = "Rate of the ramp's first request (with "
+          + "--ramp-up-strategy).") Double rampUpStartRps;
+  @Option(names = "--ramp-up-end-rps", paramLabel = "R",
+      description = "Rate of the ramp's last request (with "
+          + "--ramp-up-strategy).") Double rampUpEndRps;
+  @Option(names = "--max-concurrency", paramLabel = "N",
+      description = "Concurrency cap applied at replay (requests beyond it queue; default: none).")
   Integer maxConcurrency;
 
-  @Option(names = "--ignore-eos", negatable = true, description = "Ask for exactly the output length (default: on for random and trace).")
+  @Option(names = "--ignore-eos", negatable = true,
+      description = "Ask for exactly the output length (default: on for random and trace, off "
+          + "otherwise).")
   Boolean ignoreEos;
-  @Option(names = "--temperature") Double temperature;
-  @Option(names = "--top-p") Double topP;
-  @Option(names = "--top-k") Integer topK;
-  @Option(names = "--extra-body", description = "JSON object merged into every body (overrides our fields).")
+  @Option(names = "--temperature", paramLabel = "T",
+      description = "Sampling temperature added to every body (default: not "
+          + "sent).") Double temperature;
+  @Option(names = "--top-p", paramLabel = "P",
+      description = "top_p added to every body (default: not sent).") Double topP;
+  @Option(names = "--top-k", paramLabel = "K",
+      description = "top_k added to every body (default: not sent).") Integer topK;
+  @Option(names = "--extra-body", paramLabel = "JSON",
+      description = "JSON object merged into every body, overriding our fields (vLLM).")
   String extraBody;
-  @Option(names = "--seed", defaultValue = "0") long seed;
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
+      description = "Seeds every random choice: the same settings and seed give the same "
+          + "bytes.") long seed;
 
   @Override
   public Integer call() throws Exception {
@@ -126,20 +181,29 @@ public final class WorkloadCommand implements Callable<Integer> {
       WorkloadFile.write(w, System.out);
       System.out.flush();
     } else {
-      WorkloadFile.write(w, Path.of(out));
-      System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests over %.3f s, models %s, sha256 %s%n", out,
+      Path file = Path.of(out);
+      if (file.toAbsolutePath().getParent() != null) {
+        // -o results/w.jsonl just works
+        java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+      }
+      WorkloadFile.write(w, file);
+      System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests over %.3f s, models %s, "
+          + "sha256 %s%n", out,
           w.requests().size(), w.spanNanos() / 1e9, w.header().path("models"), w.contentSha256());
     }
     return 0;
   }
 
-  /** Classes with {@code :model=NAME} belong to that model only; the others apply to every model. */
+  /**
+   * Classes with {@code :model=NAME} belong to that model only; the others apply to every model.
+   */
   private void assignModelsAndClasses(SettingsBuilder b) {
     Map<String, List<RequestClass>> perModel = new LinkedHashMap<>();
     for (String c : classes) {
       int at = c.lastIndexOf(":model=");
       if (at > 0) {
-        perModel.computeIfAbsent(c.substring(at + 7), k -> new ArrayList<>()).add(RequestClass.parse(c.substring(0, at)));
+        perModel.computeIfAbsent(c.substring(at + 7),
+            k -> new ArrayList<>()).add(RequestClass.parse(c.substring(0, at)));
       } else {
         b.classes.add(RequestClass.parse(c));
       }

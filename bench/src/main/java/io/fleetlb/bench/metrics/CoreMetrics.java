@@ -1,13 +1,14 @@
 package io.fleetlb.bench.metrics;
 
+import io.fleetlb.results.Slo;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The metrics of {@code vllm bench serve}'s {@code calculate_metrics}, with its exact definitions
  * (research/benchmarks.md 1.2): failed requests are excluded from every latency; ITL pools every
- * gap of every request; TPOT is (E2EL - TTFT) / (output tokens - 1) for requests with more than
- * one token; throughputs divide by the whole run's duration. Latencies are in milliseconds.
+ * gap of every request; TPOT is (E2EL - TTFT) / (output tokens - 1) for requests with more than one
+ * token; throughputs divide by the whole run's duration. Latencies are in milliseconds.
  */
 public record CoreMetrics(
     int completed,
@@ -27,8 +28,8 @@ public record CoreMetrics(
     Stats.Summary clientQueueTime,
     Stats.Summary e2elIncludingClientQueue) {
 
-  public static CoreMetrics compute(List<RequestOutcome> outcomes, double durationS, List<Double> percentiles,
-      Goodput goodput) {
+  public static CoreMetrics compute(
+      List<RequestOutcome> outcomes, double durationS, List<Double> percentiles, Slo goodput) {
     int completed = 0;
     int failed = 0;
     long in = 0;
@@ -60,13 +61,17 @@ public record CoreMetrics(
       for (long gap : r.itlNs()) {
         itls.add(gap / 1e6);
       }
-      if (goodput.enabled() && goodput.isGood(r)) {
+      if (goodput != null && r.meets(goodput)) {
         good++;
       }
     }
-    return new CoreMetrics(completed, failed, in, out,
+    return new CoreMetrics(
+        completed,
+        failed,
+        in,
+        out,
         completed / durationS,
-        goodput.enabled() ? good / durationS : null,
+        goodput != null ? good / durationS : null,
         out / durationS,
         (in + out) / durationS,
         peakOutputTokensPerSecond(outcomes),
@@ -122,7 +127,10 @@ public record CoreMetrics(
     }
   }
 
-  /** vLLM's {@code max_concurrent_requests}: sweep line over [start, start + E2EL) of successful requests. */
+  /**
+   * vLLM's {@code max_concurrent_requests}: sweep line over [start, start + E2EL) of successful
+   * requests.
+   */
   static int peakConcurrency(List<RequestOutcome> outcomes) {
     List<long[]> events = new ArrayList<>();
     for (RequestOutcome r : outcomes) {

@@ -5,12 +5,11 @@ import java.util.List;
 
 /**
  * Latency measured from when each request was due rather than when it was sent (the
- * coordinated-omission-free view, as wrk2 reports it): TTFT and E2EL intended, and the schedule
- * lag itself. Equal to vLLM's figures when the generator keeps perfect time.
+ * coordinated-omission-free view, as wrk2 reports it): TTFT and E2EL intended, and the schedule lag
+ * itself. Equal to vLLM's figures when the generator keeps perfect time.
  */
 public final class Intended {
-  private Intended() {
-  }
+  private Intended() {}
 
   public static Stats.Summary ttft(List<RequestOutcome> rs, List<Double> percentiles) {
     List<Double> v = new ArrayList<>();

@@ -1,13 +1,15 @@
 package io.fleetlb.bench.metrics;
 
+import io.fleetlb.results.RequestRecord;
+import io.fleetlb.results.Slo;
+
 /**
  * Everything recorded about one request. Times are nanoseconds from the start of the run (the
- * schedule's zero), -1 when the event did not happen: {@code scheduled} (due), {@code arrival}
- * (the generator handed it to an event loop), {@code start} (it began issuing the HTTP request,
- * vLLM's start_time; later than arrival only while waiting for a --max-concurrency slot),
- * {@code sent} (a connection was obtained and the request written), first and last token event,
- * and {@code done} (the response ended or failed). Token counts are the server's {@code usage}
- * (-1 when absent).
+ * schedule's zero), -1 when the event did not happen: {@code scheduled} (due), {@code arrival} (the
+ * generator handed it to an event loop), {@code start} (it began issuing the HTTP request, vLLM's
+ * start_time; later than arrival only while waiting for a --max-concurrency slot), {@code sent} (a
+ * connection was obtained and the request written), first and last token event, and {@code done}
+ * (the response ended or failed). Token counts are the server's {@code usage} (-1 when absent).
  */
 public record RequestOutcome(
     int index,
@@ -44,7 +46,10 @@ public record RequestOutcome(
     return lastTokenNs - startNs;
   }
 
-  /** Output tokens as vLLM counts them: the server's usage, else (no tokenizer here) the token events. */
+  /**
+   * Output tokens as vLLM counts them: the server's usage, else (no tokenizer here) the token
+   * events.
+   */
   public int outputTokens() {
     return completionTokens >= 0 ? completionTokens : tokenEvents;
   }
@@ -67,5 +72,50 @@ public record RequestOutcome(
 
   public boolean usageMissing() {
     return completionTokens < 0;
+  }
+
+  /**
+   * Whether the request succeeded and met every limit of the goodput SLO (vLLM: TPOT 0 with one
+   * token).
+   */
+  public boolean meets(Slo slo) {
+    return success
+        && slo.isGood(
+            ttftNs() / 1e6, outputTokens() > 1 ? tpotNs() / 1e6 : Double.NaN, e2elNs() / 1e6);
+  }
+
+  /** This outcome as the line bench writes in {@code RESULT.requests.jsonl}. */
+  public RequestRecord toRecord() {
+    return new RequestRecord(
+        index,
+        model,
+        className,
+        replica,
+        success,
+        status,
+        error,
+        scheduledNs,
+        arrivalNs,
+        startNs,
+        sentNs,
+        firstTokenNs,
+        lastTokenNs,
+        doneNs,
+        RequestRecord.ifKnown(success, ttftNs() / 1e6),
+        RequestRecord.ifKnown(success, e2elNs() / 1e6),
+        RequestRecord.ifKnown(success && outputTokens() > 1, tpotNs() / 1e6),
+        RequestRecord.ifKnown(success, (firstTokenNs - scheduledNs) / 1e6),
+        RequestRecord.ifKnown(success, (lastTokenNs - scheduledNs) / 1e6),
+        RequestRecord.ifKnown(arrivalNs >= 0, scheduleLagNs() / 1e6),
+        promptTokens,
+        completionTokens,
+        success ? outputTokens() : 0,
+        expectedInputTokens,
+        expectedOutputTokens,
+        tokenEvents,
+        chunks,
+        doneMarker,
+        newConnection,
+        itlNs);
   }
 }

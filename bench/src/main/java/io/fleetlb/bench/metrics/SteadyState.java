@@ -1,9 +1,11 @@
 package io.fleetlb.bench.metrics;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetlb.results.LatencyStats;
+import io.fleetlb.results.Slo;
+import io.fleetlb.results.SteadyStateFigures;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Figures over a steady-state window [start, end) of the run clock, which leaves out warm-up and
@@ -12,18 +14,16 @@ import java.util.List;
  * completed, output tokens emitted) divided by the window's length.
  */
 public final class SteadyState {
-  private SteadyState() {
-  }
+  private SteadyState() {}
 
-  public static ObjectNode compute(List<RequestOutcome> all, long startNs, long endNs, List<Double> percentiles,
-      Goodput goodput) {
-    ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("start_s", startNs / 1e9);
-    o.put("end_s", endNs / 1e9);
+  public static SteadyStateFigures compute(
+      List<RequestOutcome> all, long startNs, long endNs, List<Double> percentiles, Slo goodput) {
     double len = (endNs - startNs) / 1e9;
     if (!(len > 0)) {
-      o.put("error", "empty window: warm-up plus cool-down cover the whole schedule");
-      return o;
+      return SteadyStateFigures.empty(
+          startNs / 1e9,
+          endNs / 1e9,
+          "empty window: warm-up plus cool-down cover the whole schedule");
     }
     List<RequestOutcome> inWindow = new ArrayList<>();
     long sent = 0;
@@ -50,23 +50,30 @@ public final class SteadyState {
       }
     }
     CoreMetrics m = CoreMetrics.compute(inWindow, len, percentiles, goodput);
-    o.put("requests", inWindow.size());
-    o.put("completed", m.completed());
-    o.put("failed", m.failed());
-    o.put("offered_rate", inWindow.size() / len);
-    o.put("achieved_rate", sent / len);
-    o.put("request_throughput", done / len);
-    o.put("output_throughput", tokens / len);
-    if (m.requestGoodput() != null) {
-      long good = inWindow.stream().filter(r -> r.success() && goodput.isGood(r)).count();
-      o.put("request_goodput", good / len);
+    Double goodRate = null;
+    if (goodput != null) {
+      long good = inWindow.stream().filter(r -> r.meets(goodput)).count();
+      goodRate = good / len;
     }
-    JsonKeys.putSummary(o, "ttft", m.ttft());
-    JsonKeys.putSummary(o, "tpot", m.tpot());
-    JsonKeys.putSummary(o, "itl", m.itl());
-    JsonKeys.putSummary(o, "e2el", m.e2el());
-    JsonKeys.putSummary(o, "ttft_intended", Intended.ttft(inWindow, percentiles));
-    return o;
+    Map<String, Double> stats = LatencyStats.map();
+    m.ttft().putInto(stats, "ttft");
+    m.tpot().putInto(stats, "tpot");
+    m.itl().putInto(stats, "itl");
+    m.e2el().putInto(stats, "e2el");
+    Intended.ttft(inWindow, percentiles).putInto(stats, "ttft_intended");
+    return new SteadyStateFigures(
+        startNs / 1e9,
+        endNs / 1e9,
+        null,
+        inWindow.size(),
+        m.completed(),
+        m.failed(),
+        inWindow.size() / len,
+        sent / len,
+        done / len,
+        tokens / len,
+        goodRate,
+        stats);
   }
 
   private static boolean in(long t, long start, long end) {

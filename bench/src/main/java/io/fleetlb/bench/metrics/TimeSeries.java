@@ -1,8 +1,7 @@
 package io.fleetlb.bench.metrics;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetlb.results.PerSecondSeries;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -10,16 +9,15 @@ import org.HdrHistogram.Histogram;
 
 /**
  * Per-second series on the run's clock (second k covers [k, k+1) s after the schedule's zero):
- * offered (scheduled) versus sent requests, completions, failures, output tokens emitted,
- * mean requests in flight, TTFT and schedule-lag percentiles (HdrHistogram, 3 significant
- * digits) and completions per replica. The per-second view shows where a run fell behind or
- * a replica stalled, which whole-run figures hide.
+ * offered (scheduled) versus sent requests, completions, failures, output tokens emitted, mean
+ * requests in flight, TTFT and schedule-lag percentiles (HdrHistogram, 3 significant digits) and
+ * completions per replica. The per-second view shows where a run fell behind or a replica stalled,
+ * which whole-run figures hide.
  */
 public final class TimeSeries {
-  private TimeSeries() {
-  }
+  private TimeSeries() {}
 
-  public static ObjectNode perSecond(List<RequestOutcome> all, double durationS) {
+  public static PerSecondSeries perSecond(List<RequestOutcome> all, double durationS) {
     int bins = Math.max(1, (int) Math.ceil(durationS));
     double[] offered = new double[bins];
     double[] sent = new double[bins];
@@ -55,23 +53,25 @@ public final class TimeSeries {
         inc(perReplica.computeIfAbsent(id, k -> new double[bins]), r.doneNs(), 1);
       }
     }
-    ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("interval_s", 1);
-    ArrayNode ts = o.putArray("t_s");
+    int[] seconds = new int[bins];
     for (int i = 0; i < bins; i++) {
-      ts.add(i);
+      seconds[i] = i;
     }
-    put(o, "offered", offered);
-    put(o, "sent", sent);
-    put(o, "completed", completed);
-    put(o, "failed", failed);
-    put(o, "output_tokens", tokens);
-    put(o, "in_flight_mean", inFlight);
-    ttft.put(o, bins, new double[] {50, 99}, new String[] {"ttft_p50_ms", "ttft_p99_ms"});
-    lag.put(o, bins, new double[] {99}, new String[] {"schedule_lag_p99_ms"});
-    ObjectNode pr = o.putObject("completed_per_replica");
-    perReplica.forEach((id, v) -> put(pr, id, v));
-    return o;
+    List<List<Double>> ttftPs = ttft.percentiles(bins, new double[] {50, 99});
+    List<List<Double>> lagPs = lag.percentiles(bins, new double[] {99});
+    return new PerSecondSeries(
+        1,
+        seconds,
+        offered,
+        sent,
+        completed,
+        failed,
+        tokens,
+        inFlight,
+        ttftPs.get(0),
+        ttftPs.get(1),
+        lagPs.get(0),
+        perReplica);
   }
 
   private static int bin(long tNs, int bins) {
@@ -97,17 +97,6 @@ public final class TimeSeries {
     }
   }
 
-  private static void put(ObjectNode o, String key, double[] v) {
-    ArrayNode a = o.putArray(key);
-    for (double x : v) {
-      if (x == Math.rint(x)) {
-        a.add((long) x);
-      } else {
-        a.add(x);
-      }
-    }
-  }
-
   /**
    * Values tagged with their second, packed as (second << 32 | microseconds) and sorted, then read
    * back second by second through one reused HdrHistogram: memory stays proportional to the number
@@ -129,11 +118,12 @@ public final class TimeSeries {
       packed[n++] = ((long) bin << 32) | us;
     }
 
-    void put(ObjectNode o, int bins, double[] ps, String[] keys) {
+    /** Per percentile, its value in each second in ms (null for a second without values). */
+    List<List<Double>> percentiles(int bins, double[] ps) {
       java.util.Arrays.sort(packed, 0, n);
-      ArrayNode[] arrays = new ArrayNode[keys.length];
-      for (int k = 0; k < keys.length; k++) {
-        arrays[k] = o.putArray(keys[k]);
+      List<List<Double>> out = new ArrayList<>();
+      for (int k = 0; k < ps.length; k++) {
+        out.add(new ArrayList<>(bins));
       }
       Histogram h = new Histogram(3);
       int i = 0;
@@ -144,13 +134,10 @@ public final class TimeSeries {
           i++;
         }
         for (int k = 0; k < ps.length; k++) {
-          if (h.getTotalCount() == 0) {
-            arrays[k].addNull();
-          } else {
-            arrays[k].add(h.getValueAtPercentile(ps[k]) / 1e3);
-          }
+          out.get(k).add(h.getTotalCount() == 0 ? null : h.getValueAtPercentile(ps[k]) / 1e3);
         }
       }
+      return out;
     }
   }
 }

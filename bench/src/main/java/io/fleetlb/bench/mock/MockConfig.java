@@ -4,11 +4,18 @@ import java.util.List;
 
 /**
  * What the built-in upstream serves: its address, the models it answers for, the time to first
- * token and the gap between tokens it keeps, the output length when a request gives none, and
- * an optional replica id sent back as {@code x-lb-replica}.
+ * token and the gap between tokens it keeps, the output length when a request gives none, and an
+ * optional replica id sent back as {@code x-lb-replica}.
  */
-public record MockConfig(String host, int port, long ttftNs, long itlNs, int defaultOutputTokens,
-    List<String> models, String replicaId, int eventLoops) {
+public record MockConfig(
+    String host,
+    int port,
+    long ttftNs,
+    long itlNs,
+    int defaultOutputTokens,
+    List<String> models,
+    String replicaId,
+    int eventLoops) {
 
   public MockConfig {
     models = List.copyOf(models);

@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Recorder;
 
 /**
- * An OpenAI-compatible streaming upstream with a known time to first token and inter-token gap:
- * the reference the bench calibrates itself against, and a quick stand-in server for other
- * modules' tests. Token k of a request is due at receipt + TTFT + k * ITL (absolute deadlines,
- * so timer delays never accumulate); how late each write actually was is recorded so the
- * server's own timing error can be told apart from the client's.
+ * An OpenAI-compatible streaming upstream with a known time to first token and inter-token gap: the
+ * reference the bench calibrates itself against, and a quick stand-in server for other modules'
+ * tests. Token k of a request is due at receipt + TTFT + k * ITL (absolute deadlines, so timer
+ * delays never accumulate); how late each write actually was is recorded so the server's own timing
+ * error can be told apart from the client's.
  */
 public final class MockUpstream implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -34,43 +34,78 @@ public final class MockUpstream implements AutoCloseable {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger port = new AtomicInteger();
-  private final java.util.List<String> deployments = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<String> deployments =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private MockUpstream(Vertx vertx, MockConfig config) {
     this.vertx = vertx;
     this.config = config;
   }
 
-  /** Starts listening (one server instance per event loop, sharing the port) and returns once bound. */
+  /**
+   * Starts listening (one server instance per event loop, sharing the port) and returns once bound.
+   */
   public static MockUpstream start(Vertx vertx, MockConfig config) throws Exception {
     MockUpstream m = new MockUpstream(vertx, config);
-    String first = vertx.deployVerticle(() -> new AbstractVerticle() {
-      @Override
-      public void start(io.vertx.core.Promise<Void> started) {
-        int p = m.port.get() > 0 ? m.port.get() : config.port();
-        HttpServer server = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(p)
-            .setTcpNoDelay(true).setIdleTimeout(0));
-        server.requestHandler(m::handle).listen().onComplete(ar -> {
-          if (ar.succeeded()) {
-            m.port.compareAndSet(0, ar.result().actualPort());
-            started.complete();
-          } else {
-            started.fail(ar.cause());
-          }
-        });
-      }
-    }, new DeploymentOptions().setInstances(1)).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    String first =
+        vertx
+            .deployVerticle(
+                () ->
+                    new AbstractVerticle() {
+                      @Override
+                      public void start(io.vertx.core.Promise<Void> started) {
+                        int p = m.port.get() > 0 ? m.port.get() : config.port();
+                        HttpServer server =
+                            vertx.createHttpServer(
+                                new HttpServerOptions()
+                                    .setHost(config.host())
+                                    .setPort(p)
+                                    .setTcpNoDelay(true)
+                                    .setIdleTimeout(0));
+                        server
+                            .requestHandler(m::handle)
+                            .listen()
+                            .onComplete(
+                                ar -> {
+                                  if (ar.succeeded()) {
+                                    m.port.compareAndSet(0, ar.result().actualPort());
+                                    started.complete();
+                                  } else {
+                                    started.fail(ar.cause());
+                                  }
+                                });
+                      }
+                    },
+                new DeploymentOptions().setInstances(1))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
     m.deployments.add(first);
     if (config.eventLoops() > 1) {
       // further instances share the bound port (Vert.x balances connections between them)
-      String more = vertx.deployVerticle(() -> new AbstractVerticle() {
-        @Override
-        public void start(io.vertx.core.Promise<Void> started) {
-          vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(m.port.get())
-              .setTcpNoDelay(true)).requestHandler(m::handle).listen().<Void>mapEmpty().onComplete(started);
-        }
-      }, new DeploymentOptions().setInstances(config.eventLoops() - 1))
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      String more =
+          vertx
+              .deployVerticle(
+                  () ->
+                      new AbstractVerticle() {
+                        @Override
+                        public void start(io.vertx.core.Promise<Void> started) {
+                          vertx
+                              .createHttpServer(
+                                  new HttpServerOptions()
+                                      .setHost(config.host())
+                                      .setPort(m.port.get())
+                                      .setTcpNoDelay(true))
+                              .requestHandler(m::handle)
+                              .listen()
+                              .<Void>mapEmpty()
+                              .onComplete(started);
+                        }
+                      },
+                  new DeploymentOptions().setInstances(config.eventLoops() - 1))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
       m.deployments.add(more);
     }
     return m;
@@ -127,9 +162,16 @@ public final class MockUpstream implements AutoCloseable {
       error(req.response(), 404, "NotFoundError", "The model `" + model + "` does not exist.");
       return;
     }
-    JsonNode max = chat && json.has("max_completion_tokens") ? json.get("max_completion_tokens") : json.get("max_tokens");
-    int n = max != null && max.canConvertToInt() && max.asInt() > 0 ? max.asInt() : config.defaultOutputTokens();
-    int promptTokens = chat ? promptTokensChat(json) : 1 + SimTokens.count(json.path("prompt").asText(""));
+    JsonNode max =
+        chat && json.has("max_completion_tokens")
+            ? json.get("max_completion_tokens")
+            : json.get("max_tokens");
+    int n =
+        max != null && max.canConvertToInt() && max.asInt() > 0
+            ? max.asInt()
+            : config.defaultOutputTokens();
+    int promptTokens =
+        chat ? promptTokensChat(json) : 1 + SimTokens.count(json.path("prompt").asText(""));
     long created = System.currentTimeMillis() / 1000;
     String id = (chat ? "chatcmpl-" : "cmpl-") + String.format("%032x", ids.incrementAndGet());
     HttpServerResponse resp = req.response();
@@ -138,33 +180,46 @@ public final class MockUpstream implements AutoCloseable {
     }
     if (!json.path("stream").asBoolean(false)) {
       long delay = config.ttftNs() + (n - 1) * config.itlNs();
-      after(receivedNs + delay, () -> resp.putHeader("content-type", "application/json")
-          .end(StreamWriter.full(chat, id, created, model, n, promptTokens)));
+      after(
+          receivedNs + delay,
+          () ->
+              resp.putHeader("content-type", "application/json")
+                  .end(StreamWriter.full(chat, id, created, model, n, promptTokens)));
       return;
     }
     boolean usage = json.path("stream_options").path("include_usage").asBoolean(false);
     StreamWriter w = new StreamWriter(chat, id, created, model);
-    resp.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
+    resp.setChunked(true)
+        .putHeader("content-type", "text/event-stream")
+        .putHeader("cache-control", "no-cache");
     emit(resp, w, 0, n, receivedNs, usage, promptTokens);
   }
 
-  private void emit(HttpServerResponse resp, StreamWriter w, int k, int n, long receivedNs, boolean usage,
+  private void emit(
+      HttpServerResponse resp,
+      StreamWriter w,
+      int k,
+      int n,
+      long receivedNs,
+      boolean usage,
       int promptTokens) {
     long due = receivedNs + config.ttftNs() + k * config.itlNs();
-    after(due, () -> {
-      if (resp.closed()) {
-        return; // the client went away: stop producing
-      }
-      long late = Math.max(0, System.nanoTime() - due);
-      (k == 0 ? firstTokenLateness : tokenLateness).recordValue(late);
-      String chunk = w.token(k, n);
-      if (k == n - 1) {
-        resp.end(chunk + w.tail(usage, promptTokens, n));
-      } else {
-        resp.write(chunk);
-        emit(resp, w, k + 1, n, receivedNs, usage, promptTokens);
-      }
-    });
+    after(
+        due,
+        () -> {
+          if (resp.closed()) {
+            return; // the client went away: stop producing
+          }
+          long late = Math.max(0, System.nanoTime() - due);
+          (k == 0 ? firstTokenLateness : tokenLateness).recordValue(late);
+          String chunk = w.token(k, n);
+          if (k == n - 1) {
+            resp.end(chunk + w.tail(usage, promptTokens, n));
+          } else {
+            resp.write(chunk);
+            emit(resp, w, k + 1, n, receivedNs, usage, promptTokens);
+          }
+        });
   }
 
   /** Runs at an absolute monotonic deadline on the current event loop (nanosecond timer). */

@@ -10,13 +10,14 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Vert.x's own pool, used only when {@code --max-connections} caps it: requests beyond the cap
- * wait in the pool's queue, and the engine counts each one that had to.
+ * Vert.x's own pool, used only when {@code --max-connections} caps it: requests beyond the cap wait
+ * in the pool's queue, and the engine counts each one that had to.
  */
 final class CappedPool implements Connections {
   private final HttpClientAgent client;
   private final AtomicLong opened;
-  private final Set<Object> seen = Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
+  private final Set<Object> seen =
+      Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
   CappedPool(HttpClientAgent client, AtomicLong opened) {
     this.client = client;
@@ -25,10 +26,13 @@ final class CappedPool implements Connections {
 
   @Override
   public Future<HttpClientRequest> request(RequestTracker t, RequestOptions options) {
-    return client.request(options).map(req -> {
-      t.newConnection = seen.add(req.connection());
-      return req;
-    });
+    return client
+        .request(options)
+        .map(
+            req -> {
+              t.newConnection = seen.add(req.connection());
+              return req;
+            });
   }
 
   @Override
@@ -42,6 +46,5 @@ final class CappedPool implements Connections {
   }
 
   @Override
-  public void close() {
-  }
+  public void close() {}
 }

@@ -5,8 +5,8 @@ import java.util.function.Consumer;
 
 /**
  * vLLM's {@code --max-concurrency} semaphore: at most {@code limit} requests in flight; the rest
- * wait in arrival order (they are queued, never dropped) and start when a slot frees. Each
- * release hands its slot to exactly one waiter.
+ * wait in arrival order (they are queued, never dropped) and start when a slot frees. Each release
+ * hands its slot to exactly one waiter.
  */
 public final class ConcurrencyGate<T> {
   private final int limit;
@@ -14,7 +14,9 @@ public final class ConcurrencyGate<T> {
   private final ArrayDeque<T> waiting = new ArrayDeque<>();
   private int inFlight;
 
-  /** @param starter called, outside the lock, for each admitted item */
+  /**
+   * @param starter called, outside the lock, for each admitted item
+   */
   public ConcurrencyGate(int limit, Consumer<T> starter) {
     if (limit < 1) {
       throw new IllegalArgumentException("--max-concurrency must be >= 1, got " + limit);

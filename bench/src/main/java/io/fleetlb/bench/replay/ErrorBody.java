@@ -6,8 +6,8 @@ import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The body of a non-200 answer, kept up to 64 KiB, reduced to its message: the OpenAI error
- * JSON's {@code error.message} (vLLM's nested or flat form) or the start of the raw text.
+ * The body of a non-200 answer, kept up to 64 KiB, reduced to its message: the OpenAI error JSON's
+ * {@code error.message} (vLLM's nested or flat form) or the start of the raw text.
  */
 final class ErrorBody {
   private static final int LIMIT = 64 * 1024;

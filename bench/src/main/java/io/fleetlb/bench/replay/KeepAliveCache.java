@@ -10,14 +10,14 @@ import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Idle keep-alive connections kept per event loop and reused last-in first-out, so taking one
- * costs O(1) however many are open (Vert.x's shared pool scans every connection per request,
- * which at thousands of requests per second and hundreds of connections became the bench's
- * bottleneck). A new connection is opened whenever none is idle: open-loop traffic is never
- * capped. Connections idle longer than the keep-alive window are closed rather than reused,
- * because servers close them first (uvicorn, in front of vLLM, after 5 s) and a request sent on
- * a connection the server is closing would fail for the client's sake, not the server's. Each
- * deque is touched only from its own event loop, so there is no locking.
+ * Idle keep-alive connections kept per event loop and reused last-in first-out, so taking one costs
+ * O(1) however many are open (Vert.x's shared pool scans every connection per request, which at
+ * thousands of requests per second and hundreds of connections became the bench's bottleneck). A
+ * new connection is opened whenever none is idle: open-loop traffic is never capped. Connections
+ * idle longer than the keep-alive window are closed rather than reused, because servers close them
+ * first (uvicorn, in front of vLLM, after 5 s) and a request sent on a connection the server is
+ * closing would fail for the client's sake, not the server's. Each deque is touched only from its
+ * own event loop, so there is no locking.
  */
 final class KeepAliveCache implements Connections {
   private final HttpClientAgent client;
@@ -40,9 +40,11 @@ final class KeepAliveCache implements Connections {
   }
 
   @SuppressWarnings("unchecked")
-  KeepAliveCache(HttpClientAgent client, String host, int port, boolean ssl, int loops, long keepAliveNs) {
+  KeepAliveCache(
+      HttpClientAgent client, String host, int port, boolean ssl, int loops, long keepAliveNs) {
     this.client = client;
-    this.connect = new HttpConnectOptions().setHost(host).setPort(port).setSsl(ssl).setConnectTimeout(10_000);
+    this.connect =
+        new HttpConnectOptions().setHost(host).setPort(port).setSsl(ssl).setConnectTimeout(10_000);
     this.keepAliveNs = keepAliveNs;
     this.idle = new ArrayDeque[loops];
     for (int i = 0; i < loops; i++) {
@@ -61,14 +63,17 @@ final class KeepAliveCache implements Connections {
       }
       p.conn.close();
     }
-    return client.connect(connect).compose(c -> {
-      opened.incrementAndGet();
-      Pooled p = new Pooled(c, t.contextIndex);
-      c.closeHandler(v -> p.closed = true);
-      t.connection = p;
-      t.newConnection = true;
-      return c.request(options);
-    });
+    return client
+        .connect(connect)
+        .compose(
+            c -> {
+              opened.incrementAndGet();
+              Pooled p = new Pooled(c, t.contextIndex);
+              c.closeHandler(v -> p.closed = true);
+              t.connection = p;
+              t.newConnection = true;
+              return c.request(options);
+            });
   }
 
   @Override

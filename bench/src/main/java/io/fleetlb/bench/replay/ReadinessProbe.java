@@ -14,10 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Checks before a run that the target is an OpenAI-compatible server serving the workload's
- * models: {@code GET /v1/models} must answer 200 with {@code {"object":"list","data":[{"id":..}]}}.
- * Only an unreachable server is retried (until the timeout); a wrong answer fails at once. The
- * failure message is the one line the user sees.
+ * Checks before a run that the target is an OpenAI-compatible server serving the workload's models:
+ * {@code GET /v1/models} must answer 200 with {@code {"object":"list","data":[{"id":..}]}}. Only an
+ * unreachable server is retried (until the timeout); a wrong answer fails at once. The failure
+ * message is the one line the user sees.
  */
 public final class ReadinessProbe {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -31,29 +31,56 @@ public final class ReadinessProbe {
     }
   }
 
-  private ReadinessProbe() {
-  }
+  private ReadinessProbe() {}
 
   /** Returns the served model ids, or throws {@link NotReady} with a one-line reason. */
-  public static List<String> check(io.vertx.core.Context context, HttpClient client, String host, int port, boolean ssl,
-      Map<String, String> headers, Collection<String> requiredModels, long timeoutNs)
+  public static List<String> check(
+      io.vertx.core.Context context,
+      HttpClient client,
+      String host,
+      int port,
+      boolean ssl,
+      Map<String, String> headers,
+      Collection<String> requiredModels,
+      long timeoutNs)
       throws NotReady, InterruptedException {
     String base = (ssl ? "https://" : "http://") + host + ":" + port;
     long deadline = System.nanoTime() + timeoutNs;
     while (true) {
-      RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(host).setPort(port).setSsl(ssl)
-          .setURI("/v1/models").setIdleTimeout(10_000).setConnectTimeout(5_000);
+      RequestOptions ro =
+          new RequestOptions()
+              .setMethod(HttpMethod.GET)
+              .setHost(host)
+              .setPort(port)
+              .setSsl(ssl)
+              .setURI("/v1/models")
+              .setIdleTimeout(10_000)
+              .setConnectTimeout(5_000);
       headers.forEach(ro::putHeader);
       int[] status = new int[1];
       byte[] body;
       try {
-        body = OnLoop.call(context, () -> client.request(ro).compose(r -> r.send()).compose(resp -> {
-          status[0] = resp.statusCode();
-          return resp.body();
-        })).toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS).getBytes();
+        body =
+            OnLoop.call(
+                    context,
+                    () ->
+                        client
+                            .request(ro)
+                            .compose(r -> r.send())
+                            .compose(
+                                resp -> {
+                                  status[0] = resp.statusCode();
+                                  return resp.body();
+                                }))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(15, TimeUnit.SECONDS)
+                .getBytes();
       } catch (ExecutionException | TimeoutException e) {
-        String why = e instanceof TimeoutException ? "no answer within 15 s"
-            : TransportErrors.describe(e.getCause() == null ? e : e.getCause(), host, port);
+        String why =
+            e instanceof TimeoutException
+                ? "no answer within 15 s"
+                : TransportErrors.describe(e.getCause() == null ? e : e.getCause(), host, port);
         if (System.nanoTime() < deadline) {
           Thread.sleep(250); // a retry loop waiting for a server to start, not a test
           continue;
@@ -64,11 +91,16 @@ public final class ReadinessProbe {
     }
   }
 
-  static List<String> validate(String base, int status, byte[] body, Collection<String> requiredModels)
-      throws NotReady {
+  static List<String> validate(
+      String base, int status, byte[] body, Collection<String> requiredModels) throws NotReady {
     if (status != 200) {
-      throw new NotReady(base + " is not an OpenAI-compatible server: GET /v1/models answered HTTP " + status
-          + (status == 401 ? " (add the API key with --header 'Authorization=Bearer KEY')" : ""));
+      throw new NotReady(
+          base
+              + " is not an OpenAI-compatible server: GET /v1/models answered HTTP "
+              + status
+              + (status == 401
+                  ? " (add the API key with --header 'Authorization=Bearer KEY')"
+                  : ""));
     }
     JsonNode n;
     try {
@@ -77,15 +109,24 @@ public final class ReadinessProbe {
       n = null;
     }
     if (n == null || !n.path("data").isArray()) {
-      throw new NotReady(base + " is not an OpenAI-compatible server: GET /v1/models did not return a model list "
-          + "({\"object\":\"list\",\"data\":[{\"id\":...}]})");
+      throw new NotReady(
+          base
+              + " is not an OpenAI-compatible server: GET /v1/models did not return a model list "
+              + "({\"object\":\"list\",\"data\":[{\"id\":...}]})");
     }
     List<String> served = new ArrayList<>();
     n.path("data").forEach(m -> served.add(m.path("id").asText()));
-    List<String> missing = requiredModels.stream().filter(m -> !served.contains(m)).distinct().toList();
+    List<String> missing =
+        requiredModels.stream().filter(m -> !served.contains(m)).distinct().toList();
     if (!missing.isEmpty()) {
-      throw new NotReady(base + " does not serve " + (missing.size() == 1 ? "model " : "models ")
-          + String.join(", ", missing) + " (it serves: " + (served.isEmpty() ? "nothing" : String.join(", ", served)) + ")");
+      throw new NotReady(
+          base
+              + " does not serve "
+              + (missing.size() == 1 ? "model " : "models ")
+              + String.join(", ", missing)
+              + " (it serves: "
+              + (served.isEmpty() ? "nothing" : String.join(", ", served))
+              + ")");
     }
     return served;
   }

@@ -21,8 +21,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Replays requests open-loop: a dedicated pacer thread releases each request at its absolute
  * scheduled time to one of several event loops, which issues it at once ({@link RequestFlow}) on a
  * keep-alive connection that nothing caps unless asked to, and records every timestamp of its
- * streamed answer.
- * One engine runs one workload at a time; it can be reused (calibration runs several).
+ * streamed answer. One engine runs one workload at a time; it can be reused (calibration runs
+ * several).
  */
 public final class ReplayEngine implements AutoCloseable {
   private final Vertx vertx;
@@ -32,51 +32,76 @@ public final class ReplayEngine implements AutoCloseable {
   private final Connections connections;
   private final AtomicLong connectionsOpened = new AtomicLong();
   private final RequestFlow.Counters counters;
+
   /** Vert.x sizes an array by the pool's maximum, so "unlimited" is a large finite number. */
   static final int DEFAULT_POOL_SIZE = 32_768;
+
   private final int poolSize;
 
   /**
-   * What a run produced; times in the outcomes are relative to {@code t0Nanos}. {@code staleRetries}
-   * counts requests resent once because a reused keep-alive connection had been closed by the server.
+   * What a run produced; times in the outcomes are relative to {@code t0Nanos}. {@code
+   * staleRetries} counts requests resent once because a reused keep-alive connection had been
+   * closed by the server.
    */
-  public record Recording(long t0Nanos, long t0EpochMillis, long durationNs, List<RequestOutcome> outcomes,
-      long connectionsOpened, long poolWaits, long staleRetries) {
-  }
+  public record Recording(
+      long t0Nanos,
+      long t0EpochMillis,
+      long durationNs,
+      List<RequestOutcome> outcomes,
+      long connectionsOpened,
+      long poolWaits,
+      long staleRetries) {}
 
   public ReplayEngine(Vertx vertx, ReplayOptions options) {
     this.vertx = vertx;
     this.options = options;
-    HttpClientOptions http = new HttpClientOptions()
-        .setKeepAlive(true)
-        .setKeepAliveTimeout(120)
-        .setPipelining(false)
-        .setTcpNoDelay(true)
-        .setDecompressionSupported(false)
-        .setConnectTimeout(10_000)
-        .setSsl(options.ssl())
-        .setTrustAll(options.trustAll())
-        .setVerifyHost(!options.trustAll())
-        .setName("bench");
+    HttpClientOptions http =
+        new HttpClientOptions()
+            .setKeepAlive(true)
+            .setKeepAliveTimeout(120)
+            .setPipelining(false)
+            .setTcpNoDelay(true)
+            .setDecompressionSupported(false)
+            .setConnectTimeout(10_000)
+            .setSsl(options.ssl())
+            .setTrustAll(options.trustAll())
+            .setVerifyHost(!options.trustAll())
+            .setName("bench");
     // A pool far above any real concurrency (Vert.x's default is 5) and an unbounded wait queue:
     // an open-loop generator must never be capped silently; any wait beyond the cap is counted.
     this.poolSize = options.maxConnections() == 0 ? DEFAULT_POOL_SIZE : options.maxConnections();
     this.counters = new RequestFlow.Counters(poolSize);
     PoolOptions pool = new PoolOptions().setHttp1MaxSize(poolSize).setMaxWaitQueueSize(-1);
-    HttpClientAgent agent = vertx.httpClientBuilder().with(http).with(pool)
-        .withConnectHandler(c -> connectionsOpened.incrementAndGet()).build();
+    HttpClientAgent agent =
+        vertx
+            .httpClientBuilder()
+            .with(http)
+            .with(pool)
+            .withConnectHandler(c -> connectionsOpened.incrementAndGet())
+            .build();
     this.client = agent;
-    this.connections = options.maxConnections() == 0
-        ? new KeepAliveCache(agent, options.host(), options.port(), options.ssl(), options.eventLoops(),
-            options.keepAliveIdleNs())
-        : new CappedPool(agent, connectionsOpened);
+    this.connections =
+        options.maxConnections() == 0
+            ? new KeepAliveCache(
+                agent,
+                options.host(),
+                options.port(),
+                options.ssl(),
+                options.eventLoops(),
+                options.keepAliveIdleNs())
+            : new CappedPool(agent, connectionsOpened);
     CountDownLatch deployed = new CountDownLatch(1);
-    vertx.deployVerticle(() -> new AbstractVerticle() {
-      @Override
-      public void start() {
-        contexts.add(context);
-      }
-    }, new DeploymentOptions().setInstances(options.eventLoops())).onComplete(ar -> deployed.countDown());
+    vertx
+        .deployVerticle(
+            () ->
+                new AbstractVerticle() {
+                  @Override
+                  public void start() {
+                    contexts.add(context);
+                  }
+                },
+            new DeploymentOptions().setInstances(options.eventLoops()))
+        .onComplete(ar -> deployed.countDown());
     await(deployed);
   }
 
@@ -99,7 +124,9 @@ public final class ReplayEngine implements AutoCloseable {
     return counters.finished.get();
   }
 
-  /** Runs the requests on their schedule, starting after the configured lead-in, and waits for all. */
+  /**
+   * Runs the requests on their schedule, starting after the configured lead-in, and waits for all.
+   */
   public Recording run(List<WorkloadRequest> requests) throws InterruptedException {
     return run(requests, System.nanoTime() + options.leadInNs());
   }
@@ -113,21 +140,25 @@ public final class ReplayEngine implements AutoCloseable {
     long opened0 = connections.opened();
     int n = requests.size();
     long t0 = t0Nanos;
-    long t0Epoch = System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(t0 - System.nanoTime());
+    long t0Epoch =
+        System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(t0 - System.nanoTime());
     List<RequestTracker> trackers = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       trackers.add(new RequestTracker(requests.get(i), t0, i % contexts.size()));
     }
     RequestFlow run = new RequestFlow(vertx, options, connections, contexts, counters, n);
     HighResolutionPacer pacer = HighResolutionPacer.systemClock(options.pacerSpinNs());
-    Thread pacerThread = new Thread(() -> {
-      for (RequestTracker t : trackers) {
-        if (!pacer.awaitUntil(t0 + t.scheduledNs)) {
-          return;
-        }
-        contexts.get(t.contextIndex).runOnContext(v -> run.arrive(t));
-      }
-    }, "bench-pacer");
+    Thread pacerThread =
+        new Thread(
+            () -> {
+              for (RequestTracker t : trackers) {
+                if (!pacer.awaitUntil(t0 + t.scheduledNs)) {
+                  return;
+                }
+                contexts.get(t.contextIndex).runOnContext(v -> run.arrive(t));
+              }
+            },
+            "bench-pacer");
     pacerThread.setPriority(Thread.MAX_PRIORITY);
     pacerThread.setDaemon(true);
     pacerThread.start();
@@ -144,7 +175,13 @@ public final class ReplayEngine implements AutoCloseable {
       outcomes.add(o);
       end = Math.max(end, Math.max(o.doneNs(), o.arrivalNs()));
     }
-    return new Recording(t0, t0Epoch, end, outcomes, connections.opened() - opened0, counters.poolWaits.get(),
+    return new Recording(
+        t0,
+        t0Epoch,
+        end,
+        outcomes,
+        connections.opened() - opened0,
+        counters.poolWaits.get(),
         counters.staleRetries.get());
   }
 

@@ -38,28 +38,87 @@ public record ReplayOptions(
 
   /** Sensible defaults for a target; tests and calibrate start here. */
   public static ReplayOptions defaults(String host, int port) {
-    return new ReplayOptions(host, port, false, false, null, Map.of(), null, 600_000_000_000L,
-        Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), 60_000, 50_000_000L, 0,
+    return new ReplayOptions(
+        host,
+        port,
+        false,
+        false,
+        null,
+        Map.of(),
+        null,
+        600_000_000_000L,
+        Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())),
+        60_000,
+        50_000_000L,
+        0,
         4_000_000_000L);
   }
 
   public ReplayOptions withMaxConcurrency(Integer c) {
-    return new ReplayOptions(host, port, ssl, trustAll, pathOverride, headers, c, requestTimeoutNs, eventLoops,
-        pacerSpinNs, leadInNs, maxConnections, keepAliveIdleNs);
+    return new ReplayOptions(
+        host,
+        port,
+        ssl,
+        trustAll,
+        pathOverride,
+        headers,
+        c,
+        requestTimeoutNs,
+        eventLoops,
+        pacerSpinNs,
+        leadInNs,
+        maxConnections,
+        keepAliveIdleNs);
   }
 
   public ReplayOptions withEventLoops(int n) {
-    return new ReplayOptions(host, port, ssl, trustAll, pathOverride, headers, maxConcurrency, requestTimeoutNs, n,
-        pacerSpinNs, leadInNs, maxConnections, keepAliveIdleNs);
+    return new ReplayOptions(
+        host,
+        port,
+        ssl,
+        trustAll,
+        pathOverride,
+        headers,
+        maxConcurrency,
+        requestTimeoutNs,
+        n,
+        pacerSpinNs,
+        leadInNs,
+        maxConnections,
+        keepAliveIdleNs);
   }
 
   public ReplayOptions withRequestTimeoutNs(long ns) {
-    return new ReplayOptions(host, port, ssl, trustAll, pathOverride, headers, maxConcurrency, ns, eventLoops,
-        pacerSpinNs, leadInNs, maxConnections, keepAliveIdleNs);
+    return new ReplayOptions(
+        host,
+        port,
+        ssl,
+        trustAll,
+        pathOverride,
+        headers,
+        maxConcurrency,
+        ns,
+        eventLoops,
+        pacerSpinNs,
+        leadInNs,
+        maxConnections,
+        keepAliveIdleNs);
   }
 
   public ReplayOptions withMaxConnections(int n) {
-    return new ReplayOptions(host, port, ssl, trustAll, pathOverride, headers, maxConcurrency, requestTimeoutNs,
-        eventLoops, pacerSpinNs, leadInNs, n, keepAliveIdleNs);
+    return new ReplayOptions(
+        host,
+        port,
+        ssl,
+        trustAll,
+        pathOverride,
+        headers,
+        maxConcurrency,
+        requestTimeoutNs,
+        eventLoops,
+        pacerSpinNs,
+        leadInNs,
+        n,
+        keepAliveIdleNs);
   }
 }

@@ -48,7 +48,12 @@ final class RequestFlow {
     }
   }
 
-  RequestFlow(Vertx vertx, ReplayOptions options, Connections connections, List<Context> contexts, Counters counters,
+  RequestFlow(
+      Vertx vertx,
+      ReplayOptions options,
+      Connections connections,
+      List<Context> contexts,
+      Counters counters,
       int n) {
     this.vertx = vertx;
     this.options = options;
@@ -57,8 +62,10 @@ final class RequestFlow {
     this.counters = counters;
     this.remaining = new AtomicInteger(n);
     this.done = new CountDownLatch(n == 0 ? 0 : 1);
-    this.gate = options.maxConcurrency() == null ? null
-        : new ConcurrencyGate<>(options.maxConcurrency(), t -> onContext(t, () -> start(t)));
+    this.gate =
+        options.maxConcurrency() == null
+            ? null
+            : new ConcurrencyGate<>(options.maxConcurrency(), t -> onContext(t, () -> start(t)));
   }
 
   void awaitDone() throws InterruptedException {
@@ -83,13 +90,16 @@ final class RequestFlow {
     }
     if (options.requestTimeoutNs() > 0) {
       long ms = Math.max(1, TimeUnit.NANOSECONDS.toMillis(options.requestTimeoutNs()));
-      t.timerId = vertx.setTimer(ms, id -> {
-        t.timerId = -1;
-        failed(t, "timeout after " + (ms / 1000.0) + " s");
-        if (t.httpRequest != null) {
-          t.httpRequest.reset(); // frees the server's work too, as a client giving up does
-        }
-      });
+      t.timerId =
+          vertx.setTimer(
+              ms,
+              id -> {
+                t.timerId = -1;
+                failed(t, "timeout after " + (ms / 1000.0) + " s");
+                if (t.httpRequest != null) {
+                  t.httpRequest.reset(); // frees the server's work too, as a client giving up does
+                }
+              });
     }
     issue(t);
   }
@@ -100,29 +110,36 @@ final class RequestFlow {
    * nothing reached the server, so the failure would be the client's, not the server's.
    */
   private void issue(RequestTracker t) {
-    connections.request(t, requestOptions(t)).onComplete(ar -> {
-      if (ar.failed()) {
-        if (!retriedStale(t)) {
-          failed(t, TransportErrors.describe(ar.cause(), options.host(), options.port()));
-        }
-        return;
-      }
-      HttpClientRequest req = ar.result();
-      if (t.finished) {
-        req.reset();
-        connections.release(t, false);
-        return;
-      }
-      t.sentNs = t.now();
-      t.httpRequest = req;
-      req.send(t.body()).onComplete(rr -> {
-        if (rr.succeeded()) {
-          onResponse(t, req, rr.result());
-        } else if (!retriedStale(t)) {
-          failed(t, TransportErrors.describe(rr.cause(), options.host(), options.port()));
-        }
-      });
-    });
+    connections
+        .request(t, requestOptions(t))
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                if (!retriedStale(t)) {
+                  failed(t, TransportErrors.describe(ar.cause(), options.host(), options.port()));
+                }
+                return;
+              }
+              HttpClientRequest req = ar.result();
+              if (t.finished) {
+                req.reset();
+                connections.release(t, false);
+                return;
+              }
+              t.sentNs = t.now();
+              t.httpRequest = req;
+              req.send(t.body())
+                  .onComplete(
+                      rr -> {
+                        if (rr.succeeded()) {
+                          onResponse(t, req, rr.result());
+                        } else if (!retriedStale(t)) {
+                          failed(
+                              t,
+                              TransportErrors.describe(rr.cause(), options.host(), options.port()));
+                        }
+                      });
+            });
   }
 
   private boolean retriedStale(RequestTracker t) {
@@ -150,23 +167,32 @@ final class RequestFlow {
       ErrorBody body = new ErrorBody();
       resp.handler(body::append);
       resp.exceptionHandler(e -> failed(t, "HTTP " + t.status + ": " + body.message()));
-      resp.endHandler(v -> {
-        if (t.fail("HTTP " + t.status + ": " + body.message())) {
-          complete(t, true);
-        }
-      });
+      resp.endHandler(
+          v -> {
+            if (t.fail("HTTP " + t.status + ": " + body.message())) {
+              complete(t, true);
+            }
+          });
       return;
     }
     resp.handler(t::onChunk);
-    resp.exceptionHandler(e -> failed(t, "connection lost after " + t.tokenEvents() + " token events: "
-        + TransportErrors.describe(e, options.host(), options.port())));
-    resp.endHandler(v -> {
-      if (t.end()) {
-        complete(t, true);
-      } else {
-        connections.release(t, false); // already failed (timeout): the connection may be mid-stream
-      }
-    });
+    resp.exceptionHandler(
+        e ->
+            failed(
+                t,
+                "connection lost after "
+                    + t.tokenEvents()
+                    + " token events: "
+                    + TransportErrors.describe(e, options.host(), options.port())));
+    resp.endHandler(
+        v -> {
+          if (t.end()) {
+            complete(t, true);
+          } else {
+            connections.release(
+                t, false); // already failed (timeout): the connection may be mid-stream
+          }
+        });
   }
 
   private void failed(RequestTracker t, String reason) {
@@ -175,7 +201,9 @@ final class RequestFlow {
     }
   }
 
-  /** The single exit of every request: frees its connection, timer, slot and count, exactly once. */
+  /**
+   * The single exit of every request: frees its connection, timer, slot and count, exactly once.
+   */
   private void complete(RequestTracker t, boolean reusable) {
     connections.release(t, reusable);
     if (t.timerId >= 0) {
@@ -192,12 +220,13 @@ final class RequestFlow {
   }
 
   private RequestOptions requestOptions(RequestTracker t) {
-    RequestOptions ro = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setHost(options.host())
-        .setPort(options.port())
-        .setSsl(options.ssl())
-        .setURI(options.pathOverride() != null ? options.pathOverride() : t.request.endpoint());
+    RequestOptions ro =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost(options.host())
+            .setPort(options.port())
+            .setSsl(options.ssl())
+            .setURI(options.pathOverride() != null ? options.pathOverride() : t.request.endpoint());
     ro.putHeader("content-type", "application/json");
     ro.putHeader("accept", "text/event-stream");
     ro.putHeader("user-agent", "fleetlb-bench");

@@ -16,6 +16,7 @@ final class RequestTracker implements SseParser.Listener {
   final int contextIndex;
   final long scheduledNs;
   private final long t0;
+
   /** Created with the first chunk and dropped at the end: a run holds one tracker per request. */
   private SseParser parser;
 
@@ -35,15 +36,20 @@ final class RequestTracker implements SseParser.Listener {
   private int completionTokens = -1;
   private boolean doneMarker;
   String replica;
+
   /** The response's content type, to explain a 200 that is not an event stream. */
   String contentType;
+
   boolean newConnection;
   boolean finished;
   long timerId = -1;
+
   /** The keep-alive connection in use (KeepAliveCache), given back exactly once. */
   KeepAliveCache.Pooled connection;
+
   /** The HTTP request once created, so a timeout can reset it. */
   io.vertx.core.http.HttpClientRequest httpRequest;
+
   /** Resent once after a reused connection turned out closed. */
   boolean staleRetried;
 
@@ -78,7 +84,10 @@ final class RequestTracker implements SseParser.Listener {
     }
     if (e.error() != null) {
       if (error == null) {
-        error = e.invalid() ? e.error() : "error in stream after " + tokenEvents + " token events: " + e.error();
+        error =
+            e.invalid()
+                ? e.error()
+                : "error in stream after " + tokenEvents + " token events: " + e.error();
       }
       return;
     }
@@ -112,7 +121,10 @@ final class RequestTracker implements SseParser.Listener {
     if (error == null && tokenEvents == 0) {
       boolean sse = contentType == null || contentType.startsWith("text/event-stream");
       if (!sse) {
-        error = "the response was " + contentType + ", not an event stream (does the server ignore \"stream\": true?)";
+        error =
+            "the response was "
+                + contentType
+                + ", not an event stream (does the server ignore \"stream\": true?)";
       } else if (parser != null && parser.hasPartialEvent()) {
         error = "the stream ended inside an unterminated SSE event";
       } else {
@@ -151,10 +163,29 @@ final class RequestTracker implements SseParser.Listener {
 
   RequestOutcome toOutcome() {
     boolean success = finished && error == null && status == 200 && tokenEvents > 0;
-    return new RequestOutcome(request.index(), request.model(), request.className(), request.inputTokens(),
-        request.outputTokens(), scheduledNs, arrivalNs, startNs, sentNs, firstTokenNs, lastTokenNs, doneNs,
-        Arrays.copyOf(itl, itlCount), tokenEvents, chunks, status, success,
-        success ? null : (error == null ? "not finished" : error), promptTokens, completionTokens, doneMarker,
-        replica, newConnection);
+    return new RequestOutcome(
+        request.index(),
+        request.model(),
+        request.className(),
+        request.inputTokens(),
+        request.outputTokens(),
+        scheduledNs,
+        arrivalNs,
+        startNs,
+        sentNs,
+        firstTokenNs,
+        lastTokenNs,
+        doneNs,
+        Arrays.copyOf(itl, itlCount),
+        tokenEvents,
+        chunks,
+        status,
+        success,
+        success ? null : (error == null ? "not finished" : error),
+        promptTokens,
+        completionTokens,
+        doneMarker,
+        replica,
+        newConnection);
   }
 }

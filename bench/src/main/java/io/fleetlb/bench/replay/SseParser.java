@@ -5,10 +5,10 @@ import java.util.Arrays;
 /**
  * Incremental Server-Sent Events framing (WHATWG rules) over raw network chunks: lines may end in
  * LF, CR or CRLF (a CRLF split across two chunks is one line end), an event ends at a blank line,
- * several events may share a chunk and one event may span many, {@code :comment} lines and
- * {@code event:}/{@code id:}/{@code retry:} fields are ignored, and the data lines of an event
- * are joined with '\n'. Each dispatched event carries the arrival time of the chunk that
- * completed it. Not thread-safe: one parser per response, fed from its event loop.
+ * several events may share a chunk and one event may span many, {@code :comment} lines and {@code
+ * event:}/{@code id:}/{@code retry:} fields are ignored, and the data lines of an event are joined
+ * with '\n'. Each dispatched event carries the arrival time of the chunk that completed it. Not
+ * thread-safe: one parser per response, fed from its event loop.
  */
 public final class SseParser {
 
@@ -18,8 +18,7 @@ public final class SseParser {
     void onEvent(byte[] data, int len, long arrivalNs);
 
     /** A comment line (keep-alive); default ignores it. */
-    default void onComment(long arrivalNs) {
-    }
+    default void onComment(long arrivalNs) {}
   }
 
   private final Listener listener;

@@ -6,17 +6,23 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 
 /**
- * What one SSE data message of an OpenAI-compatible stream means to the benchmark, classified
- * as vLLM's client does: a token event is a JSON object with a non-empty {@code choices} array
- * (even if its text is empty); {@code usage} carries the token counts; {@code error} (vLLM's
- * nested or flat error JSON) fails the request; {@code [DONE]} ends the stream. Parsed with a
- * streaming parser, without building a tree, because it runs for every token.
+ * What one SSE data message of an OpenAI-compatible stream means to the benchmark, classified as
+ * vLLM's client does: a token event is a JSON object with a non-empty {@code choices} array (even
+ * if its text is empty); {@code usage} carries the token counts; {@code error} (vLLM's nested or
+ * flat error JSON) fails the request; {@code [DONE]} ends the stream. Parsed with a streaming
+ * parser, without building a tree, because it runs for every token.
  */
-public record StreamEvent(boolean done, boolean token, int promptTokens, int completionTokens, String error,
+public record StreamEvent(
+    boolean done,
+    boolean token,
+    int promptTokens,
+    int completionTokens,
+    String error,
     boolean invalid) {
   private static final JsonFactory JSON = new JsonFactory();
   private static final StreamEvent DONE = new StreamEvent(true, false, -1, -1, null, false);
-  private static final byte[] DONE_BYTES = "[DONE]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] DONE_BYTES =
+      "[DONE]".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   public boolean hasUsage() {
     return completionTokens >= 0 || promptTokens >= 0;
@@ -67,7 +73,10 @@ public record StreamEvent(boolean done, boolean token, int promptTokens, int com
             }
             break;
           case "error":
-            error = t == JsonToken.START_OBJECT ? errorMessage(p) : t == JsonToken.VALUE_NULL ? null : p.getText();
+            error =
+                t == JsonToken.START_OBJECT
+                    ? errorMessage(p)
+                    : t == JsonToken.VALUE_NULL ? null : p.getText();
             if (t == JsonToken.START_ARRAY) {
               p.skipChildren();
             }
@@ -84,7 +93,8 @@ public record StreamEvent(boolean done, boolean token, int promptTokens, int com
         }
       }
     } catch (IOException e) {
-      return invalid("invalid JSON in an SSE data message: " + e.getMessage().lines().findFirst().orElse(""));
+      return invalid(
+          "invalid JSON in an SSE data message: " + e.getMessage().lines().findFirst().orElse(""));
     }
     if (error == null && flatError) {
       error = flatMessage == null ? "error object in stream" : flatMessage;

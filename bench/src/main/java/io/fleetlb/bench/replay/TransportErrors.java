@@ -5,8 +5,7 @@ import java.net.UnknownHostException;
 
 /** Turns transport exceptions into one short line a user can act on. */
 final class TransportErrors {
-  private TransportErrors() {
-  }
+  private TransportErrors() {}
 
   static String describe(Throwable e, String host, int port) {
     Throwable c = e;
@@ -17,7 +16,8 @@ final class TransportErrors {
       c = c.getCause();
     }
     String where = host + ":" + port;
-    if (c instanceof ConnectException || String.valueOf(c.getMessage()).contains("Connection refused")) {
+    if (c instanceof ConnectException
+        || String.valueOf(c.getMessage()).contains("Connection refused")) {
       return "connection refused by " + where;
     }
     if (c instanceof UnknownHostException) {
@@ -27,7 +27,8 @@ final class TransportErrors {
     if (c.getClass().getSimpleName().equals("HttpClosedException") || msg.contains("closed")) {
       return "connection closed by " + where;
     }
-    if (msg.toLowerCase(java.util.Locale.ROOT).contains("timeout") || msg.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
+    if (msg.toLowerCase(java.util.Locale.ROOT).contains("timeout")
+        || msg.toLowerCase(java.util.Locale.ROOT).contains("timed out")) {
       return "timed out talking to " + where + " (" + msg + ")";
     }
     return c.getClass().getSimpleName() + (msg.isEmpty() ? "" : ": " + msg);

@@ -1,88 +1,97 @@
 package io.fleetlb.bench.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Iterator;
+import io.fleetlb.results.LatencyStats;
+import io.fleetlb.results.RunResult;
+import io.fleetlb.results.RunTotals;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Renders a result JSON for the terminal: {@code vllm bench serve}'s layout first (a 50-column
- * banner, 40-column labels, 10-column values, one section per selected metric), then the bench's
- * own sections, and a loud banner when the run is invalid. Rendering only reads the result, so
- * a saved result prints exactly as it did live.
+ * Renders a result for the terminal: {@code vllm bench serve}'s layout first (a 50-column banner,
+ * 40-column labels, 10-column values, one section per selected metric), then the bench's own
+ * sections, and a loud banner when the run is invalid. Rendering only reads the result, so a saved
+ * result prints exactly as it did live.
  */
 public final class ConsoleReport {
   private final StringBuilder sb = new StringBuilder();
 
-  private ConsoleReport() {
-  }
+  private ConsoleReport() {}
 
-  public static String render(JsonNode r) {
+  public static String render(RunResult r) {
     ConsoleReport c = new ConsoleReport();
     c.write(r);
     return c.sb.toString();
   }
 
-  private void write(JsonNode r) {
-    boolean valid = r.path("valid").asBoolean(true);
-    if (!valid) {
+  private void write(RunResult r) {
+    if (!r.valid()) {
       invalidBanner(r);
     }
+    RunTotals t = r.totals();
     line(center(" Serving Benchmark Result ", '='));
-    row("Successful requests:", r.path("completed").asText());
-    row("Failed requests:", r.path("failed").asText());
-    if (r.hasNonNull("max_concurrency")) {
-      row("Maximum request concurrency:", r.path("max_concurrency").asText());
+    row("Successful requests:", Integer.toString(t.completed()));
+    row("Failed requests:", Integer.toString(t.failed()));
+    if (r.header().maxConcurrency() != null) {
+      row("Maximum request concurrency:", r.header().maxConcurrency().toString());
     }
-    if (r.path("request_rate").isNumber()) {
-      row("Request rate configured (RPS):", f2(r.path("request_rate").asDouble()));
+    Double rate = r.header().requestRate();
+    if (rate != null && !rate.isInfinite()) {
+      row("Request rate configured (RPS):", f2(rate));
     }
-    row("Benchmark duration (s):", f2(r.path("duration").asDouble()));
-    row("Total input tokens:", r.path("total_input_tokens").asText());
-    row("Total generated tokens:", r.path("total_output_tokens").asText());
-    row("Request throughput (req/s):", f2(r.path("request_throughput").asDouble()));
-    if (r.hasNonNull("request_goodput")) {
-      row("Request goodput (req/s):", f2(r.path("request_goodput").asDouble()));
+    row("Benchmark duration (s):", f2(t.duration()));
+    row("Total input tokens:", Long.toString(t.totalInputTokens()));
+    row("Total generated tokens:", Long.toString(t.totalOutputTokens()));
+    row("Request throughput (req/s):", f2(t.requestThroughput()));
+    if (t.requestGoodput() != null) {
+      row("Request goodput (req/s):", f2(t.requestGoodput()));
     }
-    row("Output token throughput (tok/s):", f2(r.path("output_throughput").asDouble()));
-    row("Peak output token throughput (tok/s):", f2(r.path("max_output_tokens_per_s").asDouble()));
-    row("Peak concurrent requests:", f2(r.path("max_concurrent_requests").asDouble()));
-    row("Total Token throughput (tok/s):", f2(r.path("total_token_throughput").asDouble()));
+    row("Output token throughput (tok/s):", f2(t.outputThroughput()));
+    row("Peak output token throughput (tok/s):", f2(t.maxOutputTokensPerS()));
+    row("Peak concurrent requests:", f2(t.maxConcurrentRequests()));
+    row("Total Token throughput (tok/s):", f2(t.totalTokenThroughput()));
     metric(r, "ttft", "TTFT", "Time to First Token");
     metric(r, "tpot", "TPOT", "Time per Output Token (excl. 1st token)");
     metric(r, "itl", "ITL", "Inter-token Latency");
     metric(r, "e2el", "E2EL", "End-to-end Latency");
     metric(r, "client_queue_time", "Client Queue Time", "Client-side Queueing");
-    metric(r, "e2el_including_client_queue", "Queue-inclusive E2EL", "Queue-inclusive End-to-end Latency");
+    metric(
+        r,
+        "e2el_including_client_queue",
+        "Queue-inclusive E2EL",
+        "Queue-inclusive End-to-end Latency");
     ExtraSections.write(this, r);
     line("=".repeat(50));
-    if (!valid) {
+    if (!r.valid()) {
       invalidBanner(r);
     }
   }
 
-  private void metric(JsonNode r, String key, String name, String header) {
-    if (!r.has("mean_" + key + "_ms")) {
+  private void metric(RunResult r, String key, String name, String header) {
+    if (!r.stats().containsKey("mean_" + key + "_ms")) {
       return;
     }
     line(center(header, '-'));
-    row("Mean " + name + " (ms):", f2(r.path("mean_" + key + "_ms").asDouble()));
-    row("Median " + name + " (ms):", f2(r.path("median_" + key + "_ms").asDouble()));
-    for (Iterator<Map.Entry<String, JsonNode>> it = r.fields(); it.hasNext();) {
-      Map.Entry<String, JsonNode> e = it.next();
+    row("Mean " + name + " (ms):", f2(r.stat("mean_" + key + "_ms")));
+    row("Median " + name + " (ms):", f2(r.stat("median_" + key + "_ms")));
+    for (Map.Entry<String, Double> e : r.stats().entrySet()) {
       String k = e.getKey();
-      if (k.startsWith("p") && k.endsWith("_" + key + "_ms") && k.substring(1, k.length() - key.length() - 4).matches("[0-9.]+")) {
-        row("P" + k.substring(1, k.length() - key.length() - 4) + " " + name + " (ms):", f2(e.getValue().asDouble()));
+      String word =
+          k.startsWith("p") && k.endsWith("_" + key + "_ms")
+              ? k.substring(1, k.length() - key.length() - 4)
+              : "";
+      if (word.matches("[0-9.]+")
+          && k.equals(LatencyStats.percentileKey(Double.parseDouble(word), key))) {
+        row("P" + word + " " + name + " (ms):", f2(e.getValue()));
       }
     }
   }
 
-  private void invalidBanner(JsonNode r) {
+  private void invalidBanner(RunResult r) {
     line("!".repeat(50));
     line("!! INVALID RUN: the measurement cannot be trusted");
-    for (JsonNode reason : r.path("validity").path("reasons")) {
-      line("!! - " + reason.asText());
+    for (String reason : r.validity().reasons()) {
+      line("!! - " + reason);
     }
     line("!".repeat(50));
   }
@@ -101,8 +110,10 @@ public final class ConsoleReport {
     StringBuilder b = new StringBuilder();
     for (int i = 0; i < values.size(); i++) {
       String v = values.get(i);
-      b.append(i == 0 ? String.format(Locale.ROOT, "%-" + widths[i] + "s", v)
-          : String.format(Locale.ROOT, " %" + widths[i] + "s", v));
+      b.append(
+          i == 0
+              ? String.format(Locale.ROOT, "%-" + widths[i] + "s", v)
+              : String.format(Locale.ROOT, " %" + widths[i] + "s", v));
     }
     line(b.toString().stripTrailing());
   }
@@ -116,5 +127,9 @@ public final class ConsoleReport {
 
   static String f2(double v) {
     return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  static String f2(Double v) {
+    return v == null ? "n/a" : f2(v.doubleValue());
   }
 }

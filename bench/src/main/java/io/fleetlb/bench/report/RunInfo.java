@@ -1,12 +1,15 @@
 package io.fleetlb.bench.report;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetlb.bench.metrics.Goodput;
-import io.fleetlb.bench.metrics.Validity;
+import io.fleetlb.results.Slo;
+import io.fleetlb.results.ValidityReport;
 import java.util.List;
 import java.util.Map;
 
-/** The context of one run that the result records besides the measurements. */
+/**
+ * The context of one run that the result records besides the measurements; {@code goodput} is null
+ * without --goodput.
+ */
 public record RunInfo(
     String label,
     String url,
@@ -15,10 +18,10 @@ public record RunInfo(
     Integer maxConcurrency,
     List<String> percentileMetrics,
     List<Double> metricPercentiles,
-    Goodput goodput,
+    Slo goodput,
     Long warmupNs,
     Long cooldownNs,
-    Validity.Thresholds thresholds,
+    ValidityReport.Thresholds thresholds,
     ObjectNode workloadHeader,
     String workloadPath,
     boolean saveDetailed,

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
  * thread, never on an event loop.
  */
 public final class NvidiaSmi {
-  static final String QUERY = "index,uuid,name,utilization.gpu,power.draw,memory.used,memory.total,temperature.gpu";
+  static final String QUERY =
+      "index,uuid,name,utilization.gpu,power.draw,memory.used,memory.total,temperature.gpu";
   private final String command;
 
   public NvidiaSmi(String command) {
@@ -22,8 +23,10 @@ public final class NvidiaSmi {
   }
 
   public List<ObjectNode> read() throws IOException {
-    Process p = new ProcessBuilder(command, "--query-gpu=" + QUERY, "--format=csv,noheader,nounits")
-        .redirectErrorStream(true).start();
+    Process p =
+        new ProcessBuilder(command, "--query-gpu=" + QUERY, "--format=csv,noheader,nounits")
+            .redirectErrorStream(true)
+            .start();
     String out;
     try {
       out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

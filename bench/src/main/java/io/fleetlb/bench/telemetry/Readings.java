@@ -13,12 +13,11 @@ import java.util.OptionalDouble;
 /**
  * Reads the fields the bench keeps from a parsed scrape: per GPU from dcgm-exporter's series
  * (utilization %, SM active, power W, energy counter, memory, temperature), and per server from
- * vLLM's {@code /metrics} (running, waiting, KV-cache usage, preemptions, token counters), V1
- * and V0 names alike, summed over the {@code engine} label.
+ * vLLM's {@code /metrics} (running, waiting, KV-cache usage, preemptions, token counters), V1 and
+ * V0 names alike, summed over the {@code engine} label.
  */
 public final class Readings {
-  private Readings() {
-  }
+  private Readings() {}
 
   /** One JSON object per GPU on the page (only {@code gpuFilter} when given). */
   public static List<ObjectNode> dcgm(MetricsSnapshot m, String gpuFilter) {
@@ -34,8 +33,13 @@ public final class Readings {
     return new ArrayList<>(byGpu.values());
   }
 
-  private static void put(MetricsSnapshot m, Map<String, ObjectNode> byGpu, String gpuFilter, String name,
-      String field, double scale) {
+  private static void put(
+      MetricsSnapshot m,
+      Map<String, ObjectNode> byGpu,
+      String gpuFilter,
+      String name,
+      String field,
+      double scale) {
     for (Sample s : m.samples(name)) {
       String gpu = s.label("gpu");
       if (gpu == null) {
@@ -44,11 +48,14 @@ public final class Readings {
       if (gpuFilter != null && !gpuFilter.equals(gpu)) {
         continue;
       }
-      ObjectNode o = byGpu.computeIfAbsent(gpu, g -> {
-        ObjectNode n = JsonNodeFactory.instance.objectNode();
-        n.put("gpu", g);
-        return n;
-      });
+      ObjectNode o =
+          byGpu.computeIfAbsent(
+              gpu,
+              g -> {
+                ObjectNode n = JsonNodeFactory.instance.objectNode();
+                n.put("gpu", g);
+                return n;
+              });
       if (!o.has("uuid") && s.label("UUID") != null) {
         o.put("uuid", s.label("UUID"));
       }

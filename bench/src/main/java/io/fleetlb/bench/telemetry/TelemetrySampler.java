@@ -26,11 +26,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Samples GPU and engine telemetry on the run's clock: at t0, t0 + interval, ... and once more
- * when stopped, every target is scraped concurrently and each reading is stamped with the time
- * its answer arrived (nanoseconds from t0, the same clock as the request records). Readings go
- * to a JSON-lines file as they come and are kept for the summary. A failed scrape is a sample
- * with {@code ok: false}, never a failed run.
+ * Samples GPU and engine telemetry on the run's clock: at t0, t0 + interval, ... and once more when
+ * stopped, every target is scraped concurrently and each reading is stamped with the time its
+ * answer arrived (nanoseconds from t0, the same clock as the request records). Readings go to a
+ * JSON-lines file as they come and are kept for the summary. A failed scrape is a sample with
+ * {@code ok: false}, never a failed run.
  */
 public final class TelemetrySampler implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -42,13 +42,20 @@ public final class TelemetrySampler implements AutoCloseable {
   private final io.vertx.core.Context context;
   private final BufferedWriter out;
   private final List<ObjectNode> samples = Collections.synchronizedList(new ArrayList<>());
-  private final java.util.Queue<ObjectNode> unwritten = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.Queue<ObjectNode> unwritten =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
   private volatile boolean running;
   private Thread thread;
   private long t0;
 
-  public TelemetrySampler(Vertx vertx, List<MetricsTarget> gpuTargets, List<MetricsTarget> serverTargets,
-      NvidiaSmi nvidiaSmi, long intervalNs, Path outFile) throws IOException {
+  public TelemetrySampler(
+      Vertx vertx,
+      List<MetricsTarget> gpuTargets,
+      List<MetricsTarget> serverTargets,
+      NvidiaSmi nvidiaSmi,
+      long intervalNs,
+      Path outFile)
+      throws IOException {
     if (intervalNs < 10_000_000L) {
       throw new IllegalArgumentException("--telemetry-interval must be at least 10ms");
     }
@@ -57,8 +64,13 @@ public final class TelemetrySampler implements AutoCloseable {
     this.nvidiaSmi = nvidiaSmi;
     this.intervalNs = intervalNs;
     this.context = vertx.getOrCreateContext();
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2_000).setKeepAlive(true)
-        .setName("bench-telemetry"), new PoolOptions().setHttp1MaxSize(4));
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setConnectTimeout(2_000)
+                .setKeepAlive(true)
+                .setName("bench-telemetry"),
+            new PoolOptions().setHttp1MaxSize(4));
     this.out = outFile == null ? null : Files.newBufferedWriter(outFile, StandardCharsets.UTF_8);
   }
 
@@ -113,8 +125,7 @@ public final class TelemetrySampler implements AutoCloseable {
   }
 
   /** One scrape's raw answer, stamped when it arrived; parsed later on the sampler thread. */
-  private record Answer(long tNs, byte[] body, String error) {
-  }
+  private record Answer(long tNs, byte[] body, String error) {}
 
   private synchronized void sampleOnce() {
     long timeoutMs = Math.max(100, Math.min(5_000, TimeUnit.NANOSECONDS.toMillis(intervalNs)));
@@ -122,20 +133,30 @@ public final class TelemetrySampler implements AutoCloseable {
     targets.addAll(serverTargets);
     List<java.util.concurrent.CompletableFuture<Answer>> answers = new ArrayList<>();
     for (MetricsTarget t : targets) {
-      answers.add(scrape(t, timeoutMs).map(b -> new Answer(now(), b, null))
-          .otherwise(e -> new Answer(now(), null, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))
-          .toCompletionStage().toCompletableFuture());
+      answers.add(
+          scrape(t, timeoutMs)
+              .map(b -> new Answer(now(), b, null))
+              .otherwise(
+                  e ->
+                      new Answer(
+                          now(),
+                          null,
+                          e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()))
+              .toCompletionStage()
+              .toCompletableFuture());
     }
     if (nvidiaSmi != null) {
       try {
         long now = now();
         for (ObjectNode g : nvidiaSmi.read()) {
-          ObjectNode s = base("nvidia-smi", "gpu" + g.path("gpu").asText(), null, now).put("ok", true);
+          ObjectNode s =
+              base("nvidia-smi", "gpu" + g.path("gpu").asText(), null, now).put("ok", true);
           s.setAll(g);
           record(s);
         }
       } catch (IOException e) {
-        record(base("nvidia-smi", "nvidia-smi", null).put("ok", false).put("error", e.getMessage()));
+        record(
+            base("nvidia-smi", "nvidia-smi", null).put("ok", false).put("error", e.getMessage()));
       }
     }
     // parsing happens here, on the sampler's thread: never on an event loop that issues requests
@@ -156,7 +177,10 @@ public final class TelemetrySampler implements AutoCloseable {
       try {
         m = PrometheusText.parseUtf8(a.body());
       } catch (PrometheusParseException e) {
-        record(base(source, t.id(), t.url(), a.tNs()).put("ok", false).put("error", "not Prometheus text: " + e.getMessage()));
+        record(
+            base(source, t.id(), t.url(), a.tNs())
+                .put("ok", false)
+                .put("error", "not Prometheus text: " + e.getMessage()));
         continue;
       }
       if (source.equals("server")) {
@@ -167,7 +191,10 @@ public final class TelemetrySampler implements AutoCloseable {
       }
       List<ObjectNode> gpus = Readings.dcgm(m, t.gpu());
       if (gpus.isEmpty()) {
-        record(base(source, t.id(), t.url(), a.tNs()).put("ok", false).put("error", "no DCGM_FI_* series on the page"));
+        record(
+            base(source, t.id(), t.url(), a.tNs())
+                .put("ok", false)
+                .put("error", "no DCGM_FI_* series on the page"));
       }
       for (ObjectNode g : gpus) {
         ObjectNode s = base(source, t.id(), t.url(), a.tNs()).put("ok", true);
@@ -179,16 +206,30 @@ public final class TelemetrySampler implements AutoCloseable {
   }
 
   private Future<byte[]> scrape(MetricsTarget t, long timeoutMs) {
-    RequestOptions ro = new RequestOptions().setMethod(HttpMethod.GET).setHost(t.host()).setPort(t.port())
-        .setSsl(t.ssl()).setURI(t.path()).setIdleTimeout(timeoutMs).setConnectTimeout(timeoutMs);
+    RequestOptions ro =
+        new RequestOptions()
+            .setMethod(HttpMethod.GET)
+            .setHost(t.host())
+            .setPort(t.port())
+            .setSsl(t.ssl())
+            .setURI(t.path())
+            .setIdleTimeout(timeoutMs)
+            .setConnectTimeout(timeoutMs);
     ro.putHeader("accept", "text/plain;version=0.0.4");
-    return io.fleetlb.bench.replay.OnLoop.call(context, () -> client.request(ro).compose(req -> req.send())
-        .compose(resp -> {
-          if (resp.statusCode() != 200) {
-            return resp.body().compose(b -> Future.<byte[]>failedFuture("HTTP " + resp.statusCode()));
-          }
-          return resp.body().map(b -> b.getBytes());
-        }));
+    return io.fleetlb.bench.replay.OnLoop.call(
+        context,
+        () ->
+            client
+                .request(ro)
+                .compose(req -> req.send())
+                .compose(
+                    resp -> {
+                      if (resp.statusCode() != 200) {
+                        return resp.body()
+                            .compose(b -> Future.<byte[]>failedFuture("HTTP " + resp.statusCode()));
+                      }
+                      return resp.body().map(b -> b.getBytes());
+                    }));
   }
 
   private long now() {
@@ -211,7 +252,9 @@ public final class TelemetrySampler implements AutoCloseable {
     return o;
   }
 
-  /** Keeps a sample; callbacks run on event loops, so the file is written later by {@link #flush}. */
+  /**
+   * Keeps a sample; callbacks run on event loops, so the file is written later by {@link #flush}.
+   */
   private void record(ObjectNode s) {
     samples.add(s);
     unwritten.add(s);

@@ -5,9 +5,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A distribution of token counts, written as {@code fixed(128)}, {@code uniform(64,256)},
- * {@code normal(512,100)} or {@code lognormal(200,1.0,max=4096)}; every sample is rounded and
- * clamped to {@code [min, max]} (defaults 1 and unbounded), so heavy tails can be capped.
+ * A distribution of token counts, written as {@code fixed(128)}, {@code uniform(64,256)}, {@code
+ * normal(512,100)} or {@code lognormal(200,1.0,max=4096)}; every sample is rounded and clamped to
+ * {@code [min, max]} (defaults 1 and unbounded), so heavy tails can be capped.
  */
 public sealed interface LengthDistribution {
 
@@ -40,7 +40,8 @@ public sealed interface LengthDistribution {
   record Uniform(int lo, int hi) implements LengthDistribution {
     public Uniform {
       if (lo < 1 || hi < lo) {
-        throw new IllegalArgumentException("uniform needs 1 <= min <= max, got (" + lo + "," + hi + ")");
+        throw new IllegalArgumentException(
+            "uniform needs 1 <= min <= max, got (" + lo + "," + hi + ")");
       }
     }
 
@@ -106,8 +107,11 @@ public sealed interface LengthDistribution {
     }
     int open = s.indexOf('(');
     if (open < 0 || !s.endsWith(")")) {
-      throw new IllegalArgumentException("'" + text + "' is not a length distribution; expected e.g. "
-          + "fixed(128), uniform(64,256), normal(512,100), lognormal(200,1.0,max=4096)");
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a length distribution; expected e.g. "
+              + "fixed(128), uniform(64,256), normal(512,100), lognormal(200,1.0,max=4096)");
     }
     String kind = s.substring(0, open).trim();
     String[] parts = s.substring(open + 1, s.length() - 1).split(",");
@@ -135,18 +139,36 @@ public sealed interface LengthDistribution {
       case "fixed":
         return new Fixed((int) arg(positional, named, 0, "value", text));
       case "uniform":
-        return new Uniform((int) arg(positional, named, 0, "min", text), (int) arg(positional, named, 1, "max", text));
+        return new Uniform(
+            (int) arg(positional, named, 0, "min", text),
+            (int) arg(positional, named, 1, "max", text));
       case "normal":
-        return new Normal(arg(positional, named, 0, "mean", text), arg(positional, named, 1, "stddev", text), min, max);
+        return new Normal(
+            arg(positional, named, 0, "mean", text),
+            arg(positional, named, 1, "stddev", text),
+            min,
+            max);
       case "lognormal":
-        return new LogNormal(arg(positional, named, 0, "median", text), arg(positional, named, 1, "sigma", text), min, max);
+        return new LogNormal(
+            arg(positional, named, 0, "median", text),
+            arg(positional, named, 1, "sigma", text),
+            min,
+            max);
       default:
-        throw new IllegalArgumentException("'" + text + "': unknown distribution '" + kind
-            + "' (fixed, uniform, normal, lognormal)");
+        throw new IllegalArgumentException(
+            "'"
+                + text
+                + "': unknown distribution '"
+                + kind
+                + "' (fixed, uniform, normal, lognormal)");
     }
   }
 
-  private static double arg(java.util.List<Double> positional, Map<String, Double> named, int pos, String name,
+  private static double arg(
+      java.util.List<Double> positional,
+      Map<String, Double> named,
+      int pos,
+      String name,
       String text) {
     if (named.containsKey(name)) {
       return named.get(name);
@@ -170,7 +192,8 @@ public sealed interface LengthDistribution {
 
   private static void checkBounds(int min, int max) {
     if (min < 1 || max < min) {
-      throw new IllegalArgumentException("bounds need 1 <= min <= max, got min=" + min + " max=" + max);
+      throw new IllegalArgumentException(
+          "bounds need 1 <= min <= max, got min=" + min + " max=" + max);
     }
   }
 

@@ -3,8 +3,8 @@ package io.fleetlb.bench.workload;
 import java.util.List;
 
 /**
- * One model of the traffic mix: its served name, its weight, and optionally its own request
- * classes (empty means the workload's global classes or dataset lengths apply).
+ * One model of the traffic mix: its served name, its weight, and optionally its own request classes
+ * (empty means the workload's global classes or dataset lengths apply).
  */
 public record ModelShare(String name, double weight, List<RequestClass> classes) {
 
@@ -18,7 +18,10 @@ public record ModelShare(String name, double weight, List<RequestClass> classes)
     classes = List.copyOf(classes);
   }
 
-  /** Parses {@code NAME} or {@code NAME=WEIGHT} (the last '=' separates the weight, names may contain '='). */
+  /**
+   * Parses {@code NAME} or {@code NAME=WEIGHT} (the last '=' separates the weight, names may
+   * contain '=').
+   */
   public static ModelShare parse(String text) {
     int eq = text.lastIndexOf('=');
     if (eq > 0) {
@@ -26,7 +29,8 @@ public record ModelShare(String name, double weight, List<RequestClass> classes)
       try {
         return new ModelShare(text.substring(0, eq).trim(), Double.parseDouble(w), List.of());
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("--model '" + text + "': weight '" + w + "' is not a number");
+        throw new IllegalArgumentException(
+            "--model '" + text + "': weight '" + w + "' is not a number");
       }
     }
     return new ModelShare(text.trim(), 1.0, List.of());

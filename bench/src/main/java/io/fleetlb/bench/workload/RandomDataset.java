@@ -2,8 +2,8 @@ package io.fleetlb.bench.workload;
 
 /**
  * vLLM's {@code random} dataset in words: each prompt is {@code --random-prefix-len} shared words
- * followed by the sampled number of random words, so a prompt asked to be N tokens is exactly
- * N + prefix tokens on vllm-sim (before the server's chat template).
+ * followed by the sampled number of random words, so a prompt asked to be N tokens is exactly N +
+ * prefix tokens on vllm-sim (before the server's chat template).
  */
 public final class RandomDataset implements SyntheticDataset {
   private final String prefix;
@@ -13,7 +13,8 @@ public final class RandomDataset implements SyntheticDataset {
     if (prefixLen < 0) {
       throw new IllegalArgumentException("--random-prefix-len must be >= 0, got " + prefixLen);
     }
-    this.prefix = prefixLen == 0 ? "" : PromptText.words(prefixLen, new Rng(seed, "random-prefix")) + " ";
+    this.prefix =
+        prefixLen == 0 ? "" : PromptText.words(prefixLen, new Rng(seed, "random-prefix")) + " ";
     this.prefixTokens = prefixLen;
   }
 

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Writes the exact request bodies vLLM's benchmark client sends: always streaming with
- * {@code stream_options.include_usage}, {@code max_completion_tokens} for chat and
- * {@code max_tokens} for completions, {@code ignore_eos} when asked, a per-request {@code seed},
- * then the optional sampling fields and {@code --extra-body} (which overrides, as in vLLM).
+ * Writes the exact request bodies vLLM's benchmark client sends: always streaming with {@code
+ * stream_options.include_usage}, {@code max_completion_tokens} for chat and {@code max_tokens} for
+ * completions, {@code ignore_eos} when asked, a per-request {@code seed}, then the optional
+ * sampling fields and {@code --extra-body} (which overrides, as in vLLM).
  */
 public final class RequestBodies {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -34,7 +34,8 @@ public final class RequestBodies {
       }
       return (ObjectNode) node;
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("--extra-body is not valid JSON: " + e.getOriginalMessage());
+      throw new IllegalArgumentException(
+          "--extra-body is not valid JSON: " + e.getOriginalMessage());
     }
   }
 

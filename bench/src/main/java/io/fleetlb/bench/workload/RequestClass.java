@@ -7,7 +7,8 @@ import java.util.List;
  * A named kind of request (short-chat, long-prefill, long-decode, ...) with a mix weight and its
  * own input and output length distributions; written {@code NAME:WEIGHT:input=DIST:output=DIST}.
  */
-public record RequestClass(String name, double weight, LengthDistribution input, LengthDistribution output) {
+public record RequestClass(
+    String name, double weight, LengthDistribution input, LengthDistribution output) {
 
   public RequestClass {
     if (name == null || name.isBlank()) {
@@ -18,18 +19,25 @@ public record RequestClass(String name, double weight, LengthDistribution input,
     }
   }
 
-  /** Parses {@code NAME:WEIGHT:input=DIST:output=DIST}; colons inside parentheses belong to the distribution. */
+  /**
+   * Parses {@code NAME:WEIGHT:input=DIST:output=DIST}; colons inside parentheses belong to the
+   * distribution.
+   */
   public static RequestClass parse(String text) {
     List<String> parts = splitTopLevel(text, ':');
     if (parts.size() != 4) {
-      throw new IllegalArgumentException("--class '" + text + "': expected NAME:WEIGHT:input=DIST:output=DIST, "
-          + "e.g. long-decode:0.2:input=fixed(128):output=lognormal(800,0.8,max=4096)");
+      throw new IllegalArgumentException(
+          "--class '"
+              + text
+              + "': expected NAME:WEIGHT:input=DIST:output=DIST, "
+              + "e.g. long-decode:0.2:input=fixed(128):output=lognormal(800,0.8,max=4096)");
     }
     double weight;
     try {
       weight = Double.parseDouble(parts.get(1));
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("--class '" + text + "': weight '" + parts.get(1) + "' is not a number");
+      throw new IllegalArgumentException(
+          "--class '" + text + "': weight '" + parts.get(1) + "' is not a number");
     }
     LengthDistribution in = null;
     LengthDistribution out = null;
@@ -42,14 +50,16 @@ public record RequestClass(String name, double weight, LengthDistribution input,
         } else if (key.equals("output") && eq > 0) {
           out = LengthDistribution.parse(kv.substring(eq + 1));
         } else {
-          throw new IllegalArgumentException("expected input=DIST or output=DIST, got '" + kv + "'");
+          throw new IllegalArgumentException(
+              "expected input=DIST or output=DIST, got '" + kv + "'");
         }
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("--class '" + text + "': " + e.getMessage());
       }
     }
     if (in == null || out == null) {
-      throw new IllegalArgumentException("--class '" + text + "': needs both input=DIST and output=DIST");
+      throw new IllegalArgumentException(
+          "--class '" + text + "': needs both input=DIST and output=DIST");
     }
     return new RequestClass(parts.get(0).trim(), weight, in, out);
   }

@@ -3,15 +3,18 @@ package io.fleetlb.bench.workload;
 import java.util.SplittableRandom;
 
 /**
- * Seeded random variates built only on {@link SplittableRandom#nextDouble()} and
- * {@link SplittableRandom#nextLong()}, whose algorithms the JDK specifies, so a workload generated
- * with the same seed is byte-identical on every JDK (the JDK's own {@code nextGaussian} is not
- * pinned across releases).
+ * Seeded random variates built only on {@link SplittableRandom#nextDouble()} and {@link
+ * SplittableRandom#nextLong()}, whose algorithms the JDK specifies, so a workload generated with
+ * the same seed is byte-identical on every JDK (the JDK's own {@code nextGaussian} is not pinned
+ * across releases).
  */
 public final class Rng {
   private final SplittableRandom random;
 
-  /** A generator for one independent stream: the same (seed, stream) pair always gives the same values. */
+  /**
+   * A generator for one independent stream: the same (seed, stream) pair always gives the same
+   * values.
+   */
   public Rng(long seed, String stream) {
     this.random = new SplittableRandom(mix(seed, stream));
   }
@@ -46,7 +49,10 @@ public final class Rng {
     return random.nextLong();
   }
 
-  /** Standard normal variate (Box-Muller, one value per call so the stream position is simple to reason about). */
+  /**
+   * Standard normal variate (Box-Muller, one value per call so the stream position is simple to
+   * reason about).
+   */
   public double gaussian() {
     double u1 = 1.0 - random.nextDouble(); // (0, 1]: log(0) is impossible
     double u2 = random.nextDouble();
@@ -59,8 +65,8 @@ public final class Rng {
   }
 
   /**
-   * Gamma variate with the given shape and scale (Marsaglia-Tsang; shape below 1 uses the
-   * {@code G(a+1) * U^(1/a)} boost). Shape 1 is exactly an exponential, as numpy's gamma is.
+   * Gamma variate with the given shape and scale (Marsaglia-Tsang; shape below 1 uses the {@code
+   * G(a+1) * U^(1/a)} boost). Shape 1 is exactly an exponential, as numpy's gamma is.
    */
   public double gamma(double shape, double scale) {
     if (shape == 1.0) {

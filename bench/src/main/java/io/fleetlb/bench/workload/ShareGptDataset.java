@@ -1,8 +1,8 @@
 package io.fleetlb.bench.workload;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,21 +12,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A ShareGPT-format file (a JSON array, or JSON lines, of {@code {"conversations":[{"from","value"},...]}};
- * OpenAI-style {@code messages} with {@code role}/{@code content} also work): the first turn is
- * the prompt and the second turn's length the requested output, filtered as vLLM does (prompt and
- * output at least 4 tokens, prompt at most 1024, total at most 2048) and sampled with the seed.
- * The file is streamed, so large dumps do not have to fit in memory.
+ * A ShareGPT-format file (a JSON array, or JSON lines, of {@code
+ * {"conversations":[{"from","value"},...]}}; OpenAI-style {@code messages} with {@code role}/{@code
+ * content} also work): the first turn is the prompt and the second turn's length the requested
+ * output, filtered as vLLM does (prompt and output at least 4 tokens, prompt at most 1024, total at
+ * most 2048) and sampled with the seed. The file is streamed, so large dumps do not have to fit in
+ * memory.
  */
 public final class ShareGptDataset {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** What was loaded: the samples plus counts for the workload header. */
-  public record Loaded(List<PromptSample> samples, long conversations, long valid, boolean oversampled) {
-  }
+  public record Loaded(
+      List<PromptSample> samples, long conversations, long valid, boolean oversampled) {}
 
-  private ShareGptDataset() {
-  }
+  private ShareGptDataset() {}
 
   /**
    * @param fixedOutputLen {@code --sharegpt-output-len}, or null to use the second turn's length
@@ -40,9 +40,12 @@ public final class ShareGptDataset {
       JsonToken first = p.nextToken();
       boolean array = first == JsonToken.START_ARRAY;
       if (!array && first != JsonToken.START_OBJECT) {
-        throw new IOException(path + ": not a ShareGPT file (expected a JSON array or JSON lines of conversations)");
+        throw new IOException(
+            path + ": not a ShareGPT file (expected a JSON array or JSON lines of conversations)");
       }
-      for (JsonToken t = array ? p.nextToken() : first; t == JsonToken.START_OBJECT; t = p.nextToken()) {
+      for (JsonToken t = array ? p.nextToken() : first;
+          t == JsonToken.START_OBJECT;
+          t = p.nextToken()) {
         JsonNode conv = MAPPER.readTree(p);
         conversations++;
         PromptSample s = toSample(conv, fixedOutputLen);
@@ -64,8 +67,12 @@ public final class ShareGptDataset {
       throw new IOException(path + ": not a ShareGPT JSON file: " + e.getOriginalMessage());
     }
     if (reservoir.isEmpty()) {
-      throw new IOException(path + ": no usable conversation (" + conversations
-          + " read; each needs a prompt and a reply of 4+ tokens, prompt <= 1024, total <= 2048)");
+      throw new IOException(
+          path
+              + ": no usable conversation ("
+              + conversations
+              + " read; each needs a prompt and a reply of 4+ tokens, prompt <= 1024, total <="
+              + " 2048)");
     }
     for (int i = reservoir.size() - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
@@ -94,7 +101,10 @@ public final class ShareGptDataset {
     int promptLen = SimTokens.count(prompt);
     int outputLen = fixedOutputLen != null ? fixedOutputLen : SimTokens.count(reply);
     boolean checkOutput = fixedOutputLen == null;
-    if (promptLen < 4 || (checkOutput && outputLen < 4) || promptLen > 1024 || promptLen + outputLen > 2048) {
+    if (promptLen < 4
+        || (checkOutput && outputLen < 4)
+        || promptLen > 1024
+        || promptLen + outputLen > 2048) {
       return null;
     }
     return new PromptSample(prompt, promptLen, Math.max(1, outputLen), null);

@@ -1,13 +1,12 @@
 package io.fleetlb.bench.workload;
 
 /**
- * The simulator's tokenizer rule (docs/vllm-sim.md): whitespace-separated words, each
- * {@code ceil(length / 16)} tokens; so N generated words of at most 16 characters are exactly N
- * tokens on vllm-sim. Real tokenizers differ: results use the server's {@code usage} counts.
+ * The simulator's tokenizer rule (docs/vllm-sim.md): whitespace-separated words, each {@code
+ * ceil(length / 16)} tokens; so N generated words of at most 16 characters are exactly N tokens on
+ * vllm-sim. Real tokenizers differ: results use the server's {@code usage} counts.
  */
 public final class SimTokens {
-  private SimTokens() {
-  }
+  private SimTokens() {}
 
   public static int count(CharSequence text) {
     int tokens = 0;

@@ -3,10 +3,10 @@ package io.fleetlb.bench.workload;
 import java.util.List;
 
 /**
- * vLLM's {@code sonnet} dataset shape: every prompt starts with the same instruction and poem
- * lines ({@code --sonnet-prefix-len} tokens, the prefix-cache-friendly part), followed by lines
- * sampled per request up to the input length. Lines come from {@code --dataset-path} (vLLM's
- * sonnet.txt works) or, without a file, from generated poem-like lines.
+ * vLLM's {@code sonnet} dataset shape: every prompt starts with the same instruction and poem lines
+ * ({@code --sonnet-prefix-len} tokens, the prefix-cache-friendly part), followed by lines sampled
+ * per request up to the input length. Lines come from {@code --dataset-path} (vLLM's sonnet.txt
+ * works) or, without a file, from generated poem-like lines.
  */
 public final class SonnetDataset implements SyntheticDataset {
   static final String INSTRUCTION = "Pick as many lines as you can from these poem lines:";
@@ -14,14 +14,19 @@ public final class SonnetDataset implements SyntheticDataset {
   private final String prefix;
   private final int prefixTokens;
 
-  /** @param lines the line pool, or null to generate lines from the vocabulary */
+  /**
+   * @param lines the line pool, or null to generate lines from the vocabulary
+   */
   public SonnetDataset(int prefixLen, List<String> lines, long seed) {
     Rng rng = new Rng(seed, "sonnet-lines");
     this.pool = lines != null && !lines.isEmpty() ? List.copyOf(lines) : generatedLines(rng);
     int instructionTokens = SimTokens.count(INSTRUCTION);
     if (prefixLen < instructionTokens) {
-      throw new IllegalArgumentException("--sonnet-prefix-len must be at least " + instructionTokens
-          + " (the instruction's length), got " + prefixLen);
+      throw new IllegalArgumentException(
+          "--sonnet-prefix-len must be at least "
+              + instructionTokens
+              + " (the instruction's length), got "
+              + prefixLen);
     }
     StringBuilder sb = new StringBuilder(INSTRUCTION);
     int tokens = instructionTokens;
@@ -41,7 +46,10 @@ public final class SonnetDataset implements SyntheticDataset {
     return List.of(lines);
   }
 
-  /** Appends a newline and as much of the line as fits in {@code budget} tokens; returns tokens used. */
+  /**
+   * Appends a newline and as much of the line as fits in {@code budget} tokens; returns tokens
+   * used.
+   */
   private static int appendLine(StringBuilder sb, String line, int budget) {
     String[] words = line.trim().split("\\s+");
     int used = 0;
@@ -73,8 +81,12 @@ public final class SonnetDataset implements SyntheticDataset {
   @Override
   public PromptSample make(String className, int inputTokens, int outputTokens, Rng rng) {
     if (inputTokens < prefixTokens) {
-      throw new IllegalArgumentException("sonnet input length " + inputTokens
-          + " is shorter than the shared prefix (" + prefixTokens + " tokens)");
+      throw new IllegalArgumentException(
+          "sonnet input length "
+              + inputTokens
+              + " is shorter than the shared prefix ("
+              + prefixTokens
+              + " tokens)");
     }
     StringBuilder sb = new StringBuilder(prefix);
     int tokens = prefixTokens;

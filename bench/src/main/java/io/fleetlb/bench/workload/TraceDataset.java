@@ -19,34 +19,49 @@ import java.util.Locale;
 
 /**
  * A request trace: timestamps with input and output token counts, as CSV with a header row
- * (BurstGPT: {@code Timestamp,Request tokens,Response tokens}; Azure LLM inference:
- * {@code TIMESTAMP,ContextTokens,GeneratedTokens}) or JSON lines (Mooncake:
- * {@code timestamp,input_length,output_length}). Rows with a zero length (failed requests in
- * BurstGPT) are skipped; rows are ordered by time.
+ * (BurstGPT: {@code Timestamp,Request tokens,Response tokens}; Azure LLM inference: {@code
+ * TIMESTAMP,ContextTokens,GeneratedTokens}) or JSON lines (Mooncake: {@code
+ * timestamp,input_length,output_length}). Rows with a zero length (failed requests in BurstGPT) are
+ * skipped; rows are ordered by time.
  */
 public final class TraceDataset {
-  static final List<String> TIME_COLUMNS = List.of("timestamp", "time", "arrival_time", "arrival_timestamp");
-  static final List<String> INPUT_COLUMNS = List.of("input_length", "input_tokens", "contexttokens",
-      "request tokens", "prompt_tokens", "input_len");
-  static final List<String> OUTPUT_COLUMNS = List.of("output_length", "output_tokens", "generatedtokens",
-      "response tokens", "completion_tokens", "output_len");
-  private static final DateTimeFormatter DATE_TIME = new DateTimeFormatterBuilder()
-      .appendPattern("yyyy-MM-dd[ ]['T']HH:mm:ss")
-      .optionalStart().appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true).optionalEnd()
-      .toFormatter(Locale.ROOT);
+  static final List<String> TIME_COLUMNS =
+      List.of("timestamp", "time", "arrival_time", "arrival_timestamp");
+  static final List<String> INPUT_COLUMNS =
+      List.of(
+          "input_length",
+          "input_tokens",
+          "contexttokens",
+          "request tokens",
+          "prompt_tokens",
+          "input_len");
+  static final List<String> OUTPUT_COLUMNS =
+      List.of(
+          "output_length",
+          "output_tokens",
+          "generatedtokens",
+          "response tokens",
+          "completion_tokens",
+          "output_len");
+  private static final DateTimeFormatter DATE_TIME =
+      new DateTimeFormatterBuilder()
+          .appendPattern("yyyy-MM-dd[ ]['T']HH:mm:ss")
+          .optionalStart()
+          .appendFraction(ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .toFormatter(Locale.ROOT);
 
   /** One row of the trace. */
-  public record Row(long timestampNanos, int inputTokens, int outputTokens) {
-  }
+  public record Row(long timestampNanos, int inputTokens, int outputTokens) {}
 
   /** The parsed trace with what was skipped and the time unit that was applied. */
-  public record Loaded(List<Row> rows, long skipped, String timeUnit) {
-  }
+  public record Loaded(List<Row> rows, long skipped, String timeUnit) {}
 
-  private TraceDataset() {
-  }
+  private TraceDataset() {}
 
-  /** @param timeUnit "auto", "s", "ms", "us" or "ns": the unit of numeric timestamps */
+  /**
+   * @param timeUnit "auto", "s", "ms", "us" or "ns": the unit of numeric timestamps
+   */
   public static Loaded load(Path path, String timeUnit) throws IOException {
     List<Row> rows = new ArrayList<>();
     long skipped = 0;
@@ -75,7 +90,14 @@ public final class TraceDataset {
           } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException(path + ":" + lineNo + ": not JSON: " + e.getOriginalMessage());
           }
-          Row row = row(path, lineNo, field(n, TIME_COLUMNS), field(n, INPUT_COLUMNS), field(n, OUTPUT_COLUMNS), toNanos);
+          Row row =
+              row(
+                  path,
+                  lineNo,
+                  field(n, TIME_COLUMNS),
+                  field(n, INPUT_COLUMNS),
+                  field(n, OUTPUT_COLUMNS),
+                  toNanos);
           if (row == null) {
             skipped++;
           } else {
@@ -94,7 +116,14 @@ public final class TraceDataset {
           }
           String[] cells = splitCsv(line);
           if (cells.length <= Math.max(t, Math.max(in, out))) {
-            throw new IOException(path + ":" + lineNo + ": expected " + header.length + " columns, got " + cells.length);
+            throw new IOException(
+                path
+                    + ":"
+                    + lineNo
+                    + ": expected "
+                    + header.length
+                    + " columns, got "
+                    + cells.length);
           }
           Row row = row(path, lineNo, cells[t], cells[in], cells[out], toNanos);
           if (row == null) {
@@ -106,7 +135,8 @@ public final class TraceDataset {
       }
     }
     if (rows.isEmpty()) {
-      throw new IOException(path + ": no usable row (all lengths were zero or the file had only a header)");
+      throw new IOException(
+          path + ": no usable row (all lengths were zero or the file had only a header)");
     }
     rows.sort(Comparator.comparingLong(Row::timestampNanos)); // stable: ties keep file order
     return new Loaded(List.copyOf(rows), skipped, unitUsed);
@@ -114,18 +144,35 @@ public final class TraceDataset {
 
   private static double nanosPer(String unit, Path path) throws IOException {
     switch (unit) {
-      case "s": return 1e9;
-      case "ms": return 1e6;
-      case "us": return 1e3;
-      case "ns": return 1;
-      default: throw new IOException("--trace-time-unit: '" + unit + "' is not one of auto, s, ms, us, ns");
+      case "s":
+        return 1e9;
+      case "ms":
+        return 1e6;
+      case "us":
+        return 1e3;
+      case "ns":
+        return 1;
+      default:
+        throw new IOException(
+            "--trace-time-unit: '" + unit + "' is not one of auto, s, ms, us, ns");
     }
   }
 
-  private static Row row(Path path, int lineNo, String ts, String in, String out, double toNanos) throws IOException {
+  private static Row row(Path path, int lineNo, String ts, String in, String out, double toNanos)
+      throws IOException {
     if (ts == null || in == null || out == null) {
-      throw new IOException(path + ":" + lineNo + ": needs a timestamp, an input length and an output length "
-          + "(fields " + TIME_COLUMNS + ", " + INPUT_COLUMNS + ", " + OUTPUT_COLUMNS + ")");
+      throw new IOException(
+          path
+              + ":"
+              + lineNo
+              + ": needs a timestamp, an input length and an output length "
+              + "(fields "
+              + TIME_COLUMNS
+              + ", "
+              + INPUT_COLUMNS
+              + ", "
+              + OUTPUT_COLUMNS
+              + ")");
     }
     long t = timestamp(ts.trim(), toNanos, path, lineNo);
     int input = length(in, path, lineNo, "input");
@@ -133,7 +180,8 @@ public final class TraceDataset {
     return input <= 0 || output <= 0 ? null : new Row(t, input, output);
   }
 
-  private static long timestamp(String ts, double toNanos, Path path, int lineNo) throws IOException {
+  private static long timestamp(String ts, double toNanos, Path path, int lineNo)
+      throws IOException {
     try {
       return Math.round(Double.parseDouble(ts) * toNanos);
     } catch (NumberFormatException notANumber) {
@@ -141,7 +189,8 @@ public final class TraceDataset {
         LocalDateTime dt = LocalDateTime.parse(ts, DATE_TIME);
         return dt.toEpochSecond(ZoneOffset.UTC) * 1_000_000_000L + dt.getNano();
       } catch (java.time.format.DateTimeParseException e) {
-        throw new IOException(path + ":" + lineNo + ": timestamp '" + ts + "' is neither a number nor a date-time");
+        throw new IOException(
+            path + ":" + lineNo + ": timestamp '" + ts + "' is neither a number nor a date-time");
       }
     }
   }
@@ -154,12 +203,13 @@ public final class TraceDataset {
       }
       return (int) d;
     } catch (NumberFormatException e) {
-      throw new IOException(path + ":" + lineNo + ": " + what + " length '" + v.trim() + "' is not a whole number");
+      throw new IOException(
+          path + ":" + lineNo + ": " + what + " length '" + v.trim() + "' is not a whole number");
     }
   }
 
   private static String field(JsonNode n, List<String> names) {
-    for (var it = n.fields(); it.hasNext();) {
+    for (var it = n.fields(); it.hasNext(); ) {
       var e = it.next();
       if (names.contains(e.getKey().toLowerCase(Locale.ROOT))) {
         return e.getValue().asText();
@@ -168,13 +218,15 @@ public final class TraceDataset {
     return null;
   }
 
-  private static int column(String[] header, List<String> names, Path path, String what) throws IOException {
+  private static int column(String[] header, List<String> names, Path path, String what)
+      throws IOException {
     for (int i = 0; i < header.length; i++) {
       if (names.contains(header[i].trim().toLowerCase(Locale.ROOT))) {
         return i;
       }
     }
-    throw new IOException(path + ": no " + what + " column in the header (accepted names: " + names + ")");
+    throw new IOException(
+        path + ": no " + what + " column in the header (accepted names: " + names + ")");
   }
 
   static String[] splitCsv(String line) {

@@ -23,18 +23,17 @@ import java.util.List;
 
 /**
  * The frozen workload format (docs/bench-format.md): JSON lines, a header first, then one line per
- * request ending with its exact body as an embedded JSON object. The header's
- * {@code content_sha256} is the SHA-256 of the request lines' bytes (each with its '\n'); a file
- * whose lines do not hash to it is refused. The body bytes sent on replay are the very bytes of
- * the line, cut out by position, never re-serialised.
+ * request ending with its exact body as an embedded JSON object. The header's {@code
+ * content_sha256} is the SHA-256 of the request lines' bytes (each with its '\n'); a file whose
+ * lines do not hash to it is refused. The body bytes sent on replay are the very bytes of the line,
+ * cut out by position, never re-serialised.
  */
 public final class WorkloadFile {
   public static final String FORMAT = "fleetlb-workload";
   public static final int FORMAT_VERSION = 1;
   static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private WorkloadFile() {
-  }
+  private WorkloadFile() {}
 
   /** The bytes of one request line, including the trailing newline. */
   public static byte[] requestLine(WorkloadRequest r) {
@@ -77,7 +76,10 @@ public final class WorkloadFile {
     try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16)) {
       write(w, out);
     }
-    Files.move(tmp, path, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+    Files.move(
+        tmp,
+        path,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
         java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }
 
@@ -96,7 +98,8 @@ public final class WorkloadFile {
     } catch (NoSuchFileException e) {
       throw new WorkloadFormatException(path + ": no such workload file");
     } catch (java.nio.file.AccessDeniedException e) {
-      throw new WorkloadFormatException(path + ": cannot read the workload file (permission denied)");
+      throw new WorkloadFormatException(
+          path + ": cannot read the workload file (permission denied)");
     }
   }
 
@@ -120,8 +123,15 @@ public final class WorkloadFile {
       }
       WorkloadRequest r = parseRequest(line, len, name + ":" + lineNo, requests.size());
       if (r.offsetNanos() < lastOffset) {
-        throw new WorkloadFormatException(name + ":" + lineNo + ": field 'offset_ns' goes backwards ("
-            + r.offsetNanos() + " < " + lastOffset + ")");
+        throw new WorkloadFormatException(
+            name
+                + ":"
+                + lineNo
+                + ": field 'offset_ns' goes backwards ("
+                + r.offsetNanos()
+                + " < "
+                + lastOffset
+                + ")");
       }
       lastOffset = r.offsetNanos();
       requests.add(r);
@@ -129,14 +139,24 @@ public final class WorkloadFile {
     String declared = header.path("content_sha256").asText("");
     String actual = HexFormat.of().formatHex(md.digest());
     if (!declared.equals(actual)) {
-      throw new WorkloadFormatException(name + ": content hash mismatch (header says " + declared
-          + ", the request lines hash to " + actual + "): the file was changed after it was generated; "
-          + "regenerate it with 'bench.jar workload'");
+      throw new WorkloadFormatException(
+          name
+              + ": content hash mismatch (header says "
+              + declared
+              + ", the request lines hash to "
+              + actual
+              + "): the file was changed after it was generated; "
+              + "regenerate it with 'bench.jar workload'");
     }
     long declaredCount = header.path("num_requests").asLong(-1);
     if (declaredCount != requests.size()) {
-      throw new WorkloadFormatException(name + ": header says num_requests=" + declaredCount
-          + " but the file has " + requests.size() + " request lines");
+      throw new WorkloadFormatException(
+          name
+              + ": header says num_requests="
+              + declaredCount
+              + " but the file has "
+              + requests.size()
+              + " request lines");
     }
     return new Workload(header, requests);
   }
@@ -146,16 +166,22 @@ public final class WorkloadFile {
     try {
       h = MAPPER.readTree(line);
     } catch (IOException e) {
-      throw new WorkloadFormatException(name + ":1: not a workload file (the first line is not JSON)");
+      throw new WorkloadFormatException(
+          name + ":1: not a workload file (the first line is not JSON)");
     }
     if (!(h instanceof ObjectNode) || !FORMAT.equals(h.path("format").asText())) {
-      throw new WorkloadFormatException(name + ":1: not a workload file (header field 'format' must be '"
-          + FORMAT + "')");
+      throw new WorkloadFormatException(
+          name + ":1: not a workload file (header field 'format' must be '" + FORMAT + "')");
     }
     int v = h.path("format_version").asInt(-1);
     if (v != FORMAT_VERSION) {
-      throw new WorkloadFormatException(name + ":1: unsupported format_version " + h.path("format_version")
-          + " (this bench reads " + FORMAT_VERSION + ")");
+      throw new WorkloadFormatException(
+          name
+              + ":1: unsupported format_version "
+              + h.path("format_version")
+              + " (this bench reads "
+              + FORMAT_VERSION
+              + ")");
     }
     if (!h.path("content_sha256").isTextual()) {
       throw new WorkloadFormatException(name + ":1: header field 'content_sha256' is missing");
@@ -181,18 +207,30 @@ public final class WorkloadFile {
         String field = p.currentName();
         JsonToken t = p.nextToken();
         switch (field) {
-          case "index": index = intField(p, t, where, field); break;
+          case "index":
+            index = intField(p, t, where, field);
+            break;
           case "offset_ns":
             if (t != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0) {
               throw bad(where, field, p.getText(), "a non-negative integer");
             }
             offset = p.getLongValue();
             break;
-          case "model": model = textField(p, t, where, field); break;
-          case "endpoint": endpoint = textField(p, t, where, field); break;
-          case "class": cls = t == JsonToken.VALUE_NULL ? null : textField(p, t, where, field); break;
-          case "input_tokens": in = intField(p, t, where, field); break;
-          case "output_tokens": out = intField(p, t, where, field); break;
+          case "model":
+            model = textField(p, t, where, field);
+            break;
+          case "endpoint":
+            endpoint = textField(p, t, where, field);
+            break;
+          case "class":
+            cls = t == JsonToken.VALUE_NULL ? null : textField(p, t, where, field);
+            break;
+          case "input_tokens":
+            in = intField(p, t, where, field);
+            break;
+          case "output_tokens":
+            out = intField(p, t, where, field);
+            break;
           case "body":
             if (t != JsonToken.START_OBJECT) {
               throw bad(where, field, p.getText(), "a JSON object");
@@ -202,7 +240,8 @@ public final class WorkloadFile {
             int end = (int) p.currentLocation().getByteOffset();
             body = Arrays.copyOfRange(line, start, end);
             break;
-          default: p.skipChildren();
+          default:
+            p.skipChildren();
         }
       }
       if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
@@ -211,14 +250,19 @@ public final class WorkloadFile {
     } catch (WorkloadFormatException e) {
       throw e;
     } catch (IOException e) {
-      throw new WorkloadFormatException(where + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("")
-          + ")");
+      throw new WorkloadFormatException(
+          where + ": not valid JSON (" + e.getMessage().lines().findFirst().orElse("") + ")");
     }
     if (index == null || offset == null || model == null || endpoint == null || body == null) {
-      throw new WorkloadFormatException(where + ": a request line needs index, offset_ns, model, endpoint and body");
+      throw new WorkloadFormatException(
+          where + ": a request line needs index, offset_ns, model, endpoint and body");
     }
     if (index != expectedIndex) {
-      throw bad(where, "index", String.valueOf(index), String.valueOf(expectedIndex) + " (lines must be in order)");
+      throw bad(
+          where,
+          "index",
+          String.valueOf(index),
+          String.valueOf(expectedIndex) + " (lines must be in order)");
     }
     if (!endpoint.startsWith("/")) {
       throw bad(where, "endpoint", endpoint, "a path starting with '/'");
@@ -226,22 +270,28 @@ public final class WorkloadFile {
     return new WorkloadRequest(index, offset, model, endpoint, cls, in, out, body);
   }
 
-  private static int intField(JsonParser p, JsonToken t, String where, String field) throws IOException {
-    if (t != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0 || p.getLongValue() > Integer.MAX_VALUE) {
+  private static int intField(JsonParser p, JsonToken t, String where, String field)
+      throws IOException {
+    if (t != JsonToken.VALUE_NUMBER_INT
+        || p.getLongValue() < 0
+        || p.getLongValue() > Integer.MAX_VALUE) {
       throw bad(where, field, p.getText(), "a non-negative integer");
     }
     return p.getIntValue();
   }
 
-  private static String textField(JsonParser p, JsonToken t, String where, String field) throws IOException {
+  private static String textField(JsonParser p, JsonToken t, String where, String field)
+      throws IOException {
     if (t != JsonToken.VALUE_STRING || p.getText().isEmpty()) {
       throw bad(where, field, p.getText(), "a non-empty string");
     }
     return p.getText();
   }
 
-  private static WorkloadFormatException bad(String where, String field, String value, String expected) {
-    return new WorkloadFormatException(where + ": field '" + field + "' must be " + expected + ", got " + value);
+  private static WorkloadFormatException bad(
+      String where, String field, String value, String expected) {
+    return new WorkloadFormatException(
+        where + ": field '" + field + "' must be " + expected + ", got " + value);
   }
 
   /** Splits a stream into lines of raw bytes, each including its '\n' (the last may lack one). */

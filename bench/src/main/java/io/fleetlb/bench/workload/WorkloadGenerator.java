@@ -25,8 +25,7 @@ import java.util.stream.Collectors;
 public final class WorkloadGenerator {
   private static final int DEFAULT_NUM_PROMPTS = 1000;
 
-  private WorkloadGenerator() {
-  }
+  private WorkloadGenerator() {}
 
   public static Workload generate(WorkloadSettings s) throws IOException {
     WorkloadSettings.DatasetSettings ds = s.dataset();
@@ -43,44 +42,56 @@ public final class WorkloadGenerator {
           datasetInfo.put("sha256", sha256(Path.of(ds.path())));
         }
         break;
-      case "sharegpt": {
-        Path p = requirePath(ds);
-        var loaded = ShareGptDataset.load(p, n, ds.sharegptOutputLen(), new Rng(s.seed(), "sharegpt"));
-        fileSamples = loaded.samples();
-        datasetInfo.put("path", ds.path());
-        datasetInfo.put("sha256", sha256(p));
-        datasetInfo.put("conversations", loaded.conversations());
-        datasetInfo.put("usable", loaded.valid());
-        datasetInfo.put("oversampled", loaded.oversampled());
-        break;
-      }
-      case "trace": {
-        Path p = requirePath(ds);
-        var loaded = TraceDataset.load(p, ds.traceTimeUnit());
-        if (ds.numPrompts() == null) {
-          n = loaded.rows().size();
-        } else if (n > loaded.rows().size()) {
-          throw new IllegalArgumentException("--num-prompts " + n + ": the trace has only " + loaded.rows().size()
-              + " usable rows");
+      case "sharegpt":
+        {
+          Path p = requirePath(ds);
+          var loaded =
+              ShareGptDataset.load(p, n, ds.sharegptOutputLen(), new Rng(s.seed(), "sharegpt"));
+          fileSamples = loaded.samples();
+          datasetInfo.put("path", ds.path());
+          datasetInfo.put("sha256", sha256(p));
+          datasetInfo.put("conversations", loaded.conversations());
+          datasetInfo.put("usable", loaded.valid());
+          datasetInfo.put("oversampled", loaded.oversampled());
+          break;
         }
-        fileSamples = new ArrayList<>(n);
-        traceTimes = new long[n];
-        Rng text = new Rng(s.seed(), "text");
-        for (int i = 0; i < n; i++) {
-          var row = loaded.rows().get(i);
-          traceTimes[i] = row.timestampNanos();
-          fileSamples.add(new PromptSample(PromptText.words(row.inputTokens(), text), row.inputTokens(),
-              row.outputTokens(), null));
+      case "trace":
+        {
+          Path p = requirePath(ds);
+          var loaded = TraceDataset.load(p, ds.traceTimeUnit());
+          if (ds.numPrompts() == null) {
+            n = loaded.rows().size();
+          } else if (n > loaded.rows().size()) {
+            throw new IllegalArgumentException(
+                "--num-prompts "
+                    + n
+                    + ": the trace has only "
+                    + loaded.rows().size()
+                    + " usable rows");
+          }
+          fileSamples = new ArrayList<>(n);
+          traceTimes = new long[n];
+          Rng text = new Rng(s.seed(), "text");
+          for (int i = 0; i < n; i++) {
+            var row = loaded.rows().get(i);
+            traceTimes[i] = row.timestampNanos();
+            fileSamples.add(
+                new PromptSample(
+                    PromptText.words(row.inputTokens(), text),
+                    row.inputTokens(),
+                    row.outputTokens(),
+                    null));
+          }
+          datasetInfo.put("path", ds.path());
+          datasetInfo.put("sha256", sha256(p));
+          datasetInfo.put("rows_used", n);
+          datasetInfo.put("rows_skipped", loaded.skipped());
+          datasetInfo.put("time_unit", loaded.timeUnit());
+          break;
         }
-        datasetInfo.put("path", ds.path());
-        datasetInfo.put("sha256", sha256(p));
-        datasetInfo.put("rows_used", n);
-        datasetInfo.put("rows_skipped", loaded.skipped());
-        datasetInfo.put("time_unit", loaded.timeUnit());
-        break;
-      }
       default:
-        throw new IllegalArgumentException("--dataset-name: '" + ds.name() + "' is not one of random, sonnet, sharegpt, trace");
+        throw new IllegalArgumentException(
+            "--dataset-name: '" + ds.name() + "' is not one of random, sonnet, sharegpt, trace");
     }
     if (n < 1) {
       throw new IllegalArgumentException("--num-prompts must be >= 1, got " + n);
@@ -93,7 +104,8 @@ public final class WorkloadGenerator {
   static ArrivalProcess arrivals(WorkloadSettings s, long[] traceTimes) {
     WorkloadSettings.ArrivalSettings a = s.arrivals();
     if (a.rampUpStrategy() != null) {
-      RampArrivals.Strategy st = RampArrivals.Strategy.valueOf(a.rampUpStrategy().toUpperCase(Locale.ROOT));
+      RampArrivals.Strategy st =
+          RampArrivals.Strategy.valueOf(a.rampUpStrategy().toUpperCase(Locale.ROOT));
       return new RampArrivals(st, a.rampUpStartRps(), a.rampUpEndRps(), shape(a));
     }
     if (traceTimes != null && Double.isInfinite(a.requestRate())) {
@@ -107,15 +119,19 @@ public final class WorkloadGenerator {
 
   private static double shape(WorkloadSettings.ArrivalSettings a) {
     String p = a.arrivalPattern() == null ? "" : a.arrivalPattern();
-    return p.equals("constant") ? Double.POSITIVE_INFINITY : p.equals("poisson") ? 1.0 : a.burstiness();
+    return p.equals("constant")
+        ? Double.POSITIVE_INFINITY
+        : p.equals("poisson") ? 1.0 : a.burstiness();
   }
 
-  private static List<WorkloadRequest> requests(WorkloadSettings s, int n, long[] offsets, List<PromptSample> fileSamples) {
+  private static List<WorkloadRequest> requests(
+      WorkloadSettings s, int n, long[] offsets, List<PromptSample> fileSamples) {
     WeightedChoice<ModelShare> models = new WeightedChoice<>(s.models(), ModelShare::weight);
     Map<String, WeightedChoice<RequestClass>> classChoice = new java.util.HashMap<>();
     for (ModelShare m : s.models()) {
       List<RequestClass> cs = m.classes().isEmpty() ? s.classes() : m.classes();
-      classChoice.put(m.name(), cs.isEmpty() ? null : new WeightedChoice<>(cs, RequestClass::weight));
+      classChoice.put(
+          m.name(), cs.isEmpty() ? null : new WeightedChoice<>(cs, RequestClass::weight));
     }
     Rng modelRng = new Rng(s.seed(), "models");
     Rng classRng = new Rng(s.seed(), "classes");
@@ -140,8 +156,16 @@ public final class WorkloadGenerator {
       }
       long reqSeed = (s.seed() * 1_000_003L + i) & 0x7fffffffL;
       byte[] body = bodies.body(model.name(), sample.text(), sample.outputTokens(), reqSeed);
-      out.add(new WorkloadRequest(i, offsets[i], model.name(), s.endpoint(), sample.className(),
-          sample.inputTokens(), sample.outputTokens(), body));
+      out.add(
+          new WorkloadRequest(
+              i,
+              offsets[i],
+              model.name(),
+              s.endpoint(),
+              sample.className(),
+              sample.inputTokens(),
+              sample.outputTokens(),
+              body));
     }
     return out;
   }
@@ -152,9 +176,13 @@ public final class WorkloadGenerator {
       List<String> lines = null;
       if (ds.path() != null) {
         try {
-          lines = Files.readAllLines(Path.of(ds.path())).stream().filter(l -> !l.isBlank()).collect(Collectors.toList());
+          lines =
+              Files.readAllLines(Path.of(ds.path())).stream()
+                  .filter(l -> !l.isBlank())
+                  .collect(Collectors.toList());
         } catch (IOException e) {
-          throw new IllegalArgumentException("--dataset-path " + ds.path() + ": cannot read (" + e.getMessage() + ")");
+          throw new IllegalArgumentException(
+              "--dataset-path " + ds.path() + ": cannot read (" + e.getMessage() + ")");
         }
       }
       return new SonnetDataset(ds.sonnetPrefixLen(), lines, s.seed());
@@ -167,7 +195,8 @@ public final class WorkloadGenerator {
     if (ds.inputLenDist() != null) {
       return LengthDistribution.parse(ds.inputLenDist());
     }
-    return ds.name().equals("sonnet") ? new LengthDistribution.Fixed(ds.sonnetInputLen())
+    return ds.name().equals("sonnet")
+        ? new LengthDistribution.Fixed(ds.sonnetInputLen())
         : spread(ds.randomInputLen(), ds.randomRangeRatio(), "--random-input-len");
   }
 
@@ -176,7 +205,8 @@ public final class WorkloadGenerator {
     if (ds.outputLenDist() != null) {
       return LengthDistribution.parse(ds.outputLenDist());
     }
-    return ds.name().equals("sonnet") ? new LengthDistribution.Fixed(ds.sonnetOutputLen())
+    return ds.name().equals("sonnet")
+        ? new LengthDistribution.Fixed(ds.sonnetOutputLen())
         : spread(ds.randomOutputLen(), ds.randomRangeRatio(), "--random-output-len");
   }
 
@@ -191,10 +221,12 @@ public final class WorkloadGenerator {
     if (ratio == 0) {
       return new LengthDistribution.Fixed(len);
     }
-    return new LengthDistribution.Uniform(Math.max(1, (int) Math.floor(len * (1 - ratio))), (int) Math.ceil(len * (1 + ratio)));
+    return new LengthDistribution.Uniform(
+        Math.max(1, (int) Math.floor(len * (1 - ratio))), (int) Math.ceil(len * (1 + ratio)));
   }
 
-  private static ObjectNode header(WorkloadSettings s, List<WorkloadRequest> requests, ObjectNode datasetInfo) {
+  private static ObjectNode header(
+      WorkloadSettings s, List<WorkloadRequest> requests, ObjectNode datasetInfo) {
     ObjectNode h = WorkloadFile.MAPPER.createObjectNode();
     h.put("format", WorkloadFile.FORMAT);
     h.put("format_version", WorkloadFile.FORMAT_VERSION);
@@ -206,8 +238,12 @@ public final class WorkloadGenerator {
     h.put("endpoint", s.endpoint());
     var models = h.putArray("models");
     s.models().forEach(m -> models.add(m.name()));
-    WorkloadSettings.putRate(h, "request_rate", s.arrivals().rampUpStrategy() != null ? Double.POSITIVE_INFINITY
-        : s.arrivals().requestRate());
+    WorkloadSettings.putRate(
+        h,
+        "request_rate",
+        s.arrivals().rampUpStrategy() != null
+            ? Double.POSITIVE_INFINITY
+            : s.arrivals().requestRate());
     WorkloadSettings.putRate(h, "burstiness", s.arrivals().burstiness());
     if (s.arrivals().maxConcurrency() == null) {
       h.putNull("max_concurrency");
@@ -223,7 +259,8 @@ public final class WorkloadGenerator {
 
   private static Path requirePath(WorkloadSettings.DatasetSettings ds) {
     if (ds.path() == null) {
-      throw new IllegalArgumentException("--dataset-name " + ds.name() + " needs --dataset-path FILE");
+      throw new IllegalArgumentException(
+          "--dataset-name " + ds.name() + " needs --dataset-path FILE");
     }
     return Path.of(ds.path());
   }

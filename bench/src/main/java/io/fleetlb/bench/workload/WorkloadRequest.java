@@ -12,5 +12,4 @@ public record WorkloadRequest(
     String className,
     int inputTokens,
     int outputTokens,
-    byte[] body) {
-}
+    byte[] body) {}

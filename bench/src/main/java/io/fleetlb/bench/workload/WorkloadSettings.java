@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * Every setting that shapes a workload, validated; written verbatim into the workload header so
- * a file documents exactly how it was made (and the same settings and seed make the same bytes).
+ * Every setting that shapes a workload, validated; written verbatim into the workload header so a
+ * file documents exactly how it was made (and the same settings and seed make the same bytes).
  */
 public record WorkloadSettings(
     DatasetSettings dataset,
@@ -33,8 +33,7 @@ public record WorkloadSettings(
       int sonnetPrefixLen,
       Integer sharegptOutputLen,
       double traceTimeScale,
-      String traceTimeUnit) {
-  }
+      String traceTimeUnit) {}
 
   /** The arrival process (vLLM's flag names) and the concurrency cap replay applies. */
   public record ArrivalSettings(
@@ -44,17 +43,11 @@ public record WorkloadSettings(
       String rampUpStrategy,
       Double rampUpStartRps,
       Double rampUpEndRps,
-      Integer maxConcurrency) {
-  }
+      Integer maxConcurrency) {}
 
   /** Body fields beyond model, prompt and length. */
   public record SamplingSettings(
-      boolean ignoreEos,
-      Double temperature,
-      Double topP,
-      Integer topK,
-      String extraBody) {
-  }
+      boolean ignoreEos, Double temperature, Double topP, Integer topK, String extraBody) {}
 
   public WorkloadSettings {
     models = List.copyOf(models);

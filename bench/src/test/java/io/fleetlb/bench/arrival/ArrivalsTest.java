@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.within;
 import io.fleetlb.bench.workload.Rng;
 import org.junit.jupiter.api.Test;
 
-/** The arrival processes' statistics with fixed seeds (tolerances are many standard errors wide). */
+/**
+ * The arrival processes' statistics with fixed seeds (tolerances are many standard errors wide).
+ */
 class ArrivalsTest {
   static double[] gaps(long[] offsets) {
     double[] g = new double[offsets.length];
@@ -40,7 +42,8 @@ class ArrivalsTest {
   void poissonHasTheRateAndExponentialGaps() {
     long[] o = new GammaArrivals(200, 1.0).offsetsNanos(20_000, new Rng(7, "arrivals"));
     double[] g = gaps(o);
-    assertThat(1 / mean(g)).isCloseTo(200, within(0.5)); // the rescale makes it exact up to rounding
+    assertThat(1 / mean(g))
+        .isCloseTo(200, within(0.5)); // the rescale makes it exact up to rounding
     assertThat(cv(g)).isCloseTo(1.0, within(0.03));
     // exponential: P(gap > mean) = 1/e
     double m = mean(g);
@@ -53,7 +56,9 @@ class ArrivalsTest {
     // CV of a Gamma(shape k) variable is 1 / sqrt(k)
     for (double k : new double[] {0.25, 0.5, 4.0}) {
       double[] g = gaps(new GammaArrivals(100, k).offsetsNanos(40_000, new Rng(3, "arrivals")));
-      assertThat(cv(g)).as("cv for burstiness %s", k).isCloseTo(1 / Math.sqrt(k), within(0.06 / Math.sqrt(k)));
+      assertThat(cv(g))
+          .as("cv for burstiness %s", k)
+          .isCloseTo(1 / Math.sqrt(k), within(0.06 / Math.sqrt(k)));
       assertThat(1 / mean(g)).isCloseTo(100, within(0.2));
     }
   }
@@ -72,8 +77,16 @@ class ArrivalsTest {
   @Test
   void constantSpacingIsExact() {
     long[] o = new GammaArrivals(4, Double.POSITIVE_INFINITY).offsetsNanos(8, new Rng(0, "a"));
-    assertThat(o).containsExactly(250_000_000L, 500_000_000L, 750_000_000L, 1_000_000_000L, 1_250_000_000L,
-        1_500_000_000L, 1_750_000_000L, 2_000_000_000L);
+    assertThat(o)
+        .containsExactly(
+            250_000_000L,
+            500_000_000L,
+            750_000_000L,
+            1_000_000_000L,
+            1_250_000_000L,
+            1_500_000_000L,
+            1_750_000_000L,
+            2_000_000_000L);
   }
 
   @Test
@@ -87,7 +100,8 @@ class ArrivalsTest {
 
   @Test
   void linearRampSpeedsUp() {
-    RampArrivals ramp = new RampArrivals(RampArrivals.Strategy.LINEAR, 10, 100, Double.POSITIVE_INFINITY);
+    RampArrivals ramp =
+        new RampArrivals(RampArrivals.Strategy.LINEAR, 10, 100, Double.POSITIVE_INFINITY);
     assertThat(ramp.rateAt(0, 11)).isEqualTo(10);
     assertThat(ramp.rateAt(5, 11)).isEqualTo(55);
     assertThat(ramp.rateAt(10, 11)).isEqualTo(100);
@@ -100,8 +114,9 @@ class ArrivalsTest {
 
   @Test
   void traceArrivalsShiftAndScale() {
-    long[] o = new TraceArrivals(new long[] {5_000_000_000L, 5_500_000_000L, 7_000_000_000L}, 0.5)
-        .offsetsNanos(3, null);
+    long[] o =
+        new TraceArrivals(new long[] {5_000_000_000L, 5_500_000_000L, 7_000_000_000L}, 0.5)
+            .offsetsNanos(3, null);
     assertThat(o).containsExactly(0L, 250_000_000L, 1_000_000_000L);
     assertThatThrownBy(() -> new TraceArrivals(new long[] {1}, 1).offsetsNanos(2, null))
         .hasMessageContaining("has 1 timestamps");
@@ -116,6 +131,7 @@ class ArrivalsTest {
   void rejectsNonsense() {
     assertThatThrownBy(() -> new GammaArrivals(0, 1)).hasMessageContaining("request rate");
     assertThatThrownBy(() -> new GammaArrivals(10, 0)).hasMessageContaining("burstiness");
-    assertThatThrownBy(() -> new TraceArrivals(new long[] {0}, 0)).hasMessageContaining("time scale");
+    assertThatThrownBy(() -> new TraceArrivals(new long[] {0}, 0))
+        .hasMessageContaining("time scale");
   }
 }

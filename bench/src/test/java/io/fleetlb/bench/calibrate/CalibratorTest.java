@@ -9,12 +9,32 @@ import java.io.PrintStream;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Calibration runs end to end; speed itself is a benchmark (docs/benchmarks.md), not a unit test. */
+/**
+ * Calibration runs end to end; speed itself is a benchmark (docs/benchmarks.md), not a unit test.
+ */
 class CalibratorTest {
   @Test
   void reportsFidelityErrorAndALadder() throws Exception {
-    CalibrationSettings s = new CalibrationSettings(10_000_000L, 2_000_000L, 3, 8, List.of(50.0, 100.0), 0.5, 100, 0.5,
-        0, "poisson", 1.0, 0, 1, 1, 0.995, 1000.0, 1, 60_000_000_000L);
+    CalibrationSettings s =
+        new CalibrationSettings(
+            10_000_000L,
+            2_000_000L,
+            3,
+            8,
+            List.of(50.0, 100.0),
+            0.5,
+            100,
+            0.5,
+            0,
+            "poisson",
+            1.0,
+            0,
+            1,
+            1,
+            0.995,
+            1000.0,
+            1,
+            60_000_000_000L);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     ObjectNode out = new Calibrator(s, new PrintStream(log, true)).run();
     JsonNode f = out.path("fidelity");

@@ -25,14 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
 class CliTest {
   static Vertx vertx;
   static MockUpstream mock;
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = BenchVertx.create(1);
-    mock = MockUpstream.start(vertx, new MockConfig("127.0.0.1", 0, 5_000_000L, 1_000_000L, 4, List.of("m1", "m2"),
-        "mock-a", 1));
+    mock =
+        MockUpstream.start(
+            vertx,
+            new MockConfig(
+                "127.0.0.1", 0, 5_000_000L, 1_000_000L, 4, List.of("m1", "m2"), "mock-a", 1));
   }
 
   @AfterAll
@@ -41,8 +43,7 @@ class CliTest {
     vertx.close();
   }
 
-  record Result(int code, String out, String err) {
-  }
+  record Result(int code, String out, String err) {}
 
   static synchronized Result bench(String... args) {
     StringWriter err = new StringWriter();
@@ -59,10 +60,29 @@ class CliTest {
 
   String workload(String name, String... extra) {
     String path = dir.resolve(name).toString();
-    String[] base = {"workload", "-o", path, "--model", "m1=3", "--model", "m2=1", "--num-prompts", "60",
-        "--request-rate", "200", "--random-input-len", "12", "--random-output-len", "3", "--seed", "5"};
-    String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
-        .toArray(String[]::new);
+    String[] base = {
+      "workload",
+      "-o",
+      path,
+      "--model",
+      "m1=3",
+      "--model",
+      "m2=1",
+      "--num-prompts",
+      "60",
+      "--request-rate",
+      "200",
+      "--random-input-len",
+      "12",
+      "--random-output-len",
+      "3",
+      "--seed",
+      "5"
+    };
+    String[] all =
+        java.util.stream.Stream.concat(
+                java.util.Arrays.stream(base), java.util.Arrays.stream(extra))
+            .toArray(String[]::new);
     Result r = bench(all);
     assertThat(r.code()).as(r.err()).isZero();
     return path;
@@ -72,9 +92,26 @@ class CliTest {
   void runWritesResultRequestsAndPrintsTheVllmLayout() throws Exception {
     String w = workload("w.jsonl");
     Path out = dir.resolve("res.json");
-    Result r = bench("run", "--url", "http://127.0.0.1:" + mock.port(), "-w", w, "-o", out.toString(), "--no-progress",
-        "--label", "arm-a", "--metadata", "arm=baseline", "rep=1", "--goodput", "ttft:500", "e2el:1000");
-    assertThat(r.out()).contains("============ Serving Benchmark Result ============")
+    Result r =
+        bench(
+            "run",
+            "--url",
+            "http://127.0.0.1:" + mock.port(),
+            "-w",
+            w,
+            "-o",
+            out.toString(),
+            "--no-progress",
+            "--label",
+            "arm-a",
+            "--metadata",
+            "arm=baseline",
+            "rep=1",
+            "--goodput",
+            "ttft:500",
+            "e2el:1000");
+    assertThat(r.out())
+        .contains("============ Serving Benchmark Result ============")
         .contains("Successful requests:                     60        ")
         .contains("---------------Time to First Token----------------");
     JsonNode j = new ObjectMapper().readTree(out.toFile());
@@ -83,13 +120,24 @@ class CliTest {
     assertThat(j.path("arm").asText()).isEqualTo("baseline");
     assertThat(j.path("rep").asText()).isEqualTo("1");
     assertThat(j.path("request_goodput").isNumber()).isTrue();
+    assertThat(j.path("goodput_slo").toString())
+        .isEqualTo("{\"ttft_ms\":500.0,\"e2el_ms\":1000.0}");
+    assertThat(j.path("validity").path("thresholds").path("max_schedule_lag_ms").asDouble())
+        .isEqualTo(1.0);
     assertThat(j.path("model_id").asText()).isEqualTo("m1,m2");
     assertThat(j.path("backend").asText()).isEqualTo("openai-chat");
     assertThat(j.path("request_rate").asDouble()).isEqualTo(200.0);
-    assertThat(j.has("p99_ttft_ms") && j.has("p99_tpot_ms") && j.has("p99_itl_ms") && j.has("p99_e2el_ms")).isTrue();
+    assertThat(
+            j.has("p99_ttft_ms")
+                && j.has("p99_tpot_ms")
+                && j.has("p99_itl_ms")
+                && j.has("p99_e2el_ms"))
+        .isTrue();
     assertThat(j.path("workload_hash").asText()).hasSize(64);
     assertThat(j.path("per_replica").path("mock-a").path("requests").asInt()).isEqualTo(60);
-    assertThat(j.path("per_model").path("m1").path("requests").asInt() + j.path("per_model").path("m2").path("requests").asInt())
+    assertThat(
+            j.path("per_model").path("m1").path("requests").asInt()
+                + j.path("per_model").path("m2").path("requests").asInt())
         .isEqualTo(60);
     assertThat(j.path("definitions").path("ttft").asText()).contains("first token event");
     assertThat(j.path("timeseries").path("offered").isArray()).isTrue();
@@ -111,8 +159,10 @@ class CliTest {
     String b = workload("b.jsonl");
     assertThat(Files.readAllBytes(Path.of(a))).isEqualTo(Files.readAllBytes(Path.of(b)));
     Path spec = dir.resolve("spec.yaml");
-    Files.writeString(spec, "num-prompts: 60\nrequest-rate: 200\nrandom-input-len: 12\nrandom-output-len: 3\nseed: 5\n"
-        + "models:\n  - {name: m1, weight: 3}\n  - name: m2\n    weight: 1\n");
+    Files.writeString(
+        spec,
+        "num-prompts: 60\nrequest-rate: 200\nrandom-input-len: 12\nrandom-output-len: 3\nseed: 5\n"
+            + "models:\n  - {name: m1, weight: 3}\n  - name: m2\n    weight: 1\n");
     Path c = dir.resolve("c.jsonl");
     Result r = bench("workload", "--spec", spec.toString(), "-o", c.toString());
     assertThat(r.code()).as(r.err()).isZero();
@@ -124,8 +174,97 @@ class CliTest {
   }
 
   @Test
+  void vllmsFlagsWork() throws Exception {
+    String w = workload("w.jsonl");
+    // --host/--port instead of --url, --save-result into a --result-dir that does not exist yet
+    Result r =
+        bench(
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(mock.port()),
+            "-w",
+            w,
+            "--save-result",
+            "--result-dir",
+            dir.resolve("vllm-results").toString(),
+            "--label",
+            "mock",
+            "--no-progress",
+            "--goodput",
+            "ttft:500,e2el:1000",
+            // validity is not what this test is about: a loaded machine may lag its schedule
+            "--max-schedule-lag-ms",
+            "60000",
+            "--min-achieved-ratio",
+            "0");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.err())
+        .contains(
+            "bench: warning: --goodput ttft:500,e2el:1000 is deprecated: write --goodput "
+                + "ttft:500 e2el:1000");
+    try (var files = Files.list(dir.resolve("vllm-results"))) {
+      assertThat(
+              files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".json")).toList())
+          .singleElement()
+          .asString()
+          .matches("mock-200\\.0qps-m1-\\d{8}-\\d{6}\\.json");
+    }
+    Result named =
+        bench(
+            "run",
+            "--base-url",
+            "http://127.0.0.1:" + mock.port(),
+            "-w",
+            w,
+            "--result-dir",
+            dir.toString(),
+            "--result-filename",
+            "named.json",
+            "--no-progress",
+            "--max-schedule-lag-ms",
+            "60000",
+            "--min-achieved-ratio",
+            "0");
+    assertThat(named.code()).as(named.err()).isZero();
+    assertThat(dir.resolve("named.json")).isNotEmptyFile();
+    assertThat(dir.resolve("named.requests.jsonl")).isNotEmptyFile();
+    assertThat(bench("run", "-w", w, "-o", "x.json").err())
+        .contains(
+            "missing the server: give --url http://HOST:PORT "
+                + "(or vLLM's --base-url, or --host and --port)");
+    assertThat(bench("run", "--url", "http://127.0.0.1:1", "-w", w).err())
+        .contains(
+            "missing the result file: give -o RESULT.json (or vLLM's --save-result [--result-dir"
+                + " DIR] [--result-filename NAME])");
+  }
+
+  @Test
+  void aWorkloadFlagGivenToRunSaysWhereItBelongs() {
+    Result r =
+        bench(
+            "run",
+            "--url",
+            "http://127.0.0.1:1",
+            "--request-rate",
+            "5",
+            "-w",
+            "w.jsonl",
+            "-o",
+            "o.json");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err())
+        .contains("bench: --request-rate is a flag of 'bench.jar workload', not 'run'")
+        .contains("java -jar bench.jar workload --request-rate 5 --model NAME -o workload.jsonl")
+        .doesNotContain("--request-timeout");
+    assertThat(bench("--bogus").err()).contains("Try 'java -jar bench.jar --help'.");
+  }
+
+  @Test
   void everyCommandHasHelp() {
-    for (String cmd : new String[] {"workload", "run", "calibrate", "mock-server", "verify", "report"}) {
+    for (String cmd :
+        new String[] {"workload", "run", "calibrate", "mock-server", "verify", "report"}) {
       Result r = bench(cmd, "--help");
       assertThat(r.code()).as(cmd).isZero();
       assertThat(r.out()).as(cmd).startsWith("Usage: bench " + cmd).doesNotContain("picocli WARN");
@@ -135,9 +274,19 @@ class CliTest {
 
   @Test
   void usageErrorsExitTwoWithOneLine() {
-    Result r = bench("workload", "-o", dir.resolve("x").toString(), "--model", "m", "--output-len-dist", "pareto(1)");
+    Result r =
+        bench(
+            "workload",
+            "-o",
+            dir.resolve("x").toString(),
+            "--model",
+            "m",
+            "--output-len-dist",
+            "pareto(1)");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).startsWith("bench: error: 'pareto(1)': unknown distribution 'pareto'").doesNotContain("\tat ");
+    assertThat(r.err())
+        .startsWith("bench: error: 'pareto(1)': unknown distribution 'pareto'")
+        .doesNotContain("\tat ");
     Result unknown = bench("run", "--url", "http://127.0.0.1:1", "-w", "x", "-o", "y", "--bogus");
     assertThat(unknown.code()).isEqualTo(2);
     assertThat(unknown.err()).contains("Unknown option: '--bogus'");
@@ -158,11 +307,23 @@ class CliTest {
     try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
       closed = s.getLocalPort();
     }
-    Result r = bench("run", "--url", "http://127.0.0.1:" + closed, "-w", w, "-o", dir.resolve("r.json").toString(),
-        "--no-progress");
+    Result r =
+        bench(
+            "run",
+            "--url",
+            "http://127.0.0.1:" + closed,
+            "-w",
+            w,
+            "-o",
+            dir.resolve("r.json").toString(),
+            "--no-progress");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.err().strip()).isEqualTo("bench: cannot reach http://127.0.0.1:" + closed
-        + ": connection refused by 127.0.0.1:" + closed);
+    assertThat(r.err().strip())
+        .isEqualTo(
+            "bench: cannot reach http://127.0.0.1:"
+                + closed
+                + ": connection refused by 127.0.0.1:"
+                + closed);
     assertThat(Files.exists(dir.resolve("r.json"))).isFalse();
   }
 
@@ -170,28 +331,65 @@ class CliTest {
   void aServerThatIsNotOpenAiOrLacksTheModelIsRefused() throws Exception {
     Vertx v = Vertx.vertx();
     try {
-      var s = v.createHttpServer().requestHandler(req -> req.response().putHeader("content-type", "text/html")
-          .end("<html>hello</html>")).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+      var s =
+          v.createHttpServer()
+              .requestHandler(
+                  req ->
+                      req.response()
+                          .putHeader("content-type", "text/html")
+                          .end("<html>hello</html>"))
+              .listen(0, "127.0.0.1")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get();
       String w = workload("w.jsonl");
-      Result html = bench("run", "--url", "http://127.0.0.1:" + s.actualPort(), "-w", w, "-o",
-          dir.resolve("r.json").toString(), "--no-progress");
+      Result html =
+          bench(
+              "run",
+              "--url",
+              "http://127.0.0.1:" + s.actualPort(),
+              "-w",
+              w,
+              "-o",
+              dir.resolve("r.json").toString(),
+              "--no-progress");
       assertThat(html.code()).isEqualTo(1);
-      assertThat(html.err()).contains("is not an OpenAI-compatible server: GET /v1/models did not return a model list");
+      assertThat(html.err())
+          .contains(
+              "is not an OpenAI-compatible server: GET /v1/models did not return a model list");
     } finally {
       v.close();
     }
     Path other = dir.resolve("o.jsonl");
-    assertThat(bench("workload", "-o", other.toString(), "--model", "llama", "--num-prompts", "2").code()).isZero();
-    Result missing = bench("run", "--url", "http://127.0.0.1:" + mock.port(), "-w", other.toString(), "-o",
-        dir.resolve("r.json").toString(), "--no-progress");
+    assertThat(
+            bench("workload", "-o", other.toString(), "--model", "llama", "--num-prompts", "2")
+                .code())
+        .isZero();
+    Result missing =
+        bench(
+            "run",
+            "--url",
+            "http://127.0.0.1:" + mock.port(),
+            "-w",
+            other.toString(),
+            "-o",
+            dir.resolve("r.json").toString(),
+            "--no-progress");
     assertThat(missing.code()).isEqualTo(1);
     assertThat(missing.err()).contains("does not serve model llama (it serves: m1, m2)");
   }
 
   @Test
   void unreadableOrTamperedWorkloadsAreRefused() throws Exception {
-    Result none = bench("run", "--url", "http://127.0.0.1:" + mock.port(), "-w", dir.resolve("nope.jsonl").toString(),
-        "-o", dir.resolve("r.json").toString());
+    Result none =
+        bench(
+            "run",
+            "--url",
+            "http://127.0.0.1:" + mock.port(),
+            "-w",
+            dir.resolve("nope.jsonl").toString(),
+            "-o",
+            dir.resolve("r.json").toString());
     assertThat(none.code()).isEqualTo(1);
     assertThat(none.err()).contains("no such workload file");
     String w = workload("w.jsonl");
@@ -206,15 +404,33 @@ class CliTest {
 
   @Test
   void anInvalidRunExitsOneAndSaysWhyLoudly() throws Exception {
-    // a p99 lag gate of zero cannot be met: the run is measured but declared invalid
+    // a lag gate of zero, with no allowance in proportion to the TTFT, cannot be met: the run is
+    // measured but
+    // declared invalid
     String w = workload("w.jsonl");
     Path out = dir.resolve("inv.json");
-    Result r = bench("run", "--url", "http://127.0.0.1:" + mock.port(), "-w", w, "-o", out.toString(), "--no-progress",
-        "--max-schedule-lag-ms", "0");
+    Result r =
+        bench(
+            "run",
+            "--url",
+            "http://127.0.0.1:" + mock.port(),
+            "-w",
+            w,
+            "-o",
+            out.toString(),
+            "--no-progress",
+            "--max-schedule-lag-ms",
+            "0",
+            "--max-schedule-lag-share",
+            "0");
     assertThat(r.code()).isEqualTo(1);
-    assertThat(r.out()).contains("!! INVALID RUN").contains("exceeds 0.000 ms");
+    assertThat(r.out())
+        .contains("!! INVALID RUN")
+        .contains("exceeds --max-schedule-lag-ms 0:")
+        .contains("raise --max-schedule-lag-ms or --max-schedule-lag-share");
     JsonNode j = new ObjectMapper().readTree(out.toFile());
     assertThat(j.path("valid").asBoolean()).isFalse();
-    assertThat(j.path("validity").path("reasons").get(0).asText()).contains("the generator fell behind");
+    assertThat(j.path("validity").path("reasons").get(0).asText())
+        .contains("the generator fell behind");
   }
 }

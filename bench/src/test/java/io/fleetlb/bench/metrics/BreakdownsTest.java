@@ -5,7 +5,8 @@ import static io.fleetlb.bench.metrics.Outcomes.ok;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetlb.results.GroupFigures;
+import io.fleetlb.results.ModelBalance;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,29 +38,31 @@ class BreakdownsTest {
 
   @Test
   void balancePerModelIncludesIdleReplicasKnownFromTelemetry() {
-    ObjectNode b = Breakdowns.balance(run(), Map.of("r4", "b"));
-    assertThat(b.path("a").path("replicas").asInt()).isEqualTo(2);
-    assertThat(b.path("a").path("shares").path("r1").asDouble()).isEqualTo(0.75);
-    assertThat(b.path("a").path("jain_index").asDouble()).isCloseTo(0.8, within(1e-12));
+    Map<String, ModelBalance> b = Breakdowns.balance(run(), Map.of("r4", "b"));
+    assertThat(b.get("a").replicas()).isEqualTo(2);
+    assertThat(b.get("a").shares().get("r1")).isEqualTo(0.75);
+    assertThat(b.get("a").jainIndex()).isCloseTo(0.8, within(1e-12));
     // model b: r3 has 2, r4 (idle, from telemetry) has 0; the unattributed failure is counted apart
-    assertThat(b.path("b").path("replicas").asInt()).isEqualTo(2);
-    assertThat(b.path("b").path("unattributed").asInt()).isEqualTo(1);
-    assertThat(b.path("b").path("jain_index").asDouble()).isCloseTo(0.5, within(1e-12));
-    assertThat(b.path("b").path("cv").asDouble()).isCloseTo(1.0, within(1e-12));
+    assertThat(b.get("b").replicas()).isEqualTo(2);
+    assertThat(b.get("b").unattributed()).isEqualTo(1);
+    assertThat(b.get("b").jainIndex()).isCloseTo(0.5, within(1e-12));
+    assertThat(b.get("b").cv()).isCloseTo(1.0, within(1e-12));
   }
 
   @Test
   void perModelAndPerReplicaShares() {
     List<RequestOutcome> rs = run();
-    ObjectNode m = Breakdowns.byKey(rs, RequestOutcome::model, 1.0, List.of(50.0, 99.0), Goodput.none());
-    assertThat(m.path("a").path("requests").asInt()).isEqualTo(4);
-    assertThat(m.path("a").path("share").asDouble()).isCloseTo(4 / 7.0, within(1e-12));
-    assertThat(m.path("b").path("failed").asInt()).isEqualTo(1);
-    assertThat(m.path("a").path("median_ttft_ms").asDouble()).isCloseTo(19.5 + 5.5, within(1e-9));
-    ObjectNode r = Breakdowns.perReplica(rs, Map.of(), 1.0, List.of(50.0), Goodput.none());
-    assertThat(r.path("r1").path("model").asText()).isEqualTo("a");
-    assertThat(r.path("r1").path("share_of_model").asDouble()).isEqualTo(0.75);
-    assertThat(r.path("r2").path("share_of_model").asDouble()).isEqualTo(0.25);
-    assertThat(r.path(Breakdowns.UNATTRIBUTED).path("requests").asInt()).isEqualTo(1);
+    Map<String, GroupFigures> m =
+        Breakdowns.byKey(rs, RequestOutcome::model, 1.0, List.of(50.0, 99.0), null);
+    assertThat(m.get("a").requests()).isEqualTo(4);
+    assertThat(m.get("a").share()).isCloseTo(4 / 7.0, within(1e-12));
+    assertThat(m.get("b").failed()).isEqualTo(1);
+    assertThat(m.get("a").stat("median_ttft_ms")).isCloseTo(19.5 + 5.5, within(1e-9));
+    assertThat(m.get("a").model()).isNull();
+    Map<String, GroupFigures> r = Breakdowns.perReplica(rs, Map.of(), 1.0, List.of(50.0), null);
+    assertThat(r.get("r1").model()).isEqualTo("a");
+    assertThat(r.get("r1").shareOfModel()).isEqualTo(0.75);
+    assertThat(r.get("r2").shareOfModel()).isEqualTo(0.25);
+    assertThat(r.get(Breakdowns.UNATTRIBUTED).requests()).isEqualTo(1);
   }
 }

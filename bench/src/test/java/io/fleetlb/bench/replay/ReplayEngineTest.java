@@ -19,7 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** End-to-end replay against the built-in upstream and a scripted one (real sockets on loopback). */
+/**
+ * End-to-end replay against the built-in upstream and a scripted one (real sockets on loopback).
+ */
 class ReplayEngineTest {
   static Vertx client;
   static ScriptedUpstream scripted;
@@ -39,8 +41,13 @@ class ReplayEngineTest {
   static List<WorkloadRequest> requests(String... models) {
     List<WorkloadRequest> rs = new ArrayList<>();
     for (int i = 0; i < models.length; i++) {
-      String body = "{\"model\":\"" + models[i] + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
-      rs.add(new WorkloadRequest(i, i * 2_000_000L, models[i], "/v1/chat/completions", null, 1, 3, body.getBytes()));
+      String body =
+          "{\"model\":\""
+              + models[i]
+              + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true}";
+      rs.add(
+          new WorkloadRequest(
+              i, i * 2_000_000L, models[i], "/v1/chat/completions", null, 1, 3, body.getBytes()));
     }
     return rs;
   }
@@ -51,9 +58,20 @@ class ReplayEngineTest {
 
   @Test
   void streamsAreJudgedAsVllmJudgesThem() throws Exception {
-    try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", scripted.port()))) {
-      ReplayEngine.Recording rec = e.run(requests("ok", "split", "comments", "error-mid", "no-done", "no-tokens",
-          "http500", "drop", "json"));
+    try (ReplayEngine e =
+        new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", scripted.port()))) {
+      ReplayEngine.Recording rec =
+          e.run(
+              requests(
+                  "ok",
+                  "split",
+                  "comments",
+                  "error-mid",
+                  "no-done",
+                  "no-tokens",
+                  "http500",
+                  "drop",
+                  "json"));
       Map<String, RequestOutcome> o = byModel(rec);
       RequestOutcome ok = o.get("ok");
       assertThat(ok.success()).isTrue();
@@ -63,7 +81,8 @@ class ReplayEngineTest {
       assertThat(ok.promptTokens()).isEqualTo(11);
       assertThat(ok.doneMarker()).isTrue();
       assertThat(ok.replica()).isEqualTo("replica-ok");
-      assertThat(ok.ttftNs()).isGreaterThanOrEqualTo(10_000_000L); // the script waits 10 ms before the first token
+      assertThat(ok.ttftNs())
+          .isGreaterThanOrEqualTo(10_000_000L); // the script waits 10 ms before the first token
       assertThat(ok.lastTokenNs()).isGreaterThan(ok.firstTokenNs());
       assertThat(ok.scheduledNs()).isLessThanOrEqualTo(ok.arrivalNs());
       assertThat(ok.startNs()).isLessThanOrEqualTo(ok.sentNs());
@@ -76,7 +95,8 @@ class ReplayEngineTest {
       assertThat(o.get("comments").success()).isTrue();
 
       assertThat(o.get("error-mid").success()).isFalse();
-      assertThat(o.get("error-mid").error()).isEqualTo("error in stream after 2 token events: KV cache exhausted (code 500)");
+      assertThat(o.get("error-mid").error())
+          .isEqualTo("error in stream after 2 token events: KV cache exhausted (code 500)");
       assertThat(o.get("no-done").success()).isTrue();
       assertThat(o.get("no-done").doneMarker()).isFalse();
       assertThat(o.get("no-tokens").success()).isFalse();
@@ -94,8 +114,10 @@ class ReplayEngineTest {
 
   @Test
   void requestTimeoutFailsTheRequestAndFreesItsSlot() throws Exception {
-    ReplayOptions opts = ReplayOptions.defaults("127.0.0.1", scripted.port()).withRequestTimeoutNs(300_000_000L)
-        .withMaxConcurrency(1);
+    ReplayOptions opts =
+        ReplayOptions.defaults("127.0.0.1", scripted.port())
+            .withRequestTimeoutNs(300_000_000L)
+            .withMaxConcurrency(1);
     try (ReplayEngine e = new ReplayEngine(client, opts)) {
       Map<String, RequestOutcome> o = byModel(e.run(requests("hang", "ok")));
       assertThat(o.get("hang").success()).isFalse();
@@ -108,16 +130,27 @@ class ReplayEngineTest {
   void maxConcurrencyQueuesInsteadOfDropping() throws Exception {
     List<WorkloadRequest> rs = new ArrayList<>();
     for (int i = 0; i < 12; i++) {
-      rs.add(new WorkloadRequest(i, 0, "slow", "/v1/chat/completions", null, 1, 3,
-          "{\"model\":\"slow\",\"stream\":true}".getBytes()));
+      rs.add(
+          new WorkloadRequest(
+              i,
+              0,
+              "slow",
+              "/v1/chat/completions",
+              null,
+              1,
+              3,
+              "{\"model\":\"slow\",\"stream\":true}".getBytes()));
     }
     scripted.maxInFlight.set(0);
-    try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", scripted.port()).withMaxConcurrency(3))) {
+    try (ReplayEngine e =
+        new ReplayEngine(
+            client, ReplayOptions.defaults("127.0.0.1", scripted.port()).withMaxConcurrency(3))) {
       ReplayEngine.Recording rec = e.run(rs);
       assertThat(rec.outcomes()).allMatch(RequestOutcome::success);
       assertThat(scripted.maxInFlight.get()).isEqualTo(3);
       // the last ones waited for slots: start (after the gate) is well after arrival
-      assertThat(rec.outcomes().stream().mapToLong(x -> x.startNs() - x.arrivalNs()).max().orElse(0))
+      assertThat(
+              rec.outcomes().stream().mapToLong(x -> x.startNs() - x.arrivalNs()).max().orElse(0))
           .isGreaterThan(150_000_000L);
     }
   }
@@ -126,9 +159,13 @@ class ReplayEngineTest {
   void aCappedPoolCountsEveryRequestThatHadToWait() throws Exception {
     List<WorkloadRequest> rs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      rs.add(new WorkloadRequest(i, 0, "slow", "/v1/chat/completions", null, 1, 3, "{\"model\":\"slow\"}".getBytes()));
+      rs.add(
+          new WorkloadRequest(
+              i, 0, "slow", "/v1/chat/completions", null, 1, 3, "{\"model\":\"slow\"}".getBytes()));
     }
-    try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", scripted.port()).withMaxConnections(2))) {
+    try (ReplayEngine e =
+        new ReplayEngine(
+            client, ReplayOptions.defaults("127.0.0.1", scripted.port()).withMaxConnections(2))) {
       ReplayEngine.Recording rec = e.run(rs);
       assertThat(rec.poolWaits()).isEqualTo(3);
       assertThat(rec.outcomes()).allMatch(RequestOutcome::success);
@@ -139,24 +176,45 @@ class ReplayEngineTest {
   void keepAliveConnectionsAreReusedUntilTheServerClosesThem() throws Exception {
     Vertx v = Vertx.vertx();
     try {
-      var server = v.createHttpServer(new io.vertx.core.http.HttpServerOptions().setIdleTimeout(150)
-          .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
-          .requestHandler(req -> req.body().onSuccess(b -> req.response().setChunked(true)
-              .putHeader("content-type", "text/event-stream")
-              .end("data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\ndata: [DONE]\n\n")))
-          .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get();
+      var server =
+          v.createHttpServer(
+                  new io.vertx.core.http.HttpServerOptions()
+                      .setIdleTimeout(150)
+                      .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.MILLISECONDS))
+              .requestHandler(
+                  req ->
+                      req.body()
+                          .onSuccess(
+                              b ->
+                                  req.response()
+                                      .setChunked(true)
+                                      .putHeader("content-type", "text/event-stream")
+                                      .end(
+                                          "data:"
+                                              + " {\"choices\":[{\"delta\":{\"content\":\"x\"}}]}\n\n"
+                                              + "data: [DONE]\n\n")))
+              .listen(0, "127.0.0.1")
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get();
       List<WorkloadRequest> rs = new ArrayList<>();
-      long[] offsets = {0, 50_000_000L, 600_000_000L}; // the third comes after the server's 150 ms idle close
+      long[] offsets = {
+        0, 50_000_000L, 600_000_000L
+      }; // the third comes after the server's 150 ms idle close
       for (int i = 0; i < 3; i++) {
-        rs.add(new WorkloadRequest(i, offsets[i], "m", "/v1/chat/completions", null, 1, 1, "{}".getBytes()));
+        rs.add(
+            new WorkloadRequest(
+                i, offsets[i], "m", "/v1/chat/completions", null, 1, 1, "{}".getBytes()));
       }
-      try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", server.actualPort())
-          .withEventLoops(1))) {
+      try (ReplayEngine e =
+          new ReplayEngine(
+              client, ReplayOptions.defaults("127.0.0.1", server.actualPort()).withEventLoops(1))) {
         ReplayEngine.Recording rec = e.run(rs);
         assertThat(rec.outcomes()).allMatch(RequestOutcome::success);
         assertThat(rec.outcomes().get(0).newConnection()).isTrue();
         assertThat(rec.outcomes().get(1).newConnection()).isFalse(); // reused
-        assertThat(rec.outcomes().get(2).newConnection()).isTrue(); // the server had closed it: not reused
+        assertThat(rec.outcomes().get(2).newConnection())
+            .isTrue(); // the server had closed it: not reused
         assertThat(rec.connectionsOpened()).isEqualTo(2);
       }
     } finally {
@@ -180,22 +238,28 @@ class ReplayEngineTest {
   @Test
   void replaysAGeneratedWorkloadAgainstTheMockWithKnownTiming() throws Exception {
     Vertx server = BenchVertx.create(1);
-    try (MockUpstream mock = MockUpstream.start(server, new MockConfig("127.0.0.1", 0, 30_000_000L, 5_000_000L, 16,
-        List.of("m"), "mock-1", 1))) {
+    try (MockUpstream mock =
+        MockUpstream.start(
+            server,
+            new MockConfig(
+                "127.0.0.1", 0, 30_000_000L, 5_000_000L, 16, List.of("m"), "mock-1", 1))) {
       SettingsBuilder b = new SettingsBuilder().model("m", 1);
       b.numPrompts = 40;
       b.requestRate = 100;
       b.randomInputLen = 8;
       b.randomOutputLen = 5;
       Workload w = WorkloadGenerator.generate(b.build());
-      try (ReplayEngine e = new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", mock.port()))) {
+      try (ReplayEngine e =
+          new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", mock.port()))) {
         ReplayEngine.Recording rec = e.run(w.requests());
         assertThat(rec.outcomes()).allMatch(RequestOutcome::success);
         assertThat(rec.outcomes()).allMatch(o -> o.completionTokens() == 5 && o.tokenEvents() == 5);
-        assertThat(rec.outcomes()).allMatch(o -> o.promptTokens() == 8 + 10); // the simulator's chat template rule
+        assertThat(rec.outcomes())
+            .allMatch(o -> o.promptTokens() == 8 + 10); // the simulator's chat template rule
         // a measured TTFT can never be below what the server waited
         assertThat(rec.outcomes()).allMatch(o -> o.ttftNs() >= 30_000_000L);
-        // token k is due at receipt + TTFT + k * ITL, so the last one comes 50 ms after the start at the earliest
+        // token k is due at receipt + TTFT + k * ITL, so the last one comes 50 ms after the start
+        // at the earliest
         assertThat(rec.outcomes()).allMatch(o -> o.e2elNs() >= 30_000_000L + 4 * 5_000_000L);
         assertThat(rec.outcomes()).allMatch(o -> "mock-1".equals(o.replica()));
         assertThat(mock.requestCount()).isEqualTo(40);

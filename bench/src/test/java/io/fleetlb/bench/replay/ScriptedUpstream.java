@@ -12,34 +12,49 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ok, split, comments, error-mid, no-done, no-tokens, http500, drop, hang, slow, json.
  */
 final class ScriptedUpstream implements AutoCloseable {
-  private static final String TOKEN = "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" t\"},\"finish_reason\":null}]}\n\n";
-  private static final String USAGE = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"total_tokens\":14,\"completion_tokens\":3}}\n\n";
+  private static final String TOKEN =
+      "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
+          + " t\"},\"finish_reason\":null}]}\n\n";
+  private static final String USAGE =
+      "data:"
+          + " {\"choices\":[],\"usage\":{\"prompt_tokens\":11,\"total_tokens\":14,\"completion_tokens\":3}}\n\n";
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   final AtomicInteger inFlight = new AtomicInteger();
   final AtomicInteger maxInFlight = new AtomicInteger();
 
   ScriptedUpstream() throws Exception {
-    server = vertx.createHttpServer().requestHandler(req -> {
-      if (req.path().equals("/v1/models")) {
-        req.response().end("{\"object\":\"list\",\"data\":[{\"id\":\"ok\"}]}");
-        return;
-      }
-      req.body().onSuccess(b -> {
-        String model;
-        try {
-          model = new ObjectMapper().readTree(b.getBytes()).path("model").asText();
-        } catch (java.io.IOException e) {
-          model = "";
-        }
-        int now = inFlight.incrementAndGet();
-        maxInFlight.accumulateAndGet(now, Math::max);
-        HttpServerResponse r = req.response();
-        r.closeHandler(v -> { });
-        r.endHandler(v -> inFlight.decrementAndGet());
-        play(model, r);
-      });
-    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server =
+        vertx
+            .createHttpServer()
+            .requestHandler(
+                req -> {
+                  if (req.path().equals("/v1/models")) {
+                    req.response().end("{\"object\":\"list\",\"data\":[{\"id\":\"ok\"}]}");
+                    return;
+                  }
+                  req.body()
+                      .onSuccess(
+                          b -> {
+                            String model;
+                            try {
+                              model =
+                                  new ObjectMapper().readTree(b.getBytes()).path("model").asText();
+                            } catch (java.io.IOException e) {
+                              model = "";
+                            }
+                            int now = inFlight.incrementAndGet();
+                            maxInFlight.accumulateAndGet(now, Math::max);
+                            HttpServerResponse r = req.response();
+                            r.closeHandler(v -> {});
+                            r.endHandler(v -> inFlight.decrementAndGet());
+                            play(model, r);
+                          });
+                })
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   int port() {
@@ -50,36 +65,59 @@ final class ScriptedUpstream implements AutoCloseable {
     r.putHeader("x-lb-replica", "replica-" + model);
     switch (model) {
       case "http500":
-        r.setStatusCode(500).putHeader("content-type", "application/json")
-            .end("{\"error\":{\"message\":\"engine crashed\",\"type\":\"InternalServerError\",\"param\":null,\"code\":500}}");
+        r.setStatusCode(500)
+            .putHeader("content-type", "application/json")
+            .end(
+                "{\"error\":{\"message\":\"engine"
+                    + " crashed\",\"type\":\"InternalServerError\",\"param\":null,\"code\":500}}");
         return;
       case "hang":
         return;
       case "json":
-        r.putHeader("content-type", "application/json").end("{\"choices\":[{\"message\":{\"content\":\"hi\"}}]}");
+        r.putHeader("content-type", "application/json")
+            .end("{\"choices\":[{\"message\":{\"content\":\"hi\"}}]}");
         return;
       default:
     }
     r.setChunked(true).putHeader("content-type", "text/event-stream");
     switch (model) {
       case "ok":
-        after(10, () -> r.write(TOKEN), () -> r.write(TOKEN), () -> r.end(TOKEN + USAGE + "data: [DONE]\n\n"));
+        after(
+            10,
+            () -> r.write(TOKEN),
+            () -> r.write(TOKEN),
+            () -> r.end(TOKEN + USAGE + "data: [DONE]\n\n"));
         break;
       case "slow":
         after(100, () -> r.write(TOKEN), () -> r.end(TOKEN + TOKEN + USAGE + "data: [DONE]\n\n"));
         break;
       case "split":
-        after(5, () -> r.write(TOKEN.substring(0, 9)), () -> r.write(TOKEN.substring(9) + TOKEN.substring(0, 30)),
-            () -> r.write(TOKEN.substring(30) + TOKEN), () -> r.end(USAGE.substring(0, 20)),
-            () -> { });
+        after(
+            5,
+            () -> r.write(TOKEN.substring(0, 9)),
+            () -> r.write(TOKEN.substring(9) + TOKEN.substring(0, 30)),
+            () -> r.write(TOKEN.substring(30) + TOKEN),
+            () -> r.end(USAGE.substring(0, 20)),
+            () -> {});
         // the last write ends mid-usage-chunk: tokens counted, no usage, no [DONE]
         break;
       case "comments":
-        after(5, () -> r.write(": ping\n\n" + TOKEN), () -> r.write(":\n\n"), () -> r.end(TOKEN + TOKEN + USAGE + "data: [DONE]\n\n"));
+        after(
+            5,
+            () -> r.write(": ping\n\n" + TOKEN),
+            () -> r.write(":\n\n"),
+            () -> r.end(TOKEN + TOKEN + USAGE + "data: [DONE]\n\n"));
         break;
       case "error-mid":
-        after(5, () -> r.write(TOKEN), () -> r.write(TOKEN),
-            () -> r.end("data: {\"error\":{\"message\":\"KV cache exhausted\",\"type\":\"InternalServerError\",\"param\":null,\"code\":500}}\n\ndata: [DONE]\n\n"));
+        after(
+            5,
+            () -> r.write(TOKEN),
+            () -> r.write(TOKEN),
+            () ->
+                r.end(
+                    "data: {\"error\":{\"message\":\"KV cache"
+                        + " exhausted\",\"type\":\"InternalServerError\",\"param\":null,\"code\":500}}\n\n"
+                        + "data: [DONE]\n\n"));
         break;
       case "no-done":
         after(5, () -> r.write(TOKEN), () -> r.end(TOKEN + TOKEN + USAGE));
@@ -102,10 +140,12 @@ final class ScriptedUpstream implements AutoCloseable {
 
   private void step(long gapMs, Runnable[] steps, int i) {
     if (i < steps.length) {
-      vertx.setTimer(gapMs, id -> {
-        steps[i].run();
-        step(gapMs, steps, i + 1);
-      });
+      vertx.setTimer(
+          gapMs,
+          id -> {
+            steps[i].run();
+            step(gapMs, steps, i + 1);
+          });
     }
   }
 

@@ -14,18 +14,20 @@ class SseParserTest {
   private final List<String> events = new ArrayList<>();
   private final List<Long> times = new ArrayList<>();
   private int comments;
-  private final SseParser parser = new SseParser(new SseParser.Listener() {
-    @Override
-    public void onEvent(byte[] data, int len, long t) {
-      events.add(new String(data, 0, len, StandardCharsets.UTF_8));
-      times.add(t);
-    }
+  private final SseParser parser =
+      new SseParser(
+          new SseParser.Listener() {
+            @Override
+            public void onEvent(byte[] data, int len, long t) {
+              events.add(new String(data, 0, len, StandardCharsets.UTF_8));
+              times.add(t);
+            }
 
-    @Override
-    public void onComment(long t) {
-      comments++;
-    }
-  });
+            @Override
+            public void onComment(long t) {
+              comments++;
+            }
+          });
 
   private void feed(String s, long t) {
     parser.feed(s.getBytes(StandardCharsets.UTF_8), t);
@@ -84,10 +86,16 @@ class SseParserTest {
     parser.feed(all, 600, all.length - 600, 3);
     assertThat(events).hasSize(6);
     assertThat(events.get(5)).isEqualTo("[DONE]");
-    long tokens = events.stream().map(e -> StreamEvent.classify(e.getBytes(StandardCharsets.UTF_8), e.length()))
-        .filter(StreamEvent::token).count();
-    assertThat(tokens).isEqualTo(4); // role chunk, two content chunks, finish chunk; not the usage chunk
-    StreamEvent usage = StreamEvent.classify(events.get(4).getBytes(StandardCharsets.UTF_8), events.get(4).length());
+    long tokens =
+        events.stream()
+            .map(e -> StreamEvent.classify(e.getBytes(StandardCharsets.UTF_8), e.length()))
+            .filter(StreamEvent::token)
+            .count();
+    assertThat(tokens)
+        .isEqualTo(4); // role chunk, two content chunks, finish chunk; not the usage chunk
+    StreamEvent usage =
+        StreamEvent.classify(
+            events.get(4).getBytes(StandardCharsets.UTF_8), events.get(4).length());
     assertThat(usage.token()).isFalse();
     assertThat(usage.promptTokens()).isEqualTo(13);
     assertThat(usage.completionTokens()).isEqualTo(3);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fleetlb.results.TelemetryFigures;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,11 @@ import org.junit.jupiter.api.Test;
 class TelemetrySummaryTest {
   static ObjectNode gpu(String id, double t, double util, double power, Double energyJ) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("t_ns", (long) (t * 1e9)).put("source", "gpu").put("id", id).put("ok", true).put("gpu", "0");
+    o.put("t_ns", (long) (t * 1e9))
+        .put("source", "gpu")
+        .put("id", id)
+        .put("ok", true)
+        .put("gpu", "0");
     o.put("util_pct", util).put("power_w", power);
     if (energyJ != null) {
       o.put("energy_j", energyJ);
@@ -22,7 +27,11 @@ class TelemetrySummaryTest {
 
   static ObjectNode server(String id, double t, String model, double running, double waiting) {
     ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("t_ns", (long) (t * 1e9)).put("source", "server").put("id", id).put("ok", true).put("model", model);
+    o.put("t_ns", (long) (t * 1e9))
+        .put("source", "server")
+        .put("id", id)
+        .put("ok", true)
+        .put("model", model);
     o.put("running", running).put("waiting", waiting).put("kv_usage", 0.5);
     return o;
   }
@@ -38,20 +47,21 @@ class TelemetrySummaryTest {
     s.add(gpu("r2", 0, 0, 100, null));
     s.add(gpu("r2", 1, 80, 300, null));
     s.add(gpu("r2", 2, 0, 100, null));
-    ObjectNode sum = TelemetrySummary.summarize(s, 1_000_000_000L, 500.0, 1000);
-    assertThat(sum.path("gpus").path("r1").path("energy_j").asDouble()).isEqualTo(600.0);
-    assertThat(sum.path("gpus").path("r1").path("energy_method").asText()).isEqualTo("counter");
-    assertThat(sum.path("gpus").path("r2").path("energy_j").asDouble()).isEqualTo(400.0);
-    assertThat(sum.path("gpus").path("r2").path("energy_method").asText()).isEqualTo("trapezoid");
-    assertThat(sum.path("gpus").path("r1").path("mean_util_pct").asDouble()).isCloseTo(200 / 3.0, within(1e-9));
-    ObjectNode run = (ObjectNode) sum.path("run");
-    assertThat(run.path("gpus").asInt()).isEqualTo(2);
-    assertThat(run.path("energy_j").asDouble()).isEqualTo(1000.0);
-    assertThat(run.path("joules_per_output_token").asDouble()).isEqualTo(1.0);
+    TelemetryFigures sum = TelemetrySummary.summarize(s, 1_000_000_000L, 500.0, 1000, "t.jsonl");
+    assertThat(sum.gpus().get("r1").energyJ()).isEqualTo(600.0);
+    assertThat(sum.gpus().get("r1").energyMethod()).isEqualTo("counter");
+    assertThat(sum.gpus().get("r2").energyJ()).isEqualTo(400.0);
+    assertThat(sum.gpus().get("r2").energyMethod()).isEqualTo("trapezoid");
+    assertThat(sum.gpus().get("r1").meanUtilPct()).isCloseTo(200 / 3.0, within(1e-9));
+    TelemetryFigures.Fleet run = sum.run();
+    assertThat(run.gpus()).isEqualTo(2);
+    assertThat(run.energyJ()).isEqualTo(1000.0);
+    assertThat(run.joulesPerOutputToken()).isEqualTo(1.0);
     // mean power: r1 366.67 + r2 166.67 = 533.33 W
-    assertThat(run.path("mean_power_w").asDouble()).isCloseTo(533.333333, within(1e-5));
-    assertThat(run.path("output_tokens_per_s_per_gpu").asDouble()).isEqualTo(250.0);
-    assertThat(run.path("output_tokens_per_s_per_kw").asDouble()).isCloseTo(500 / 0.533333333, within(1e-3));
+    assertThat(run.meanPowerW()).isCloseTo(533.333333, within(1e-5));
+    assertThat(run.outputTokensPerSPerGpu()).isEqualTo(250.0);
+    assertThat(run.outputTokensPerSPerKw()).isCloseTo(500 / 0.533333333, within(1e-3));
+    assertThat(sum.file()).isEqualTo("t.jsonl");
   }
 
   @Test
@@ -61,12 +71,12 @@ class TelemetrySummaryTest {
     s.add(server("a2", 0.01, "m", 0, 0)); // idle while a1 queues
     s.add(server("a1", 1, "m", 2, 0));
     s.add(server("a2", 1, "m", 2, 0));
-    ObjectNode sum = TelemetrySummary.summarize(s, 1_000_000_000L, 0, 0);
-    ObjectNode b = (ObjectNode) sum.path("balance").path("m");
-    assertThat(b.path("idle_while_queued_s").asDouble()).isEqualTo(1.0);
-    assertThat(b.path("ticks").asInt()).isEqualTo(2);
-    assertThat(b.path("queue_cv_mean").asDouble()).isCloseTo(0.5, within(1e-9)); // cv(7, 0) = 1, cv(2, 2) = 0
+    TelemetryFigures sum = TelemetrySummary.summarize(s, 1_000_000_000L, 0, 0, "t.jsonl");
+    TelemetryFigures.QueueBalance b = sum.balance().get("m");
+    assertThat(b.idleWhileQueuedS()).isEqualTo(1.0);
+    assertThat(b.ticks()).isEqualTo(2);
+    assertThat(b.queueCvMean()).isCloseTo(0.5, within(1e-9)); // cv(7, 0) = 1, cv(2, 2) = 0
     assertThat(TelemetrySummary.replicaModels(s)).containsEntry("a2", "m");
-    assertThat(sum.path("servers").path("a1").path("max_waiting").asDouble()).isEqualTo(3);
+    assertThat(sum.servers().get("a1").maxWaiting()).isEqualTo(3);
   }
 }

@@ -10,8 +10,14 @@ import org.junit.jupiter.api.Test;
 class LengthDistributionTest {
   @Test
   void parsesEveryFormAndRoundTripsCanonically() {
-    for (String s : new String[] {"fixed(128)", "uniform(64,256)", "normal(512,100)", "lognormal(200,1.0,max=4096)",
-        "lognormal(200,0.5,min=10,max=300)"}) {
+    for (String s :
+        new String[] {
+          "fixed(128)",
+          "uniform(64,256)",
+          "normal(512,100)",
+          "lognormal(200,1.0,max=4096)",
+          "lognormal(200,0.5,min=10,max=300)"
+        }) {
       LengthDistribution d = LengthDistribution.parse(s);
       assertThat(LengthDistribution.parse(d.canonical())).isEqualTo(d);
     }
@@ -53,31 +59,41 @@ class LengthDistributionTest {
 
   @Test
   void errorsNameTheProblem() {
-    assertThatThrownBy(() -> LengthDistribution.parse("pareto(1,2)")).hasMessageContaining("unknown distribution 'pareto'");
-    assertThatThrownBy(() -> LengthDistribution.parse("normal(500)")).hasMessageContaining("missing argument 'stddev'");
-    assertThatThrownBy(() -> LengthDistribution.parse("uniform(5,3)")).hasMessageContaining("1 <= min <= max");
-    assertThatThrownBy(() -> LengthDistribution.parse("lognormal(x,1)")).hasMessageContaining("'x' is not a number");
-    assertThatThrownBy(() -> LengthDistribution.parse("banana")).hasMessageContaining("is not a length distribution");
+    assertThatThrownBy(() -> LengthDistribution.parse("pareto(1,2)"))
+        .hasMessageContaining("unknown distribution 'pareto'");
+    assertThatThrownBy(() -> LengthDistribution.parse("normal(500)"))
+        .hasMessageContaining("missing argument 'stddev'");
+    assertThatThrownBy(() -> LengthDistribution.parse("uniform(5,3)"))
+        .hasMessageContaining("1 <= min <= max");
+    assertThatThrownBy(() -> LengthDistribution.parse("lognormal(x,1)"))
+        .hasMessageContaining("'x' is not a number");
+    assertThatThrownBy(() -> LengthDistribution.parse("banana"))
+        .hasMessageContaining("is not a length distribution");
     assertThatThrownBy(() -> LengthDistribution.parse("fixed(0)")).hasMessageContaining(">= 1");
   }
 
   @Test
   void classesAndModelsParse() {
-    RequestClass c = RequestClass.parse("long-decode:0.2:input=fixed(128):output=lognormal(800,0.8,max=4096)");
+    RequestClass c =
+        RequestClass.parse("long-decode:0.2:input=fixed(128):output=lognormal(800,0.8,max=4096)");
     assertThat(c.name()).isEqualTo("long-decode");
     assertThat(c.weight()).isEqualTo(0.2);
     assertThat(c.output()).isEqualTo(new LengthDistribution.LogNormal(800, 0.8, 1, 4096));
     assertThat(RequestClass.parse(c.canonical())).isEqualTo(c);
-    assertThatThrownBy(() -> RequestClass.parse("x:1:input=fixed(1)")).hasMessageContaining("NAME:WEIGHT:input=DIST:output=DIST");
-    assertThatThrownBy(() -> RequestClass.parse("x:-1:input=1:output=1")).hasMessageContaining("weight must be > 0");
+    assertThatThrownBy(() -> RequestClass.parse("x:1:input=fixed(1)"))
+        .hasMessageContaining("NAME:WEIGHT:input=DIST:output=DIST");
+    assertThatThrownBy(() -> RequestClass.parse("x:-1:input=1:output=1"))
+        .hasMessageContaining("weight must be > 0");
     assertThat(ModelShare.parse("meta-llama/Llama-3.1-8B-Instruct=3").weight()).isEqualTo(3);
     assertThat(ModelShare.parse("Qwen/Qwen2.5-7B-Instruct").weight()).isEqualTo(1);
-    assertThatThrownBy(() -> ModelShare.parse("m=abc")).hasMessageContaining("weight 'abc' is not a number");
+    assertThatThrownBy(() -> ModelShare.parse("m=abc"))
+        .hasMessageContaining("weight 'abc' is not a number");
   }
 
   @Test
   void weightedChoiceFollowsWeights() {
-    WeightedChoice<String> c = new WeightedChoice<>(java.util.List.of("a", "b"), s -> s.equals("a") ? 3 : 1);
+    WeightedChoice<String> c =
+        new WeightedChoice<>(java.util.List.of("a", "b"), s -> s.equals("a") ? 3 : 1);
     Rng rng = new Rng(5, "t");
     int a = 0;
     for (int i = 0; i < 40_000; i++) {

@@ -14,15 +14,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class WorkloadFileTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static SettingsBuilder mix() {
     SettingsBuilder b = new SettingsBuilder().model("llama", 3).model("qwen", 1);
     b.numPrompts = 300;
     b.requestRate = 20;
     b.burstiness = 0.5;
-    b.classes.add(RequestClass.parse("short:0.7:input=lognormal(60,0.5,max=400):output=lognormal(40,0.8,max=300)"));
+    b.classes.add(
+        RequestClass.parse(
+            "short:0.7:input=lognormal(60,0.5,max=400):output=lognormal(40,0.8,max=300)"));
     b.classes.add(RequestClass.parse("long-decode:0.3:input=fixed(32):output=uniform(200,400)"));
     b.seed = 42;
     return b;
@@ -75,7 +76,8 @@ class WorkloadFileTest {
     assertThat(chat.path("stream").asBoolean()).isTrue();
     assertThat(chat.path("stream_options").path("include_usage").asBoolean()).isTrue();
     assertThat(chat.path("ignore_eos").asBoolean()).isTrue(); // random dataset, as vLLM forces
-    assertThat(chat.path("max_completion_tokens").asInt()).isEqualTo(w.requests().get(0).outputTokens());
+    assertThat(chat.path("max_completion_tokens").asInt())
+        .isEqualTo(w.requests().get(0).outputTokens());
     assertThat(chat.path("seed").isIntegralNumber()).isTrue();
     assertThat(SimTokens.count(chat.path("messages").get(0).path("content").asText()))
         .isEqualTo(w.requests().get(0).inputTokens());
@@ -83,7 +85,8 @@ class WorkloadFileTest {
     c.endpoint = "/v1/completions";
     c.ignoreEos = false;
     c.extraBody = "{\"temperature\":0,\"chat_template_kwargs\":{\"x\":1}}";
-    JsonNode comp = new ObjectMapper().readTree(WorkloadGenerator.generate(c.build()).requests().get(0).body());
+    JsonNode comp =
+        new ObjectMapper().readTree(WorkloadGenerator.generate(c.build()).requests().get(0).body());
     assertThat(comp.has("prompt")).isTrue();
     assertThat(comp.has("max_tokens")).isTrue();
     assertThat(comp.has("ignore_eos")).isFalse();
@@ -97,11 +100,19 @@ class WorkloadFileTest {
     b.numPrompts = 4000;
     Workload w = WorkloadGenerator.generate(b.build());
     long llama = w.requests().stream().filter(r -> r.model().equals("llama")).count();
-    long longDecode = w.requests().stream().filter(r -> "long-decode".equals(r.className())).count();
+    long longDecode =
+        w.requests().stream().filter(r -> "long-decode".equals(r.className())).count();
     assertThat(llama / 4000.0).isBetween(0.72, 0.78);
     assertThat(longDecode / 4000.0).isBetween(0.27, 0.33);
-    assertThat(w.requests().stream().filter(r -> "long-decode".equals(r.className()))
-        .allMatch(r -> r.outputTokens() >= 200 && r.outputTokens() <= 400 && r.inputTokens() == 32)).isTrue();
+    assertThat(
+            w.requests().stream()
+                .filter(r -> "long-decode".equals(r.className()))
+                .allMatch(
+                    r ->
+                        r.outputTokens() >= 200
+                            && r.outputTokens() <= 400
+                            && r.inputTokens() == 32))
+        .isTrue();
     assertThat(w.header().path("span_s").asDouble()).isEqualTo(200.0); // 4000 requests at 20 req/s
   }
 
@@ -110,9 +121,12 @@ class WorkloadFileTest {
     Path f = dir.resolve("w.jsonl");
     WorkloadFile.write(WorkloadGenerator.generate(mix().build()), f);
     String text = Files.readString(f);
-    Files.writeString(f, text.replaceFirst("\"max_completion_tokens\":(\\d)", "\"max_completion_tokens\":9$1"));
-    assertThatThrownBy(() -> WorkloadFile.read(f)).isInstanceOf(WorkloadFormatException.class)
-        .hasMessageContaining("content hash mismatch").hasMessageContaining("regenerate");
+    Files.writeString(
+        f, text.replaceFirst("\"max_completion_tokens\":(\\d)", "\"max_completion_tokens\":9$1"));
+    assertThatThrownBy(() -> WorkloadFile.read(f))
+        .isInstanceOf(WorkloadFormatException.class)
+        .hasMessageContaining("content hash mismatch")
+        .hasMessageContaining("regenerate");
     // reformatting the header alone is caught too when it changes the declared count
     Files.writeString(f, text.replace("\"num_requests\":300", "\"num_requests\":301"));
     assertThatThrownBy(() -> WorkloadFile.read(f)).hasMessageContaining("num_requests=301");
@@ -123,19 +137,33 @@ class WorkloadFileTest {
   @Test
   void corruptOrForeignFilesGetOneLineErrors() throws Exception {
     Path f = dir.resolve("bad.jsonl");
-    assertThatThrownBy(() -> WorkloadFile.read(dir.resolve("missing.jsonl"))).hasMessageContaining("no such workload file");
+    assertThatThrownBy(() -> WorkloadFile.read(dir.resolve("missing.jsonl")))
+        .hasMessageContaining("no such workload file");
     Files.writeString(f, "");
     assertThatThrownBy(() -> WorkloadFile.read(f)).hasMessageContaining("empty file");
     Files.writeString(f, "hello world\n");
     assertThatThrownBy(() -> WorkloadFile.read(f)).hasMessageContaining(":1: not a workload file");
-    Files.writeString(f, "{\"format\":\"fleetlb-workload\",\"format_version\":9,\"content_sha256\":\"x\"}\n");
-    assertThatThrownBy(() -> WorkloadFile.read(f)).hasMessageContaining("unsupported format_version 9");
-    String header = "{\"format\":\"fleetlb-workload\",\"format_version\":1,\"num_requests\":1,\"content_sha256\":\"x\"}\n";
-    Files.writeString(f, header + "{\"index\":0,\"offset_ns\":-5,\"model\":\"m\",\"endpoint\":\"/v1/completions\",\"body\":{}}\n");
-    assertThatThrownBy(() -> WorkloadFile.read(f)).hasMessageContaining(":2: field 'offset_ns' must be a non-negative integer, got -5");
-    Files.writeString(f, header + "{\"index\":0,\"offset_ns\":5,\"model\":\"m\",\"endpoint\":\"/v1/completions\",\"body\":{\n");
+    Files.writeString(
+        f, "{\"format\":\"fleetlb-workload\",\"format_version\":9,\"content_sha256\":\"x\"}\n");
+    assertThatThrownBy(() -> WorkloadFile.read(f))
+        .hasMessageContaining("unsupported format_version 9");
+    String header =
+        "{\"format\":\"fleetlb-workload\",\"format_version\":1,\"num_requests\":1,\"content_sha256\":\"x\"}\n";
+    Files.writeString(
+        f,
+        header
+            + "{\"index\":0,\"offset_ns\":-5,\"model\":\"m\",\"endpoint\":\"/v1/completions\",\"body\":{}}\n");
+    assertThatThrownBy(() -> WorkloadFile.read(f))
+        .hasMessageContaining(":2: field 'offset_ns' must be a non-negative integer, got -5");
+    Files.writeString(
+        f,
+        header
+            + "{\"index\":0,\"offset_ns\":5,\"model\":\"m\",\"endpoint\":\"/v1/completions\",\"body\":{\n");
     assertThatThrownBy(() -> WorkloadFile.read(f)).hasMessageContaining(":2: not valid JSON");
-    Files.writeString(f, header + "{\"index\":3,\"offset_ns\":5,\"model\":\"m\",\"endpoint\":\"/v1/completions\",\"body\":{}}\n");
+    Files.writeString(
+        f,
+        header
+            + "{\"index\":3,\"offset_ns\":5,\"model\":\"m\",\"endpoint\":\"/v1/completions\",\"body\":{}}\n");
     assertThatThrownBy(() -> WorkloadFile.read(f)).hasMessageContaining("field 'index' must be 0");
   }
 }

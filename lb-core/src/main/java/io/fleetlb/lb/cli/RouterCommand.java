@@ -14,6 +14,7 @@ import io.fleetlb.lb.config.Validation;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -100,6 +101,11 @@ public abstract class RouterCommand implements Callable<Integer> {
     return ConfigLoader.create();
   }
 
+  /** A note on the configuration for --check-config and the start-up log (none by default). */
+  protected String configNote(RouterConfig config) {
+    return null;
+  }
+
   /** Sets the policy (and any extensions) on the builder. */
   protected abstract void configure(Router.Builder builder, RouterConfig config);
 
@@ -113,8 +119,15 @@ public abstract class RouterCommand implements Callable<Integer> {
     CommandLine cli = new CommandLine(command);
     cli.setParameterExceptionHandler((ex, a) -> {
       PrintWriter err = ex.getCommandLine().getErr();
+      List<String> unknown = ex.getCommandLine().getUnmatchedArguments();
+      if (ex instanceof CommandLine.MissingParameterException && !unknown.isEmpty()) {
+        // a mistyped option (--confg) is the cause of the missing one: name it, not the symptom
+        ex = new CommandLine.UnmatchedArgumentException(ex.getCommandLine(), unknown);
+      }
       err.println("error: " + ex.getMessage());
-      err.println("Try '" + ex.getCommandLine().getCommandName() + " --help' for usage.");
+      if (!CommandLine.UnmatchedArgumentException.printSuggestions(ex, err)) {
+        err.println("Try '" + ex.getCommandLine().getCommandName() + " --help' for usage.");
+      }
       return CommandLine.ExitCode.USAGE;
     });
     return cli;
@@ -140,8 +153,13 @@ public abstract class RouterCommand implements Callable<Integer> {
           return CommandLine.ExitCode.USAGE;
         }
       }
-      spec.commandLine().getOut().printf("%s: OK (%d replicas, %d models)%n", cfg.source(),
-          cfg.replicas().size(), cfg.replicas().stream().map(r -> r.model()).distinct().count());
+      spec.commandLine().getOut().printf("%s: OK (%s, %s)%n", cfg.source(),
+          count(cfg.replicas().size(), "replica"),
+          count(cfg.replicas().stream().map(r -> r.model()).distinct().count(), "model"));
+      String note = configNote(cfg);
+      if (note != null) {
+        spec.commandLine().getOut().println(note);
+      }
       return CommandLine.ExitCode.OK;
     }
     Router.Builder builder = Router.builder(cfg).policyName(name);
@@ -154,10 +172,10 @@ public abstract class RouterCommand implements Callable<Integer> {
       err.println("error: " + cause.getMessage());
       return CommandLine.ExitCode.SOFTWARE;
     }
-    LOG.info("{} listening on {} (admin {}/metrics); {} replicas of {} models; {} transport",
-        name, router.baseUri(), router.adminUri(), cfg.replicas().size(),
-        router.pool().models().size(), router.vertx().isNativeTransportEnabled() ? "epoll"
-            : "NIO");
+    LOG.info("{} listening on {} (admin {}/metrics); {} of {}; {} transport",
+        name, router.baseUri(), router.adminUri(), count(cfg.replicas().size(), "replica"),
+        count(router.pool().models().size(), "model"),
+        router.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
     ConfigWatcher watcher = new ConfigWatcher(config, () -> overrides(configLoader()
         .load(config)), router);
     watcher.start();
@@ -166,6 +184,11 @@ public abstract class RouterCommand implements Callable<Integer> {
         name + "-drain"));
     stopped.await();
     return CommandLine.ExitCode.OK;
+  }
+
+  /** "1 replica", "6 replicas". */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   private static void drainAndExit(RunningRouter router, CountDownLatch stopped) {

@@ -27,7 +27,7 @@ class MainTest {
   @Test
   void theShippedFleetConfigIsValid() {
     assertThat(run("--config", "fleet-6.yaml", "--check-config")).isZero();
-    assertThat(out.toString()).isEqualTo("fleet-6.yaml: OK (6 replicas, 3 models)\n");
+    assertThat(out.toString()).startsWith("fleet-6.yaml: OK (6 replicas, 3 models)\nignoring scrape: (1 key)");
   }
 
   @Test
@@ -56,6 +56,24 @@ class MainTest {
     err.getBuffer().setLength(0);
     assertThat(run()).isEqualTo(2);
     assertThat(err.toString()).startsWith("error: Missing required option: '--config=FILE'");
+  }
+
+  @Test
+  void aMistypedOptionIsNamedNotTheOptionItHid() {
+    assertThat(run("--confg", "x")).isEqualTo(2);
+    assertThat(err.toString()).startsWith("error: Unknown options: '--confg', 'x'")
+        .contains("Possible solutions: --config").doesNotContain("Missing required option");
+  }
+
+  @Test
+  void oneReplicaIsOneReplicaAndTheSectionsItIgnoresAreNamed(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("r.yaml");
+    Files.writeString(f, "replicas:\n  - { id: a, url: \"http://h:1\", model: m }\n"
+        + "policy: { load_wieght: 2 }\nscrape: { interval: 250ms, timeout: 200ms }\n");
+    assertThat(run("--config", f.toString(), "--check-config")).isZero();
+    assertThat(out.toString()).isEqualTo(f + ": OK (1 replica, 1 model)\nignoring policy: (1 key) and scrape: (2 keys), "
+        + "which only lb-queue-aware reads; check them with: java -jar lb-queue-aware/target/lb-queue-aware.jar "
+        + "--config " + f + " --check-config\n");
   }
 
   @Test

@@ -9,10 +9,17 @@ package io.fleetlb.sim.api;
  */
 public record ApiError(int status, String type, String message) {
 
-  /** The response body in the given vLLM version's error shape (nested since v0.10.1, flat before). */
+  /**
+   * The response body in the given vLLM version's error shape (nested since v0.10.1, flat before).
+   */
   public String json(io.fleetlb.sim.engine.MetricsVersion version) {
-    String fields = "\"message\":" + WireFormat.quote(message) + ",\"type\":" + WireFormat.quote(type)
-        + ",\"param\":null,\"code\":" + status;
+    String fields =
+        "\"message\":"
+            + WireFormat.quote(message)
+            + ",\"type\":"
+            + WireFormat.quote(type)
+            + ",\"param\":null,\"code\":"
+            + status;
     return version == io.fleetlb.sim.engine.MetricsVersion.V1
         ? "{\"error\":{" + fields + "}}"
         : "{\"object\":\"error\"," + fields + "}";
@@ -22,7 +29,9 @@ public record ApiError(int status, String type, String message) {
     return new ApiError(400, "BadRequestError", message);
   }
 
-  /** A request-validation failure; vLLM V1 reports these with the HTTP reason phrase as the type. */
+  /**
+   * A request-validation failure; vLLM V1 reports these with the HTTP reason phrase as the type.
+   */
   static ApiError validation(String message) {
     return new ApiError(400, "Bad Request", message);
   }

@@ -23,5 +23,4 @@ public record GenerationRequest(
     boolean ignoreEos,
     boolean stream,
     boolean includeUsage,
-    Long seed) {
-}
+    Long seed) {}

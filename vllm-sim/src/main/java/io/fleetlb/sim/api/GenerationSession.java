@@ -9,11 +9,13 @@ import io.vertx.core.http.HttpServerResponse;
 
 /**
  * One generation request on the wire: turns the engine's tokens into vLLM's SSE chunks or, for
- * {@code stream: false}, into one JSON body at the end; aborts the sequence when the client goes away.
+ * {@code stream: false}, into one JSON body at the end; aborts the sequence when the client goes
+ * away.
  *
- * <p>Every method runs on the request's event loop. Like vLLM, the role chunk goes out together with
- * the first token (not when the request arrives), and a response that stops at EOS ends with an empty
- * content chunk carrying {@code finish_reason: "stop"} (the EOS token counts as a completion token).
+ * <p>Every method runs on the request's event loop. Like vLLM, the role chunk goes out together
+ * with the first token (not when the request arrives), and a response that stops at EOS ends with
+ * an empty content chunk carrying {@code finish_reason: "stop"} (the EOS token counts as a
+ * completion token).
  */
 final class GenerationSession implements TokenSink {
 
@@ -31,8 +33,17 @@ final class GenerationSession implements TokenSink {
   private EngineDriver.Handle handle;
   private boolean ended;
 
-  GenerationSession(Context context, HttpServerResponse response, GenerationRequest request, WireFormat wire,
-      TextGenerator text, String id, long created, int stallAfter, Runnable onEnd, RequestLog.Trace trace) {
+  GenerationSession(
+      Context context,
+      HttpServerResponse response,
+      GenerationRequest request,
+      WireFormat wire,
+      TextGenerator text,
+      String id,
+      long created,
+      int stallAfter,
+      Runnable onEnd,
+      RequestLog.Trace trace) {
     this.context = context;
     this.response = response;
     this.request = request;
@@ -68,9 +79,20 @@ final class GenerationSession implements TokenSink {
       full.append(finish == FinishReason.STOP ? "" : text.next());
       if (finish != null) {
         trace.sent(index + 1);
-        finish(finish, () -> response.putHeader("content-type", "application/json")
-            .end(wire.completeBody(id, created, request.model(), full.toString(), finish.wire(),
-                request.promptTokens(), index + 1)));
+        finish(
+            finish,
+            () ->
+                response
+                    .putHeader("content-type", "application/json")
+                    .end(
+                        wire.completeBody(
+                            id,
+                            created,
+                            request.model(),
+                            full.toString(),
+                            finish.wire(),
+                            request.promptTokens(),
+                            index + 1)));
       }
       return;
     }
@@ -80,16 +102,19 @@ final class GenerationSession implements TokenSink {
     if (finish == null) {
       response.write(wire.tokenChunk(text.nextBytes()));
     } else {
-      response.write(wire.tokenChunk(finish == FinishReason.STOP ? "" : text.next(), finish.wire()));
+      response.write(
+          wire.tokenChunk(finish == FinishReason.STOP ? "" : text.next(), finish.wire()));
     }
     trace.sent(1);
     if (finish != null) {
-      finish(finish, () -> {
-        if (request.includeUsage()) {
-          response.write(wire.usageChunk(request.promptTokens(), index + 1));
-        }
-        response.end(WireFormat.done());
-      });
+      finish(
+          finish,
+          () -> {
+            if (request.includeUsage()) {
+              response.write(wire.usageChunk(request.promptTokens(), index + 1));
+            }
+            response.end(WireFormat.done());
+          });
     }
   }
 
@@ -100,7 +125,9 @@ final class GenerationSession implements TokenSink {
     trace.ended("finished", response.getStatusCode(), reason.wire());
   }
 
-  /** The connection closed before the response ended: stop generating, as vLLM aborts the request. */
+  /**
+   * The connection closed before the response ended: stop generating, as vLLM aborts the request.
+   */
   private void clientGone() {
     if (!ended) {
       ended = true;

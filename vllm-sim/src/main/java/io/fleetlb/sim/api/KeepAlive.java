@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Closes keep-alive connections that stay idle between requests, like uvicorn's {@code timeout_keep_alive}
- * (5 s by default), so clients and routers meet the same connection churn as in front of real vLLM.
+ * Closes keep-alive connections that stay idle between requests, like uvicorn's {@code
+ * timeout_keep_alive} (5 s by default), so clients and routers meet the same connection churn as in
+ * front of real vLLM.
  *
- * <p>Vert.x's idle timeout cannot be used: it would also cut a response that is silent during a long
- * prefill, which uvicorn never does.
+ * <p>Vert.x's idle timeout cannot be used: it would also cut a response that is silent during a
+ * long prefill, which uvicorn never does.
  */
 final class KeepAlive {
 
@@ -33,17 +34,25 @@ final class KeepAlive {
     if (timer != null) {
       vertx.cancelTimer(timer);
     } else {
-      conn.closeHandler(v -> {
-        Long t = timers.remove(conn);
-        if (t != null) {
-          vertx.cancelTimer(t);
-        }
-      });
+      conn.closeHandler(
+          v -> {
+            Long t = timers.remove(conn);
+            if (t != null) {
+              vertx.cancelTimer(t);
+            }
+          });
     }
-    req.response().endHandler(v -> timers.put(conn, vertx.setTimer(timeoutMillis, id -> {
-      if (timers.remove(conn, id)) {
-        conn.close();
-      }
-    })));
+    req.response()
+        .endHandler(
+            v ->
+                timers.put(
+                    conn,
+                    vertx.setTimer(
+                        timeoutMillis,
+                        id -> {
+                          if (timers.remove(conn, id)) {
+                            conn.close();
+                          }
+                        })));
   }
 }

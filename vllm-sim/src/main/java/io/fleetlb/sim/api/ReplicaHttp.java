@@ -18,14 +18,14 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
-/**
- * The HTTP face of one simulated replica: vLLM's OpenAI routes, health, version and metrics.
- */
+/** The HTTP face of one simulated replica: vLLM's OpenAI routes, health, version and metrics. */
 public final class ReplicaHttp implements Handler<HttpServerRequest> {
 
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReplicaHttp.class);
 
-  /** Request bodies above this are refused with 413 (uvicorn has no limit; this only guards memory). */
+  /**
+   * Request bodies above this are refused with 413 (uvicorn has no limit; this only guards memory).
+   */
   public static final int MAX_BODY_BYTES = 64 * 1024 * 1024;
 
   private final ReplicaOptions options;
@@ -54,12 +54,21 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
    * @param timing renders {@code /sim/timing}
    * @param requestLog where generation requests are traced ({@link RequestLog#NONE} for nowhere)
    */
-  public ReplicaHttp(Vertx vertx, ReplicaOptions options, EngineDriver driver, Faults faults,
-      Supplier<String> metrics, Supplier<String> gpuMetrics, Supplier<String> timing, RequestLog requestLog) {
+  public ReplicaHttp(
+      Vertx vertx,
+      ReplicaOptions options,
+      EngineDriver driver,
+      Faults faults,
+      Supplier<String> metrics,
+      Supplier<String> gpuMetrics,
+      Supplier<String> timing,
+      RequestLog requestLog) {
     this.options = options;
     this.driver = driver;
     this.faults = faults;
-    this.parser = new RequestParser(options.model(), options.profile().maxModelLen(), options.metricsVersion());
+    this.parser =
+        new RequestParser(
+            options.model(), options.profile().maxModelLen(), options.metricsVersion());
     this.keepAlive = new KeepAlive(vertx, options.keepAliveTimeout().toMillis());
     this.metrics = metrics;
     this.gpuMetrics = gpuMetrics;
@@ -92,7 +101,12 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
   private void internalError(HttpServerRequest req, RuntimeException e) {
     LOG.error("vllm-sim internal error on {} {}", req.method(), req.path(), e);
     if (!req.response().headWritten() && !req.response().closed()) {
-      error(req, new ApiError(500, "InternalServerError", "Internal server error: " + e.getClass().getSimpleName()));
+      error(
+          req,
+          new ApiError(
+              500,
+              "InternalServerError",
+              "Internal server error: " + e.getClass().getSimpleName()));
     } else if (!req.response().closed()) {
       req.connection().close();
     }
@@ -109,17 +123,32 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
       case "/v1/models" -> route(req, m == HttpMethod.GET, () -> models(req));
       case "/health" -> route(req, m == HttpMethod.GET, () -> health(req));
       case "/ping" -> route(req, m == HttpMethod.GET || m == HttpMethod.POST, () -> health(req));
-      case "/version" -> route(req, m == HttpMethod.GET,
-          () -> json(req, 200, "{\"version\":\"" + options.metricsVersion().vllmVersion() + "\"}"));
-      case "/load" -> route(req, m == HttpMethod.GET, () -> json(req, 200, "{\"server_load\":" + inFlight() + "}"));
+      case "/version" ->
+          route(
+              req,
+              m == HttpMethod.GET,
+              () ->
+                  json(
+                      req,
+                      200,
+                      "{\"version\":\"" + options.metricsVersion().vllmVersion() + "\"}"));
+      case "/load" ->
+          route(
+              req,
+              m == HttpMethod.GET,
+              () -> json(req, 200, "{\"server_load\":" + inFlight() + "}"));
       case "/metrics" -> route(req, m == HttpMethod.GET, () -> text(req, metrics.get()));
       case "/gpu/metrics" -> route(req, m == HttpMethod.GET, () -> text(req, gpuMetrics.get()));
-      case "/sim/timing" -> route(req, m == HttpMethod.GET, () -> {
-        json(req, 200, timing.get());
-        if ("1".equals(req.getParam("reset"))) {
-          driver.timing().reset();
-        }
-      });
+      case "/sim/timing" ->
+          route(
+              req,
+              m == HttpMethod.GET,
+              () -> {
+                json(req, 200, timing.get());
+                if ("1".equals(req.getParam("reset"))) {
+                  driver.timing().reset();
+                }
+              });
       case "/sim/faults" -> route(req, m == HttpMethod.POST, () -> updateFaults(req));
       default -> json(req, 404, "{\"detail\":\"Not Found\"}");
     }
@@ -143,38 +172,58 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
       return;
     }
     String model = WireFormat.quote(options.model());
-    String perm = UUID.nameUUIDFromBytes(options.id().getBytes(java.nio.charset.StandardCharsets.UTF_8))
-        .toString().replace("-", "");
-    json(req, 200, "{\"object\":\"list\",\"data\":[{\"id\":" + model + ",\"object\":\"model\",\"created\":"
-        + startEpochSeconds + ",\"owned_by\":\"vllm\",\"root\":" + model + ",\"parent\":null,\"max_model_len\":"
-        + options.profile().maxModelLen() + ",\"permission\":[{\"id\":\"modelperm-" + perm
-        + "\",\"object\":\"model_permission\",\"created\":" + startEpochSeconds + ",\"allow_create_engine\":false,"
-        + "\"allow_sampling\":true,\"allow_logprobs\":true,\"allow_search_indices\":false,\"allow_view\":true,"
-        + "\"allow_fine_tuning\":false,\"organization\":\"*\",\"group\":null,\"is_blocking\":false}]}]}");
+    String perm =
+        UUID.nameUUIDFromBytes(options.id().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .toString()
+            .replace("-", "");
+    json(
+        req,
+        200,
+        "{\"object\":\"list\",\"data\":[{\"id\":"
+            + model
+            + ",\"object\":\"model\",\"created\":"
+            + startEpochSeconds
+            + ",\"owned_by\":\"vllm\",\"root\":"
+            + model
+            + ",\"parent\":null,\"max_model_len\":"
+            + options.profile().maxModelLen()
+            + ",\"permission\":[{\"id\":\"modelperm-"
+            + perm
+            + "\",\"object\":\"model_permission\",\"created\":"
+            + startEpochSeconds
+            + ",\"allow_create_engine\":false,"
+            + "\"allow_sampling\":true,\"allow_logprobs\":true,\"allow_search_indices\":false,\"allow_view\":true,"
+            + "\"allow_fine_tuning\":false,\"organization\":\"*\",\"group\":null,\"is_blocking\":false}]}]}");
   }
 
   private void generate(HttpServerRequest req, boolean chat) {
     RequestLog.Trace trace = requestLog.trace(req.getHeader("x-request-id"));
     if (!ready()) {
-      refuse(req, trace, new ApiError(503, "ServiceUnavailableError", "The model is still loading."));
+      refuse(
+          req, trace, new ApiError(503, "ServiceUnavailableError", "The model is still loading."));
       return;
     }
-    BodyReader.read(req, MAX_BODY_BYTES).onComplete(ar -> {
-      if (ar.failed()) {
-        if (!req.response().ended() && !req.response().closed()) {
-          refuse(req, trace, new ApiError(413, "RequestEntityTooLarge", ar.cause().getMessage()));
-        }
-        return;
-      }
-      try {
-        start(req, parser.parse(ar.result().getBytes(), chat), trace);
-      } catch (ApiError.Failure f) {
-        refuse(req, trace, f.error);
-      } catch (RuntimeException e) {
-        trace.ended("error", 500, null);
-        internalError(req, e);
-      }
-    });
+    BodyReader.read(req, MAX_BODY_BYTES)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                if (!req.response().ended() && !req.response().closed()) {
+                  refuse(
+                      req,
+                      trace,
+                      new ApiError(413, "RequestEntityTooLarge", ar.cause().getMessage()));
+                }
+                return;
+              }
+              try {
+                start(req, parser.parse(ar.result().getBytes(), chat), trace);
+              } catch (ApiError.Failure f) {
+                refuse(req, trace, f.error);
+              } catch (RuntimeException e) {
+                trace.ended("error", 500, null);
+                internalError(req, e);
+              }
+            });
   }
 
   private void refuse(HttpServerRequest req, RequestLog.Trace trace, ApiError e) {
@@ -191,7 +240,10 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
       fail = faults.errorRate() > 0 && random.nextDouble() < faults.errorRate();
     }
     if (fail) {
-      refuse(req, trace, new ApiError(500, "InternalServerError", "vllm-sim injected failure (--error-rate)"));
+      refuse(
+          req,
+          trace,
+          new ApiError(500, "InternalServerError", "vllm-sim injected failure (--error-rate)"));
       return;
     }
     SplittableRandom requestRandom = new SplittableRandom(requestSeed);
@@ -201,9 +253,18 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
     HttpServerResponse resp = req.response();
     WireFormat wire = new WireFormat(g.chat(), options.metricsVersion(), id, created, g.model());
     inFlight.incrementAndGet();
-    GenerationSession session = new GenerationSession(Vertx.currentContext(), resp, g, wire,
-        new TextGenerator(requestRandom.nextLong()), id, created, faults.stallAfter(), inFlight::decrementAndGet,
-        trace);
+    GenerationSession session =
+        new GenerationSession(
+            Vertx.currentContext(),
+            resp,
+            g,
+            wire,
+            new TextGenerator(requestRandom.nextLong()),
+            id,
+            created,
+            faults.stallAfter(),
+            inFlight::decrementAndGet,
+            trace);
     if (g.stream()) {
       resp.setChunked(true).putHeader("content-type", "text/event-stream; charset=utf-8");
       resp.writeHead(); // Starlette's StreamingResponse sends the headers before the first token
@@ -215,26 +276,31 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
     if (g.ignoreEos()) {
       return new SequenceSpec(g.promptTokens(), g.maxTokens(), FinishReason.LENGTH, g.maxTokens());
     }
-    int drawn = OutputLength.sample(r, options.profile().outputMedian(), options.profile().outputSigma(),
-        g.minTokens());
+    int drawn =
+        OutputLength.sample(
+            r, options.profile().outputMedian(), options.profile().outputSigma(), g.minTokens());
     return drawn >= g.maxTokens()
         ? new SequenceSpec(g.promptTokens(), g.maxTokens(), FinishReason.LENGTH, g.maxTokens())
         : new SequenceSpec(g.promptTokens(), drawn, FinishReason.STOP, g.maxTokens());
   }
 
-  /** {@code POST /sim/faults} with any of {@code slowdown}, {@code error_rate}, {@code stall_after}. */
+  /**
+   * {@code POST /sim/faults} with any of {@code slowdown}, {@code error_rate}, {@code stall_after}.
+   */
   private void updateFaults(HttpServerRequest req) {
-    BodyReader.read(req, 64 * 1024).onComplete(ar -> {
-      if (ar.failed()) {
-        return;
-      }
-      try {
-        faults.update(ar.result().toJsonObject());
-        json(req, 200, faults.toJson());
-      } catch (RuntimeException e) {
-        error(req, ApiError.badRequest("bad fault settings: " + e.getMessage()));
-      }
-    });
+    BodyReader.read(req, 64 * 1024)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                return;
+              }
+              try {
+                faults.update(ar.result().toJsonObject());
+                json(req, 200, faults.toJson());
+              } catch (RuntimeException e) {
+                error(req, ApiError.badRequest("bad fault settings: " + e.getMessage()));
+              }
+            });
   }
 
   private void error(HttpServerRequest req, ApiError e) {
@@ -246,6 +312,8 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
   }
 
   private static void text(HttpServerRequest req, String body) {
-    req.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8").end(Buffer.buffer(body));
+    req.response()
+        .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+        .end(Buffer.buffer(body));
   }
 }

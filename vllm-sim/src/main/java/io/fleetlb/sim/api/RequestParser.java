@@ -13,7 +13,8 @@ import java.util.List;
  * Validates generation requests the way vLLM's OpenAI server does and computes their prompt length.
  *
  * <p>Messages mirror vLLM v0.11 ({@code serving_engine.py::_validate_input}, {@code SamplingParams}
- * checks, pydantic validation errors) so clients see the same errors from the simulator as from vLLM.
+ * checks, pydantic validation errors) so clients see the same errors from the simulator as from
+ * vLLM.
  */
 final class RequestParser {
 
@@ -32,8 +33,12 @@ final class RequestParser {
   GenerationRequest parse(byte[] body, boolean chat) throws ApiError.Failure {
     JsonNode root = readJson(body);
     if (!root.isObject()) {
-      throw ApiError.validation(pydantic("model_attributes_type", null,
-          "Input should be a valid dictionary or object to extract fields from")).asFailure();
+      throw ApiError.validation(
+              pydantic(
+                  "model_attributes_type",
+                  null,
+                  "Input should be a valid dictionary or object to extract fields from"))
+          .asFailure();
     }
     String model = model(root);
     int promptTokens = chat ? chatPromptTokens(root) : completionPromptTokens(root);
@@ -45,26 +50,35 @@ final class RequestParser {
     JsonNode streamOptions = root.get("stream_options");
     boolean hasStreamOptions = streamOptions != null && !streamOptions.isNull();
     if (hasStreamOptions && !stream) {
-      throw ApiError.validation("Stream options can only be defined when `stream=True`.").asFailure();
+      throw ApiError.validation("Stream options can only be defined when `stream=True`.")
+          .asFailure();
     }
     boolean includeUsage = hasStreamOptions && optionalBool(streamOptions, "include_usage", true);
     checkTemperature(root);
-    Integer requested = chat && root.hasNonNull("max_completion_tokens")
-        ? nullableInt(root, "max_completion_tokens") : nullableInt(root, "max_tokens");
+    Integer requested =
+        chat && root.hasNonNull("max_completion_tokens")
+            ? nullableInt(root, "max_completion_tokens")
+            : nullableInt(root, "max_tokens");
     int minTokens = optionalInt(root, "min_tokens", 0);
     boolean ignoreEos = optionalBool(root, "ignore_eos", false);
     Long seed = seed(root);
     int maxTokens = maxTokens(chat, promptTokens, requested);
     if (minTokens < 0) {
-      throw ApiError.badRequest("min_tokens must be greater than or equal to 0, got " + minTokens + ".")
+      throw ApiError.badRequest(
+              "min_tokens must be greater than or equal to 0, got " + minTokens + ".")
           .asFailure();
     }
     if (minTokens > maxTokens) {
-      throw ApiError.badRequest("min_tokens must be less than or equal to max_tokens=" + maxTokens
-          + ", got " + minTokens + ".").asFailure();
+      throw ApiError.badRequest(
+              "min_tokens must be less than or equal to max_tokens="
+                  + maxTokens
+                  + ", got "
+                  + minTokens
+                  + ".")
+          .asFailure();
     }
-    return new GenerationRequest(chat, model, promptTokens, maxTokens, minTokens, ignoreEos, stream,
-        includeUsage, seed);
+    return new GenerationRequest(
+        chat, model, promptTokens, maxTokens, minTokens, ignoreEos, stream, includeUsage, seed);
   }
 
   private static JsonNode readJson(byte[] body) throws ApiError.Failure {
@@ -76,9 +90,13 @@ final class RequestParser {
       return root;
     } catch (JsonProcessingException e) {
       long offset = e.getLocation() == null ? 0 : Math.max(0, e.getLocation().getCharOffset());
-      throw ApiError.validation("[{'type': 'json_invalid', 'loc': ('body', " + offset
-          + "), 'msg': 'JSON decode error', 'ctx': {'error': '" + e.getOriginalMessage().replace('\'', '"')
-          + "'}}]").asFailure();
+      throw ApiError.validation(
+              "[{'type': 'json_invalid', 'loc': ('body', "
+                  + offset
+                  + "), 'msg': 'JSON decode error', 'ctx': {'error': '"
+                  + e.getOriginalMessage().replace('\'', '"')
+                  + "'}}]")
+          .asFailure();
     } catch (IOException e) {
       throw ApiError.validation(pydantic("json_invalid", "0", "JSON decode error")).asFailure();
     }
@@ -93,10 +111,12 @@ final class RequestParser {
       return servedModel; // V1: an absent model means the first served model
     }
     if (!m.isTextual()) {
-      throw ApiError.validation(pydantic("string_type", "model", "Input should be a valid string")).asFailure();
+      throw ApiError.validation(pydantic("string_type", "model", "Input should be a valid string"))
+          .asFailure();
     }
     if (!m.asText().equals(servedModel)) {
-      throw new ApiError(404, "NotFoundError", "The model `" + m.asText() + "` does not exist.").asFailure();
+      throw new ApiError(404, "NotFoundError", "The model `" + m.asText() + "` does not exist.")
+          .asFailure();
     }
     return servedModel;
   }
@@ -107,13 +127,15 @@ final class RequestParser {
       throw ApiError.validation(pydantic("missing", "messages", "Field required")).asFailure();
     }
     if (!messages.isArray()) {
-      throw ApiError.validation(pydantic("list_type", "messages", "Input should be a valid list")).asFailure();
+      throw ApiError.validation(pydantic("list_type", "messages", "Input should be a valid list"))
+          .asFailure();
     }
     List<String> contents = new ArrayList<>();
     for (int i = 0; i < messages.size(); i++) {
       JsonNode msg = messages.get(i);
       if (!msg.isObject() || !msg.hasNonNull("role") || !msg.get("role").isTextual()) {
-        throw ApiError.validation(pydantic("missing", "messages', " + i + ", 'role", "Field required"))
+        throw ApiError.validation(
+                pydantic("missing", "messages', " + i + ", 'role", "Field required"))
             .asFailure();
       }
       contents.add(content(msg.get("content"), i));
@@ -131,17 +153,24 @@ final class RequestParser {
     if (content.isArray()) {
       StringBuilder text = new StringBuilder();
       for (JsonNode part : content) {
-        if (part.isObject() && "text".equals(part.path("type").asText()) && part.path("text").isTextual()) {
+        if (part.isObject()
+            && "text".equals(part.path("type").asText())
+            && part.path("text").isTextual()) {
           text.append(text.length() == 0 ? "" : " ").append(part.get("text").asText());
         } else {
-          throw ApiError.badRequest("vllm-sim supports only text content parts (message " + index + ")")
+          throw ApiError.badRequest(
+                  "vllm-sim supports only text content parts (message " + index + ")")
               .asFailure();
         }
       }
       return text.toString();
     }
-    throw ApiError.validation(pydantic("string_type", "messages', " + index + ", 'content",
-        "Input should be a valid string")).asFailure();
+    throw ApiError.validation(
+            pydantic(
+                "string_type",
+                "messages', " + index + ", 'content",
+                "Input should be a valid string"))
+        .asFailure();
   }
 
   private static int completionPromptTokens(JsonNode root) throws ApiError.Failure {
@@ -158,26 +187,47 @@ final class RequestParser {
     if (prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
       return Tokenizer.completionPrompt(prompt.get(0).asText());
     }
-    throw ApiError.badRequest("vllm-sim supports a single prompt (a string or a list of token ids)").asFailure();
+    throw ApiError.badRequest("vllm-sim supports a single prompt (a string or a list of token ids)")
+        .asFailure();
   }
 
   private int maxTokens(boolean chat, int promptTokens, Integer requested) throws ApiError.Failure {
     String suffix = chat ? " None" : "";
     if (promptTokens >= maxModelLen) {
-      throw ApiError.badRequest("This model's maximum context length is " + maxModelLen + " tokens. However,"
-          + " your request has " + promptTokens + " input tokens. Please reduce the length of the input messages."
-          + suffix).asFailure();
+      throw ApiError.badRequest(
+              "This model's maximum context length is "
+                  + maxModelLen
+                  + " tokens. However,"
+                  + " your request has "
+                  + promptTokens
+                  + " input tokens. Please reduce the length of the input messages."
+                  + suffix)
+          .asFailure();
     }
     if (requested == null) {
       return chat ? maxModelLen - promptTokens : Math.min(16, maxModelLen - promptTokens);
     }
     if (requested < 1) {
-      throw ApiError.badRequest("max_tokens must be at least 1, got " + requested + ".").asFailure();
+      throw ApiError.badRequest("max_tokens must be at least 1, got " + requested + ".")
+          .asFailure();
     }
     if ((long) promptTokens + requested > maxModelLen) {
-      throw ApiError.badRequest("'max_tokens' or 'max_completion_tokens' is too large: " + requested + ". This"
-          + " model's maximum context length is " + maxModelLen + " tokens and your request has " + promptTokens
-          + " input tokens (" + requested + " > " + maxModelLen + " - " + promptTokens + ")." + suffix)
+      throw ApiError.badRequest(
+              "'max_tokens' or 'max_completion_tokens' is too large: "
+                  + requested
+                  + ". This"
+                  + " model's maximum context length is "
+                  + maxModelLen
+                  + " tokens and your request has "
+                  + promptTokens
+                  + " input tokens ("
+                  + requested
+                  + " > "
+                  + maxModelLen
+                  + " - "
+                  + promptTokens
+                  + ")."
+                  + suffix)
           .asFailure();
     }
     return requested;
@@ -189,11 +239,13 @@ final class RequestParser {
       return;
     }
     if (!t.isNumber()) {
-      throw ApiError.validation(pydantic("float_parsing", "temperature", "Input should be a valid number"))
+      throw ApiError.validation(
+              pydantic("float_parsing", "temperature", "Input should be a valid number"))
           .asFailure();
     }
     if (t.asDouble() < 0) {
-      throw ApiError.badRequest("temperature must be non-negative, got " + t.asDouble() + ".").asFailure();
+      throw ApiError.badRequest("temperature must be non-negative, got " + t.asDouble() + ".")
+          .asFailure();
     }
   }
 
@@ -203,7 +255,8 @@ final class RequestParser {
       return null;
     }
     if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-      throw ApiError.validation(pydantic("int_type", "seed", "Input should be a valid integer")).asFailure();
+      throw ApiError.validation(pydantic("int_type", "seed", "Input should be a valid integer"))
+          .asFailure();
     }
     return v.asLong();
   }
@@ -212,24 +265,28 @@ final class RequestParser {
     return root.hasNonNull(field) ? optionalInt(root, field, 0) : null;
   }
 
-  private static int optionalInt(JsonNode root, String field, int fallback) throws ApiError.Failure {
+  private static int optionalInt(JsonNode root, String field, int fallback)
+      throws ApiError.Failure {
     JsonNode v = root.get(field);
     if (v == null || v.isNull()) {
       return fallback;
     }
     if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw ApiError.validation(pydantic("int_type", field, "Input should be a valid integer")).asFailure();
+      throw ApiError.validation(pydantic("int_type", field, "Input should be a valid integer"))
+          .asFailure();
     }
     return v.asInt();
   }
 
-  private static boolean optionalBool(JsonNode root, String field, boolean fallback) throws ApiError.Failure {
+  private static boolean optionalBool(JsonNode root, String field, boolean fallback)
+      throws ApiError.Failure {
     JsonNode v = root.get(field);
     if (v == null || v.isNull()) {
       return fallback;
     }
     if (!v.isBoolean()) {
-      throw ApiError.validation(pydantic("bool_type", field, "Input should be a valid boolean")).asFailure();
+      throw ApiError.validation(pydantic("bool_type", field, "Input should be a valid boolean"))
+          .asFailure();
     }
     return v.asBoolean();
   }

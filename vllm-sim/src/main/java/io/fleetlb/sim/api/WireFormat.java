@@ -9,9 +9,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * The exact bytes vLLM's OpenAI server writes for one request: SSE chunks and non-streaming bodies.
  *
- * <p>Shapes follow vllm-facts.md section 2.3 and the real capture research/vllm-sse-sample.txt; the V1
- * (v0.11) form adds {@code prompt_token_ids}/{@code token_ids} nulls that the V0 (v0.6.4) form lacks.
- * Token texts are vocabulary words that never need JSON escaping; the model name is escaped once.
+ * <p>Shapes follow vllm-facts.md section 2.3 and the real capture research/vllm-sse-sample.txt; the
+ * V1 (v0.11) form adds {@code prompt_token_ids}/{@code token_ids} nulls that the V0 (v0.6.4) form
+ * lacks. Token texts are vocabulary words that never need JSON escaping; the model name is escaped
+ * once.
  */
 final class WireFormat {
 
@@ -20,15 +21,25 @@ final class WireFormat {
   private final boolean chat;
   private final boolean v1;
   private final String head;
+
   /** Everything of a plain token event before the token's text, and everything after it. */
   private final byte[] tokenPrefix;
+
   private final byte[] tokenSuffix;
 
   WireFormat(boolean chat, MetricsVersion version, String id, long created, String model) {
     this.chat = chat;
     this.v1 = version == MetricsVersion.V1;
-    this.head = "{\"id\":\"" + id + "\",\"object\":\"" + (chat ? "chat.completion.chunk" : "text_completion")
-        + "\",\"created\":" + created + ",\"model\":" + quote(model) + ",\"choices\":";
+    this.head =
+        "{\"id\":\""
+            + id
+            + "\",\"object\":\""
+            + (chat ? "chat.completion.chunk" : "text_completion")
+            + "\",\"created\":"
+            + created
+            + ",\"model\":"
+            + quote(model)
+            + ",\"choices\":";
     String plain = tokenEvent("\u0000", null);
     int cut = plain.indexOf('\u0000');
     this.tokenPrefix = plain.substring(0, cut).getBytes(StandardCharsets.UTF_8);
@@ -49,8 +60,11 @@ final class WireFormat {
 
   /** The first chat chunk, carrying the assistant role; sent with the first token. */
   Buffer roleChunk() {
-    return event(head + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,"
-        + "\"finish_reason\":null}]" + (v1 ? ",\"prompt_token_ids\":null}" : "}"));
+    return event(
+        head
+            + "[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"},\"logprobs\":null,"
+            + "\"finish_reason\":null}]"
+            + (v1 ? ",\"prompt_token_ids\":null}" : "}"));
   }
 
   /** One token's chunk; {@code finish} is the finish reason on the last token, else null. */
@@ -96,11 +110,23 @@ final class WireFormat {
   }
 
   /** The whole non-streaming response body. */
-  String completeBody(String id, long created, String model, String text, String finish, int prompt,
+  String completeBody(
+      String id,
+      long created,
+      String model,
+      String text,
+      String finish,
+      int prompt,
       int completion) {
     StringBuilder b = new StringBuilder(text.length() + 400);
-    b.append("{\"id\":\"").append(id).append("\",\"object\":\"").append(chat ? "chat.completion" : "text_completion")
-        .append("\",\"created\":").append(created).append(",\"model\":").append(quote(model))
+    b.append("{\"id\":\"")
+        .append(id)
+        .append("\",\"object\":\"")
+        .append(chat ? "chat.completion" : "text_completion")
+        .append("\",\"created\":")
+        .append(created)
+        .append(",\"model\":")
+        .append(quote(model))
         .append(",\"choices\":[{\"index\":0,");
     if (chat) {
       b.append("\"message\":{\"role\":\"assistant\",");
@@ -111,7 +137,9 @@ final class WireFormat {
     } else {
       b.append("\"text\":\"").append(text).append("\",");
     }
-    b.append("\"logprobs\":null,\"finish_reason\":\"").append(finish).append("\",\"stop_reason\":null");
+    b.append("\"logprobs\":null,\"finish_reason\":\"")
+        .append(finish)
+        .append("\",\"stop_reason\":null");
     if (v1) {
       b.append(",\"token_ids\":null");
     }
@@ -126,8 +154,13 @@ final class WireFormat {
   }
 
   private static String usage(int prompt, int completion) {
-    return "\"usage\":{\"prompt_tokens\":" + prompt + ",\"total_tokens\":" + (prompt + completion)
-        + ",\"completion_tokens\":" + completion + "}";
+    return "\"usage\":{\"prompt_tokens\":"
+        + prompt
+        + ",\"total_tokens\":"
+        + (prompt + completion)
+        + ",\"completion_tokens\":"
+        + completion
+        + "}";
   }
 
   private static Buffer event(String json) {

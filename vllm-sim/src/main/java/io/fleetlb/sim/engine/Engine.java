@@ -9,8 +9,8 @@ import java.util.Map;
 /**
  * A continuous-batching engine in virtual time, modelled on vLLM V1's scheduler.
  *
- * <p>Each step: running sequences are served first, in admission order, each taking either its
- * next prefill chunk or one decode token from a shared token budget ({@code max_num_batched_tokens});
+ * <p>Each step: running sequences are served first, in admission order, each taking either its next
+ * prefill chunk or one decode token from a shared token budget ({@code max_num_batched_tokens});
  * then, if nothing was preempted, waiting sequences are admitted first-come first-served while
  * budget, {@code max_num_seqs} and KV blocks last. KV blocks are allocated as tokens are scheduled;
  * when a running sequence cannot grow, the newest running sequence is preempted (its blocks freed,
@@ -42,10 +42,20 @@ public final class Engine {
    * @param slowdown step-time multiplier (1 = healthy GPU)
    * @param metrics where counters and histograms go
    */
-  public Engine(Profile profile, int maxNumSeqs, int maxBatchedTokens, double slowdown, EngineMetrics metrics) {
+  public Engine(
+      Profile profile,
+      int maxNumSeqs,
+      int maxBatchedTokens,
+      double slowdown,
+      EngineMetrics metrics) {
     if (maxNumSeqs < 1 || maxBatchedTokens < 1 || !(slowdown > 0)) {
-      throw new IllegalArgumentException("bad engine settings: max_num_seqs=" + maxNumSeqs
-          + " max_num_batched_tokens=" + maxBatchedTokens + " slowdown=" + slowdown);
+      throw new IllegalArgumentException(
+          "bad engine settings: max_num_seqs="
+              + maxNumSeqs
+              + " max_num_batched_tokens="
+              + maxBatchedTokens
+              + " slowdown="
+              + slowdown);
     }
     this.profile = profile;
     this.maxNumSeqs = maxNumSeqs;
@@ -55,7 +65,9 @@ public final class Engine {
     this.metrics = metrics;
   }
 
-  /** Changes the step-time multiplier (a GPU degrading or recovering); applies from the next step. */
+  /**
+   * Changes the step-time multiplier (a GPU degrading or recovering); applies from the next step.
+   */
   public void setSlowdown(double slowdown) {
     if (!(slowdown > 0) || !Double.isFinite(slowdown)) {
       throw new IllegalArgumentException("slowdown must be positive, got " + slowdown);
@@ -67,8 +79,12 @@ public final class Engine {
   public long submit(SequenceSpec spec, long now) {
     long tokens = (long) spec.promptTokens() + spec.outputTokens();
     if (tokens > profile.kvCapacityTokens()) {
-      throw new IllegalArgumentException("sequence of " + tokens + " tokens exceeds the KV cache ("
-          + profile.kvCapacityTokens() + " tokens)");
+      throw new IllegalArgumentException(
+          "sequence of "
+              + tokens
+              + " tokens exceeds the KV cache ("
+              + profile.kvCapacityTokens()
+              + " tokens)");
     }
     Sequence s = new Sequence(nextId++, spec, now);
     waiting.addLast(s);
@@ -101,7 +117,9 @@ public final class Engine {
     return live.isEmpty();
   }
 
-  /** Decides the next step at virtual time {@code now}; an empty plan means there is nothing to run. */
+  /**
+   * Decides the next step at virtual time {@code now}; an empty plan means there is nothing to run.
+   */
   public StepPlan schedule(long now) {
     List<StepPlan.Work> work = new ArrayList<>();
     int budget = maxBatchedTokens;
@@ -119,7 +137,8 @@ public final class Engine {
       preempted = true;
       Sequence victim = running.remove(running.size() - 1);
       preempt(victim);
-      // If the victim was s itself, index i now points past the end or at nothing new: loop re-checks.
+      // If the victim was s itself, index i now points past the end or at nothing new: loop
+      // re-checks.
     }
     if (!preempted) {
       while (!waiting.isEmpty() && budget > 0 && running.size() < maxNumSeqs) {
@@ -166,12 +185,17 @@ public final class Engine {
         pairs += w.tokens() * (s.computed + w.tokens() / 2.0);
       }
     }
-    long duration = work.isEmpty() ? 0
-        : profile.cost().stepNanos(scheduled, decodes, decodeContext, pairs, slowdown);
+    long duration =
+        work.isEmpty()
+            ? 0
+            : profile.cost().stepNanos(scheduled, decodes, decodeContext, pairs, slowdown);
     return new StepPlan(now, duration, List.copyOf(work), scheduled, decodes);
   }
 
-  /** Applies a step planned by {@link #schedule}: advances sequences and returns the tokens it produced. */
+  /**
+   * Applies a step planned by {@link #schedule}: advances sequences and returns the tokens it
+   * produced.
+   */
   public List<Emission> complete(StepPlan plan) {
     if (plan.isEmpty()) {
       return List.of();

@@ -1,7 +1,8 @@
 package io.fleetlb.sim.engine;
 
 /**
- * The engine's instantaneous state as of the end of its last step (vLLM updates its gauges per step too).
+ * The engine's instantaneous state as of the end of its last step (vLLM updates its gauges per step
+ * too).
  *
  * @param running sequences in the running set
  * @param waiting sequences waiting, preempted ones included

@@ -16,8 +16,10 @@ public final class EngineMetrics {
   public final AtomicLong promptTokens = new AtomicLong();
   public final AtomicLong generationTokens = new AtomicLong();
   public final AtomicLong preemptions = new AtomicLong();
+
   /** Prefix-cache lookups in tokens (prefix caching is not simulated, so hits stay 0). */
   public final AtomicLong prefixQueries = new AtomicLong();
+
   private final AtomicLongArray finished = new AtomicLongArray(FinishReason.values().length);
 
   public final Histogram ttft;

@@ -12,7 +12,9 @@ public enum FinishReason {
     this.wire = wire;
   }
 
-  /** The name vLLM puts in {@code finish_reason} and in the {@code finished_reason} metric label. */
+  /**
+   * The name vLLM puts in {@code finish_reason} and in the {@code finished_reason} metric label.
+   */
   public String wire() {
     return wire;
   }

@@ -64,7 +64,8 @@ public final class GpuActivity {
     }
     // The window is the current partial slot plus the previous SLOTS-1 full ones.
     double window = (SLOTS - 1) * (double) SLOT_NANOS + (now - current * SLOT_NANOS);
-    return new Reading(busyNanos, loadNanos, Math.min(1.0, busy / window), Math.min(1.0, load / window));
+    return new Reading(
+        busyNanos, loadNanos, Math.min(1.0, busy / window), Math.min(1.0, load / window));
   }
 
   /**
@@ -75,6 +76,5 @@ public final class GpuActivity {
    * @param recentBusy busy fraction over the last second
    * @param recentLoad occupancy-weighted busy fraction over the last second
    */
-  public record Reading(double busyNanos, double loadNanos, double recentBusy, double recentLoad) {
-  }
+  public record Reading(double busyNanos, double loadNanos, double recentBusy, double recentLoad) {}
 }

@@ -9,7 +9,8 @@ package io.fleetlb.sim.engine;
  * @param memoryTotalMiB framebuffer size
  * @param memoryUsedMiB framebuffer in use once vLLM has pre-allocated weights and KV cache
  */
-public record GpuSpec(String name, double idleWatts, double tdpWatts, long memoryTotalMiB, long memoryUsedMiB) {
+public record GpuSpec(
+    String name, double idleWatts, double tdpWatts, long memoryTotalMiB, long memoryUsedMiB) {
 
   /** An H100 SXM 80 GB with vLLM's default 0.9 memory utilisation pre-allocated. */
   public static GpuSpec h100Sxm() {

@@ -3,7 +3,8 @@ package io.fleetlb.sim.engine;
 import java.util.Arrays;
 
 /**
- * A fixed-bucket histogram with Prometheus semantics, written by the engine thread and read by scrapes.
+ * A fixed-bucket histogram with Prometheus semantics, written by the engine thread and read by
+ * scrapes.
  */
 public final class Histogram {
 
@@ -51,6 +52,5 @@ public final class Histogram {
    * @param count observations
    * @param sum sum of observations
    */
-  public record Snapshot(double[] bounds, long[] cumulative, long count, double sum) {
-  }
+  public record Snapshot(double[] bounds, long[] cumulative, long count, double sum) {}
 }

@@ -17,7 +17,9 @@ final class KvCache {
     this.blockSize = blockSize;
   }
 
-  /** Grows the sequence's allocation to hold {@code tokens} tokens; false (and no change) if full. */
+  /**
+   * Grows the sequence's allocation to hold {@code tokens} tokens; false (and no change) if full.
+   */
   boolean tryGrow(Sequence s, int tokens) {
     int need = blocksFor(tokens) - s.blocks;
     if (need <= 0) {

@@ -12,7 +12,8 @@ package io.fleetlb.sim.engine;
  * @param maxNumBatchedTokens default token budget per step (V1: 8192)
  * @param cost the step-time model
  * @param gpu the GPU reported by telemetry
- * @param outputMedian median output length (tokens, EOS included) when a request does not ignore EOS
+ * @param outputMedian median output length (tokens, EOS included) when a request does not ignore
+ *     EOS
  * @param outputSigma log-normal sigma of that output length
  */
 public record Profile(

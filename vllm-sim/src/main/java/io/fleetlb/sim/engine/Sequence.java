@@ -1,22 +1,28 @@
 package io.fleetlb.sim.engine;
 
-/**
- * The engine's mutable state for one request; owned and touched only by the engine's thread.
- */
+/** The engine's mutable state for one request; owned and touched only by the engine's thread. */
 public final class Sequence {
 
-  enum Status { WAITING, RUNNING, FINISHED }
+  enum Status {
+    WAITING,
+    RUNNING,
+    FINISHED
+  }
 
   final long id;
   final SequenceSpec spec;
   final long arrivalNanos;
   Status status = Status.WAITING;
+
   /** Tokens whose KV is computed. */
   int computed;
+
   /** Tokens generated so far (the EOS token included). */
   int generated;
+
   /** KV blocks held. */
   int blocks;
+
   long firstScheduledNanos = -1;
   long firstTokenNanos = -1;
   long lastTokenNanos = -1;

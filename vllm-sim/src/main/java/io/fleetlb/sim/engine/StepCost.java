@@ -3,12 +3,12 @@ package io.fleetlb.sim.engine;
 /**
  * The performance model of one engine step on one GPU (research: vllm-facts.md section 4.3).
  *
- * <p>A step runs every scheduled token through one forward pass, so its time is
- * {@code overhead + max(weightStream, prefillPerToken * tokens) + decodePerSeq * decodes
- * + kvPerContextToken * sum(decode contexts) + attnPerTokenPair * prefill attention pairs}:
- * small batches are bound by streaming the weights, large ones by compute; decodes add a per-sequence
- * cost (sampling, bookkeeping) and the KV reads of their whole context; prefill chunks add attention
- * that grows with the square of the chunk. All figures are milliseconds.
+ * <p>A step runs every scheduled token through one forward pass, so its time is {@code overhead +
+ * max(weightStream, prefillPerToken * tokens) + decodePerSeq * decodes + kvPerContextToken *
+ * sum(decode contexts) + attnPerTokenPair * prefill attention pairs}: small batches are bound by
+ * streaming the weights, large ones by compute; decodes add a per-sequence cost (sampling,
+ * bookkeeping) and the KV reads of their whole context; prefill chunks add attention that grows
+ * with the square of the chunk. All figures are milliseconds.
  *
  * @param overheadMs fixed CPU and launch cost of a step
  * @param weightStreamMs time to stream the weights once (the floor of any step)
@@ -35,16 +35,23 @@ public record StepCost(
    * @param slowdown multiplier for a degraded GPU (1 = healthy)
    */
   public long stepNanos(
-      int scheduledTokens, int decodeSeqs, long decodeContextTokens, double prefillPairs, double slowdown) {
-    double ms = overheadMs
-        + Math.max(weightStreamMs, prefillPerTokenMs * scheduledTokens)
-        + decodePerSeqMs * decodeSeqs
-        + kvPerContextTokenMs * decodeContextTokens
-        + attnPerTokenPairMs * prefillPairs;
+      int scheduledTokens,
+      int decodeSeqs,
+      long decodeContextTokens,
+      double prefillPairs,
+      double slowdown) {
+    double ms =
+        overheadMs
+            + Math.max(weightStreamMs, prefillPerTokenMs * scheduledTokens)
+            + decodePerSeqMs * decodeSeqs
+            + kvPerContextTokenMs * decodeContextTokens
+            + attnPerTokenPairMs * prefillPairs;
     return Math.round(ms * slowdown * 1_000_000.0);
   }
 
-  /** Scheduled tokens per step at which the step stops being weight-bound and becomes compute-bound. */
+  /**
+   * Scheduled tokens per step at which the step stops being weight-bound and becomes compute-bound.
+   */
   public double saturationTokens() {
     return weightStreamMs / prefillPerTokenMs;
   }

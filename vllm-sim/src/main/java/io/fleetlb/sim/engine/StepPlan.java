@@ -11,11 +11,11 @@ import java.util.List;
  * @param scheduledTokens total tokens computed
  * @param decodeSeqs sequences decoding a single token
  */
-public record StepPlan(long startNanos, long durationNanos, List<Work> work, int scheduledTokens, int decodeSeqs) {
+public record StepPlan(
+    long startNanos, long durationNanos, List<Work> work, int scheduledTokens, int decodeSeqs) {
 
   /** One scheduled sequence and the tokens it computes this step. */
-  public record Work(Sequence sequence, int tokens) {
-  }
+  public record Work(Sequence sequence, int tokens) {}
 
   /** Virtual time the step ends and its tokens come out. */
   public long endNanos() {

@@ -9,14 +9,15 @@ import java.util.PriorityQueue;
 /**
  * Runs an engine against a list of arrivals entirely in virtual time, with no threads and no clock.
  *
- * <p>This is how the engine's behaviour is tested deterministically and how the calibration table is
- * printed; the real-time driver runs the same engine with the same two calls per step.
+ * <p>This is how the engine's behaviour is tested deterministically and how the calibration table
+ * is printed; the real-time driver runs the same engine with the same two calls per step.
  */
 public final class VirtualRun {
 
   private final Engine engine;
   private final PriorityQueue<Arrival> arrivals =
-      new PriorityQueue<>((a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
+      new PriorityQueue<>(
+          (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
   private final Map<Long, Integer> idToTag = new HashMap<>();
   private final Map<Integer, List<Long>> tokenTimes = new HashMap<>();
   private final Map<Integer, Long> arrivalTimes = new HashMap<>();
@@ -28,7 +29,9 @@ public final class VirtualRun {
     this.engine = engine;
   }
 
-  /** Schedules a sequence arriving at virtual time {@code at}; {@code tag} names it in the results. */
+  /**
+   * Schedules a sequence arriving at virtual time {@code at}; {@code tag} names it in the results.
+   */
   public VirtualRun arrive(long at, int tag, SequenceSpec spec) {
     arrivals.add(new Arrival(at, order++, tag, spec));
     return this;
@@ -95,6 +98,5 @@ public final class VirtualRun {
     return engine;
   }
 
-  private record Arrival(long at, long order, int tag, SequenceSpec spec) {
-  }
+  private record Arrival(long at, long order, int tag, SequenceSpec spec) {}
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.fleetlb.sim.engine.MetricsVersion;
 import io.fleetlb.sim.engine.Profiles;
 import io.fleetlb.sim.replica.ReplicaOptions;
+import io.fleetlb.units.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,19 +20,31 @@ import java.util.Set;
 /**
  * Reads a fleet file: many replicas for one process, e.g. {@code vllm-sim/fleet-6.yaml}.
  *
- * <p>The file has an optional {@code defaults} map and a {@code replicas} list; keys are the command
- * line's long option names ({@code model}, {@code port}, {@code profile}, {@code time-scale}, ...).
- * Unknown keys and bad values are errors naming the file, the field and the value.
+ * <p>The file has an optional {@code defaults} map and a {@code replicas} list; keys are the
+ * command line's long option names ({@code model}, {@code port}, {@code profile}, {@code
+ * time-scale}, ...). Unknown keys and bad values are errors naming the file, the field and the
+ * value.
  */
 public final class FleetFile {
 
-  private static final Set<String> SHARED = Set.of("host", "profile", "max-num-seqs", "max-num-batched-tokens",
-      "time-scale", "metrics-version", "seed", "startup-delay", "error-rate", "stall-after", "slowdown",
-      "keep-alive-timeout");
-  private static final Set<String> PER_REPLICA = Set.of("id", "model", "port", "gpu-index", "request-log");
+  private static final Set<String> SHARED =
+      Set.of(
+          "host",
+          "profile",
+          "max-num-seqs",
+          "max-num-batched-tokens",
+          "time-scale",
+          "metrics-version",
+          "seed",
+          "startup-delay",
+          "error-rate",
+          "stall-after",
+          "slowdown",
+          "keep-alive-timeout");
+  private static final Set<String> PER_REPLICA =
+      Set.of("id", "model", "port", "gpu-index", "request-log");
 
-  private FleetFile() {
-  }
+  private FleetFile() {}
 
   /** Loads and validates the file into one options record per replica. */
   public static List<ReplicaOptions> load(Path file) {
@@ -48,7 +61,8 @@ public final class FleetFile {
     for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!k.equals("defaults") && !k.equals("replicas")) {
-        throw new IllegalArgumentException(where + ": unknown key '" + k + "' (expected defaults, replicas)");
+        throw new IllegalArgumentException(
+            where + ": unknown key '" + k + "' (expected defaults, replicas)");
       }
     }
     JsonNode defaults = root.path("defaults");
@@ -73,7 +87,8 @@ public final class FleetFile {
         throw new IllegalArgumentException(at + ".port: duplicate port " + o.port());
       }
       if (o.requestLog() != null && !requestLogs.add(o.requestLog().toAbsolutePath().normalize())) {
-        throw new IllegalArgumentException(at + ".request-log: " + o.requestLog() + " is another replica's");
+        throw new IllegalArgumentException(
+            at + ".request-log: " + o.requestLog() + " is another replica's");
       }
       out.add(o);
     }
@@ -85,25 +100,37 @@ public final class FleetFile {
     if (model == null) {
       throw new IllegalArgumentException(at + ".model: required");
     }
-    ReplicaOptions.Builder b = ReplicaOptions.builder(model)
-        .id(text(at, r, "id", "replica-" + (index + 1)))
-        .port(integer(at, r, "port", 0))
-        .gpuIndex(integer(at, r, "gpu-index", index));
+    ReplicaOptions.Builder b =
+        ReplicaOptions.builder(model)
+            .id(text(at, r, "id", "replica-" + (index + 1)))
+            .port(integer(at, r, "port", 0))
+            .gpuIndex(integer(at, r, "gpu-index", index));
     String requestLog = text(at, r, "request-log", null);
     if (requestLog != null) {
       b.requestLog(Path.of(requestLog));
     }
     String profile = text(at, r, "profile", text(at, defaults, "profile", null));
     if (profile != null) {
-      b.profile(Profiles.byId(profile).orElseThrow(() -> new IllegalArgumentException(
-          at + ".profile: unknown profile '" + profile + "' (known: " + String.join(", ", Profiles.ids()) + ")")));
+      b.profile(
+          Profiles.byId(profile)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          at
+                              + ".profile: unknown profile '"
+                              + profile
+                              + "' (known: "
+                              + String.join(", ", Profiles.ids())
+                              + ")")));
     }
     b.host(text(at, r, "host", text(at, defaults, "host", "127.0.0.1")));
     int seqs = integer(at, r, "max-num-seqs", integer(at, defaults, "max-num-seqs", -1));
     if (seqs != -1) {
       b.maxNumSeqs(seqs);
     }
-    int budget = integer(at, r, "max-num-batched-tokens", integer(at, defaults, "max-num-batched-tokens", -1));
+    int budget =
+        integer(
+            at, r, "max-num-batched-tokens", integer(at, defaults, "max-num-batched-tokens", -1));
     if (budget != -1) {
       b.maxNumBatchedTokens(budget);
     }
@@ -114,7 +141,8 @@ public final class FleetFile {
     b.slowdown(number(at, r, "slowdown", number(at, defaults, "slowdown", 1.0)));
     String version = text(at, r, "metrics-version", text(at, defaults, "metrics-version", "v1"));
     String startup = text(at, r, "startup-delay", text(at, defaults, "startup-delay", "0s"));
-    String keepAlive = text(at, r, "keep-alive-timeout", text(at, defaults, "keep-alive-timeout", "5s"));
+    String keepAlive =
+        text(at, r, "keep-alive-timeout", text(at, defaults, "keep-alive-timeout", "5s"));
     try {
       b.metricsVersion(MetricsVersion.parse(version));
       b.startupDelay(Durations.parse(startup));
@@ -157,7 +185,8 @@ public final class FleetFile {
       return fallback;
     }
     if (!v.canConvertToInt() || !v.isIntegralNumber()) {
-      throw new IllegalArgumentException(at + "." + key + ": expected an integer, got '" + v.asText() + "'");
+      throw new IllegalArgumentException(
+          at + "." + key + ": expected an integer, got '" + v.asText() + "'");
     }
     return v.asInt();
   }
@@ -168,7 +197,8 @@ public final class FleetFile {
       return fallback;
     }
     if (!v.isNumber()) {
-      throw new IllegalArgumentException(at + "." + key + ": expected a number, got '" + v.asText() + "'");
+      throw new IllegalArgumentException(
+          at + "." + key + ": expected a number, got '" + v.asText() + "'");
     }
     return v.asDouble();
   }

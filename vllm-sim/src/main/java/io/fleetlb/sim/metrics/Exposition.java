@@ -3,8 +3,8 @@ package io.fleetlb.sim.metrics;
 import io.fleetlb.sim.engine.Histogram;
 
 /**
- * A small writer for the Prometheus text format as {@code prometheus_client} lays it out: label pairs
- * are passed already sorted by name, values go through {@link PyFloat}.
+ * A small writer for the Prometheus text format as {@code prometheus_client} lays it out: label
+ * pairs are passed already sorted by name, values go through {@link PyFloat}.
  */
 final class Exposition {
 
@@ -39,13 +39,14 @@ final class Exposition {
   }
 
   /**
-   * Histogram samples; {@code before} and {@code after} are the sorted label pairs that go before and
-   * after {@code le} (prometheus_client sorts label names, so {@code engine} comes before {@code le} and
-   * {@code model_name} after).
+   * Histogram samples; {@code before} and {@code after} are the sorted label pairs that go before
+   * and after {@code le} (prometheus_client sorts label names, so {@code engine} comes before
+   * {@code le} and {@code model_name} after).
    *
    * @param sumFirst write {@code _sum} before the buckets, as V0's multiprocess collector does
    */
-  Exposition histogram(String name, Histogram.Snapshot h, String[] before, String[] after, boolean sumFirst) {
+  Exposition histogram(
+      String name, Histogram.Snapshot h, String[] before, String[] after, boolean sumFirst) {
     String[] plain = concat(before, after);
     if (sumFirst) {
       sample(name + "_sum", h.sum(), plain);
@@ -53,7 +54,10 @@ final class Exposition {
     double[] bounds = h.bounds();
     for (int i = 0; i <= bounds.length; i++) {
       String le = i < bounds.length ? PyFloat.format(bounds[i]) : "+Inf";
-      sample(name + "_bucket", h.cumulative()[i], concat(concat(before, new String[] {"le", le}), after));
+      sample(
+          name + "_bucket",
+          h.cumulative()[i],
+          concat(concat(before, new String[] {"le", le}), after));
     }
     sample(name + "_count", h.count(), plain);
     if (!sumFirst) {

@@ -5,13 +5,13 @@ import java.math.MathContext;
 
 /**
  * Formats doubles exactly as Python's {@code prometheus_client} does ({@code floatToGoString}):
- * Python's shortest round-trip {@code repr}, switched to a Go-style exponent for values of a million
- * and above ({@code 1.74262400557e+09}, and the three-digit {@code 1.1701968896e+010} of large values).
+ * Python's shortest round-trip {@code repr}, switched to a Go-style exponent for values of a
+ * million and above ({@code 1.74262400557e+09}, and the three-digit {@code 1.1701968896e+010} of
+ * large values).
  */
 public final class PyFloat {
 
-  private PyFloat() {
-  }
+  private PyFloat() {}
 
   /** The text {@code prometheus_client} writes for this value. */
   public static String format(double d) {
@@ -27,13 +27,17 @@ public final class PyFloat {
     String s = repr(d);
     int dot = s.indexOf('.');
     if (d > 0 && dot > 6) {
-      String mantissa = stripZerosAndDots(s.charAt(0) + "." + s.substring(1, dot) + s.substring(dot + 1));
+      String mantissa =
+          stripZerosAndDots(s.charAt(0) + "." + s.substring(1, dot) + s.substring(dot + 1));
       return mantissa + "e+0" + (dot - 1);
     }
     return s;
   }
 
-  /** Python's {@code repr(float)}: shortest digits that round-trip, fixed notation for 1e-4 &lt;= |d| &lt; 1e16. */
+  /**
+   * Python's {@code repr(float)}: shortest digits that round-trip, fixed notation for 1e-4 &lt;=
+   * |d| &lt; 1e16.
+   */
   public static String repr(double d) {
     if (d == 0) {
       return (1 / d < 0) ? "-0.0" : "0.0";
@@ -51,7 +55,8 @@ public final class PyFloat {
       return sign + fixed(digits, exponent);
     }
     String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
-    String exp = Math.abs(exponent) < 10 ? "0" + Math.abs(exponent) : Integer.toString(Math.abs(exponent));
+    String exp =
+        Math.abs(exponent) < 10 ? "0" + Math.abs(exponent) : Integer.toString(Math.abs(exponent));
     return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + exp;
   }
 

@@ -11,5 +11,5 @@ import io.fleetlb.sim.engine.Profile;
  * @param profile the replica's profile (for {@code cache_config_info} and the GPU)
  * @param startEpochSeconds process start, used for {@code _created} series
  */
-public record ReplicaMetricsSource(EngineMetrics metrics, String model, Profile profile, double startEpochSeconds) {
-}
+public record ReplicaMetricsSource(
+    EngineMetrics metrics, String model, Profile profile, double startEpochSeconds) {}

@@ -17,19 +17,18 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Runs one {@link Engine} in real time on its own thread: the thin shell around the pure core.
  *
- * <p>Each iteration takes the submissions and cancellations queued since the last step, plans a step
- * at the current virtual time, sleeps until the step's end ({@code duration / timeScale} of wall time),
- * completes it and hands each token to its request's Vert.x context in one task per context. Virtual
- * time is wall time since start multiplied by the time scale, re-read at every step start, so a late
- * wake-up never accumulates drift.
+ * <p>Each iteration takes the submissions and cancellations queued since the last step, plans a
+ * step at the current virtual time, sleeps until the step's end ({@code duration / timeScale} of
+ * wall time), completes it and hands each token to its request's Vert.x context in one task per
+ * context. Virtual time is wall time since start multiplied by the time scale, re-read at every
+ * step start, so a late wake-up never accumulates drift.
  */
 public final class EngineDriver {
 
-  private static final long SPIN_NANOS = 50_000;
-
   private final Engine engine;
   private final double timeScale;
-  private final long origin = System.nanoTime();
+  private final WallClock clock;
+  private final long origin;
   private final ConcurrentLinkedQueue<Object> inbox = new ConcurrentLinkedQueue<>();
   private final Map<Long, Handle> live = new HashMap<>();
   private final StepTiming timing = new StepTiming();
@@ -57,19 +56,24 @@ public final class EngineDriver {
     }
   }
 
-  private record Cancel(Handle handle) {
-  }
+  private record Cancel(Handle handle) {}
 
-  private record SetSlowdown(double factor) {
-  }
+  private record SetSlowdown(double factor) {}
 
-  /** Creates a driver; call {@link #start()} to run it. */
+  /** Creates a driver on the machine's clock; call {@link #start()} to run it. */
   public EngineDriver(String name, Engine engine, double timeScale) {
+    this(name, engine, timeScale, WallClock.SYSTEM);
+  }
+
+  /** Creates a driver on the given clock; call {@link #start()} to run it. */
+  public EngineDriver(String name, Engine engine, double timeScale, WallClock clock) {
     if (!(timeScale > 0)) {
       throw new IllegalArgumentException("time scale must be positive, got " + timeScale);
     }
     this.engine = engine;
     this.timeScale = timeScale;
+    this.clock = clock;
+    this.origin = clock.nanoTime();
     this.thread = new Thread(this::run, "sim-engine-" + name);
     this.thread.setDaemon(true);
   }
@@ -108,7 +112,7 @@ public final class EngineDriver {
 
   /** The engine's current virtual time in nanoseconds. */
   public long virtualNow() {
-    return toVirtual(System.nanoTime());
+    return toVirtual(clock.nanoTime());
   }
 
   private long toVirtual(long wall) {
@@ -128,15 +132,15 @@ public final class EngineDriver {
         }
         continue;
       }
-      long startWall = System.nanoTime();
+      long startWall = clock.nanoTime();
       StepPlan plan = engine.schedule(toVirtual(startWall));
       if (plan.isEmpty()) {
         LockSupport.parkNanos(this, 1_000_000);
         continue;
       }
       long endWall = startWall + Math.round(plan.durationNanos() / timeScale);
-      sleepUntil(endWall);
-      timing.recordLateness(System.nanoTime() - endWall);
+      clock.sleepUntil(endWall);
+      timing.recordLateness(clock.nanoTime() - endWall);
       dispatch(engine.complete(plan), endWall);
     }
   }
@@ -171,31 +175,21 @@ public final class EngineDriver {
       if (h == null) {
         continue;
       }
-      // Each HTTP request runs on its own duplicated context; batch by the underlying event-loop context
+      // Each HTTP request runs on its own duplicated context; batch by the underlying event-loop
+      // context
       // so one step costs one task per event loop, not one per request.
       Context loop = ((ContextInternal) h.sink.context()).unwrap();
       byContext.computeIfAbsent(loop, k -> new ArrayList<>()).add(new Object[] {h.sink, e});
     }
-    byContext.forEach((context, batch) -> context.runOnContext(v -> {
-      timing.recordDelivery(System.nanoTime() - intendedWall);
-      for (Object[] item : batch) {
-        Emission e = (Emission) item[1];
-        ((TokenSink) item[0]).onToken(e.index(), e.finish(), intendedWall);
-      }
-    }));
-  }
-
-  private static void sleepUntil(long deadline) {
-    for (;;) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        return;
-      }
-      if (left > SPIN_NANOS) {
-        LockSupport.parkNanos(left - SPIN_NANOS);
-      } else {
-        Thread.onSpinWait();
-      }
-    }
+    byContext.forEach(
+        (context, batch) ->
+            context.runOnContext(
+                v -> {
+                  timing.recordDelivery(clock.nanoTime() - intendedWall);
+                  for (Object[] item : batch) {
+                    Emission e = (Emission) item[1];
+                    ((TokenSink) item[0]).onToken(e.index(), e.finish(), intendedWall);
+                  }
+                }));
   }
 }

@@ -3,8 +3,8 @@ package io.fleetlb.sim.replica;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A replica's fault injection, adjustable while it runs ({@code POST /sim/faults}) so tests and demos can
- * degrade a replica mid-run.
+ * A replica's fault injection, adjustable while it runs ({@code POST /sim/faults}) so tests and
+ * demos can degrade a replica mid-run.
  */
 public final class Faults {
 
@@ -33,7 +33,10 @@ public final class Faults {
     return slowdown;
   }
 
-  /** Applies any of {@code error_rate}, {@code stall_after}, {@code slowdown}; rejects bad values whole. */
+  /**
+   * Applies any of {@code error_rate}, {@code stall_after}, {@code slowdown}; rejects bad values
+   * whole.
+   */
   public synchronized void update(JsonObject json) {
     for (String key : json.fieldNames()) {
       if (!key.equals("error_rate") && !key.equals("stall_after") && !key.equals("slowdown")) {
@@ -62,7 +65,10 @@ public final class Faults {
 
   /** The current settings as JSON. */
   public String toJson() {
-    return new JsonObject().put("error_rate", errorRate).put("stall_after", stallAfter).put("slowdown", slowdown)
+    return new JsonObject()
+        .put("error_rate", errorRate)
+        .put("stall_after", stallAfter)
+        .put("slowdown", slowdown)
         .encode();
   }
 }

@@ -24,9 +24,11 @@ import java.util.Objects;
  * @param errorRate fraction of generation requests failed with a 500 before any output
  * @param stallAfter tokens after which every response stops sending and hangs (-1 = never)
  * @param slowdown step-time multiplier of a degraded GPU (1 = healthy)
- * @param keepAliveTimeout idle keep-alive connections are closed after this (uvicorn's default is 5 s)
+ * @param keepAliveTimeout idle keep-alive connections are closed after this (uvicorn's default is 5
+ *     s)
  * @param gpuIndex GPU index reported by telemetry
- * @param requestLog file the replica appends its request events to (see {@code RequestLog}), or null
+ * @param requestLog file the replica appends its request events to (see {@code RequestLog}), or
+ *     null
  */
 public record ReplicaOptions(
     String id,
@@ -72,7 +74,10 @@ public record ReplicaOptions(
     }
   }
 
-  /** A builder with the defaults for a model: profile chosen from its name, V1 defaults, real time, healthy. */
+  /**
+   * A builder with the defaults for a model: profile chosen from its name, V1 defaults, real time,
+   * healthy.
+   */
   public static Builder builder(String model) {
     return new Builder(model);
   }
@@ -208,11 +213,24 @@ public record ReplicaOptions(
 
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad option. */
     public ReplicaOptions build() {
-      return new ReplicaOptions(id, model, profile, host, port,
+      return new ReplicaOptions(
+          id,
+          model,
+          profile,
+          host,
+          port,
           maxNumSeqs != null ? maxNumSeqs : profile.maxNumSeqs(),
           maxNumBatchedTokens != null ? maxNumBatchedTokens : profile.maxNumBatchedTokens(),
-          timeScale, metricsVersion, seed, startupDelay, errorRate, stallAfter, slowdown, keepAliveTimeout,
-          gpuIndex, requestLog);
+          timeScale,
+          metricsVersion,
+          seed,
+          startupDelay,
+          errorRate,
+          stallAfter,
+          slowdown,
+          keepAliveTimeout,
+          gpuIndex,
+          requestLog);
     }
   }
 }

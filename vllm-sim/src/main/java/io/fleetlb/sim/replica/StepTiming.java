@@ -9,8 +9,8 @@ import org.HdrHistogram.Histogram;
  * How faithfully the real-time driver keeps the engine's virtual schedule.
  *
  * <p>Two distortions are recorded: step lateness (how late the driver thread woke up after a step's
- * intended end) and token delivery lag (from a step's intended end to the moment its token is handed to
- * the connection). Both would be zero on an infinitely fast machine.
+ * intended end) and token delivery lag (from a step's intended end to the moment its token is
+ * handed to the connection). Both would be zero on an infinitely fast machine.
  */
 public final class StepTiming {
 

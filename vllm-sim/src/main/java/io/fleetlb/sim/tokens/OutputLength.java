@@ -3,13 +3,12 @@ package io.fleetlb.sim.tokens;
 import java.util.SplittableRandom;
 
 /**
- * How many tokens a request generates when it does not ignore EOS: a log-normal draw, as chat output
- * lengths are heavy-tailed, bounded by the request's limits.
+ * How many tokens a request generates when it does not ignore EOS: a log-normal draw, as chat
+ * output lengths are heavy-tailed, bounded by the request's limits.
  */
 public final class OutputLength {
 
-  private OutputLength() {
-  }
+  private OutputLength() {}
 
   /**
    * Draws the length of a response that stops at EOS (the EOS token included).

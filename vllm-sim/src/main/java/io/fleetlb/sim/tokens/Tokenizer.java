@@ -6,21 +6,27 @@ import java.util.List;
  * The simulator's documented tokenizer rule (docs/vllm-sim.md), chosen so a client can build a
  * prompt of an exact token count without a model tokenizer.
  *
- * <p>Text is split on whitespace; each word counts {@code ceil(codePoints / 16)} tokens, so any word of
- * 1 to 16 characters is exactly one token. Chat requests add a Llama-3-style template overhead of five
- * tokens per message plus five for the conversation; completions add a BOS token.
+ * <p>Text is split on whitespace; each word counts {@code ceil(codePoints / 16)} tokens, so any
+ * word of 1 to 16 characters is exactly one token. Chat requests add a Llama-3-style template
+ * overhead of five tokens per message plus five for the conversation; completions add a BOS token.
  */
 public final class Tokenizer {
 
   /** Characters per token for long words. */
   public static final int WORD_PIECE = 16;
-  /** Template tokens added per chat message (header start, role, header end, newlines, end of turn). */
+
+  /**
+   * Template tokens added per chat message (header start, role, header end, newlines, end of turn).
+   */
   public static final int CHAT_PER_MESSAGE = 5;
-  /** Template tokens added per chat conversation (begin of text and the assistant generation prompt). */
+
+  /**
+   * Template tokens added per chat conversation (begin of text and the assistant generation
+   * prompt).
+   */
   public static final int CHAT_PER_CONVERSATION = 5;
 
-  private Tokenizer() {
-  }
+  private Tokenizer() {}
 
   /** Tokens in a piece of text. */
   public static int count(CharSequence text) {

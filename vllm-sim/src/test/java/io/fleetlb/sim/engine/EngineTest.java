@@ -14,12 +14,26 @@ class EngineTest {
 
   /** A tiny profile with a 10-block (160-token) KV cache, so preemption is easy to provoke. */
   private static Profile tiny(int kvBlocks, int maxNumSeqs, int budget) {
-    return new Profile("tiny", "test", kvBlocks, 16, 4096, maxNumSeqs, budget,
-        new StepCost(1.0, 10.0, 0.01, 0.0, 0.0, 0.0), GpuSpec.h100Sxm(), 10, 0.5);
+    return new Profile(
+        "tiny",
+        "test",
+        kvBlocks,
+        16,
+        4096,
+        maxNumSeqs,
+        budget,
+        new StepCost(1.0, 10.0, 0.01, 0.0, 0.0, 0.0),
+        GpuSpec.h100Sxm(),
+        10,
+        0.5);
   }
 
   private static Engine engine(Profile p) {
-    return new Engine(p, p.maxNumSeqs(), p.maxNumBatchedTokens(), 1.0,
+    return new Engine(
+        p,
+        p.maxNumSeqs(),
+        p.maxNumBatchedTokens(),
+        1.0,
         new EngineMetrics(MetricsVersion.V1, p.maxModelLen()));
   }
 
@@ -82,8 +96,11 @@ class EngineTest {
     assertThat(steps.get(1).scheduledTokens()).isEqualTo(8192);
     assertThat(steps.get(2).scheduledTokens()).isEqualTo(20_000 - 2 * 8192);
     assertThat(steps.get(3).decodeSeqs()).isEqualTo(1);
-    assertThat(run.ttft(1)).isEqualTo(steps.get(0).durationNanos() + steps.get(1).durationNanos()
-        + steps.get(2).durationNanos());
+    assertThat(run.ttft(1))
+        .isEqualTo(
+            steps.get(0).durationNanos()
+                + steps.get(1).durationNanos()
+                + steps.get(2).durationNanos());
   }
 
   @Test
@@ -92,7 +109,8 @@ class EngineTest {
     run.arrive(0, 1, spec(100, 50));
     run.arrive(30_000_000, 2, spec(4000, 5));
     run.runToCompletion();
-    StepPlan mixed = run.steps().stream().filter(p -> p.work().size() == 2).findFirst().orElseThrow();
+    StepPlan mixed =
+        run.steps().stream().filter(p -> p.work().size() == 2).findFirst().orElseThrow();
     assertThat(mixed.decodeSeqs()).isEqualTo(1);
     assertThat(mixed.scheduledTokens()).isEqualTo(4001);
     // The decode in a mixed step pays for the prefill: its inter-token gap is well above 7 ms.
@@ -101,7 +119,8 @@ class EngineTest {
 
   @Test
   void runningSetIsBoundedByMaxNumSeqsAndWaitingIsServedInArrivalOrder() {
-    Engine engine = new Engine(LLAMA_8B, 4, 8192, 1.0, new EngineMetrics(MetricsVersion.V1, 131_072));
+    Engine engine =
+        new Engine(LLAMA_8B, 4, 8192, 1.0, new EngineMetrics(MetricsVersion.V1, 131_072));
     VirtualRun run = new VirtualRun(engine);
     for (int i = 0; i < 10; i++) {
       run.arrive(0, i, spec(50, 10));
@@ -119,7 +138,8 @@ class EngineTest {
 
   @Test
   void fullKvCachePreemptsTheNewestSequenceWhichRecomputesAndLosesNoToken() {
-    // 10 blocks = 160 tokens; two sequences of 48-token prompts each growing to 128 tokens cannot both fit.
+    // 10 blocks = 160 tokens; two sequences of 48-token prompts each growing to 128 tokens cannot
+    // both fit.
     Engine engine = engine(tiny(10, 16, 512));
     VirtualRun run = new VirtualRun(engine);
     run.arrive(0, 1, spec(48, 80));
@@ -190,8 +210,10 @@ class EngineTest {
     assertThat(m.promptTokens.get()).isEqualTo(300);
     assertThat(m.finished(FinishReason.STOP)).isEqualTo(1);
     assertThat(m.finished(FinishReason.LENGTH)).isEqualTo(1);
-    assertThat(m.e2e.snapshot().sum()).isCloseTo(
-        (run.tokenTimes(1).get(9) + run.tokenTimes(2).get(4)) / 1e9, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(m.e2e.snapshot().sum())
+        .isCloseTo(
+            (run.tokenTimes(1).get(9) + run.tokenTimes(2).get(4)) / 1e9,
+            org.assertj.core.data.Offset.offset(1e-9));
     assertThat(m.requestParamsMaxTokens.snapshot().sum()).isEqualTo(55.0);
     assertThat(m.iterationTokens.snapshot().count()).isEqualTo(run.steps().size());
     assertThat(m.gpu.read(run.now()).busyNanos()).isEqualTo((double) run.now());
@@ -200,7 +222,8 @@ class EngineTest {
   @Test
   void slowdownStretchesEveryStep() {
     Engine healthy = engine(LLAMA_8B);
-    Engine degraded = new Engine(LLAMA_8B, 1024, 8192, 2.0, new EngineMetrics(MetricsVersion.V1, 131_072));
+    Engine degraded =
+        new Engine(LLAMA_8B, 1024, 8192, 2.0, new EngineMetrics(MetricsVersion.V1, 131_072));
     long h = new VirtualRun(healthy).arrive(0, 1, spec(500, 50)).runToCompletion();
     long d = new VirtualRun(degraded).arrive(0, 1, spec(500, 50)).runToCompletion();
     assertThat((double) d / h).isCloseTo(2.0, org.assertj.core.data.Offset.offset(0.01));
@@ -229,8 +252,11 @@ class EngineTest {
   @Test
   void rejectsSequencesLargerThanTheKvCacheAndBadSettings() {
     Engine engine = engine(tiny(10, 4, 512));
-    assertThatThrownBy(() -> engine.submit(spec(150, 20), 0)).hasMessageContaining("exceeds the KV cache");
-    assertThatThrownBy(() -> new Engine(LLAMA_8B, 0, 8192, 1.0, null)).hasMessageContaining("max_num_seqs=0");
-    assertThatThrownBy(() -> new SequenceSpec(10, 5, FinishReason.ABORT, 5)).hasMessageContaining("abort");
+    assertThatThrownBy(() -> engine.submit(spec(150, 20), 0))
+        .hasMessageContaining("exceeds the KV cache");
+    assertThatThrownBy(() -> new Engine(LLAMA_8B, 0, 8192, 1.0, null))
+        .hasMessageContaining("max_num_seqs=0");
+    assertThatThrownBy(() -> new SequenceSpec(10, 5, FinishReason.ABORT, 5))
+        .hasMessageContaining("abort");
   }
 }

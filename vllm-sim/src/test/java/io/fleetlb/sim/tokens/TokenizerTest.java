@@ -53,7 +53,8 @@ class TokenizerTest {
     }
     java.util.Arrays.sort(draws);
     assertThat(draws[draws.length / 2]).isBetween(170, 190);
-    assertThat(draws[(int) (draws.length * 0.99)]).isGreaterThan(900); // exp(2.33 * 0.8) * 180 = 1160
+    assertThat(draws[(int) (draws.length * 0.99)])
+        .isGreaterThan(900); // exp(2.33 * 0.8) * 180 = 1160
     assertThat(draws[0]).isGreaterThanOrEqualTo(1);
     assertThat(OutputLength.sample(new SplittableRandom(2), 1, 0.1, 50)).isGreaterThanOrEqualTo(51);
   }

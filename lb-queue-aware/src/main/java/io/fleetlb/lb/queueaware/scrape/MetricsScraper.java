@@ -68,7 +68,7 @@ public final class MetricsScraper implements RouterExtension, PoolListener {
       if (t != null) {
         t.record(nanos, TimeUnit.NANOSECONDS);
       }
-    });
+    }, nanoClock);
     int timeout = (int) Math.max(1, config.timeout().toMillis());
     client = ctx.vertx().httpClientBuilder()
         .with(UpstreamTls.apply(new HttpClientOptions(), ctx.config().upstream())
@@ -102,6 +102,7 @@ public final class MetricsScraper implements RouterExtension, PoolListener {
         .description("Time from sending a /metrics scrape to its end, successful or not")
         .tags(Tags.of("model", x.model(), "replica", x.id()))
         .serviceLevelObjectives(DURATION_BUCKETS).register(router.registry()));
+    stats.track(r);
     ScrapeLoop loop = new ScrapeLoop(router.vertx(), client, r, config, board, router.load(),
         nanoClock, stats, seed + r.index());
     loops.put(r, loop);

@@ -149,6 +149,8 @@ final class ScrapeLoop {
         return;
       }
       HttpClientResponse resp = ar.result();
+      // set before any path can reset the stream: an unhandled reset is logged as an error
+      resp.exceptionHandler(t -> fail(ScrapeFailure.RESET, String.valueOf(t.getMessage())));
       if (resp.statusCode() != 200) {
         fail(ScrapeFailure.STATUS, "status " + resp.statusCode());
         return;
@@ -159,7 +161,6 @@ final class ScrapeLoop {
         return;
       }
       body = Buffer.buffer((int) Math.max(1024, Math.min(declared, maxBody)));
-      resp.exceptionHandler(t -> fail(ScrapeFailure.RESET, String.valueOf(t.getMessage())));
       resp.handler(chunk -> {
         if (ended) {
           return;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Router overhead benchmark (issue 3): a fast upstream called directly, through lb-roundrobin and
+# through nginx (round-robin reverse proxy), side by side in one run:
+#   - open-loop latency at a fixed rate (default 2000 req/s), from the scheduled send time
+#   - maximum throughput with wrk (closed loop), and the lb-roundrobin / nginx ratio
+#   - 10,000 concurrent SSE streams through the router (router heap and RSS)
+#   - client disconnect -> upstream reset delay
+# Needs: JDK 17+, nginx and wrk on PATH (Debian packages nginx, wrk). Takes about 4 minutes.
+# Usage: lb-roundrobin/measure/router-overhead.sh [OUT_DIR] [RATE] [SECONDS_PER_ROUND] [STREAMS] [PHASES]
+#   PHASES: comma list of latency,throughput,streams (default: all three)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT="${1:-$(mktemp -d /tmp/router-overhead.XXXXXX)}"
+RATE="${2:-2000}"
+SECONDS_PER_ROUND="${3:-10}"
+STREAMS="${4:-10000}"
+PHASES="${5:-latency,throughput,streams}"
+for tool in nginx wrk java; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 2; }
+done
+# The router holds one upstream socket per stream; the streams' clients share 100 HTTP/2
+# connections, so 10,000 streams need about 10,300 file descriptors per process.
+ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+echo "building lb-roundrobin (jar and benchmark classes)..." >&2
+./mvnw -B -q -pl lb-roundrobin -am package -DskipTests
+# Run from copies: another build in this tree must not replace the jar under a running router.
+mkdir -p "$OUT/bin"
+cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
+rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
+echo "results in $OUT" >&2
+exec timeout --signal=TERM --kill-after=20 300 java -Xms512m -Xmx2g \
+  -cp "$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar" \
+  io.fleetlb.lb.roundrobin.overhead.RouterOverheadBench \
+  "$OUT/bin/lb-roundrobin.jar" "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS" "$PHASES"

@@ -1,0 +1,96 @@
+package io.fleetlb.lb.roundrobin.overhead;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * An open-loop HTTP load generator: request {@code i} is due at {@code start + i / rate} whether
+ * or not earlier ones finished, and its latency is measured from that scheduled time (so a
+ * stalled target cannot hide its queueing: no coordinated omission). Runs on one event loop.
+ */
+final class OpenLoopClient {
+  /** The outcome of one run. */
+  record Result(Histogram latencyMicros, long sent, long ok, long failed, long maxLagMicros) {}
+
+  private final Vertx vertx;
+  private final HttpClientAgent client;
+  private final Buffer body;
+
+  OpenLoopClient(Vertx vertx, String body) {
+    this.vertx = vertx;
+    this.client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+            .setKeepAliveTimeout(60).setConnectTimeout(5000))
+        .with(new PoolOptions().setHttp1MaxSize(512).setMaxWaitQueueSize(-1))
+        .build();
+    this.body = Buffer.buffer(body);
+  }
+
+  /** Sends {@code rate} requests per second for {@code duration} to {@code port}{@code path}. */
+  Result run(int port, String path, int rate, Duration duration) throws Exception {
+    Histogram h = new Histogram(60_000_000L, 3);
+    AtomicLong ok = new AtomicLong();
+    AtomicLong failed = new AtomicLong();
+    AtomicLong done = new AtomicLong();
+    AtomicLong maxLag = new AtomicLong();
+    long total = (long) rate * duration.toSeconds();
+    double intervalNanos = 1e9 / rate;
+    CompletableFuture<Void> finished = new CompletableFuture<>();
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+        .setHost("127.0.0.1").setPort(port).setURI(path)
+        .putHeader("content-type", "application/json");
+    vertx.runOnContext(v -> {
+      long start = System.nanoTime() + 10_000_000L;
+      long[] next = {0};
+      vertx.setPeriodic(1, id -> {
+        long now = System.nanoTime();
+        while (next[0] < total) {
+          long due = start + (long) (next[0] * intervalNanos);
+          if (due > now) {
+            break;
+          }
+          maxLag.accumulateAndGet((now - due) / 1000, Math::max);
+          next[0]++;
+          send(options, due, h, ok, failed, done, total, finished);
+        }
+        if (next[0] >= total) {
+          vertx.cancelTimer(id);
+        }
+      });
+    });
+    finished.get(duration.toSeconds() + 60, java.util.concurrent.TimeUnit.SECONDS);
+    return new Result(h, total, ok.get(), failed.get(), maxLag.get());
+  }
+
+  private void send(RequestOptions options, long due, Histogram h, AtomicLong ok,
+      AtomicLong failed, AtomicLong done, long total, CompletableFuture<Void> finished) {
+    client.request(options)
+        .compose(req -> req.send(body))
+        .compose(resp -> resp.body().map(b -> resp.statusCode()))
+        .onComplete(ar -> {
+          long micros = (System.nanoTime() - due) / 1000;
+          if (ar.succeeded() && ar.result() == 200) {
+            h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
+            ok.incrementAndGet();
+          } else {
+            failed.incrementAndGet();
+          }
+          if (done.incrementAndGet() == total) {
+            finished.complete(null);
+          }
+        });
+  }
+
+  void close() {
+    client.close();
+  }
+}
