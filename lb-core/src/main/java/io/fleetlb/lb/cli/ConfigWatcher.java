@@ -60,7 +60,7 @@ final class ConfigWatcher {
     try {
       next = loader.get();
     } catch (ConfigException e) {
-      LOG.error("configuration not reloaded ({}): {}", why, e.getMessage());
+      LOG.error("configuration not reloaded ({}): {}", why, e.getMessage().replace("\n", "; "));
       return;
     }
     List<String> changes = router.reload(next);

@@ -140,7 +140,9 @@ public abstract class RouterCommand implements Callable<Integer> {
     try {
       cfg = overrides(configLoader().load(config));
     } catch (ConfigException e) {
-      err.println("error: " + e.getMessage());
+      for (ConfigException p : e.problems()) {
+        err.println("error: " + p.getMessage());
+      }
       return CommandLine.ExitCode.USAGE;
     }
     String name = spec.name();

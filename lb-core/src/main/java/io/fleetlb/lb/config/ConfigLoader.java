@@ -133,30 +133,40 @@ public final class ConfigLoader {
     if (!root.isObject()) {
       throw new ConfigException(source, "", "the top level must be a mapping of sections");
     }
-    checkTopLevelKeys(root, source);
+    Problems problems = new Problems();
+    problems.attempt(() -> checkTopLevelKeys(root, source, problems));
     Validation v = Validation.root(source);
-    RouterConfig config = new RouterConfig(source,
-        bind(root, "listen", ListenConfig.class, v),
-        bind(root, "admin", AdminConfig.class, v),
-        replicas(root, v),
-        bind(root, "timeouts", TimeoutsConfig.class, v),
-        bind(root, "retry", RetryConfig.class, v),
-        bind(root, "ejection", EjectionConfig.class, v),
-        bind(root, "health_check", HealthCheckConfig.class, v),
-        bind(root, "limits", LimitsConfig.class, v),
-        bind(root, "upstream", UpstreamConfig.class, v),
-        bind(root, "drain", DrainConfig.class, v),
-        bind(root, "access_log", AccessLogConfig.class, v),
-        auth(root, dir, v),
-        bind(root, "admission", AdmissionConfig.class, v),
-        tls(root, dir, v),
-        bind(root, "discovery", DiscoveryConfig.class, v),
-        extensionSections(root, v));
+    ListenConfig listen = problems.attempt(() -> bind(root, "listen", ListenConfig.class, v));
+    AdminConfig admin = problems.attempt(() -> bind(root, "admin", AdminConfig.class, v));
+    List<ReplicaConfig> replicas = replicas(root, v, problems);
+    TimeoutsConfig timeouts = problems.attempt(
+        () -> bind(root, "timeouts", TimeoutsConfig.class, v));
+    RetryConfig retry = problems.attempt(() -> bind(root, "retry", RetryConfig.class, v));
+    EjectionConfig ejection = problems.attempt(
+        () -> bind(root, "ejection", EjectionConfig.class, v));
+    HealthCheckConfig health = problems.attempt(
+        () -> bind(root, "health_check", HealthCheckConfig.class, v));
+    LimitsConfig limits = problems.attempt(() -> bind(root, "limits", LimitsConfig.class, v));
+    UpstreamConfig upstream = problems.attempt(
+        () -> resolve(bind(root, "upstream", UpstreamConfig.class, v), dir, v));
+    DrainConfig drain = problems.attempt(() -> bind(root, "drain", DrainConfig.class, v));
+    AccessLogConfig accessLog = problems.attempt(
+        () -> bind(root, "access_log", AccessLogConfig.class, v));
+    AuthConfig auth = problems.attempt(() -> auth(root, dir, v));
+    AdmissionConfig admission = problems.attempt(
+        () -> bind(root, "admission", AdmissionConfig.class, v));
+    TlsConfig tls = problems.attempt(() -> tls(root, dir, v));
+    DiscoveryConfig discovery = problems.attempt(
+        () -> bind(root, "discovery", DiscoveryConfig.class, v));
+    Map<String, Object> extensions = extensionSections(root, v, problems);
+    problems.throwIfAny();
+    RouterConfig config = new RouterConfig(source, listen, admin, replicas, timeouts, retry,
+        ejection, health, limits, upstream, drain, accessLog, auth, admission, tls, discovery,
+        extensions);
     if (config.replicas().isEmpty() && !config.discovery().enabled()) {
       throw new ConfigException(source, "discovery", "names no source (kubernetes: or dns:),"
           + " and there is no replicas: list");
     }
-    config = config.withUpstream(resolve(config.upstream(), dir, v));
     crossChecks(config, v);
     return config;
   }
@@ -223,14 +233,14 @@ public final class ConfigLoader {
         u.keepAliveTimeout(), u.responseHeaders(), ca.toString(), u.verifyHostname());
   }
 
-  private void checkTopLevelKeys(JsonNode root, String source) {
+  private void checkTopLevelKeys(JsonNode root, String source, Problems problems) {
     Set<String> known = new TreeSet<>(CORE_SECTIONS);
     known.addAll(RESERVED_SECTIONS);
     known.addAll(sections.keySet());
     root.fieldNames().forEachRemaining(name -> {
       if (!known.contains(name)) {
-        throw new ConfigException(source, name,
-            "unknown section (expected one of: " + String.join(", ", known) + ")");
+        problems.add(new ConfigException(source, name,
+            "unknown section (expected one of: " + String.join(", ", known) + ")"));
       }
     });
     if (!root.has("replicas") && !root.has("discovery")) {
@@ -239,38 +249,88 @@ public final class ConfigLoader {
     }
   }
 
-  private static List<ReplicaConfig> replicas(JsonNode root, Validation v) {
+  private static List<ReplicaConfig> replicas(JsonNode root, Validation v, Problems problems) {
     JsonNode list = root.get("replicas");
     if (list == null || (list.isArray() && list.isEmpty() && root.has("discovery"))) {
       return List.of();
     }
     if (!list.isArray() || list.isEmpty()) {
-      throw v.error("replicas", describe(list), "must be a non-empty list of {id, url, model}");
+      problems.add(v.error("replicas", describe(list),
+          "must be a non-empty list of {id, url, model}"));
+      return List.of();
     }
     List<ReplicaConfig> out = new ArrayList<>();
     for (int i = 0; i < list.size(); i++) {
       Validation at = v.at("replicas").index(i);
-      ReplicaConfig r = convert(list.get(i), ReplicaConfig.class, at);
-      r.validate(at);
-      out.add(r);
+      JsonNode item = list.get(i);
+      ReplicaConfig r = problems.attempt(() -> {
+        ReplicaConfig c = convert(item, ReplicaConfig.class, at);
+        c.validate(at);
+        return c;
+      });
+      if (r != null) {
+        out.add(r);
+      }
     }
     return out;
   }
 
-  private Map<String, Object> extensionSections(JsonNode root, Validation v) {
+  private Map<String, Object> extensionSections(JsonNode root, Validation v, Problems problems) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, Class<?>> e : sections.entrySet()) {
-      out.put(e.getKey(), bind(root, e.getKey(), e.getValue(), v));
+      Object value = problems.attempt(() -> bind(root, e.getKey(), e.getValue(), v));
+      if (value != null) {
+        out.put(e.getKey(), value);
+      }
     }
     for (String name : RESERVED_SECTIONS) {
       if (!sections.containsKey(name) && root.has(name)) {
         if (!root.get(name).isObject()) {
-          throw v.error(name, describe(root.get(name)), "must be a mapping");
+          problems.add(v.error(name, describe(root.get(name)), "must be a mapping"));
+        } else {
+          out.put(name, root.get(name));
         }
-        out.put(name, root.get(name));
       }
     }
     return out;
+  }
+
+  /**
+   * The problems found so far: each section (and each replica) is checked even when an earlier
+   * one failed, so one run of {@code --check-config} names every bad section, not only the first.
+   * Inside one section the first bad value is reported.
+   */
+  private static final class Problems {
+    private final List<ConfigException> found = new ArrayList<>();
+
+    void add(ConfigException e) {
+      found.add(e);
+    }
+
+    <T> T attempt(java.util.function.Supplier<T> part) {
+      try {
+        return part.get();
+      } catch (ConfigException e) {
+        found.add(e);
+        return null;
+      }
+    }
+
+    void attempt(Runnable part) {
+      attempt(() -> {
+        part.run();
+        return null;
+      });
+    }
+
+    void throwIfAny() {
+      if (found.size() == 1) {
+        throw found.get(0);
+      }
+      if (!found.isEmpty()) {
+        throw ConfigException.all(found);
+      }
+    }
   }
 
   private static <T> T bind(JsonNode root, String name, Class<T> type, Validation v) {

@@ -2,6 +2,7 @@ package io.fleetlb.lb.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -94,6 +95,28 @@ class ConfigLoaderTest {
         .contains("connect", "first_byte", "stream_idle");
     assertThat(error("replicas:\n  - { id: a, url: \"http://h:1\", model: m, weight: 2 }\n"))
         .startsWith("router.yaml: replicas[0].weight: unknown key");
+  }
+
+  @Test
+  void everyBadSectionAndReplicaIsReportedInOneRun() {
+    ConfigException e = catchThrowableOfType(() -> parse("""
+        replicas:
+          - { id: a, url: "http://127.0.0.1:1", model: m }
+          - { id: b, url: "ftp://x", model: m }
+        listn: { port: 1 }
+        timeouts: { conect: 1s }
+        retry: { max_retries: 11 }
+        admission: { max_in_flight_per_replica: -1 }
+        """), ConfigException.class);
+    assertThat(e.problems()).extracting(ConfigException::field).containsExactly("listn",
+        "replicas[1].url", "timeouts.conect", "retry.max_retries",
+        "admission.max_in_flight_per_replica");
+    assertThat(e.getMessage().lines()).hasSize(5).allMatch(l -> l.startsWith("router.yaml: "));
+    assertThat(e.field()).isEqualTo("listn");
+    // one problem: the exception is that problem, as before
+    ConfigException one = catchThrowableOfType(() -> parse(REPLICAS + "retry: { max_retries: 11 }\n"),
+        ConfigException.class);
+    assertThat(one.problems()).containsExactly(one);
   }
 
   @Test
