@@ -17,6 +17,7 @@ public final class Dispatch {
   private boolean awaiting = true;
   private boolean streaming;
   private boolean silent;
+  private boolean mature;
   private boolean finished;
 
   Dispatch(Replica replica, ReplicaCounters counters, RequestInfo request) {
@@ -57,9 +58,24 @@ public final class Dispatch {
   /** Records that the replica sent something for this attempt at {@code nanos}. */
   public void progress(long nanos) {
     counters.progress(nanos);
+    if (mature) {
+      counters.matureProgress(nanos);
+    }
     if (silent) {
       silent = false;
       counters.streamsSilent.decrementAndGet();
+    }
+  }
+
+  /**
+   * Records that this started stream has run for {@code ejection.stalled_after}: from now on its
+   * bytes show that the replica still serves its older streams (vLLM preempts the newest ones
+   * when its KV cache runs out, so a replica that serves its oldest streams is working, however
+   * many of its newer ones wait).
+   */
+  public void mature() {
+    if (streaming && !finished) {
+      mature = true;
     }
   }
 

@@ -98,18 +98,24 @@ public final class HealthProber implements PoolListener {
 
   /**
    * Finds replicas that went silent with requests in flight. One whose started streams are mostly
-   * silent, or that sent no byte at all with a started stream in flight, is stalled (vLLM emits a
-   * chunk every engine step for each running request): it is ejected at once. One with only requests that have not answered yet may simply be busy, so it is probed
-   * at once; a failed probe ejects it. Either way its requests that have sent nothing to their
-   * client are retried elsewhere (see the proxy's ejection handling).
+   * silent while none of its older streams (those that had run for {@code stalled_after}) still
+   * flows, or that sent no byte at all with a started stream in flight, is stalled (vLLM emits a
+   * chunk every engine step for each running request): it is ejected at once. A replica whose
+   * older streams flow while its newer ones are silent is preempting for lack of KV cache, as vLLM
+   * does under overload, and is kept. One with only requests that have not answered yet may simply
+   * be busy, so it is probed at once; a failed probe ejects it. Either way its requests that have
+   * sent nothing to their client are retried elsewhere (see the proxy's ejection handling).
    */
   void watchStalls() {
     for (Replica r : pool.replicas()) {
       int started = pool.streamsStarted(r);
       int silent = pool.streamsSilent(r);
-      if (silent > 0 && silent * 2 > started && !pool.ejected(r)) {
+      if (silent > 0 && silent * 2 > started && !pool.ejected(r)
+          && !pool.servesMatureStreams(r, stalledAfterNanos)) {
         // New streams may still get their first tokens (a replica that hangs each stream after
-        // a few tokens), but most of those it runs went silent: it is not serving.
+        // a few tokens), but most of those it runs went silent and none of its older ones
+        // flows: it is not serving. (vLLM preempts its newest streams when KV cache runs out;
+        // its oldest keep flowing.)
         LOG.warn("replica {} ({}) stalled: {} of its {} streams silent for {} ms", r.id(),
             r.model(), silent, started, stalledAfterNanos / 1_000_000);
         pool.ejectNow(r, Ejection.Cause.STALLED);

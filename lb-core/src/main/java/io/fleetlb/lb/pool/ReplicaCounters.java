@@ -30,6 +30,15 @@ final class ReplicaCounters {
    * idle replica (so silence is measured from the first request in flight).
    */
   volatile long lastProgressNanos;
+  /** When a stream that had run for {@code ejection.stalled_after} last sent something. */
+  volatile long lastMatureProgressNanos = Long.MIN_VALUE / 2;
+
+  /** Marks progress on a mature stream, like {@link #progress}. */
+  void matureProgress(long now) {
+    if (now - lastMatureProgressNanos > 1_000_000L) {
+      lastMatureProgressNanos = now;
+    }
+  }
 
   void dispatch() {
     dispatched.incrementAndGet();

@@ -311,6 +311,15 @@ public final class ReplicaPool implements LoadView, Membership {
   }
 
   /**
+   * Whether a stream that had already run for {@code ejection.stalled_after} sent something on the
+   * replica within the last {@code windowNanos}: the replica still serves its older streams, as
+   * vLLM does when it preempts its newest requests for lack of KV cache.
+   */
+  public boolean servesMatureStreams(Replica r, long windowNanos) {
+    return nanoClock.getAsLong() - state(r).counters.lastMatureProgressNanos < windowNanos;
+  }
+
+  /**
    * Whether a replica with requests in flight has shown no progress for {@code silence} and has
    * not been checked for this silence yet; marks it checked. Used by the stall watch.
    */

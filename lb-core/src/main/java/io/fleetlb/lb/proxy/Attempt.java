@@ -50,6 +50,9 @@ final class Attempt {
   private boolean committed;
   private boolean sse;
   private boolean firstByteSeen;
+  /** A started SSE stream not yet {@link Dispatch#mature mature}; it started at streamStart. */
+  private boolean maturing;
+  private long streamStartNanos;
   /** When the first response byte is due (0: not waiting for one). */
   private long firstByteDeadline;
   private long lastReadNanos;
@@ -209,6 +212,8 @@ final class Attempt {
       dispatch.firstByte();
       if (sse) {
         dispatch.streamStarted();
+        streamStartNanos = now;
+        maturing = true;
       }
       rt.metrics.firstByte(replica, now - startNanos);
       commit();
@@ -387,6 +392,11 @@ final class Attempt {
       return;
     }
     long limit = rt.streamIdleNanos;
+    if (maturing && rt.stalledAfterNanos > 0 && now - streamStartNanos >= rt.stalledAfterNanos) {
+      // From now on this stream's bytes show the replica still serves its older streams.
+      maturing = false;
+      dispatch.mature();
+    }
     if (pausedSinceNanos == 0 && rt.stalledAfterNanos > 0
         && now - lastReadNanos >= rt.stalledAfterNanos) {
       // Told to the stall watch, which ejects a replica whose streams are mostly silent.

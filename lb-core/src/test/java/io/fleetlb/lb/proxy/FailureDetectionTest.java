@@ -204,6 +204,38 @@ class FailureDetectionTest extends ProxyTestBase {
   }
 
   @Test
+  void aPreemptingReplicaWhoseOldestStreamsFlowIsKept() {
+    // vLLM out of KV cache preempts its newest requests: their streams pause for seconds while
+    // the oldest ones keep flowing. Most streams are silent, but the replica is serving.
+    AtomicInteger n = new AtomicInteger();
+    ScriptedUpstream busy = upstream("m", call -> {
+      if (n.getAndIncrement() == 0) {
+        Scripts.sse(150, 10, 20).run(call);
+      } else {
+        Scripts.ssePaused(2, 1500, 3, 10).run(call);
+      }
+    });
+    twoReplicas(busy, "{ stalled_after: 300ms, slow_start: 0s }", "{ stream_idle: 30s }");
+    List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
+    streams.add(chatAsync());
+    busy.awaitCall(0);
+    // Let the first stream run past stalled_after, then start three that get preempted.
+    await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+    for (int i = 1; i <= 3; i++) {
+      streams.add(chatAsync());
+      busy.awaitCall(i);
+    }
+    for (CompletableFuture<HttpResponse<String>> f : streams) {
+      HttpResponse<String> r = f.join();
+      assertThat(r.headers().firstValue("x-lb-replica")).hasValue("bad");
+      assertThat(r.body()).endsWith("data: [DONE]\n\n");
+    }
+    assertThat(h.router().pool().ejected(replica("bad"))).isFalse();
+    assertThat(h.metric("lb_ejections_total", "replica=\"bad\"", "reason=\"stalled\""))
+        .isZero();
+  }
+
+  @Test
   void aSilentStreamOnAnOtherwiseWorkingReplicaEndsAfterStreamIdleAndCountsAsAFailure() {
     ScriptedUpstream bad = upstream("m", Scripts.sseThenStall(2, 10));
     twoReplicas(bad, "{ stalled_after: 0s, consecutive_failures: 1 }",

@@ -58,6 +58,24 @@ public final class Scripts {
     };
   }
 
+  /**
+   * Streams {@code before} events, pauses {@code pauseMs} (as vLLM does with a request it
+   * preempted when its KV cache ran out), then {@code after} more events and {@code [DONE]}.
+   */
+  public static Script ssePaused(int before, long pauseMs, int after, long intervalMs) {
+    return call -> {
+      HttpServerResponse r = sseHead(call);
+      streamEvents(call, r, 0, before, intervalMs, intervalMs,
+          () -> call.vertx.setTimer(pauseMs, t -> {
+            if (!r.closed()) {
+              r.write("data: {\"resumed\":true}\n\n");
+              streamEvents(call, r, 1, after, intervalMs, intervalMs,
+                  () -> r.end("data: [DONE]\n\n"));
+            }
+          }));
+    };
+  }
+
   /** Streams {@code chunks} events, the last one cut in the middle, then closes the connection. */
   public static Script ssePartialEventThenReset(int chunks, long intervalMs) {
     return call -> {
