@@ -408,9 +408,20 @@ final class Attempt {
         request.reset();
         ex.clientStalled();
       }
-    } else if (now - lastReadNanos >= limit) {
+    } else if (now - lastReadNanos >= limit && !preempted(now)) {
       broken(Reason.STREAM_IDLE_TIMEOUT);
     }
+  }
+
+  /**
+   * Whether this silent stream is one that vLLM preempted for lack of KV cache: its replica still
+   * serves its older streams. A preempted request waits in vLLM's queue again until cache frees,
+   * so its silence is bounded by the queue wait ({@code timeouts.first_byte}) instead of
+   * {@code stream_idle}, and is no sign of a failure.
+   */
+  private boolean preempted(long now) {
+    return sse && now - lastReadNanos < rt.firstByteMillis * 1_000_000L
+        && rt.pool.servesMatureStreams(replica, rt.stalledAfterNanos);
   }
 
   private static boolean eventStream(HttpClientResponse response) {

@@ -215,7 +215,8 @@ class FailureDetectionTest extends ProxyTestBase {
         Scripts.ssePaused(2, 1500, 3, 10).run(call);
       }
     });
-    twoReplicas(busy, "{ stalled_after: 300ms, slow_start: 0s }", "{ stream_idle: 30s }");
+    // Their pause outlasts stream_idle too: a preempted request waits in vLLM's queue again.
+    twoReplicas(busy, "{ stalled_after: 300ms, slow_start: 0s }", "{ stream_idle: 500ms }");
     List<CompletableFuture<HttpResponse<String>>> streams = new ArrayList<>();
     streams.add(chatAsync());
     busy.awaitCall(0);
@@ -233,6 +234,30 @@ class FailureDetectionTest extends ProxyTestBase {
     assertThat(h.router().pool().ejected(replica("bad"))).isFalse();
     assertThat(h.metric("lb_ejections_total", "replica=\"bad\"", "reason=\"stalled\""))
         .isZero();
+  }
+
+  @Test
+  void aPreemptedStreamWaitsNoLongerThanTheQueueWaitBound() {
+    AtomicInteger n = new AtomicInteger();
+    ScriptedUpstream busy = upstream("m", call -> {
+      if (n.getAndIncrement() == 0) {
+        Scripts.sse(200, 10, 20).run(call);
+      } else {
+        Scripts.ssePaused(2, 60_000, 3, 10).run(call);
+      }
+    });
+    twoReplicas(busy, "{ stalled_after: 300ms, slow_start: 0s }",
+        "{ stream_idle: 300ms, first_byte: 1500ms }");
+    CompletableFuture<HttpResponse<String>> flowing = chatAsync();
+    busy.awaitCall(0);
+    await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+    HttpResponse<String> waited = h.post("/v1/chat/completions", RouterHarness.chat("m", true));
+    assertThat(waited.body()).contains("\"i\":1").contains("GatewayTimeoutError")
+        .doesNotContain("[DONE]");
+    assertThat(h.log().entries()).extracting(AccessLogEntry::reason)
+        .contains(Reason.STREAM_IDLE_TIMEOUT);
+    assertThat(flowing.join().body()).endsWith("data: [DONE]\n\n");
+    assertThat(h.router().pool().ejected(replica("bad"))).isFalse();
   }
 
   @Test
