@@ -451,8 +451,11 @@ public final class ConfigLoader {
       ReplicaConfig r = c.replicas().get(i);
       Validation at = v.at("replicas").index(i);
       at.check(ids.add(r.id()), "id", r.id(), "is used by another replica");
+      // One server may serve several model names (vLLM's --served-model-name a b, or another
+      // router in front of a fleet): a URL repeats only with another model.
       String url = r.url().replaceAll("/+$", "").toLowerCase(java.util.Locale.ROOT);
-      at.check(urls.add(url), "url", r.url(), "is used by another replica");
+      at.check(urls.add(url + " " + r.model()), "url", r.url(),
+          "is used by another replica of the same model");
     }
     boolean samePort = c.listen().port() != 0 && c.listen().port().equals(c.admin().port())
         && (c.listen().host().equals(c.admin().host()) || c.listen().host().equals("0.0.0.0")

@@ -247,7 +247,11 @@ class ConfigLoaderTest {
         .isEqualTo("router.yaml: replicas[1].id: is used by another replica (got \"a\")");
     assertThat(error("replicas:\n  - { id: a, url: \"http://h:1\", model: m }\n"
         + "  - { id: b, url: \"http://H:1/\", model: m }\n"))
-        .isEqualTo("router.yaml: replicas[1].url: is used by another replica (got \"http://H:1/\")");
+        .isEqualTo("router.yaml: replicas[1].url: is used by another replica of the same model"
+            + " (got \"http://H:1/\")");
+    // One server serving two model names (vLLM's --served-model-name a b) is two replicas.
+    assertThat(parse("replicas:\n  - { id: a, url: \"http://h:1\", model: m }\n"
+        + "  - { id: b, url: \"http://h:1\", model: n }\n").replicas()).hasSize(2);
     assertThat(error("replicas:\n  - { id: a, url: \"http://h:1?x=1\", model: m }\n"))
         .startsWith("router.yaml: replicas[0].url: must not carry a query");
   }
