@@ -17,8 +17,20 @@ public final class EngineMetrics {
   public final AtomicLong generationTokens = new AtomicLong();
   public final AtomicLong preemptions = new AtomicLong();
 
-  /** Prefix-cache lookups in tokens (prefix caching is not simulated, so hits stay 0). */
+  /**
+   * Prefix-cache lookups in tokens: the prompt tokens of each new request at its first scheduling
+   * (V1 {@code prefix_cache_queries}); stays 0 with prefix caching off, as in vLLM.
+   */
   public final AtomicLong prefixQueries = new AtomicLong();
+
+  /** Of those, the tokens found in the cache (V1 {@code prefix_cache_hits}). */
+  public final AtomicLong prefixHits = new AtomicLong();
+
+  /** Full prompt blocks looked up (V0's block hit rate is hits over these). */
+  public final AtomicLong prefixBlockQueries = new AtomicLong();
+
+  /** Full prompt blocks found in the cache. */
+  public final AtomicLong prefixBlockHits = new AtomicLong();
 
   private final AtomicLongArray finished = new AtomicLongArray(FinishReason.values().length);
 
