@@ -13,7 +13,9 @@ import java.util.List;
  * or decode from the token budget, preemption of the newest when KV runs out, then FCFS admission
  * bounded by budget, {@code max_num_seqs} and free blocks) and the same step-cost model, and
  * finishes sequences at their planned output length. A step in flight ends first. Prefix hits of
- * queued sequences are looked up once, at the start; what later steps would evict is ignored.
+ * queued sequences are looked up once, at the start. The free queue is followed as runs of blocks
+ * (who freed them, how many are left) so a preempted sequence finds again the blocks of its prefix
+ * that later allocations have not yet taken, as it does in the pool; other evictions are ignored.
  * Scratch arrays are reused, so an estimate allocates almost nothing; only the engine's thread (or
  * a caller holding the engine's lock) may use it.
  */
@@ -32,6 +34,11 @@ final class TtftEstimator {
   private int[] queue = new int[64];
   private int[] work = new int[64];
   private int[] workTokens = new int[64];
+  private boolean[] identity = new boolean[64];
+  private int[] victimRun = new int[64];
+  private int[] runCount = new int[64];
+  private int runs;
+  private int runHead;
   private int entries;
   private int running;
   private int queueHead;
@@ -55,26 +62,28 @@ final class TtftEstimator {
       long now) {
     reset(runningSeqs.size() + waitingCount + 1);
     int free = kv.freeBlocks();
+    release(free);
     long t = now;
     if (inFlight != null) {
       t = Math.max(now, inFlight.endNanos());
     }
     for (Sequence s : runningSeqs) {
-      int e = entry(s.total(), s.computed, s.spec.outputTokens() - s.generated, s.generated);
+      int e = entry(s, s.computed);
       blocks[e] = s.blockCount;
       if (inFlight != null) {
         computed[e] += s.planned;
         if (computed[e] == total[e] && sampleFinishes(e)) {
           free += blocks[e];
+          release(blocks[e]);
           continue;
         }
       }
       run[running++] = e;
     }
     for (Sequence s : waitingSeqs) {
-      enqueue(kv, s, entry(s.total(), 0, s.spec.outputTokens() - s.generated, s.generated));
+      enqueue(kv, s, entry(s, 0));
     }
-    int probeEntry = entry(probe.total(), 0, probe.spec.outputTokens(), 0);
+    int probeEntry = entry(probe, 0);
     enqueue(kv, probe, probeEntry);
     int bs = kv.blockSize();
     for (int step = 0; step < MAX_STEPS; step++) {
@@ -88,6 +97,7 @@ final class TtftEstimator {
         int need = Math.max(0, blocksFor(computed[e] + tokens, bs) - blocks[e]);
         if (need <= free) {
           free -= need;
+          take(need);
           blocks[e] += need;
           work[scheduled] = e;
           workTokens[scheduled++] = tokens;
@@ -98,10 +108,11 @@ final class TtftEstimator {
         preempted = true;
         int victim = run[--running];
         free += blocks[victim];
+        // its full blocks stay cached in the free queue, last block first in line for reuse
+        hits[victim] = identity[victim] && kv.caching() ? computed[victim] / bs : 0;
+        victimRun[victim] = release(blocks[victim]);
         blocks[victim] = 0;
         computed[victim] = 0;
-        hits[victim] = 0;
-        evictable[victim] = 0;
         queueHead = (queueHead - 1 + queue.length) % queue.length;
         queue[queueHead] = victim;
         queued++;
@@ -109,6 +120,11 @@ final class TtftEstimator {
       if (!preempted) {
         while (queued > 0 && budget > 0 && running < maxNumSeqs) {
           int e = queue[queueHead];
+          if (victimRun[e] >= 0) {
+            // a preempted sequence finds what is left of its blocks (their prefix) in the queue
+            hits[e] = Math.min(Math.min(hits[e], runCount[victimRun[e]]), (total[e] - 1) / bs);
+            evictable[e] = hits[e];
+          }
           int start = hits[e] * bs;
           int tokens = Math.min(total[e] - start, budget);
           int fresh = blocksFor(start + tokens, bs) - hits[e];
@@ -116,6 +132,11 @@ final class TtftEstimator {
             break;
           }
           free -= fresh + evictable[e];
+          if (victimRun[e] >= 0) {
+            runCount[victimRun[e]] -= hits[e];
+            victimRun[e] = -1;
+          }
+          take(fresh);
           blocks[e] = hits[e] + fresh;
           computed[e] = start;
           queueHead = (queueHead + 1) % queue.length;
@@ -142,6 +163,7 @@ final class TtftEstimator {
         }
         if (sampleFinishes(e)) {
           free += blocks[e];
+          release(blocks[e]);
           blocks[e] = -1;
           anyFinished = true;
         }
@@ -193,16 +215,39 @@ final class TtftEstimator {
     queued++;
   }
 
-  private int entry(int tokens, int done, int toGenerate, int gen) {
+  private int entry(Sequence s, int done) {
     int e = entries++;
-    total[e] = tokens;
+    total[e] = s.total();
     computed[e] = done;
-    left[e] = toGenerate;
-    generated[e] = gen;
+    left[e] = s.spec.outputTokens() - s.generated;
+    generated[e] = s.generated;
     blocks[e] = 0;
     hits[e] = 0;
     evictable[e] = 0;
+    identity[e] = s.spec.prompt() != null;
+    victimRun[e] = -1;
     return e;
+  }
+
+  /** Appends a run of {@code count} freed blocks to the free queue; returns its index. */
+  private int release(int count) {
+    if (runs == runCount.length) {
+      runCount = Arrays.copyOf(runCount, runs * 2);
+    }
+    runCount[runs] = count;
+    return runs++;
+  }
+
+  /** Takes {@code count} blocks from the head of the free queue. */
+  private void take(int count) {
+    while (count > 0 && runHead < runs) {
+      int n = Math.min(count, runCount[runHead]);
+      runCount[runHead] -= n;
+      count -= n;
+      if (runCount[runHead] == 0) {
+        runHead++;
+      }
+    }
   }
 
   private void reset(int capacity) {
@@ -219,7 +264,11 @@ final class TtftEstimator {
       queue = Arrays.copyOf(queue, n);
       work = Arrays.copyOf(work, n);
       workTokens = Arrays.copyOf(workTokens, n);
+      identity = Arrays.copyOf(identity, n);
+      victimRun = Arrays.copyOf(victimRun, n);
     }
+    runs = 0;
+    runHead = 0;
     entries = 0;
     running = 0;
     queueHead = 0;
