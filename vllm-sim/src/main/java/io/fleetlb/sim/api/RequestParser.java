@@ -39,7 +39,9 @@ final class RequestParser {
     return parse(object(body), chat);
   }
 
-  /** Parses a body of either API, telling chat ({@code messages}) from completions ({@code prompt}). */
+  /**
+   * Parses a body of either API, telling chat ({@code messages}) from completions ({@code prompt}).
+   */
   GenerationRequest parseAny(byte[] body) throws ApiError.Failure {
     JsonNode root = object(body);
     return parse(root, root.has("messages") || !root.has("prompt"));

@@ -51,7 +51,8 @@ final class SimEstimate {
               } catch (ApiError.Failure f) {
                 answer(req, f.error.status(), f.error.json(options.metricsVersion()));
               } catch (IllegalArgumentException e) {
-                answer(req, 400, ApiError.badRequest(e.getMessage()).json(options.metricsVersion()));
+                answer(
+                    req, 400, ApiError.badRequest(e.getMessage()).json(options.metricsVersion()));
               }
             });
   }

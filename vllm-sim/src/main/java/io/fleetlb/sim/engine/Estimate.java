@@ -12,9 +12,4 @@ package io.fleetlb.sim.engine;
  * @param ttftNanos engine time from now to its first token if nothing else arrives
  */
 public record Estimate(
-    int promptTokens,
-    int cachedTokens,
-    int waiting,
-    int running,
-    double kvUsage,
-    long ttftNanos) {}
+    int promptTokens, int cachedTokens, int waiting, int running, double kvUsage, long ttftNanos) {}

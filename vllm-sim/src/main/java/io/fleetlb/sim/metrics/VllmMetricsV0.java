@@ -9,8 +9,8 @@ import io.fleetlb.sim.engine.Histogram;
  * vLLM v0.6.4.post1's {@code /metrics} (V0 engine, default multiprocess frontend): {@code
  * model_name} label only, no {@code _created} series, no process metrics, {@code _sum} printed
  * before the buckets, {@code num_requests_swapped} and the {@code gpu_/cpu_cache_usage_perc}
- * gauges, the prefix-cache block hit-rate gauges (-1 with prefix caching off), and {@code request_success_total} only for
- * reasons seen so far.
+ * gauges, the prefix-cache block hit-rate gauges (-1 with prefix caching off), and {@code
+ * request_success_total} only for reasons seen so far.
  *
  * <p>v0.6.4.post1 feeds prefill durations into {@code request_decode_time_seconds} and decode
  * durations into {@code request_prefill_time_seconds} (the two calls are crossed in its stat

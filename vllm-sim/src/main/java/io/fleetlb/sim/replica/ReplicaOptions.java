@@ -79,9 +79,7 @@ public record ReplicaOptions(
    * V1, off in v0.6.4).
    */
   public boolean prefixCaching() {
-    return enablePrefixCaching != null
-        ? enablePrefixCaching
-        : metricsVersion == MetricsVersion.V1;
+    return enablePrefixCaching != null ? enablePrefixCaching : metricsVersion == MetricsVersion.V1;
   }
 
   private static void check(boolean ok, String name, Object value) {

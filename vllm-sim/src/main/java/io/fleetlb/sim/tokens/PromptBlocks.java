@@ -34,7 +34,9 @@ public record PromptBlocks(
     }
   }
 
-  /** Hash of the last full block, or the seed when there is none (what the next block chains on). */
+  /**
+   * Hash of the last full block, or the seed when there is none (what the next block chains on).
+   */
   public long lastHash() {
     return fullBlockHashes.length == 0 ? seed : fullBlockHashes[fullBlockHashes.length - 1];
   }

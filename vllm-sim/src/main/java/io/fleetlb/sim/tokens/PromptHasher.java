@@ -96,7 +96,11 @@ public final class PromptHasher {
       throw new IllegalArgumentException("prompt of " + tokens + " tokens is too long");
     }
     return new PromptBlocks(
-        (int) tokens, blockSize, Arrays.copyOf(hashes, blocks), Arrays.copyOf(block, inBlock), seed);
+        (int) tokens,
+        blockSize,
+        Arrays.copyOf(hashes, blocks),
+        Arrays.copyOf(block, inBlock),
+        seed);
   }
 
   private static boolean isSpace(int cp) {
