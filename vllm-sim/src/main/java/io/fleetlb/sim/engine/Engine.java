@@ -322,21 +322,7 @@ public final class Engine {
     kv.free(s);
     s.status = Sequence.Status.FINISHED;
     live.remove(s.id);
-    metrics.countFinished(reason);
-    metrics.e2e.observe(seconds(now - s.arrivalNanos));
-    metrics.queue.observe(seconds(s.firstScheduledNanos - s.arrivalNanos));
-    metrics.prefill.observe(seconds(s.firstTokenNanos - s.firstScheduledNanos));
-    metrics.decode.observe(seconds(s.lastTokenNanos - s.firstTokenNanos));
-    metrics.inference.observe(seconds(s.lastTokenNanos - s.firstScheduledNanos));
-    if (s.generated > 1) {
-      metrics.requestTimePerOutputToken.observe(
-          seconds(s.lastTokenNanos - s.firstTokenNanos) / (s.generated - 1));
-    }
-    metrics.requestPromptTokens.observe(s.spec.promptTokens());
-    metrics.requestGenerationTokens.observe(s.generated);
-    metrics.requestMaxNumGenerationTokens.observe(s.spec.maxTokens());
-    metrics.requestParamsN.observe(1);
-    metrics.requestParamsMaxTokens.observe(s.spec.maxTokens());
+    metrics.recordFinished(s, reason, now);
   }
 
   private void publishGauges() {

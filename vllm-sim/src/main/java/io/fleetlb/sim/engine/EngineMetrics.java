@@ -89,4 +89,27 @@ public final class EngineMetrics {
   void countFinished(FinishReason reason) {
     finished.incrementAndGet(reason.ordinal());
   }
+
+  /** Records a finished sequence's per-request histograms, as vLLM does when a request ends. */
+  void recordFinished(Sequence s, FinishReason reason, long now) {
+    countFinished(reason);
+    e2e.observe(seconds(now - s.arrivalNanos));
+    queue.observe(seconds(s.firstScheduledNanos - s.arrivalNanos));
+    prefill.observe(seconds(s.firstTokenNanos - s.firstScheduledNanos));
+    decode.observe(seconds(s.lastTokenNanos - s.firstTokenNanos));
+    inference.observe(seconds(s.lastTokenNanos - s.firstScheduledNanos));
+    if (s.generated > 1) {
+      requestTimePerOutputToken.observe(
+          seconds(s.lastTokenNanos - s.firstTokenNanos) / (s.generated - 1));
+    }
+    requestPromptTokens.observe(s.spec.promptTokens());
+    requestGenerationTokens.observe(s.generated);
+    requestMaxNumGenerationTokens.observe(s.spec.maxTokens());
+    requestParamsN.observe(1);
+    requestParamsMaxTokens.observe(s.spec.maxTokens());
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
 }
