@@ -77,6 +77,16 @@ public final class Main implements Callable<Integer> {
       description = "v1 (vLLM v0.11) or v0 (v0.6.4.post1) metrics and wire format.")
   private String metricsVersion;
 
+  @Option(names = "--enable-prefix-caching", negatable = true,
+      description = "Cache full KV blocks by their chained hash and reuse them across requests "
+          + "(vLLM's automatic prefix caching); --no-enable-prefix-caching turns it off. "
+          + "Default: on with --metrics-version v1 (vLLM V1), off with v0 (v0.6.4).")
+  private Boolean enablePrefixCaching;
+
+  @Option(names = "--enable-prompt-tokens-details",
+      description = "Report usage.prompt_tokens_details.cached_tokens, as vLLM's flag does.")
+  private boolean enablePromptTokensDetails;
+
   @Option(names = "--seed", defaultValue = "0", paramLabel = "S",
       description = "Seed for output lengths and text.")
   private long seed;
@@ -120,6 +130,10 @@ public final class Main implements Callable<Integer> {
       for (String p : Profiles.ids()) {
         Calibration.print(Profiles.byId(p).orElseThrow(), System.out);
       }
+      System.out.println("prefix caching: on by default with --metrics-version v1, off with v0; "
+          + "now " + (enablePrefixCaching != null ? (enablePrefixCaching ? "on" : "off")
+              : "v1".equalsIgnoreCase(metricsVersion.trim()) ? "on" : "off")
+          + " for --metrics-version " + metricsVersion);
       return 0;
     }
     List<ReplicaOptions> replicas;
@@ -135,11 +149,11 @@ public final class Main implements Callable<Integer> {
       try {
         SimReplica r = SimReplica.start(vertx, o).await(30, TimeUnit.SECONDS);
         started.add(r);
-        System.out.printf("vllm-sim: %s serving %s (%s, metrics %s, time-scale %s) on "
-            + "http://%s:%d%n",
+        System.out.printf("vllm-sim: %s serving %s (%s, metrics %s, prefix caching %s, "
+            + "time-scale %s) on http://%s:%d%n",
             o.id(), o.model(), o.profile().id(),
                 o.metricsVersion().name().toLowerCase(java.util.Locale.ROOT),
-            o.timeScale(), o.host(), r.port());
+            o.prefixCaching() ? "on" : "off", o.timeScale(), o.host(), r.port());
       } catch (Exception e) {
         System.err.printf("vllm-sim: cannot start %s on %s:%d: %s%n", o.id(), o.host(), o.port(),
             e.getMessage());
@@ -184,6 +198,12 @@ public final class Main implements Callable<Integer> {
         if (pr.hasMatchedOption("--host")) {
           b.host(host);
         }
+        if (enablePrefixCaching != null) {
+          b.enablePrefixCaching(enablePrefixCaching);
+        }
+        if (enablePromptTokensDetails) {
+          b.enablePromptTokensDetails(true);
+        }
         if (requestLog != null) {
           throw new IllegalArgumentException("--request-log names one replica's file; in a fleet file give each "
               + "replica its own request-log");
@@ -200,7 +220,8 @@ public final class Main implements Callable<Integer> {
         .port(port).gpuIndex(gpuIndex).timeScale(timeScale).metricsVersion(MetricsVersion.parse(metricsVersion)).seed(seed)
         .errorRate(errorRate).stallAfter(stallAfter).slowdown(slowdown)
         .startupDelay(Durations.parse(startupDelay)).keepAliveTimeout(Durations.parse(keepAliveTimeout))
-        .requestLog(requestLog);
+        .requestLog(requestLog).enablePrefixCaching(enablePrefixCaching)
+        .enablePromptTokensDetails(enablePromptTokensDetails);
     if (profile != null) {
       Profile p = Profiles.byId(profile).orElseThrow(() -> new IllegalArgumentException(
           "unknown profile '" + profile + "' (known: " + String.join(", ", Profiles.ids()) + ")"));

@@ -42,13 +42,23 @@ public final class SimReplica {
     this.options = o;
     this.metrics = new EngineMetrics(o.metricsVersion(), o.profile().maxModelLen());
     Engine engine =
-        new Engine(o.profile(), o.maxNumSeqs(), o.maxNumBatchedTokens(), o.slowdown(), metrics);
+        new Engine(
+            o.profile(),
+            o.maxNumSeqs(),
+            o.maxNumBatchedTokens(),
+            o.slowdown(),
+            o.prefixCaching(),
+            metrics);
     this.driver = new EngineDriver(o.id(), engine, o.timeScale());
     this.faults = new Faults(driver, o);
     this.throughput = new ThroughputMeter(metrics);
     ReplicaMetricsSource source =
         new ReplicaMetricsSource(
-            metrics, o.model(), o.profile(), System.currentTimeMillis() / 1000.0);
+            metrics,
+            o.model(),
+            o.profile(),
+            System.currentTimeMillis() / 1000.0,
+            o.prefixCaching());
     DcgmMetrics dcgm = new DcgmMetrics(o.profile().gpu(), o.gpuIndex(), o.id());
     this.requestLog =
         o.requestLog() == null ? RequestLog.NONE : RequestLog.open(o.requestLog(), o.id());

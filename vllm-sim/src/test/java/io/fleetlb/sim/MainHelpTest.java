@@ -21,6 +21,7 @@ class MainHelpTest {
     StringWriter help = new StringWriter();
     cli.usage(new PrintWriter(help));
     assertThat(help.toString()).contains("--time-scale=X", "Default: 1.0", "--keep-alive-timeout=DURATION",
-        "Default: 5s").doesNotContain("=<");
+        "Default: 5s", "--[no-]enable-prefix-caching", "on with --metrics-version v1",
+        "--enable-prompt-tokens-details").doesNotContain("=<");
   }
 }

@@ -1,5 +1,7 @@
 package io.fleetlb.sim.api;
 
+import io.fleetlb.sim.tokens.PromptBlocks;
+
 /**
  * A validated {@code /v1/chat/completions} or {@code /v1/completions} request, reduced to what the
  * simulator needs.
@@ -13,6 +15,8 @@ package io.fleetlb.sim.api;
  * @param stream {@code stream}
  * @param includeUsage whether a streamed response ends with a usage chunk
  * @param seed {@code seed}, or {@code null}
+ * @param prompt the prompt's token blocks for the prefix cache ({@code prompt.tokens() ==
+ *     promptTokens})
  */
 public record GenerationRequest(
     boolean chat,
@@ -23,4 +27,5 @@ public record GenerationRequest(
     boolean ignoreEos,
     boolean stream,
     boolean includeUsage,
-    Long seed) {}
+    Long seed,
+    PromptBlocks prompt) {}

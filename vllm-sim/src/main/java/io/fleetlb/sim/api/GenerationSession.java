@@ -69,6 +69,11 @@ final class GenerationSession implements TokenSink {
 
   @Override
   public void onToken(int index, FinishReason finish, long intendedNanos) {
+    onToken(index, finish, intendedNanos, 0);
+  }
+
+  @Override
+  public void onToken(int index, FinishReason finish, long intendedNanos, int cachedTokens) {
     if (ended) {
       return;
     }
@@ -92,7 +97,8 @@ final class GenerationSession implements TokenSink {
                             full.toString(),
                             finish.wire(),
                             request.promptTokens(),
-                            index + 1)));
+                            index + 1,
+                            cachedTokens)));
       }
       return;
     }
@@ -111,7 +117,7 @@ final class GenerationSession implements TokenSink {
           finish,
           () -> {
             if (request.includeUsage()) {
-              response.write(wire.usageChunk(request.promptTokens(), index + 1));
+              response.write(wire.usageChunk(request.promptTokens(), index + 1, cachedTokens));
             }
             response.end(WireFormat.done());
           });

@@ -31,6 +31,7 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
   private final ReplicaOptions options;
   private final EngineDriver driver;
   private final RequestParser parser;
+  private final SimEstimate estimates;
   private final KeepAlive keepAlive;
   private final Supplier<String> metrics;
   private final Supplier<String> gpuMetrics;
@@ -68,7 +69,11 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
     this.faults = faults;
     this.parser =
         new RequestParser(
-            options.model(), options.profile().maxModelLen(), options.metricsVersion());
+            options.model(),
+            options.profile().maxModelLen(),
+            options.metricsVersion(),
+            options.profile().blockSize());
+    this.estimates = new SimEstimate(options, driver, parser);
     this.keepAlive = new KeepAlive(vertx, options.keepAliveTimeout().toMillis());
     this.metrics = metrics;
     this.gpuMetrics = gpuMetrics;
@@ -150,6 +155,7 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
                 }
               });
       case "/sim/faults" -> route(req, m == HttpMethod.POST, () -> updateFaults(req));
+      case "/sim/estimate" -> route(req, m == HttpMethod.POST, () -> estimates.handle(req));
       default -> json(req, 404, "{\"detail\":\"Not Found\"}");
     }
   }
@@ -251,7 +257,14 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
     String id = (g.chat() ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
     long created = System.currentTimeMillis() / 1000;
     HttpServerResponse resp = req.response();
-    WireFormat wire = new WireFormat(g.chat(), options.metricsVersion(), id, created, g.model());
+    WireFormat wire =
+        new WireFormat(
+            g.chat(),
+            options.metricsVersion(),
+            id,
+            created,
+            g.model(),
+            options.enablePromptTokensDetails());
     inFlight.incrementAndGet();
     GenerationSession session =
         new GenerationSession(
@@ -259,7 +272,7 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
             resp,
             g,
             wire,
-            new TextGenerator(requestRandom.nextLong()),
+            new TextGenerator(spec.textSeed()),
             id,
             created,
             faults.stallAfter(),
@@ -272,16 +285,21 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
     session.attach(driver.submit(spec, session));
   }
 
+  /** The engine's view of a request: its length, planned output, prompt blocks and text seed. */
   private SequenceSpec plan(GenerationRequest g, SplittableRandom r) {
-    if (g.ignoreEos()) {
-      return new SequenceSpec(g.promptTokens(), g.maxTokens(), FinishReason.LENGTH, g.maxTokens());
+    int output = g.maxTokens();
+    FinishReason reason = FinishReason.LENGTH;
+    if (!g.ignoreEos()) {
+      int drawn =
+          OutputLength.sample(
+              r, options.profile().outputMedian(), options.profile().outputSigma(), g.minTokens());
+      if (drawn < g.maxTokens()) {
+        output = drawn;
+        reason = FinishReason.STOP;
+      }
     }
-    int drawn =
-        OutputLength.sample(
-            r, options.profile().outputMedian(), options.profile().outputSigma(), g.minTokens());
-    return drawn >= g.maxTokens()
-        ? new SequenceSpec(g.promptTokens(), g.maxTokens(), FinishReason.LENGTH, g.maxTokens())
-        : new SequenceSpec(g.promptTokens(), drawn, FinishReason.STOP, g.maxTokens());
+    return new SequenceSpec(
+        g.promptTokens(), output, reason, g.maxTokens(), g.prompt(), r.nextLong());
   }
 
   /**

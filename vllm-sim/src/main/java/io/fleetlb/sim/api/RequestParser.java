@@ -4,13 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fleetlb.sim.engine.MetricsVersion;
-import io.fleetlb.sim.tokens.Tokenizer;
+import io.fleetlb.sim.tokens.PromptBlocks;
+import io.fleetlb.sim.tokens.PromptHasher;
+import io.fleetlb.sim.tokens.TokenIds;
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
- * Validates generation requests the way vLLM's OpenAI server does and computes their prompt length.
+ * Validates generation requests the way vLLM's OpenAI server does and tokenizes their prompt (the
+ * length, and the block hashes the prefix cache keys on).
  *
  * <p>Messages mirror vLLM v0.11 ({@code serving_engine.py::_validate_input}, {@code SamplingParams}
  * checks, pydantic validation errors) so clients see the same errors from the simulator as from
@@ -23,14 +24,30 @@ final class RequestParser {
   private final String servedModel;
   private final int maxModelLen;
   private final MetricsVersion version;
+  private final int blockSize;
+  private final long seed;
 
-  RequestParser(String servedModel, int maxModelLen, MetricsVersion version) {
+  RequestParser(String servedModel, int maxModelLen, MetricsVersion version, int blockSize) {
     this.servedModel = servedModel;
     this.maxModelLen = maxModelLen;
     this.version = version;
+    this.blockSize = blockSize;
+    this.seed = TokenIds.modelSeed(servedModel);
   }
 
   GenerationRequest parse(byte[] body, boolean chat) throws ApiError.Failure {
+    return parse(object(body), chat);
+  }
+
+  /**
+   * Parses a body of either API, telling chat ({@code messages}) from completions ({@code prompt}).
+   */
+  GenerationRequest parseAny(byte[] body) throws ApiError.Failure {
+    JsonNode root = object(body);
+    return parse(root, root.has("messages") || !root.has("prompt"));
+  }
+
+  private static JsonNode object(byte[] body) throws ApiError.Failure {
     JsonNode root = readJson(body);
     if (!root.isObject()) {
       throw ApiError.validation(
@@ -40,8 +57,13 @@ final class RequestParser {
                   "Input should be a valid dictionary or object to extract fields from"))
           .asFailure();
     }
+    return root;
+  }
+
+  private GenerationRequest parse(JsonNode root, boolean chat) throws ApiError.Failure {
     String model = model(root);
-    int promptTokens = chat ? chatPromptTokens(root) : completionPromptTokens(root);
+    PromptBlocks prompt = chat ? chatPrompt(root) : completionPrompt(root);
+    int promptTokens = prompt.tokens();
     int n = optionalInt(root, "n", 1);
     if (n != 1) {
       throw ApiError.badRequest("n=" + n + " is not supported by vllm-sim: only n=1").asFailure();
@@ -78,7 +100,16 @@ final class RequestParser {
           .asFailure();
     }
     return new GenerationRequest(
-        chat, model, promptTokens, maxTokens, minTokens, ignoreEos, stream, includeUsage, seed);
+        chat,
+        model,
+        promptTokens,
+        maxTokens,
+        minTokens,
+        ignoreEos,
+        stream,
+        includeUsage,
+        seed,
+        prompt);
   }
 
   private static JsonNode readJson(byte[] body) throws ApiError.Failure {
@@ -121,7 +152,7 @@ final class RequestParser {
     return servedModel;
   }
 
-  private static int chatPromptTokens(JsonNode root) throws ApiError.Failure {
+  private PromptBlocks chatPrompt(JsonNode root) throws ApiError.Failure {
     JsonNode messages = root.get("messages");
     if (messages == null) {
       throw ApiError.validation(pydantic("missing", "messages", "Field required")).asFailure();
@@ -130,7 +161,7 @@ final class RequestParser {
       throw ApiError.validation(pydantic("list_type", "messages", "Input should be a valid list"))
           .asFailure();
     }
-    List<String> contents = new ArrayList<>();
+    PromptHasher tokens = new PromptHasher(seed, blockSize).add(TokenIds.BOS);
     for (int i = 0; i < messages.size(); i++) {
       JsonNode msg = messages.get(i);
       if (!msg.isObject() || !msg.hasNonNull("role") || !msg.get("role").isTextual()) {
@@ -138,9 +169,9 @@ final class RequestParser {
                 pydantic("missing", "messages', " + i + ", 'role", "Field required"))
             .asFailure();
       }
-      contents.add(content(msg.get("content"), i));
+      tokens.addMessage(msg.get("role").asText(), content(msg.get("content"), i));
     }
-    return Tokenizer.chatPrompt(contents);
+    return tokens.addGenerationPrompt().build();
   }
 
   private static String content(JsonNode content, int index) throws ApiError.Failure {
@@ -173,19 +204,23 @@ final class RequestParser {
         .asFailure();
   }
 
-  private static int completionPromptTokens(JsonNode root) throws ApiError.Failure {
+  private PromptBlocks completionPrompt(JsonNode root) throws ApiError.Failure {
     JsonNode prompt = root.get("prompt");
     if (prompt == null || prompt.isNull()) {
       throw ApiError.validation(pydantic("missing", "prompt", "Field required")).asFailure();
     }
+    PromptHasher tokens = new PromptHasher(seed, blockSize);
     if (prompt.isTextual()) {
-      return Tokenizer.completionPrompt(prompt.asText());
+      return tokens.add(TokenIds.BOS).addText(prompt.asText()).build();
     }
     if (prompt.isArray() && prompt.size() > 0 && prompt.get(0).isIntegralNumber()) {
-      return prompt.size(); // token ids are taken as they are, as vLLM does (no BOS added)
+      for (JsonNode id : prompt) {
+        tokens.add(id.asLong()); // token ids are taken as they are, as vLLM does (no BOS added)
+      }
+      return tokens.build();
     }
     if (prompt.isArray() && prompt.size() == 1 && prompt.get(0).isTextual()) {
-      return Tokenizer.completionPrompt(prompt.get(0).asText());
+      return tokens.add(TokenIds.BOS).addText(prompt.get(0).asText()).build();
     }
     throw ApiError.badRequest("vllm-sim supports a single prompt (a string or a list of token ids)")
         .asFailure();

@@ -20,6 +20,7 @@ final class WireFormat {
 
   private final boolean chat;
   private final boolean v1;
+  private final boolean promptTokensDetails;
   private final String head;
 
   /** Everything of a plain token event before the token's text, and everything after it. */
@@ -27,9 +28,16 @@ final class WireFormat {
 
   private final byte[] tokenSuffix;
 
-  WireFormat(boolean chat, MetricsVersion version, String id, long created, String model) {
+  WireFormat(
+      boolean chat,
+      MetricsVersion version,
+      String id,
+      long created,
+      String model,
+      boolean promptTokensDetails) {
     this.chat = chat;
     this.v1 = version == MetricsVersion.V1;
+    this.promptTokensDetails = promptTokensDetails;
     this.head =
         "{\"id\":\""
             + id
@@ -96,8 +104,8 @@ final class WireFormat {
   }
 
   /** The usage chunk that ends a stream when {@code stream_options.include_usage} is set. */
-  Buffer usageChunk(int prompt, int completion) {
-    return event(head + "[]," + usage(prompt, completion) + "}");
+  Buffer usageChunk(int prompt, int completion, int cached) {
+    return event(head + "[]," + usage(prompt, completion, cached, false) + "}");
   }
 
   /** An error inside an already started stream. */
@@ -117,7 +125,8 @@ final class WireFormat {
       String text,
       String finish,
       int prompt,
-      int completion) {
+      int completion,
+      int cached) {
     StringBuilder b = new StringBuilder(text.length() + 400);
     b.append("{\"id\":\"")
         .append(id)
@@ -143,7 +152,7 @@ final class WireFormat {
     if (v1) {
       b.append(",\"token_ids\":null");
     }
-    b.append("}],").append(usage(prompt, completion));
+    b.append("}],").append(usage(prompt, completion, cached, v1));
     if (chat) {
       b.append(",\"prompt_logprobs\":null");
     }
@@ -153,13 +162,25 @@ final class WireFormat {
     return b.append('}').toString();
   }
 
-  private static String usage(int prompt, int completion) {
+  /**
+   * The usage object. As vLLM: {@code prompt_tokens_details} carries {@code cached_tokens} only
+   * with {@code --enable-prompt-tokens-details} and a non-zero count; otherwise a streamed usage
+   * chunk (serialised without unset fields) leaves it out and a V1 whole response shows it null.
+   */
+  private String usage(int prompt, int completion, int cached, boolean nullDetails) {
+    String details;
+    if (promptTokensDetails && cached > 0) {
+      details = ",\"prompt_tokens_details\":{\"cached_tokens\":" + cached + "}";
+    } else {
+      details = nullDetails ? ",\"prompt_tokens_details\":null" : "";
+    }
     return "\"usage\":{\"prompt_tokens\":"
         + prompt
         + ",\"total_tokens\":"
         + (prompt + completion)
         + ",\"completion_tokens\":"
         + completion
+        + details
         + "}";
   }
 

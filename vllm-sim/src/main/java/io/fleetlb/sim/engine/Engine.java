@@ -26,12 +26,24 @@ public final class Engine {
   private final int maxNumSeqs;
   private final int maxBatchedTokens;
   private double slowdown;
-  private final KvCache kv;
+  private final BlockPool kv;
+  private StepPlan inFlight;
   private final EngineMetrics metrics;
+  private final TtftEstimator estimator = new TtftEstimator();
   private final ArrayDeque<Sequence> waiting = new ArrayDeque<>();
   private final List<Sequence> running = new ArrayList<>();
   private final Map<Long, Sequence> live = new HashMap<>();
   private long nextId = 1;
+
+  /** Creates an engine without prefix caching (see the full constructor). */
+  public Engine(
+      Profile profile,
+      int maxNumSeqs,
+      int maxBatchedTokens,
+      double slowdown,
+      EngineMetrics metrics) {
+    this(profile, maxNumSeqs, maxBatchedTokens, slowdown, false, metrics);
+  }
 
   /**
    * Creates an engine.
@@ -40,6 +52,7 @@ public final class Engine {
    * @param maxNumSeqs running-set bound
    * @param maxBatchedTokens token budget per step
    * @param slowdown step-time multiplier (1 = healthy GPU)
+   * @param prefixCaching whether full blocks are cached and reused across sequences
    * @param metrics where counters and histograms go
    */
   public Engine(
@@ -47,6 +60,7 @@ public final class Engine {
       int maxNumSeqs,
       int maxBatchedTokens,
       double slowdown,
+      boolean prefixCaching,
       EngineMetrics metrics) {
     if (maxNumSeqs < 1 || maxBatchedTokens < 1 || !(slowdown > 0)) {
       throw new IllegalArgumentException(
@@ -61,7 +75,7 @@ public final class Engine {
     this.maxNumSeqs = maxNumSeqs;
     this.maxBatchedTokens = maxBatchedTokens;
     this.slowdown = slowdown;
-    this.kv = new KvCache(profile.kvBlocks(), profile.blockSize());
+    this.kv = new BlockPool(profile.kvBlocks(), profile.blockSize(), prefixCaching);
     this.metrics = metrics;
   }
 
@@ -77,6 +91,46 @@ public final class Engine {
 
   /** Queues a sequence that arrived at {@code now}; returns its id. */
   public long submit(SequenceSpec spec, long now) {
+    checkFits(spec);
+    Sequence s = new Sequence(nextId++, spec, now);
+    waiting.addLast(s);
+    live.put(s.id, s);
+    publishGauges();
+    return s.id;
+  }
+
+  /**
+   * What would happen to a sequence arriving at {@code now} (the oracle's view): its prefix-cache
+   * hit and when its first token would come if nothing else arrived, from the exact state now,
+   * including a step in flight. Admits nothing and changes nothing.
+   */
+  public Estimate estimate(SequenceSpec spec, long now) {
+    checkFits(spec);
+    Sequence probe = new Sequence(-1, spec, now);
+    int hits = Math.min(kv.cachedPrefixBlocks(probe), (spec.promptTokens() - 1) / kv.blockSize());
+    long ttft =
+        estimator.ttft(
+            profile,
+            kv,
+            running,
+            waiting,
+            waiting.size(),
+            inFlight,
+            probe,
+            maxNumSeqs,
+            maxBatchedTokens,
+            slowdown,
+            now);
+    return new Estimate(
+        spec.promptTokens(),
+        hits * kv.blockSize(),
+        waiting.size(),
+        running.size(),
+        kv.usage(),
+        ttft);
+  }
+
+  private void checkFits(SequenceSpec spec) {
     long tokens = (long) spec.promptTokens() + spec.outputTokens();
     if (tokens > profile.kvCapacityTokens()) {
       throw new IllegalArgumentException(
@@ -86,12 +140,6 @@ public final class Engine {
               + profile.kvCapacityTokens()
               + " tokens)");
     }
-    Sequence s = new Sequence(nextId++, spec, now);
-    waiting.addLast(s);
-    live.put(s.id, s);
-    metrics.prefixQueries.addAndGet(spec.promptTokens());
-    publishGauges();
-    return s.id;
   }
 
   /** Drops a sequence whose client went away; false if it already finished or is unknown. */
@@ -130,6 +178,7 @@ public final class Engine {
       int tokens = Math.min(s.total() - s.computed, budget);
       if (kv.tryGrow(s, s.computed + tokens)) {
         work.add(new StepPlan.Work(s, tokens));
+        s.planned = tokens;
         budget -= tokens;
         i++;
         continue;
@@ -143,9 +192,17 @@ public final class Engine {
     if (!preempted) {
       while (!waiting.isEmpty() && budget > 0 && running.size() < maxNumSeqs) {
         Sequence s = waiting.peekFirst();
-        int tokens = Math.min(s.total() - s.computed, budget);
-        if (!kv.tryGrow(s, s.computed + tokens)) {
+        int found = kv.cachedPrefixBlocks(s);
+        // vLLM never caches the whole prompt: the last token is computed to sample from its logits.
+        int hits = Math.min(found, (s.total() - 1) / kv.blockSize());
+        int start = hits * kv.blockSize();
+        int tokens = Math.min(s.total() - start, budget);
+        if (!kv.admit(s, hits, start + tokens)) {
           break;
+        }
+        s.computed = start;
+        if (s.cachedTokens < 0) {
+          countLookup(s, found, start);
         }
         waiting.removeFirst();
         running.add(s);
@@ -154,11 +211,26 @@ public final class Engine {
           s.firstScheduledNanos = now;
         }
         work.add(new StepPlan.Work(s, tokens));
+        s.planned = tokens;
         budget -= tokens;
       }
     }
     publishGauges();
-    return plan(now, work);
+    StepPlan p = plan(now, work);
+    inFlight = p.isEmpty() ? null : p;
+    return p;
+  }
+
+  /** Prefix-cache statistics of a first admission (vLLM counts preempted re-admissions apart). */
+  private void countLookup(Sequence s, int foundBlocks, int hitTokens) {
+    s.cachedTokens = hitTokens;
+    if (kv.caching()) {
+      metrics.prefixQueries.addAndGet(s.total());
+      metrics.prefixHits.addAndGet(hitTokens);
+      int promptBlocks = s.spec.promptTokens() / kv.blockSize();
+      metrics.prefixBlockQueries.addAndGet(promptBlocks);
+      metrics.prefixBlockHits.addAndGet(Math.min(foundBlocks, promptBlocks));
+    }
   }
 
   private void preempt(Sequence victim) {
@@ -197,6 +269,7 @@ public final class Engine {
    * produced.
    */
   public List<Emission> complete(StepPlan plan) {
+    inFlight = null;
     if (plan.isEmpty()) {
       return List.of();
     }
@@ -208,6 +281,7 @@ public final class Engine {
     boolean anyFinished = false;
     for (StepPlan.Work w : plan.work()) {
       Sequence s = w.sequence();
+      s.planned = 0;
       if (s.status != Sequence.Status.RUNNING) {
         continue;
       }
@@ -216,7 +290,7 @@ public final class Engine {
         continue;
       }
       FinishReason finish = sample(s, end);
-      out.add(new Emission(s.id, s.generated - 1, finish));
+      out.add(new Emission(s.id, s.generated - 1, finish, Math.max(0, s.cachedTokens)));
       if (finish != null) {
         finish(s, finish, end);
         anyFinished = true;
@@ -230,7 +304,8 @@ public final class Engine {
   }
 
   private FinishReason sample(Sequence s, long now) {
-    s.generated++;
+    boolean last = s.generated + 1 >= s.spec.outputTokens();
+    s.appendGenerated(last && s.spec.finishReason() == FinishReason.STOP);
     metrics.generationTokens.incrementAndGet();
     if (s.firstTokenNanos < 0) {
       s.firstTokenNanos = now;
@@ -247,21 +322,7 @@ public final class Engine {
     kv.free(s);
     s.status = Sequence.Status.FINISHED;
     live.remove(s.id);
-    metrics.countFinished(reason);
-    metrics.e2e.observe(seconds(now - s.arrivalNanos));
-    metrics.queue.observe(seconds(s.firstScheduledNanos - s.arrivalNanos));
-    metrics.prefill.observe(seconds(s.firstTokenNanos - s.firstScheduledNanos));
-    metrics.decode.observe(seconds(s.lastTokenNanos - s.firstTokenNanos));
-    metrics.inference.observe(seconds(s.lastTokenNanos - s.firstScheduledNanos));
-    if (s.generated > 1) {
-      metrics.requestTimePerOutputToken.observe(
-          seconds(s.lastTokenNanos - s.firstTokenNanos) / (s.generated - 1));
-    }
-    metrics.requestPromptTokens.observe(s.spec.promptTokens());
-    metrics.requestGenerationTokens.observe(s.generated);
-    metrics.requestMaxNumGenerationTokens.observe(s.spec.maxTokens());
-    metrics.requestParamsN.observe(1);
-    metrics.requestParamsMaxTokens.observe(s.spec.maxTokens());
+    metrics.recordFinished(s, reason, now);
   }
 
   private void publishGauges() {
@@ -283,6 +344,16 @@ public final class Engine {
   /** Sequences in the running set (for tests and diagnostics). */
   public int runningCount() {
     return running.size();
+  }
+
+  /** Whether full blocks are cached and reused across sequences. */
+  public boolean prefixCaching() {
+    return kv.caching();
+  }
+
+  /** Blocks registered in the prefix cache, held or free (for tests and diagnostics). */
+  public int cachedBlocks() {
+    return kv.cachedBlocks();
   }
 
   /** Sequences waiting (for tests and diagnostics). */

@@ -17,8 +17,20 @@ public final class EngineMetrics {
   public final AtomicLong generationTokens = new AtomicLong();
   public final AtomicLong preemptions = new AtomicLong();
 
-  /** Prefix-cache lookups in tokens (prefix caching is not simulated, so hits stay 0). */
+  /**
+   * Prefix-cache lookups in tokens: the prompt tokens of each new request at its first scheduling
+   * (V1 {@code prefix_cache_queries}); stays 0 with prefix caching off, as in vLLM.
+   */
   public final AtomicLong prefixQueries = new AtomicLong();
+
+  /** Of those, the tokens found in the cache (V1 {@code prefix_cache_hits}). */
+  public final AtomicLong prefixHits = new AtomicLong();
+
+  /** Full prompt blocks looked up (V0's block hit rate is hits over these). */
+  public final AtomicLong prefixBlockQueries = new AtomicLong();
+
+  /** Full prompt blocks found in the cache. */
+  public final AtomicLong prefixBlockHits = new AtomicLong();
 
   private final AtomicLongArray finished = new AtomicLongArray(FinishReason.values().length);
 
@@ -76,5 +88,28 @@ public final class EngineMetrics {
 
   void countFinished(FinishReason reason) {
     finished.incrementAndGet(reason.ordinal());
+  }
+
+  /** Records a finished sequence's per-request histograms, as vLLM does when a request ends. */
+  void recordFinished(Sequence s, FinishReason reason, long now) {
+    countFinished(reason);
+    e2e.observe(seconds(now - s.arrivalNanos));
+    queue.observe(seconds(s.firstScheduledNanos - s.arrivalNanos));
+    prefill.observe(seconds(s.firstTokenNanos - s.firstScheduledNanos));
+    decode.observe(seconds(s.lastTokenNanos - s.firstTokenNanos));
+    inference.observe(seconds(s.lastTokenNanos - s.firstScheduledNanos));
+    if (s.generated > 1) {
+      requestTimePerOutputToken.observe(
+          seconds(s.lastTokenNanos - s.firstTokenNanos) / (s.generated - 1));
+    }
+    requestPromptTokens.observe(s.spec.promptTokens());
+    requestGenerationTokens.observe(s.generated);
+    requestMaxNumGenerationTokens.observe(s.spec.maxTokens());
+    requestParamsN.observe(1);
+    requestParamsMaxTokens.observe(s.spec.maxTokens());
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
   }
 }

@@ -66,6 +66,15 @@ public final class VirtualRun {
     return now;
   }
 
+  /**
+   * What the engine would do with {@code spec} arriving now: arrivals already due are taken in
+   * first (as the real-time driver takes in its inbox), then {@link Engine#estimate} runs.
+   */
+  public Estimate estimate(SequenceSpec spec) {
+    admitArrivals();
+    return engine.estimate(spec, now);
+  }
+
   private void admitArrivals() {
     while (!arrivals.isEmpty() && arrivals.peek().at <= now) {
       Arrival a = arrivals.poll();

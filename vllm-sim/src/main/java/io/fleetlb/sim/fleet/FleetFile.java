@@ -40,7 +40,9 @@ public final class FleetFile {
           "error-rate",
           "stall-after",
           "slowdown",
-          "keep-alive-timeout");
+          "keep-alive-timeout",
+          "enable-prefix-caching",
+          "enable-prompt-tokens-details");
   private static final Set<String> PER_REPLICA =
       Set.of("id", "model", "port", "gpu-index", "request-log");
 
@@ -139,6 +141,14 @@ public final class FleetFile {
     b.errorRate(number(at, r, "error-rate", number(at, defaults, "error-rate", 0.0)));
     b.stallAfter(integer(at, r, "stall-after", integer(at, defaults, "stall-after", -1)));
     b.slowdown(number(at, r, "slowdown", number(at, defaults, "slowdown", 1.0)));
+    JsonNode caching = r.has("enable-prefix-caching") ? r : defaults;
+    if (caching.hasNonNull("enable-prefix-caching")) {
+      b.enablePrefixCaching(bool(at, caching, "enable-prefix-caching"));
+    }
+    JsonNode details = r.has("enable-prompt-tokens-details") ? r : defaults;
+    if (details.hasNonNull("enable-prompt-tokens-details")) {
+      b.enablePromptTokensDetails(bool(at, details, "enable-prompt-tokens-details"));
+    }
     String version = text(at, r, "metrics-version", text(at, defaults, "metrics-version", "v1"));
     String startup = text(at, r, "startup-delay", text(at, defaults, "startup-delay", "0s"));
     String keepAlive =
@@ -177,6 +187,15 @@ public final class FleetFile {
       throw new IllegalArgumentException(at + "." + key + ": expected a value, got " + v);
     }
     return v.asText();
+  }
+
+  private static boolean bool(String at, JsonNode n, String key) {
+    JsonNode v = n.get(key);
+    if (!v.isBoolean()) {
+      throw new IllegalArgumentException(
+          at + "." + key + ": expected true or false, got '" + v.asText() + "'");
+    }
+    return v.asBoolean();
   }
 
   private static int integer(String at, JsonNode n, String key, int fallback) {

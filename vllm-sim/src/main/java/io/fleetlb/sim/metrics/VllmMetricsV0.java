@@ -9,8 +9,8 @@ import io.fleetlb.sim.engine.Histogram;
  * vLLM v0.6.4.post1's {@code /metrics} (V0 engine, default multiprocess frontend): {@code
  * model_name} label only, no {@code _created} series, no process metrics, {@code _sum} printed
  * before the buckets, {@code num_requests_swapped} and the {@code gpu_/cpu_cache_usage_perc}
- * gauges, hit-rate gauges at -1 (prefix caching off), and {@code request_success_total} only for
- * reasons seen so far.
+ * gauges, the prefix-cache block hit-rate gauges (-1 with prefix caching off), and {@code
+ * request_success_total} only for reasons seen so far.
  *
  * <p>v0.6.4.post1 feeds prefill durations into {@code request_decode_time_seconds} and decode
  * durations into {@code request_prefill_time_seconds} (the two calls are crossed in its stat
@@ -49,8 +49,20 @@ public final class VllmMetricsV0 {
         g.kvUsage(),
         l);
     gauge(x, "vllm:cpu_cache_usage_perc", "CPU KV-cache usage. 1 means 100 percent usage.", 0, l);
-    gauge(x, "vllm:cpu_prefix_cache_hit_rate", "CPU prefix cache block hit rate.", -1, l);
-    gauge(x, "vllm:gpu_prefix_cache_hit_rate", "GPU prefix cache block hit rate.", -1, l);
+    // -1 when prefix caching is off; else the cumulative block hit rate (0 before any lookup). No
+    // swapping is simulated, so the CPU allocator is never queried.
+    gauge(
+        x,
+        "vllm:cpu_prefix_cache_hit_rate",
+        "CPU prefix cache block hit rate.",
+        src.prefixCaching() ? 0 : -1,
+        l);
+    gauge(
+        x,
+        "vllm:gpu_prefix_cache_hit_rate",
+        "GPU prefix cache block hit rate.",
+        gpuHitRate(src),
+        l);
     x.family("vllm:lora_requests_info", "gauge", "Running stats on lora requests.")
         .sample(
             "vllm:lora_requests_info",
@@ -204,6 +216,14 @@ public final class VllmMetricsV0 {
     x.family(name, "histogram", help).histogram(name, h.snapshot(), new String[0], l, true);
   }
 
+  private static double gpuHitRate(ReplicaMetricsSource src) {
+    if (!src.prefixCaching()) {
+      return -1;
+    }
+    long queries = src.metrics().prefixBlockQueries.get();
+    return queries == 0 ? 0 : (double) src.metrics().prefixBlockHits.get() / queries;
+  }
+
   private static void cacheConfig(Exposition x, ReplicaMetricsSource src) {
     x.family("vllm:cache_config_info", "gauge", "Information of the LLMEngine CacheConfig");
     x.sample(
@@ -216,7 +236,7 @@ public final class VllmMetricsV0 {
         "cpu_offload_gb",
         "0",
         "enable_prefix_caching",
-        "False",
+        src.prefixCachingLabel(),
         "gpu_memory_utilization",
         "0.9",
         "is_attention_free",

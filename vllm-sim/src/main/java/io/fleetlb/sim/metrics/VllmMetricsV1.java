@@ -43,7 +43,7 @@ public final class VllmMetricsV1 {
         x,
         "vllm:prefix_cache_hits",
         "Prefix cache hits, in terms of number of cached tokens.",
-        0,
+        m.prefixHits.get(),
         created,
         l);
     counter(
@@ -258,7 +258,7 @@ public final class VllmMetricsV1 {
         "cpu_offload_gb",
         "0.0",
         "enable_prefix_caching",
-        "False",
+        src.prefixCachingLabel(),
         "engine",
         "0",
         "gpu_memory_utilization",

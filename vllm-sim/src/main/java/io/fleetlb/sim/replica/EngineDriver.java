@@ -2,6 +2,7 @@ package io.fleetlb.sim.replica;
 
 import io.fleetlb.sim.engine.Emission;
 import io.fleetlb.sim.engine.Engine;
+import io.fleetlb.sim.engine.Estimate;
 import io.fleetlb.sim.engine.SequenceSpec;
 import io.fleetlb.sim.engine.StepPlan;
 import io.vertx.core.Context;
@@ -123,17 +124,35 @@ public final class EngineDriver {
     return timing;
   }
 
+  /**
+   * What the engine would do with this request if it arrived now ({@code POST /sim/estimate});
+   * thread-safe, admits nothing. Requests submitted but not yet taken in are taken in first, so
+   * they count as queued ahead.
+   */
+  public Estimate estimate(SequenceSpec spec) {
+    synchronized (engine) {
+      drainInbox();
+      return engine.estimate(spec, virtualNow());
+    }
+  }
+
   private void run() {
     while (!stopped) {
-      drainInbox();
-      if (engine.idle()) {
+      long startWall = 0;
+      StepPlan plan = null;
+      synchronized (engine) {
+        drainInbox();
+        if (!engine.idle()) {
+          startWall = clock.nanoTime();
+          plan = engine.schedule(toVirtual(startWall));
+        }
+      }
+      if (plan == null) {
         if (inbox.isEmpty()) {
           LockSupport.park(this);
         }
         continue;
       }
-      long startWall = clock.nanoTime();
-      StepPlan plan = engine.schedule(toVirtual(startWall));
       if (plan.isEmpty()) {
         LockSupport.parkNanos(this, 1_000_000);
         continue;
@@ -141,7 +160,9 @@ public final class EngineDriver {
       long endWall = startWall + Math.round(plan.durationNanos() / timeScale);
       clock.sleepUntil(endWall);
       timing.recordLateness(clock.nanoTime() - endWall);
-      dispatch(engine.complete(plan), endWall);
+      synchronized (engine) {
+        dispatch(engine.complete(plan), endWall);
+      }
     }
   }
 
@@ -188,7 +209,8 @@ public final class EngineDriver {
                   timing.recordDelivery(clock.nanoTime() - intendedWall);
                   for (Object[] item : batch) {
                     Emission e = (Emission) item[1];
-                    ((TokenSink) item[0]).onToken(e.index(), e.finish(), intendedWall);
+                    ((TokenSink) item[0])
+                        .onToken(e.index(), e.finish(), intendedWall, e.cachedTokens());
                   }
                 }));
   }

@@ -29,6 +29,10 @@ import java.util.Objects;
  * @param gpuIndex GPU index reported by telemetry
  * @param requestLog file the replica appends its request events to (see {@code RequestLog}), or
  *     null
+ * @param enablePrefixCaching {@code --enable-prefix-caching} as given, or null for the default of
+ *     the vLLM version mimicked (see {@link #prefixCaching()})
+ * @param enablePromptTokensDetails {@code --enable-prompt-tokens-details}: usage reports {@code
+ *     prompt_tokens_details.cached_tokens}
  */
 public record ReplicaOptions(
     String id,
@@ -47,7 +51,9 @@ public record ReplicaOptions(
     double slowdown,
     Duration keepAliveTimeout,
     int gpuIndex,
-    Path requestLog) {
+    Path requestLog,
+    Boolean enablePrefixCaching,
+    boolean enablePromptTokensDetails) {
 
   public ReplicaOptions {
     Objects.requireNonNull(id, "id");
@@ -66,6 +72,14 @@ public record ReplicaOptions(
     check(slowdown > 0 && Double.isFinite(slowdown), "slowdown", slowdown);
     check(!startupDelay.isNegative(), "startup-delay", startupDelay);
     check(gpuIndex >= 0, "gpu-index", gpuIndex);
+  }
+
+  /**
+   * Whether the engine caches prefixes: as set, else vLLM's default for the version mimicked (on in
+   * V1, off in v0.6.4).
+   */
+  public boolean prefixCaching() {
+    return enablePrefixCaching != null ? enablePrefixCaching : metricsVersion == MetricsVersion.V1;
   }
 
   private static void check(boolean ok, String name, Object value) {
@@ -101,6 +115,8 @@ public record ReplicaOptions(
     b.keepAliveTimeout = keepAliveTimeout;
     b.gpuIndex = gpuIndex;
     b.requestLog = requestLog;
+    b.enablePrefixCaching = enablePrefixCaching;
+    b.enablePromptTokensDetails = enablePromptTokensDetails;
     return b;
   }
 
@@ -123,6 +139,8 @@ public record ReplicaOptions(
     private Duration keepAliveTimeout = Duration.ofSeconds(5);
     private int gpuIndex;
     private Path requestLog;
+    private Boolean enablePrefixCaching;
+    private boolean enablePromptTokensDetails;
 
     private Builder(String model) {
       this.model = Objects.requireNonNull(model, "model");
@@ -211,6 +229,17 @@ public record ReplicaOptions(
       return this;
     }
 
+    /** {@code --enable-prefix-caching} (true/false), or null for the version's default. */
+    public Builder enablePrefixCaching(Boolean v) {
+      enablePrefixCaching = v;
+      return this;
+    }
+
+    public Builder enablePromptTokensDetails(boolean v) {
+      enablePromptTokensDetails = v;
+      return this;
+    }
+
     /** Validates and builds; throws {@link IllegalArgumentException} naming the bad option. */
     public ReplicaOptions build() {
       return new ReplicaOptions(
@@ -230,7 +259,9 @@ public record ReplicaOptions(
           slowdown,
           keepAliveTimeout,
           gpuIndex,
-          requestLog);
+          requestLog,
+          enablePrefixCaching,
+          enablePromptTokensDetails);
     }
   }
 }

@@ -17,4 +17,12 @@ public interface TokenSink {
    * @param intendedNanos {@link System#nanoTime()} at which the token was due
    */
   void onToken(int index, FinishReason finish, long intendedNanos);
+
+  /**
+   * One generated token, with the prompt tokens the request found in the prefix cache; by default
+   * the cached count is dropped.
+   */
+  default void onToken(int index, FinishReason finish, long intendedNanos, int cachedTokens) {
+    onToken(index, finish, intendedNanos);
+  }
 }

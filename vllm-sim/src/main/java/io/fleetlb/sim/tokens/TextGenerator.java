@@ -44,6 +44,7 @@ public final class TextGenerator {
 
   private static final byte[][] FIRST = encode(VOCABULARY, "");
   private static final byte[][] LATER = encode(VOCABULARY, " ");
+  private static final long[] IDS = ids(VOCABULARY);
 
   private final SplittableRandom random;
   private int emitted;
@@ -68,6 +69,23 @@ public final class TextGenerator {
   public byte[] nextBytes() {
     int i = random.nextInt(VOCABULARY.length);
     return emitted++ == 0 ? FIRST[i] : LATER[i];
+  }
+
+  /**
+   * The token id of the token {@link #next()} would give (the engine's view of the same text, for
+   * the prefix cache): a generator seeded alike and drawn alike yields the same words.
+   */
+  public long nextId() {
+    emitted++;
+    return IDS[random.nextInt(VOCABULARY.length)];
+  }
+
+  private static long[] ids(String[] words) {
+    long[] out = new long[words.length];
+    for (int i = 0; i < words.length; i++) {
+      out[i] = TokenIds.word(words[i]);
+    }
+    return out;
   }
 
   private static byte[][] encode(String[] words, String prefix) {

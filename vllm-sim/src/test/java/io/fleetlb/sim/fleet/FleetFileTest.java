@@ -108,4 +108,30 @@ class FleetFileTest {
     Files.writeString(f, yaml);
     return f;
   }
+
+  @Test
+  void prefixCachingFollowsTheVersionUnlessTheFileSaysOtherwise() throws Exception {
+    Path f = dir.resolve("fleet.yaml");
+    Files.writeString(
+        f,
+        """
+        defaults: { enable-prefix-caching: false, enable-prompt-tokens-details: true }
+        replicas:
+          - { model: m1 }
+          - { model: m2, enable-prefix-caching: true }
+        """);
+    List<ReplicaOptions> fleet = FleetFile.load(f);
+    assertThat(fleet).extracting(ReplicaOptions::prefixCaching).containsExactly(false, true);
+    assertThat(fleet).allMatch(ReplicaOptions::enablePromptTokensDetails);
+    assertThat(ReplicaOptions.builder("m").build().prefixCaching()).isTrue();
+    assertThat(
+            ReplicaOptions.builder("m").metricsVersion(MetricsVersion.V0).build().prefixCaching())
+        .isFalse();
+
+    Files.writeString(f, "replicas:\n  - { model: m1, enable-prefix-caching: yes please }\n");
+    assertThatThrownBy(() -> FleetFile.load(f))
+        .hasMessage(
+            "fleet.yaml: replicas[0].enable-prefix-caching: expected true or false, got 'yes"
+                + " please'");
+  }
 }
