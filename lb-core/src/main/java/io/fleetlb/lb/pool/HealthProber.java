@@ -77,6 +77,7 @@ public final class HealthProber implements PoolListener {
             .setTcpNoDelay(true)
             .setConnectTimeout((int) config.timeout().toMillis()).setName("lb-health"))
         .with(new PoolOptions().setHttp1MaxSize(2).setMaxWaitQueueSize(n))
+        .withConnectHandler(UpstreamConnections::quiet)
         .build();
     if (stalledAfterNanos > 0) {
       long period = Math.max(50, Math.min(1000, stalledAfterNanos / 5_000_000L));

@@ -3,6 +3,7 @@ package io.fleetlb.lb.proxy;
 import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.pool.UpstreamConnections;
 import io.fleetlb.lb.tls.UpstreamTls;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -74,6 +75,7 @@ public final class ProxyVerticle extends VerticleBase {
             .setName("lb-upstream"))
         .with(new PoolOptions().setHttp1MaxSize(perLoop)
             .setMaxWaitQueueSize(c.upstream().maxWaitQueue()))
+        .withConnectHandler(UpstreamConnections::quiet)
         .build();
     server = vertx.createHttpServer(serverOptions(c)
             .setHost(c.listen().host())

@@ -4,6 +4,7 @@ import io.fleetlb.lb.policy.RouterContext;
 import io.fleetlb.lb.policy.RouterExtension;
 import io.fleetlb.lb.pool.PoolListener;
 import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.pool.UpstreamConnections;
 import io.fleetlb.lb.queueaware.config.ScrapeConfig;
 import io.fleetlb.lb.tls.UpstreamTls;
 import io.micrometer.core.instrument.Tags;
@@ -76,6 +77,7 @@ public final class MetricsScraper implements RouterExtension, PoolListener {
             // Below uvicorn's 5 s keep-alive, so a connection vLLM is closing is not reused.
             .setKeepAliveTimeout(4).setConnectTimeout(timeout).setName("lb-scrape"))
         .with(new PoolOptions().setHttp1MaxSize(1).setMaxWaitQueueSize(1))
+        .withConnectHandler(UpstreamConnections::quiet)
         .build();
     context = ctx.vertx().getOrCreateContext();
     seed = System.nanoTime();
