@@ -89,12 +89,29 @@ public final class WorkloadGenerator {
           datasetInfo.put("time_unit", loaded.timeUnit());
           break;
         }
+      case "prefix_repetition":
+        {
+          var made = PrefixRepetitionDataset.make(s.prefixRepetition(), n, s.seed());
+          fileSamples = made.prompts();
+          n = fileSamples.size();
+          datasetInfo.put("num_prefixes", s.prefixRepetition().numPrefixes());
+          datasetInfo.put("prompts_per_prefix", made.promptsPerPrefix());
+          break;
+        }
       default:
         throw new IllegalArgumentException(
-            "--dataset-name: '" + ds.name() + "' is not one of random, sonnet, sharegpt, trace");
+            "--dataset-name: '"
+                + ds.name()
+                + "' is not one of random, sonnet, sharegpt, trace, prefix_repetition");
     }
     if (n < 1) {
       throw new IllegalArgumentException("--num-prompts must be >= 1, got " + n);
+    }
+    if (s.sessions() != null) {
+      int sessions = s.sessions().numSessions();
+      long[] starts = arrivals(s, null).offsetsNanos(sessions, new Rng(s.seed(), "arrivals"));
+      List<WorkloadRequest> turns = SessionGenerator.generate(s, ds.numPrompts(), starts);
+      return new Workload(header(s, turns, datasetInfo), turns);
     }
     long[] offsets = arrivals(s, traceTimes).offsetsNanos(n, new Rng(s.seed(), "arrivals"));
     List<WorkloadRequest> requests = requests(s, n, offsets, fileSamples);
@@ -127,12 +144,8 @@ public final class WorkloadGenerator {
   private static List<WorkloadRequest> requests(
       WorkloadSettings s, int n, long[] offsets, List<PromptSample> fileSamples) {
     WeightedChoice<ModelShare> models = new WeightedChoice<>(s.models(), ModelShare::weight);
-    Map<String, WeightedChoice<RequestClass>> classChoice = new java.util.HashMap<>();
-    for (ModelShare m : s.models()) {
-      List<RequestClass> cs = m.classes().isEmpty() ? s.classes() : m.classes();
-      classChoice.put(
-          m.name(), cs.isEmpty() ? null : new WeightedChoice<>(cs, RequestClass::weight));
-    }
+    Map<String, WeightedChoice<RequestClass>> classChoice = classChoices(s);
+    SystemPrompts system = new SystemPrompts(s.seed());
     Rng modelRng = new Rng(s.seed(), "models");
     Rng classRng = new Rng(s.seed(), "classes");
     Rng lengthRng = new Rng(s.seed(), "lengths");
@@ -145,6 +158,7 @@ public final class WorkloadGenerator {
     for (int i = 0; i < n; i++) {
       ModelShare model = models.pick(modelRng);
       PromptSample sample;
+      String systemPrompt = null;
       if (fileSamples != null) {
         sample = fileSamples.get(i);
       } else {
@@ -153,9 +167,11 @@ public final class WorkloadGenerator {
         int in = (rc == null ? defaultIn : rc.input()).sample(lengthRng);
         int outLen = (rc == null ? defaultOut : rc.output()).sample(lengthRng);
         sample = synthetic.make(rc == null ? null : rc.name(), in, outLen, textRng);
+        systemPrompt = system.pick(rc);
       }
-      long reqSeed = (s.seed() * 1_000_003L + i) & 0x7fffffffL;
-      byte[] body = bodies.body(model.name(), sample.text(), sample.outputTokens(), reqSeed);
+      byte[] body =
+          bodies.body(
+              model.name(), systemPrompt, sample.text(), sample.outputTokens(), requestSeed(s, i));
       out.add(
           new WorkloadRequest(
               i,
@@ -163,14 +179,30 @@ public final class WorkloadGenerator {
               model.name(),
               s.endpoint(),
               sample.className(),
-              sample.inputTokens(),
+              sample.inputTokens() + (systemPrompt == null ? 0 : SimTokens.count(systemPrompt)),
               sample.outputTokens(),
               body));
     }
     return out;
   }
 
-  private static SyntheticDataset synthetic(WorkloadSettings s) {
+  /** Each model's class mix: its own classes, else the global ones; null when there are none. */
+  static Map<String, WeightedChoice<RequestClass>> classChoices(WorkloadSettings s) {
+    Map<String, WeightedChoice<RequestClass>> classChoice = new java.util.HashMap<>();
+    for (ModelShare m : s.models()) {
+      List<RequestClass> cs = m.classes().isEmpty() ? s.classes() : m.classes();
+      classChoice.put(
+          m.name(), cs.isEmpty() ? null : new WeightedChoice<>(cs, RequestClass::weight));
+    }
+    return classChoice;
+  }
+
+  /** The body's {@code seed} of request {@code i}. */
+  static long requestSeed(WorkloadSettings s, int i) {
+    return (s.seed() * 1_000_003L + i) & 0x7fffffffL;
+  }
+
+  static SyntheticDataset synthetic(WorkloadSettings s) {
     WorkloadSettings.DatasetSettings ds = s.dataset();
     if (ds.name().equals("sonnet")) {
       List<String> lines = null;
@@ -190,7 +222,7 @@ public final class WorkloadGenerator {
     return new RandomDataset(ds.name().equals("random") ? ds.randomPrefixLen() : 0, s.seed());
   }
 
-  private static LengthDistribution defaultInput(WorkloadSettings s) {
+  static LengthDistribution defaultInput(WorkloadSettings s) {
     WorkloadSettings.DatasetSettings ds = s.dataset();
     if (ds.inputLenDist() != null) {
       return LengthDistribution.parse(ds.inputLenDist());
@@ -200,7 +232,7 @@ public final class WorkloadGenerator {
         : spread(ds.randomInputLen(), ds.randomRangeRatio(), "--random-input-len");
   }
 
-  private static LengthDistribution defaultOutput(WorkloadSettings s) {
+  static LengthDistribution defaultOutput(WorkloadSettings s) {
     WorkloadSettings.DatasetSettings ds = s.dataset();
     if (ds.outputLenDist() != null) {
       return LengthDistribution.parse(ds.outputLenDist());
@@ -229,7 +261,9 @@ public final class WorkloadGenerator {
       WorkloadSettings s, List<WorkloadRequest> requests, ObjectNode datasetInfo) {
     ObjectNode h = WorkloadFile.MAPPER.createObjectNode();
     h.put("format", WorkloadFile.FORMAT);
-    h.put("format_version", WorkloadFile.FORMAT_VERSION);
+    h.put(
+        "format_version",
+        s.sessions() == null ? WorkloadFile.FORMAT_VERSION : WorkloadFile.SESSIONS_FORMAT_VERSION);
     ObjectNode g = h.putObject("generator");
     g.put("name", BenchVersion.NAME);
     g.put("version", BenchVersion.VERSION);
@@ -251,6 +285,15 @@ public final class WorkloadGenerator {
       h.put("max_concurrency", s.arrivals().maxConcurrency());
     }
     h.put("span_s", requests.isEmpty() ? 0 : requests.get(requests.size() - 1).offsetNanos() / 1e9);
+    if (s.sessions() != null) {
+      ObjectNode so = h.putObject("sessions");
+      so.put("sessions", requests.stream().filter(r -> !r.dependent()).count());
+      so.put("turns", requests.size());
+      so.put("turns_mean", s.sessions().turnsMean());
+      so.put("turns_stddev", s.sessions().turnsStddev());
+      so.put("turn_delay_mean_ms", s.sessions().turnDelayMeanMs());
+      so.put("turn_delay_stddev_ms", s.sessions().turnDelayStddevMs());
+    }
     h.set("dataset", datasetInfo);
     h.set("settings", s.toJson());
     h.put("content_sha256", WorkloadFile.contentHash(requests));
