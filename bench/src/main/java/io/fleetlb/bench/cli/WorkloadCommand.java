@@ -229,9 +229,11 @@ public final class WorkloadCommand implements Callable<Integer> {
         java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
       }
       WorkloadFile.write(w, file);
-      System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests over %.3f s, models %s, "
-          + "sha256 %s%n", out,
-          w.requests().size(), w.spanNanos() / 1e9, w.header().path("models"), w.contentSha256());
+      String sessions = w.header().has("sessions")
+          ? " in " + w.header().path("sessions").path("sessions").asInt() + " sessions" : "";
+      System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests%s over %.3f s, models %s, "
+          + "sha256 %s%n", out, w.requests().size(), sessions, w.spanNanos() / 1e9,
+          w.header().path("models"), w.contentSha256());
     }
     return 0;
   }

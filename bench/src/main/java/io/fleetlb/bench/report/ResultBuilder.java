@@ -140,7 +140,7 @@ public final class ResultBuilder {
   }
 
   /** The sessions block, or null when no request is a turn of a session. */
-  static SessionFigures sessions(List<RequestOutcome> all) {
+  public static SessionFigures sessions(List<RequestOutcome> all) {
     if (all.stream().noneMatch(r -> r.sessionId() != null)) {
       return null;
     }
