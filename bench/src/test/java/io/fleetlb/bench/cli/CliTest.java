@@ -179,7 +179,9 @@ class CliTest {
             out.toString(),
             "--no-progress",
             "--min-achieved-ratio",
-            "0");
+            "0",
+            "--max-schedule-lag-ms",
+            "1000");
     assertThat(r.code()).as(r.err() + r.out()).isZero();
     JsonNode j = new ObjectMapper().readTree(out.toFile());
     assertThat(j.path("sessions").toString())
