@@ -43,7 +43,8 @@ public final class ResultJson {
           "timeseries",
           "telemetry",
           "files",
-          "definitions");
+          "definitions",
+          "sessions");
 
   private ResultJson() {}
 
@@ -79,6 +80,9 @@ public final class ResultJson {
     o.set("telemetry", MAPPER.valueToTree(r.telemetry()));
     o.set("files", MAPPER.valueToTree(r.files()));
     o.set("definitions", MAPPER.valueToTree(r.definitions()));
+    if (r.sessions() != null) {
+      o.set("sessions", MAPPER.valueToTree(r.sessions()));
+    }
     return o;
   }
 
@@ -146,7 +150,8 @@ public final class ResultJson {
         block(t, "timeseries", PerSecondSeries.class),
         block(t, "telemetry", TelemetryFigures.class),
         block(t, "files", FileNames.class),
-        map(t, "definitions", new TypeReference<Map<String, String>>() {}));
+        map(t, "definitions", new TypeReference<Map<String, String>>() {}),
+        block(t, "sessions", SessionFigures.class));
   }
 
   private static <T> T block(JsonNode t, String key, Class<T> type) throws JsonProcessingException {

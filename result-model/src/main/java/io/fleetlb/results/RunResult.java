@@ -14,6 +14,7 @@ import java.util.Map;
  * @param stats vLLM's statistic keys ({@code p99_ttft_ms}) and ours ({@code p99_ttft_intended_ms},
  *     {@code p99_schedule_lag_ms}, {@code max_schedule_lag_ms})
  * @param telemetry null when nothing was sampled
+ * @param sessions null unless the workload has multi-turn sessions
  */
 public record RunResult(
     RunHeader header,
@@ -34,7 +35,8 @@ public record RunResult(
     PerSecondSeries timeseries,
     TelemetryFigures telemetry,
     FileNames files,
-    Map<String, String> definitions) {
+    Map<String, String> definitions,
+    SessionFigures sessions) {
 
   public RunResult {
     metadata = metadata == null ? Map.of() : metadata;
@@ -44,6 +46,50 @@ public record RunResult(
     perReplica = perReplica == null ? Map.of() : perReplica;
     balance = balance == null ? Map.of() : balance;
     definitions = definitions == null ? Map.of() : definitions;
+  }
+
+  /** A result without multi-turn sessions. */
+  public RunResult(
+      RunHeader header,
+      Map<String, String> metadata,
+      RunTotals totals,
+      RunDetailed detailed,
+      Map<String, Double> stats,
+      RunHeadline headline,
+      ValidityReport validity,
+      BenchInfo bench,
+      WorkloadInfo workload,
+      SteadyStateFigures steadyState,
+      Map<String, GroupFigures> perModel,
+      Map<String, GroupFigures> perClass,
+      Map<String, GroupFigures> perReplica,
+      Map<String, ModelBalance> balance,
+      ConnectionFigures connections,
+      PerSecondSeries timeseries,
+      TelemetryFigures telemetry,
+      FileNames files,
+      Map<String, String> definitions) {
+    this(
+        header,
+        metadata,
+        totals,
+        detailed,
+        stats,
+        headline,
+        validity,
+        bench,
+        workload,
+        steadyState,
+        perModel,
+        perClass,
+        perReplica,
+        balance,
+        connections,
+        timeseries,
+        telemetry,
+        files,
+        definitions,
+        null);
   }
 
   /** The run's label (bench {@code --label}; vLLM's {@code label}). */

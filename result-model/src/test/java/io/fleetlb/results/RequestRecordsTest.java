@@ -85,6 +85,56 @@ class RequestRecordsTest {
   }
 
   @Test
+  void sessionTurnsCarryTheirSessionAndTurnAndOlderLinesStayAsTheyWere() throws Exception {
+    RequestRecord single = ok(0);
+    RequestRecord o = ok(1);
+    RequestRecord turn =
+        new RequestRecord(
+            1,
+            o.model(),
+            o.className(),
+            o.replica(),
+            o.success(),
+            o.status(),
+            o.error(),
+            o.scheduledNs(),
+            o.arrivalNs(),
+            o.startNs(),
+            o.sentNs(),
+            o.firstTokenNs(),
+            o.lastTokenNs(),
+            o.doneNs(),
+            o.ttftMs(),
+            o.e2elMs(),
+            o.tpotMs(),
+            o.ttftIntendedMs(),
+            o.e2elIntendedMs(),
+            o.scheduleLagMs(),
+            o.promptTokens(),
+            o.completionTokens(),
+            o.outputTokens(),
+            o.expectedInputTokens(),
+            o.expectedOutputTokens(),
+            o.tokenEvents(),
+            o.chunks(),
+            o.doneMarker(),
+            o.newConnection(),
+            7,
+            2,
+            o.itlNs());
+    Path f = dir.resolve("s.requests.jsonl");
+    RequestRecords.write(f, List.of(single, turn));
+    List<String> lines = Files.readAllLines(f);
+    assertThat(lines.get(0)).doesNotContain("session_id").doesNotContain("turn_index");
+    assertThat(lines.get(1))
+        .contains("\"new_connection\":false,\"session_id\":7,\"turn_index\":2,");
+    RequestRecord[] back = RequestRecords.read(f, 2);
+    assertThat(back[0].sessionId()).isNull();
+    assertThat(back[1].sessionId()).isEqualTo(7);
+    assertThat(back[1].turnIndex()).isEqualTo(2);
+  }
+
+  @Test
   void recordsRoundTripWithBenchFormatKeys() throws Exception {
     Path f = dir.resolve("r.requests.jsonl");
     RequestRecords.write(f, List.of(ok(0), failed(1)));

@@ -18,10 +18,16 @@ import picocli.CommandLine;
  * A workload spec file (YAML or JSON): a map whose keys are the {@code workload} flags without
  * dashes. {@code models}/{@code model} and {@code classes}/{@code class} take lists of strings in
  * flag syntax or of objects ({@code {name, weight, classes}} and {@code {name, weight, input,
- * output, model}}). It is turned into flags placed before the command line's own, so the command
- * line overrides single values and replaces the model or class list.
+ * output, model, system_prompt_tokens, system_prompts}}). It is turned into flags placed before the
+ * command line's own, so the command line overrides single values and replaces the model or class
+ * list.
  */
 final class SpecFile {
+  /** The keys of a class given as an object. */
+  static final List<String> CLASS_KEYS =
+      List.of(
+          "name", "weight", "input", "output", "model", "system_prompt_tokens", "system_prompts");
+
   private SpecFile() {}
 
   static int rerunWith(Path file, List<String> originalArgs) throws Exception {
@@ -117,6 +123,21 @@ final class SpecFile {
     if (!c.isObject()) {
       return c.asText();
     }
+    for (Iterator<String> it = c.fieldNames(); it.hasNext(); ) {
+      String k = it.next();
+      if (!CLASS_KEYS.contains(k)) {
+        throw new IllegalArgumentException(
+            "--spec "
+                + file
+                + ": class '"
+                + c.path("name").asText()
+                + "': unknown key '"
+                + k
+                + "' (known: "
+                + String.join(", ", CLASS_KEYS)
+                + ")");
+      }
+    }
     String s =
         text(file, c, "name")
             + ":"
@@ -125,6 +146,12 @@ final class SpecFile {
             + text(file, c, "input")
             + ":output="
             + text(file, c, "output");
+    if (c.hasNonNull("system_prompt_tokens")) {
+      s += ":system_prompt_tokens=" + c.path("system_prompt_tokens").asText();
+    }
+    if (c.hasNonNull("system_prompts")) {
+      s += ":system_prompts=" + c.path("system_prompts").asText();
+    }
     return c.hasNonNull("model") ? s + ":model=" + c.path("model").asText() : s;
   }
 

@@ -40,7 +40,7 @@ public final class WorkloadCommand implements Callable<Integer> {
   Path specFile;
 
   @Option(names = "--dataset-name", defaultValue = "random", paramLabel = "NAME",
-      description = "random, sonnet, sharegpt or trace.")
+      description = "random, sonnet, sharegpt, trace or prefix_repetition.")
   String datasetName;
 
   @Option(names = "--dataset-path", paramLabel = "FILE",
@@ -96,6 +96,39 @@ public final class WorkloadCommand implements Callable<Integer> {
   @Option(names = "--trace-time-unit", defaultValue = "auto", paramLabel = "UNIT",
       description = "auto, s, ms, us or ns for numeric trace timestamps (auto: s for CSV, ms for "
           + "JSONL).") String traceTimeUnit;
+
+  @Option(names = "--prefix-repetition-prefix-len", defaultValue = "256", paramLabel = "N",
+      description = "prefix_repetition: tokens of each shared prefix (vLLM).")
+  int prefixRepetitionPrefixLen;
+  @Option(names = "--prefix-repetition-suffix-len", defaultValue = "256", paramLabel = "N",
+      description = "prefix_repetition: random tokens after the prefix, per request.")
+  int prefixRepetitionSuffixLen;
+  @Option(names = "--prefix-repetition-num-prefixes", defaultValue = "10", paramLabel = "K",
+      description = "prefix_repetition: distinct prefixes; each gets num-prompts / K requests "
+          + "(integer division, as vLLM).")
+  int prefixRepetitionNumPrefixes;
+  @Option(names = "--prefix-repetition-output-len", defaultValue = "128", paramLabel = "N",
+      description = "prefix_repetition: output tokens of every request.")
+  int prefixRepetitionOutputLen;
+
+  @Option(names = "--num-sessions", paramLabel = "N",
+      description = "Multi-turn conversations (GenAI-Perf): session starts follow the arrival "
+          + "flags; a turn is due when its predecessor's answer ended plus a think time. With "
+          + "--num-prompts the file stops after that many requests (default: no sessions).")
+  Integer numSessions;
+  @Option(names = "--session-turns-mean", paramLabel = "T",
+      description = "Mean turns per session (normal, rounded, at least 1; default 1).")
+  Double sessionTurnsMean;
+  @Option(names = "--session-turns-stddev", paramLabel = "S",
+      description = "Standard deviation of the turns per session (default 0).")
+  Double sessionTurnsStddev;
+  @Option(names = "--session-turn-delay-mean", paramLabel = "MS",
+      description = "Mean think time in ms between an answer's end and the next turn (normal, "
+          + "at least 0; default 0).")
+  Double sessionTurnDelayMean;
+  @Option(names = "--session-turn-delay-stddev", paramLabel = "MS",
+      description = "Standard deviation of the think time in ms (default 0).")
+  Double sessionTurnDelayStddev;
 
   @Option(names = "--request-rate", defaultValue = "inf", converter = Rates.class, paramLabel = "R",
       description = "Requests per second; inf sends all at t=0 (a closed loop with "
@@ -174,6 +207,15 @@ public final class WorkloadCommand implements Callable<Integer> {
     b.topP = topP;
     b.topK = topK;
     b.extraBody = extraBody;
+    b.prefixRepetitionPrefixLen = prefixRepetitionPrefixLen;
+    b.prefixRepetitionSuffixLen = prefixRepetitionSuffixLen;
+    b.prefixRepetitionNumPrefixes = prefixRepetitionNumPrefixes;
+    b.prefixRepetitionOutputLen = prefixRepetitionOutputLen;
+    b.numSessions = numSessions;
+    b.sessionTurnsMean = sessionTurnsMean;
+    b.sessionTurnsStddev = sessionTurnsStddev;
+    b.sessionTurnDelayMean = sessionTurnDelayMean;
+    b.sessionTurnDelayStddev = sessionTurnDelayStddev;
     b.seed = seed;
     assignModelsAndClasses(b);
     Workload w = WorkloadGenerator.generate(b.build());
@@ -187,9 +229,11 @@ public final class WorkloadCommand implements Callable<Integer> {
         java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
       }
       WorkloadFile.write(w, file);
-      System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests over %.3f s, models %s, "
-          + "sha256 %s%n", out,
-          w.requests().size(), w.spanNanos() / 1e9, w.header().path("models"), w.contentSha256());
+      String sessions = w.header().has("sessions")
+          ? " in " + w.header().path("sessions").path("sessions").asInt() + " sessions" : "";
+      System.err.printf(java.util.Locale.ROOT, "wrote %s: %d requests%s over %.3f s, models %s, "
+          + "sha256 %s%n", out, w.requests().size(), sessions, w.spanNanos() / 1e9,
+          w.header().path("models"), w.contentSha256());
     }
     return 0;
   }

@@ -62,12 +62,26 @@ public final class Definitions {
     d.put(
         "ttft_intended",
         "First token event minus the scheduled time: latency including any lateness of the"
-            + " generator (coordinated omission corrected).");
-    d.put("e2el_intended", "Last token event minus the scheduled time.");
+            + " generator (coordinated omission corrected); for a session's later turn, minus the"
+            + " time it became due.");
+    d.put(
+        "e2el_intended", "Last token event minus the scheduled time (or the time it became due).");
     d.put(
         "schedule_lag",
         "Arrival (the pacer's hand-off reached an event loop) minus the scheduled time, for every"
-            + " request.");
+            + " request; for a session's later turn, minus the time it became due.");
+    d.put(
+        "sessions",
+        "Multi-turn sessions: session starts follow the workload's arrival process (open loop"
+            + " across sessions); within a session, turn t > 0 becomes due when turn t-1 is done"
+            + " (its response ended or failed) plus its frozen think time (closed loop), and that"
+            + " due time is its scheduled time. offered_rate and achieved_rate count only requests"
+            + " due at fixed offsets (first turns and single requests).");
+    d.put(
+        "turns_after_failure",
+        "A turn whose previous turn failed is still sent when due (its history is frozen text, not"
+            + " the server's answer), so every arm is offered the same requests; sessions."
+            + "turns_after_failure counts them.");
     d.put("send_delay", "Sent (connection obtained and request written) minus start.");
     d.put(
         "offered_rate", "Requests / the schedule's span (the time of the last scheduled request).");

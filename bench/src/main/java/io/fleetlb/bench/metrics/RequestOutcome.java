@@ -9,7 +9,10 @@ import io.fleetlb.results.Slo;
  * generator handed it to an event loop), {@code start} (it began issuing the HTTP request, vLLM's
  * start_time; later than arrival only while waiting for a --max-concurrency slot), {@code sent} (a
  * connection was obtained and the request written), first and last token event, and {@code done}
- * (the response ended or failed). Token counts are the server's {@code usage} (-1 when absent).
+ * (the response ended or failed). Token counts are the server's {@code usage} (-1 when absent). A
+ * turn of a multi-turn session carries its session id and turn index (null otherwise); for a turn
+ * after the first, {@code scheduled} is when it became due (its previous turn's done plus the think
+ * time) and {@code afterFailedTurn} says whether that previous turn had failed.
  */
 public record RequestOutcome(
     int index,
@@ -34,7 +37,72 @@ public record RequestOutcome(
     int completionTokens,
     boolean doneMarker,
     String replica,
-    boolean newConnection) {
+    boolean newConnection,
+    Integer sessionId,
+    Integer turnIndex,
+    boolean afterFailedTurn) {
+
+  /** A request that is not a turn of a session. */
+  public RequestOutcome(
+      int index,
+      String model,
+      String className,
+      int expectedInputTokens,
+      int expectedOutputTokens,
+      long scheduledNs,
+      long arrivalNs,
+      long startNs,
+      long sentNs,
+      long firstTokenNs,
+      long lastTokenNs,
+      long doneNs,
+      long[] itlNs,
+      int tokenEvents,
+      int chunks,
+      int status,
+      boolean success,
+      String error,
+      int promptTokens,
+      int completionTokens,
+      boolean doneMarker,
+      String replica,
+      boolean newConnection) {
+    this(
+        index,
+        model,
+        className,
+        expectedInputTokens,
+        expectedOutputTokens,
+        scheduledNs,
+        arrivalNs,
+        startNs,
+        sentNs,
+        firstTokenNs,
+        lastTokenNs,
+        doneNs,
+        itlNs,
+        tokenEvents,
+        chunks,
+        status,
+        success,
+        error,
+        promptTokens,
+        completionTokens,
+        doneMarker,
+        replica,
+        newConnection,
+        null,
+        null,
+        false);
+  }
+
+  /**
+   * Whether the request was due only once its session's previous turn ended (turn > 0): its due
+   * time is not part of the open-loop schedule.
+   */
+  public boolean dependent() {
+    return turnIndex != null && turnIndex > 0;
+  }
 
   /** TTFT in ns (vLLM: first token event minus start). */
   public long ttftNs() {
@@ -116,6 +184,8 @@ public record RequestOutcome(
         chunks,
         doneMarker,
         newConnection,
+        sessionId,
+        turnIndex,
         itlNs);
   }
 }

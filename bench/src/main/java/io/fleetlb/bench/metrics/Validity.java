@@ -34,17 +34,25 @@ public final class Validity {
 
   /**
    * Offered rate: requests over the schedule's span; NaN for a closed loop (everything due at 0).
+   * Only requests due at fixed offsets count: a session's later turns are due when their previous
+   * turn ends (closed loop within the session), so they are neither offered nor achieved rate.
    */
   public static double offeredRate(List<RequestOutcome> all) {
-    long span = all.stream().mapToLong(RequestOutcome::scheduledNs).max().orElse(0);
-    return span <= 0 ? Double.NaN : all.size() / (span / 1e9);
+    List<RequestOutcome> fixed = scheduled(all);
+    long span = fixed.stream().mapToLong(RequestOutcome::scheduledNs).max().orElse(0);
+    return span <= 0 ? Double.NaN : fixed.size() / (span / 1e9);
   }
 
   /** Achieved rate: requests that reached an event loop over the time the last one did. */
   public static double achievedRate(List<RequestOutcome> all) {
-    long last = all.stream().mapToLong(RequestOutcome::arrivalNs).max().orElse(0);
-    long sent = all.stream().filter(r -> r.arrivalNs() >= 0).count();
+    List<RequestOutcome> fixed = scheduled(all);
+    long last = fixed.stream().mapToLong(RequestOutcome::arrivalNs).max().orElse(0);
+    long sent = fixed.stream().filter(r -> r.arrivalNs() >= 0).count();
     return last <= 0 ? Double.NaN : sent / (last / 1e9);
+  }
+
+  private static List<RequestOutcome> scheduled(List<RequestOutcome> all) {
+    return all.stream().filter(r -> !r.dependent()).toList();
   }
 
   /**

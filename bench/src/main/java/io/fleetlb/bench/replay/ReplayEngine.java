@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Replays requests open-loop: a dedicated pacer thread releases each request at its absolute
  * scheduled time to one of several event loops, which issues it at once ({@link RequestFlow}) on a
  * keep-alive connection that nothing caps unless asked to, and records every timestamp of its
- * streamed answer. One engine runs one workload at a time; it can be reused (calibration runs
- * several).
+ * streamed answer. A multi-turn session's later turns are not on that schedule: each is released by
+ * a {@link TurnPacer} once its previous turn ended plus its think time. One engine runs one
+ * workload at a time; it can be reused (calibration runs several).
  */
 public final class ReplayEngine implements AutoCloseable {
   private final Vertx vertx;
@@ -143,15 +144,32 @@ public final class ReplayEngine implements AutoCloseable {
     long t0Epoch =
         System.currentTimeMillis() + TimeUnit.NANOSECONDS.toMillis(t0 - System.nanoTime());
     List<RequestTracker> trackers = new ArrayList<>(n);
+    java.util.Map<Integer, RequestTracker> lastTurn = new java.util.HashMap<>();
     for (int i = 0; i < n; i++) {
-      trackers.add(new RequestTracker(requests.get(i), t0, i % contexts.size()));
+      RequestTracker t = new RequestTracker(requests.get(i), t0, i % contexts.size());
+      trackers.add(t);
+      linkTurn(t, lastTurn);
     }
-    RequestFlow run = new RequestFlow(vertx, options, connections, contexts, counters, n);
+    RequestFlow[] flow = new RequestFlow[1];
+    TurnPacer turns =
+        lastTurn.isEmpty()
+            ? null
+            : new TurnPacer(
+                t0,
+                options.pacerSpinNs(),
+                t -> contexts.get(t.contextIndex).runOnContext(v -> flow[0].arrive(t)));
+    RequestFlow run =
+        new RequestFlow(
+            vertx, options, connections, contexts, counters, n, turns == null ? null : turns::due);
+    flow[0] = run;
     HighResolutionPacer pacer = HighResolutionPacer.systemClock(options.pacerSpinNs());
     Thread pacerThread =
         new Thread(
             () -> {
               for (RequestTracker t : trackers) {
+                if (t.request.dependent()) {
+                  continue; // due when its previous turn ends: the turn pacer releases it
+                }
                 if (!pacer.awaitUntil(t0 + t.scheduledNs)) {
                   return;
                 }
@@ -166,6 +184,9 @@ public final class ReplayEngine implements AutoCloseable {
       run.awaitDone();
     } finally {
       pacerThread.interrupt();
+      if (turns != null) {
+        turns.close();
+      }
     }
     pacerThread.join();
     long end = 0;
@@ -183,6 +204,31 @@ public final class ReplayEngine implements AutoCloseable {
         connections.opened() - opened0,
         counters.poolWaits.get(),
         counters.staleRetries.get());
+  }
+
+  /** Chains a session's turns: each later turn hangs off the previous one, which releases it. */
+  private static void linkTurn(RequestTracker t, java.util.Map<Integer, RequestTracker> lastTurn) {
+    WorkloadRequest.Turn turn = t.request.turn();
+    if (turn == null) {
+      return;
+    }
+    RequestTracker previous = lastTurn.put(turn.sessionId(), t);
+    int expected = previous == null ? 0 : previous.request.turn().turnIndex() + 1;
+    if (turn.turnIndex() != expected) {
+      throw new IllegalArgumentException(
+          "request "
+              + t.request.index()
+              + ": session "
+              + turn.sessionId()
+              + " turn "
+              + turn.turnIndex()
+              + " follows turn "
+              + (expected - 1)
+              + " (a session's turns must come in order from 0)");
+    }
+    if (previous != null) {
+      previous.next = t;
+    }
   }
 
   private static void await(CountDownLatch latch) {

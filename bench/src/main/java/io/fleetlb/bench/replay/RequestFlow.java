@@ -27,6 +27,9 @@ final class RequestFlow {
   private final AtomicInteger remaining;
   private final CountDownLatch done;
 
+  /** Receives a session's next turn once it is due-dated; null when the run has no sessions. */
+  private final java.util.function.Consumer<RequestTracker> turnDue;
+
   /** Counters shared with the engine (progress display, the recording). */
   static final class Counters {
     final int poolSize;
@@ -54,7 +57,9 @@ final class RequestFlow {
       Connections connections,
       List<Context> contexts,
       Counters counters,
-      int n) {
+      int n,
+      java.util.function.Consumer<RequestTracker> turnDue) {
+    this.turnDue = turnDue;
     this.vertx = vertx;
     this.options = options;
     this.connections = connections;
@@ -213,6 +218,14 @@ final class RequestFlow {
     counters.finished.incrementAndGet();
     if (gate != null) {
       gate.release();
+    }
+    RequestTracker next = t.next;
+    if (next != null) {
+      // closed loop within a session: the next turn is due the think time after this one ended,
+      // whether it succeeded or not (its history is frozen, so the offered load stays the same)
+      next.scheduledNs = t.doneNs() + next.request.turn().thinkTimeNanos();
+      next.afterFailedTurn = !t.succeeded();
+      turnDue.accept(next);
     }
     if (remaining.decrementAndGet() == 0) {
       done.countDown();

@@ -14,8 +14,20 @@ import java.util.Arrays;
 final class RequestTracker implements SseParser.Listener {
   final WorkloadRequest request;
   final int contextIndex;
-  final long scheduledNs;
+
+  /**
+   * When it is due: the workload's offset, or for a session's later turn the time its previous turn
+   * ended plus the think time, set when that turn completes (before this one is handed on).
+   */
+  long scheduledNs;
+
   private final long t0;
+
+  /** The same session's next turn, due once this one is done; null when none. */
+  RequestTracker next;
+
+  /** Set on a later turn when its previous turn failed (it is sent anyway). */
+  boolean afterFailedTurn;
 
   /** Created with the first chunk and dropped at the end: a run holds one tracker per request. */
   private SseParser parser;
@@ -161,8 +173,19 @@ final class RequestTracker implements SseParser.Listener {
     return tokenEvents;
   }
 
+  /** When the request finished (ns from the run's zero), -1 while it runs. */
+  long doneNs() {
+    return doneNs;
+  }
+
+  /** Whether the request finished as a success (the same test as its outcome's). */
+  boolean succeeded() {
+    return finished && error == null && status == 200 && tokenEvents > 0;
+  }
+
   RequestOutcome toOutcome() {
-    boolean success = finished && error == null && status == 200 && tokenEvents > 0;
+    boolean success = succeeded();
+    WorkloadRequest.Turn turn = request.turn();
     return new RequestOutcome(
         request.index(),
         request.model(),
@@ -186,6 +209,9 @@ final class RequestTracker implements SseParser.Listener {
         completionTokens,
         doneMarker,
         replica,
-        newConnection);
+        newConnection,
+        turn == null ? null : turn.sessionId(),
+        turn == null ? null : turn.turnIndex(),
+        afterFailedTurn);
   }
 }

@@ -23,6 +23,7 @@ import io.fleetlb.results.RunHeader;
 import io.fleetlb.results.RunHeadline;
 import io.fleetlb.results.RunResult;
 import io.fleetlb.results.RunTotals;
+import io.fleetlb.results.SessionFigures;
 import io.fleetlb.results.TelemetryFigures;
 import io.fleetlb.results.ValidityReport;
 import io.fleetlb.results.WorkloadInfo;
@@ -134,7 +135,31 @@ public final class ResultBuilder {
         TimeSeries.perSecond(all, durationS),
         t,
         new FileNames(info.requestsFile(), sampled ? info.telemetryFile() : null),
-        Definitions.block());
+        Definitions.block(),
+        sessions(all));
+  }
+
+  /** The sessions block, or null when no request is a turn of a session. */
+  public static SessionFigures sessions(List<RequestOutcome> all) {
+    if (all.stream().noneMatch(r -> r.sessionId() != null)) {
+      return null;
+    }
+    int sessions = 0;
+    int turns = 0;
+    int dependent = 0;
+    int failed = 0;
+    int afterFailure = 0;
+    for (RequestOutcome r : all) {
+      if (r.sessionId() == null) {
+        continue;
+      }
+      turns++;
+      sessions += r.dependent() ? 0 : 1;
+      dependent += r.dependent() ? 1 : 0;
+      failed += r.success() ? 0 : 1;
+      afterFailure += r.afterFailedTurn() ? 1 : 0;
+    }
+    return new SessionFigures(sessions, turns, dependent, failed, afterFailure);
   }
 
   /** vLLM's statistics of the metrics {@code --percentile-metrics} selected. */

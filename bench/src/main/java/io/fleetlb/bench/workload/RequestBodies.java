@@ -39,19 +39,52 @@ public final class RequestBodies {
     }
   }
 
+  /** One chat message: its role (system, user, assistant) and text. */
+  public record Message(String role, String content) {}
+
   /** The body bytes for one request. */
   public byte[] body(String model, String prompt, int maxTokens, long seed) {
+    return body(model, null, prompt, maxTokens, seed);
+  }
+
+  /**
+   * The body bytes for one request that starts with a system prompt (none when null): a system
+   * message before the user's for chat, the system text and a newline before the prompt for
+   * completions.
+   */
+  public byte[] body(String model, String system, String prompt, int maxTokens, long seed) {
+    if (chat) {
+      Message user = new Message("user", prompt);
+      return chatBody(
+          model,
+          system == null
+              ? java.util.List.of(user)
+              : java.util.List.of(new Message("system", system), user),
+          maxTokens,
+          seed);
+    }
     ObjectNode o = MAPPER.createObjectNode();
     o.put("model", model);
-    if (chat) {
-      ObjectNode msg = o.putArray("messages").addObject();
-      msg.put("role", "user");
-      msg.put("content", prompt);
-      o.put("max_completion_tokens", maxTokens);
-    } else {
-      o.put("prompt", prompt);
-      o.put("max_tokens", maxTokens);
+    o.put("prompt", system == null ? prompt : system + "\n" + prompt);
+    o.put("max_tokens", maxTokens);
+    return finish(o, seed);
+  }
+
+  /** The chat body of a whole conversation so far (a turn of a session). */
+  public byte[] chatBody(String model, java.util.List<Message> messages, int maxTokens, long seed) {
+    ObjectNode o = MAPPER.createObjectNode();
+    o.put("model", model);
+    var array = o.putArray("messages");
+    for (Message m : messages) {
+      ObjectNode msg = array.addObject();
+      msg.put("role", m.role());
+      msg.put("content", m.content());
     }
+    o.put("max_completion_tokens", maxTokens);
+    return finish(o, seed);
+  }
+
+  private byte[] finish(ObjectNode o, long seed) {
     o.put("stream", true);
     o.putObject("stream_options").put("include_usage", true);
     if (sampling.ignoreEos()) {

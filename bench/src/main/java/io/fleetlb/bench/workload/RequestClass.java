@@ -4,11 +4,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A named kind of request (short-chat, long-prefill, long-decode, ...) with a mix weight and its
- * own input and output length distributions; written {@code NAME:WEIGHT:input=DIST:output=DIST}.
+ * A named kind of request (an application: short-chat, long-prefill, long-decode, ...) with a mix
+ * weight, its own input and output length distributions and optionally a shared system prompt of
+ * {@code systemPromptTokens} tokens (one of {@code systemPrompts} distinct ones) that every request
+ * of the class starts with; written {@code
+ * NAME:WEIGHT:input=DIST:output=DIST[:system_prompt_tokens=N[:system_prompts=K]]}.
  */
 public record RequestClass(
-    String name, double weight, LengthDistribution input, LengthDistribution output) {
+    String name,
+    double weight,
+    LengthDistribution input,
+    LengthDistribution output,
+    int systemPromptTokens,
+    int systemPrompts) {
 
   public RequestClass {
     if (name == null || name.isBlank()) {
@@ -17,6 +25,20 @@ public record RequestClass(
     if (!(weight > 0) || !Double.isFinite(weight)) {
       throw new IllegalArgumentException("class '" + name + "': weight must be > 0, got " + weight);
     }
+    if (systemPromptTokens < 0) {
+      throw new IllegalArgumentException(
+          "class '" + name + "': system_prompt_tokens must be >= 0, got " + systemPromptTokens);
+    }
+    if (systemPrompts < 1) {
+      throw new IllegalArgumentException(
+          "class '" + name + "': system_prompts must be >= 1, got " + systemPrompts);
+    }
+  }
+
+  /** A class without a system prompt. */
+  public RequestClass(
+      String name, double weight, LengthDistribution input, LengthDistribution output) {
+    this(name, weight, input, output, 0, 1);
   }
 
   /**
@@ -25,11 +47,12 @@ public record RequestClass(
    */
   public static RequestClass parse(String text) {
     List<String> parts = splitTopLevel(text, ':');
-    if (parts.size() != 4) {
+    if (parts.size() < 4 || parts.size() > 6) {
       throw new IllegalArgumentException(
           "--class '"
               + text
-              + "': expected NAME:WEIGHT:input=DIST:output=DIST, "
+              + "': expected NAME:WEIGHT:input=DIST:output=DIST"
+              + "[:system_prompt_tokens=N[:system_prompts=K]], "
               + "e.g. long-decode:0.2:input=fixed(128):output=lognormal(800,0.8,max=4096)");
     }
     double weight;
@@ -61,12 +84,65 @@ public record RequestClass(
       throw new IllegalArgumentException(
           "--class '" + text + "': needs both input=DIST and output=DIST");
     }
-    return new RequestClass(parts.get(0).trim(), weight, in, out);
+    int systemTokens = 0;
+    Integer systemCount = null;
+    for (String kv : parts.subList(4, parts.size())) {
+      int eq = kv.indexOf('=');
+      String key = eq < 0 ? kv.trim() : kv.substring(0, eq).trim();
+      String value = eq < 0 ? "" : kv.substring(eq + 1).trim();
+      if (key.equals("system_prompt_tokens")) {
+        systemTokens = count(text, key, value);
+      } else if (key.equals("system_prompts")) {
+        systemCount = count(text, key, value);
+      } else {
+        throw new IllegalArgumentException(
+            "--class '"
+                + text
+                + "': expected system_prompt_tokens=N or system_prompts=K, got '"
+                + kv
+                + "'");
+      }
+    }
+    if (systemCount != null && systemTokens == 0) {
+      throw new IllegalArgumentException(
+          "--class '" + text + "': system_prompts=K needs system_prompt_tokens=N");
+    }
+    try {
+      return new RequestClass(
+          parts.get(0).trim(),
+          weight,
+          in,
+          out,
+          systemTokens,
+          systemCount == null ? 1 : systemCount);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--class '" + text + "': " + e.getMessage());
+    }
   }
 
-  /** The canonical text form, accepted by {@link #parse}. */
+  private static int count(String text, String key, String value) {
+    try {
+      return Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--class '" + text + "': " + key + " '" + value + "' is not a whole number");
+    }
+  }
+
+  /**
+   * The canonical text form, accepted by {@link #parse}; the system prompt keys appear only when
+   * set, so classes without them keep the text (and workload headers) they always had.
+   */
   public String canonical() {
-    return name + ":" + weight + ":input=" + input.canonical() + ":output=" + output.canonical();
+    String s =
+        name + ":" + weight + ":input=" + input.canonical() + ":output=" + output.canonical();
+    if (systemPromptTokens > 0) {
+      s += ":system_prompt_tokens=" + systemPromptTokens;
+      if (systemPrompts != 1) {
+        s += ":system_prompts=" + systemPrompts;
+      }
+    }
+    return s;
   }
 
   static List<String> splitTopLevel(String text, char sep) {

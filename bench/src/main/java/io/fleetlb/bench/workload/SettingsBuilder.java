@@ -39,6 +39,15 @@ public final class SettingsBuilder {
   public Double topP;
   public Integer topK;
   public String extraBody;
+  public int prefixRepetitionPrefixLen = 256;
+  public int prefixRepetitionSuffixLen = 256;
+  public int prefixRepetitionNumPrefixes = 10;
+  public int prefixRepetitionOutputLen = 128;
+  public Integer numSessions;
+  public Double sessionTurnsMean;
+  public Double sessionTurnsStddev;
+  public Double sessionTurnDelayMean;
+  public Double sessionTurnDelayStddev;
   public long seed = 0;
 
   public SettingsBuilder model(String name, double weight) {
@@ -93,12 +102,24 @@ public final class SettingsBuilder {
     if (maxConcurrency != null && maxConcurrency < 1) {
       throw new IllegalArgumentException("--max-concurrency must be >= 1, got " + maxConcurrency);
     }
-    if (!classes.isEmpty() && (datasetName.equals("sharegpt") || datasetName.equals("trace"))) {
+    boolean fromFile = datasetName.equals("sharegpt") || datasetName.equals("trace");
+    boolean prefixRepetition = datasetName.equals("prefix_repetition");
+    boolean anyClass = !classes.isEmpty() || models.stream().anyMatch(m -> !m.classes().isEmpty());
+    if (anyClass && (fromFile || prefixRepetition)) {
       throw new IllegalArgumentException(
           "--class needs a synthetic dataset (random or sonnet); "
               + datasetName
-              + " takes its lengths from the file");
+              + (prefixRepetition
+                  ? " takes its lengths from the --prefix-repetition-* flags"
+                  : " takes its lengths from the file"));
     }
+    if (prefixRepetition && (inputLenDist != null || outputLenDist != null)) {
+      throw new IllegalArgumentException(
+          "--input-len-dist/--output-len-dist do not apply to prefix_repetition: use"
+              + " --prefix-repetition-suffix-len and --prefix-repetition-output-len");
+    }
+    WorkloadSettings.PrefixRepetitionSettings pr = prefixRepetition ? prefixRepetition() : null;
+    WorkloadSettings.SessionSettings sessions = sessions(fromFile || prefixRepetition);
     if (inputLenDist != null) {
       LengthDistribution.parse(inputLenDist);
     }
@@ -107,7 +128,11 @@ public final class SettingsBuilder {
     }
     RequestBodies.parseExtra(extraBody);
     boolean eos =
-        ignoreEos != null ? ignoreEos : datasetName.equals("random") || datasetName.equals("trace");
+        ignoreEos != null
+            ? ignoreEos
+            : datasetName.equals("random")
+                || datasetName.equals("trace")
+                || datasetName.equals("prefix_repetition");
     return new WorkloadSettings(
         new WorkloadSettings.DatasetSettings(
             datasetName,
@@ -137,6 +162,95 @@ public final class SettingsBuilder {
             rampUpEndRps,
             maxConcurrency),
         new WorkloadSettings.SamplingSettings(eos, temperature, topP, topK, extraBody),
+        pr,
+        sessions,
         seed);
+  }
+
+  private WorkloadSettings.PrefixRepetitionSettings prefixRepetition() {
+    if (prefixRepetitionPrefixLen < 0) {
+      throw new IllegalArgumentException(
+          "--prefix-repetition-prefix-len must be >= 0, got " + prefixRepetitionPrefixLen);
+    }
+    if (prefixRepetitionSuffixLen < 0) {
+      throw new IllegalArgumentException(
+          "--prefix-repetition-suffix-len must be >= 0, got " + prefixRepetitionSuffixLen);
+    }
+    if (prefixRepetitionPrefixLen + prefixRepetitionSuffixLen < 1) {
+      throw new IllegalArgumentException(
+          "--prefix-repetition-prefix-len + --prefix-repetition-suffix-len must be >= 1");
+    }
+    if (prefixRepetitionNumPrefixes < 1) {
+      throw new IllegalArgumentException(
+          "--prefix-repetition-num-prefixes must be >= 1, got " + prefixRepetitionNumPrefixes);
+    }
+    if (prefixRepetitionOutputLen < 1) {
+      throw new IllegalArgumentException(
+          "--prefix-repetition-output-len must be >= 1, got " + prefixRepetitionOutputLen);
+    }
+    int n = numPrompts != null ? numPrompts : 1000;
+    if (n < prefixRepetitionNumPrefixes) {
+      // vLLM: prompts per prefix is num_requests // num_prefixes, and 0 is an error
+      throw new IllegalArgumentException(
+          "--num-prompts ("
+              + n
+              + ") must be >= --prefix-repetition-num-prefixes ("
+              + prefixRepetitionNumPrefixes
+              + ")");
+    }
+    return new WorkloadSettings.PrefixRepetitionSettings(
+        prefixRepetitionPrefixLen,
+        prefixRepetitionSuffixLen,
+        prefixRepetitionNumPrefixes,
+        prefixRepetitionOutputLen);
+  }
+
+  private WorkloadSettings.SessionSettings sessions(boolean notSynthetic) {
+    if (numSessions == null) {
+      String stray =
+          sessionTurnsMean != null
+              ? "--session-turns-mean"
+              : sessionTurnsStddev != null
+                  ? "--session-turns-stddev"
+                  : sessionTurnDelayMean != null
+                      ? "--session-turn-delay-mean"
+                      : sessionTurnDelayStddev != null ? "--session-turn-delay-stddev" : null;
+      if (stray != null) {
+        throw new IllegalArgumentException(stray + " needs --num-sessions N");
+      }
+      return null;
+    }
+    if (numSessions < 1) {
+      throw new IllegalArgumentException("--num-sessions must be >= 1, got " + numSessions);
+    }
+    if (!endpoint.endsWith("/chat/completions")) {
+      throw new IllegalArgumentException(
+          "--num-sessions needs a chat endpoint (a conversation is a list of messages), got"
+              + " --endpoint "
+              + endpoint);
+    }
+    if (notSynthetic) {
+      throw new IllegalArgumentException(
+          "--num-sessions needs a synthetic dataset (random or sonnet), got --dataset-name "
+              + datasetName);
+    }
+    double turns = sessionTurnsMean == null ? 1 : sessionTurnsMean;
+    double turnsSd = sessionTurnsStddev == null ? 0 : sessionTurnsStddev;
+    double delay = sessionTurnDelayMean == null ? 0 : sessionTurnDelayMean;
+    double delaySd = sessionTurnDelayStddev == null ? 0 : sessionTurnDelayStddev;
+    if (!(turns >= 1) || !Double.isFinite(turns)) {
+      throw new IllegalArgumentException("--session-turns-mean must be >= 1, got " + turns);
+    }
+    if (!(turnsSd >= 0) || !Double.isFinite(turnsSd)) {
+      throw new IllegalArgumentException("--session-turns-stddev must be >= 0, got " + turnsSd);
+    }
+    if (!(delay >= 0) || !Double.isFinite(delay)) {
+      throw new IllegalArgumentException("--session-turn-delay-mean must be >= 0 ms, got " + delay);
+    }
+    if (!(delaySd >= 0) || !Double.isFinite(delaySd)) {
+      throw new IllegalArgumentException(
+          "--session-turn-delay-stddev must be >= 0 ms, got " + delaySd);
+    }
+    return new WorkloadSettings.SessionSettings(numSessions, turns, turnsSd, delay, delaySd);
   }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -31,6 +30,14 @@ import java.util.List;
 public final class WorkloadFile {
   public static final String FORMAT = "fleetlb-workload";
   public static final int FORMAT_VERSION = 1;
+
+  /**
+   * The version of files with multi-turn sessions (request lines with {@code session_id}, {@code
+   * turn_index}, {@code think_time_ns}): a reader that knows only version 1 would send every turn
+   * at its session's start, so it must refuse them.
+   */
+  public static final int SESSIONS_FORMAT_VERSION = 2;
+
   static final ObjectMapper MAPPER = new ObjectMapper();
 
   private WorkloadFile() {}
@@ -45,6 +52,11 @@ public final class WorkloadFile {
     o.put("class", r.className());
     o.put("input_tokens", r.inputTokens());
     o.put("output_tokens", r.outputTokens());
+    if (r.turn() != null) {
+      o.put("session_id", r.turn().sessionId());
+      o.put("turn_index", r.turn().turnIndex());
+      o.put("think_time_ns", r.turn().thinkTimeNanos());
+    }
     byte[] head;
     try {
       head = MAPPER.writeValueAsBytes(o);
@@ -114,6 +126,8 @@ public final class WorkloadFile {
     List<WorkloadRequest> requests = new ArrayList<>();
     long lastOffset = 0;
     int lineNo = 1;
+    java.util.Map<Integer, Integer> nextTurn = new java.util.HashMap<>();
+    boolean sessionsAllowed = header.path("format_version").asInt() >= SESSIONS_FORMAT_VERSION;
     for (byte[] line = lines.next(); line != null; line = lines.next()) {
       lineNo++;
       md.update(line);
@@ -134,6 +148,9 @@ public final class WorkloadFile {
                 + ")");
       }
       lastOffset = r.offsetNanos();
+      if (r.turn() != null) {
+        checkTurn(r.turn(), nextTurn, sessionsAllowed, name + ":" + lineNo);
+      }
       requests.add(r);
     }
     String declared = header.path("content_sha256").asText("");
@@ -161,6 +178,33 @@ public final class WorkloadFile {
     return new Workload(header, requests);
   }
 
+  /** Turns must come in order: turn 0 first, then t only after t - 1 of the same session. */
+  private static void checkTurn(
+      WorkloadRequest.Turn turn,
+      java.util.Map<Integer, Integer> nextTurn,
+      boolean allowed,
+      String where)
+      throws WorkloadFormatException {
+    if (!allowed) {
+      throw new WorkloadFormatException(
+          where
+              + ": a session turn (session_id) needs header format_version "
+              + SESSIONS_FORMAT_VERSION);
+    }
+    int expected = nextTurn.getOrDefault(turn.sessionId(), 0);
+    if (turn.turnIndex() != expected) {
+      throw bad(
+          where,
+          "turn_index",
+          String.valueOf(turn.turnIndex()),
+          expected
+              + " (session "
+              + turn.sessionId()
+              + "'s turns must follow each other in order, starting at 0)");
+    }
+    nextTurn.put(turn.sessionId(), expected + 1);
+  }
+
   private static ObjectNode parseHeader(byte[] line, String name) throws WorkloadFormatException {
     JsonNode h;
     try {
@@ -174,13 +218,15 @@ public final class WorkloadFile {
           name + ":1: not a workload file (header field 'format' must be '" + FORMAT + "')");
     }
     int v = h.path("format_version").asInt(-1);
-    if (v != FORMAT_VERSION) {
+    if (v != FORMAT_VERSION && v != SESSIONS_FORMAT_VERSION) {
       throw new WorkloadFormatException(
           name
               + ":1: unsupported format_version "
               + h.path("format_version")
               + " (this bench reads "
               + FORMAT_VERSION
+              + " and "
+              + SESSIONS_FORMAT_VERSION
               + ")");
     }
     if (!h.path("content_sha256").isTextual()) {
@@ -198,6 +244,9 @@ public final class WorkloadFile {
     String cls = null;
     int in = -1;
     int out = -1;
+    Integer session = null;
+    Integer turn = null;
+    Long think = null;
     byte[] body = null;
     try (JsonParser p = MAPPER.getFactory().createParser(line, 0, len)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
@@ -230,6 +279,18 @@ public final class WorkloadFile {
             break;
           case "output_tokens":
             out = intField(p, t, where, field);
+            break;
+          case "session_id":
+            session = intField(p, t, where, field);
+            break;
+          case "turn_index":
+            turn = intField(p, t, where, field);
+            break;
+          case "think_time_ns":
+            if (t != JsonToken.VALUE_NUMBER_INT || p.getLongValue() < 0) {
+              throw bad(where, field, p.getText(), "a non-negative integer");
+            }
+            think = p.getLongValue();
             break;
           case "body":
             if (t != JsonToken.START_OBJECT) {
@@ -267,7 +328,15 @@ public final class WorkloadFile {
     if (!endpoint.startsWith("/")) {
       throw bad(where, "endpoint", endpoint, "a path starting with '/'");
     }
-    return new WorkloadRequest(index, offset, model, endpoint, cls, in, out, body);
+    WorkloadRequest.Turn t = null;
+    if (session != null || turn != null || think != null) {
+      if (session == null || turn == null || think == null) {
+        throw new WorkloadFormatException(
+            where + ": a session turn needs session_id, turn_index and think_time_ns");
+      }
+      t = new WorkloadRequest.Turn(session, turn, think);
+    }
+    return new WorkloadRequest(index, offset, model, endpoint, cls, in, out, body, t);
   }
 
   private static int intField(JsonParser p, JsonToken t, String where, String field)
@@ -292,53 +361,6 @@ public final class WorkloadFile {
       String where, String field, String value, String expected) {
     return new WorkloadFormatException(
         where + ": field '" + field + "' must be " + expected + ", got " + value);
-  }
-
-  /** Splits a stream into lines of raw bytes, each including its '\n' (the last may lack one). */
-  private static final class ByteLines {
-    private final InputStream in;
-    private final byte[] buf = new byte[1 << 16];
-    private int pos;
-    private int lim;
-
-    ByteLines(InputStream in) {
-      this.in = in;
-    }
-
-    byte[] next() throws IOException {
-      ByteArrayOutputStream acc = null;
-      while (true) {
-        if (pos == lim) {
-          lim = in.read(buf);
-          pos = 0;
-          if (lim <= 0) {
-            lim = 0;
-            return acc == null || acc.size() == 0 ? null : acc.toByteArray();
-          }
-        }
-        int nl = -1;
-        for (int i = pos; i < lim; i++) {
-          if (buf[i] == '\n') {
-            nl = i;
-            break;
-          }
-        }
-        int end = nl < 0 ? lim : nl + 1;
-        if (acc == null && nl >= 0) {
-          byte[] line = Arrays.copyOfRange(buf, pos, end);
-          pos = end;
-          return line;
-        }
-        if (acc == null) {
-          acc = new ByteArrayOutputStream(Math.max(256, (end - pos) * 2));
-        }
-        acc.write(buf, pos, end - pos);
-        pos = end;
-        if (nl >= 0) {
-          return acc.toByteArray();
-        }
-      }
-    }
   }
 
   static MessageDigest sha256() {

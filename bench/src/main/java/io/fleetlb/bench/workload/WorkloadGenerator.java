@@ -1,7 +1,6 @@
 package io.fleetlb.bench.workload;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fleetlb.bench.BenchVersion;
 import io.fleetlb.bench.arrival.ArrivalProcess;
 import io.fleetlb.bench.arrival.GammaArrivals;
 import io.fleetlb.bench.arrival.RampArrivals;
@@ -89,16 +88,33 @@ public final class WorkloadGenerator {
           datasetInfo.put("time_unit", loaded.timeUnit());
           break;
         }
+      case "prefix_repetition":
+        {
+          var made = PrefixRepetitionDataset.make(s.prefixRepetition(), n, s.seed());
+          fileSamples = made.prompts();
+          n = fileSamples.size();
+          datasetInfo.put("num_prefixes", s.prefixRepetition().numPrefixes());
+          datasetInfo.put("prompts_per_prefix", made.promptsPerPrefix());
+          break;
+        }
       default:
         throw new IllegalArgumentException(
-            "--dataset-name: '" + ds.name() + "' is not one of random, sonnet, sharegpt, trace");
+            "--dataset-name: '"
+                + ds.name()
+                + "' is not one of random, sonnet, sharegpt, trace, prefix_repetition");
     }
     if (n < 1) {
       throw new IllegalArgumentException("--num-prompts must be >= 1, got " + n);
     }
+    if (s.sessions() != null) {
+      int sessions = s.sessions().numSessions();
+      long[] starts = arrivals(s, null).offsetsNanos(sessions, new Rng(s.seed(), "arrivals"));
+      List<WorkloadRequest> turns = SessionGenerator.generate(s, ds.numPrompts(), starts);
+      return new Workload(WorkloadHeader.of(s, turns, datasetInfo), turns);
+    }
     long[] offsets = arrivals(s, traceTimes).offsetsNanos(n, new Rng(s.seed(), "arrivals"));
     List<WorkloadRequest> requests = requests(s, n, offsets, fileSamples);
-    return new Workload(header(s, requests, datasetInfo), requests);
+    return new Workload(WorkloadHeader.of(s, requests, datasetInfo), requests);
   }
 
   static ArrivalProcess arrivals(WorkloadSettings s, long[] traceTimes) {
@@ -127,12 +143,8 @@ public final class WorkloadGenerator {
   private static List<WorkloadRequest> requests(
       WorkloadSettings s, int n, long[] offsets, List<PromptSample> fileSamples) {
     WeightedChoice<ModelShare> models = new WeightedChoice<>(s.models(), ModelShare::weight);
-    Map<String, WeightedChoice<RequestClass>> classChoice = new java.util.HashMap<>();
-    for (ModelShare m : s.models()) {
-      List<RequestClass> cs = m.classes().isEmpty() ? s.classes() : m.classes();
-      classChoice.put(
-          m.name(), cs.isEmpty() ? null : new WeightedChoice<>(cs, RequestClass::weight));
-    }
+    Map<String, WeightedChoice<RequestClass>> classChoice = classChoices(s);
+    SystemPrompts system = new SystemPrompts(s.seed());
     Rng modelRng = new Rng(s.seed(), "models");
     Rng classRng = new Rng(s.seed(), "classes");
     Rng lengthRng = new Rng(s.seed(), "lengths");
@@ -145,6 +157,7 @@ public final class WorkloadGenerator {
     for (int i = 0; i < n; i++) {
       ModelShare model = models.pick(modelRng);
       PromptSample sample;
+      String systemPrompt = null;
       if (fileSamples != null) {
         sample = fileSamples.get(i);
       } else {
@@ -153,9 +166,11 @@ public final class WorkloadGenerator {
         int in = (rc == null ? defaultIn : rc.input()).sample(lengthRng);
         int outLen = (rc == null ? defaultOut : rc.output()).sample(lengthRng);
         sample = synthetic.make(rc == null ? null : rc.name(), in, outLen, textRng);
+        systemPrompt = system.pick(rc);
       }
-      long reqSeed = (s.seed() * 1_000_003L + i) & 0x7fffffffL;
-      byte[] body = bodies.body(model.name(), sample.text(), sample.outputTokens(), reqSeed);
+      byte[] body =
+          bodies.body(
+              model.name(), systemPrompt, sample.text(), sample.outputTokens(), requestSeed(s, i));
       out.add(
           new WorkloadRequest(
               i,
@@ -163,14 +178,30 @@ public final class WorkloadGenerator {
               model.name(),
               s.endpoint(),
               sample.className(),
-              sample.inputTokens(),
+              sample.inputTokens() + (systemPrompt == null ? 0 : SimTokens.count(systemPrompt)),
               sample.outputTokens(),
               body));
     }
     return out;
   }
 
-  private static SyntheticDataset synthetic(WorkloadSettings s) {
+  /** Each model's class mix: its own classes, else the global ones; null when there are none. */
+  static Map<String, WeightedChoice<RequestClass>> classChoices(WorkloadSettings s) {
+    Map<String, WeightedChoice<RequestClass>> classChoice = new java.util.HashMap<>();
+    for (ModelShare m : s.models()) {
+      List<RequestClass> cs = m.classes().isEmpty() ? s.classes() : m.classes();
+      classChoice.put(
+          m.name(), cs.isEmpty() ? null : new WeightedChoice<>(cs, RequestClass::weight));
+    }
+    return classChoice;
+  }
+
+  /** The body's {@code seed} of request {@code i}. */
+  static long requestSeed(WorkloadSettings s, int i) {
+    return (s.seed() * 1_000_003L + i) & 0x7fffffffL;
+  }
+
+  static SyntheticDataset synthetic(WorkloadSettings s) {
     WorkloadSettings.DatasetSettings ds = s.dataset();
     if (ds.name().equals("sonnet")) {
       List<String> lines = null;
@@ -190,7 +221,7 @@ public final class WorkloadGenerator {
     return new RandomDataset(ds.name().equals("random") ? ds.randomPrefixLen() : 0, s.seed());
   }
 
-  private static LengthDistribution defaultInput(WorkloadSettings s) {
+  static LengthDistribution defaultInput(WorkloadSettings s) {
     WorkloadSettings.DatasetSettings ds = s.dataset();
     if (ds.inputLenDist() != null) {
       return LengthDistribution.parse(ds.inputLenDist());
@@ -200,7 +231,7 @@ public final class WorkloadGenerator {
         : spread(ds.randomInputLen(), ds.randomRangeRatio(), "--random-input-len");
   }
 
-  private static LengthDistribution defaultOutput(WorkloadSettings s) {
+  static LengthDistribution defaultOutput(WorkloadSettings s) {
     WorkloadSettings.DatasetSettings ds = s.dataset();
     if (ds.outputLenDist() != null) {
       return LengthDistribution.parse(ds.outputLenDist());
@@ -223,38 +254,6 @@ public final class WorkloadGenerator {
     }
     return new LengthDistribution.Uniform(
         Math.max(1, (int) Math.floor(len * (1 - ratio))), (int) Math.ceil(len * (1 + ratio)));
-  }
-
-  private static ObjectNode header(
-      WorkloadSettings s, List<WorkloadRequest> requests, ObjectNode datasetInfo) {
-    ObjectNode h = WorkloadFile.MAPPER.createObjectNode();
-    h.put("format", WorkloadFile.FORMAT);
-    h.put("format_version", WorkloadFile.FORMAT_VERSION);
-    ObjectNode g = h.putObject("generator");
-    g.put("name", BenchVersion.NAME);
-    g.put("version", BenchVersion.VERSION);
-    h.put("seed", s.seed());
-    h.put("num_requests", requests.size());
-    h.put("endpoint", s.endpoint());
-    var models = h.putArray("models");
-    s.models().forEach(m -> models.add(m.name()));
-    WorkloadSettings.putRate(
-        h,
-        "request_rate",
-        s.arrivals().rampUpStrategy() != null
-            ? Double.POSITIVE_INFINITY
-            : s.arrivals().requestRate());
-    WorkloadSettings.putRate(h, "burstiness", s.arrivals().burstiness());
-    if (s.arrivals().maxConcurrency() == null) {
-      h.putNull("max_concurrency");
-    } else {
-      h.put("max_concurrency", s.arrivals().maxConcurrency());
-    }
-    h.put("span_s", requests.isEmpty() ? 0 : requests.get(requests.size() - 1).offsetNanos() / 1e9);
-    h.set("dataset", datasetInfo);
-    h.set("settings", s.toJson());
-    h.put("content_sha256", WorkloadFile.contentHash(requests));
-    return h;
   }
 
   private static Path requirePath(WorkloadSettings.DatasetSettings ds) {

@@ -15,6 +15,8 @@ public record WorkloadSettings(
     String endpoint,
     ArrivalSettings arrivals,
     SamplingSettings sampling,
+    PrefixRepetitionSettings prefixRepetition,
+    SessionSettings sessions,
     long seed) {
 
   /** Which dataset and its parameters (vLLM's flag names). */
@@ -44,6 +46,26 @@ public record WorkloadSettings(
       Double rampUpStartRps,
       Double rampUpEndRps,
       Integer maxConcurrency) {}
+
+  /**
+   * vLLM's {@code prefix_repetition} dataset: {@code numPrefixes} shared prefixes of {@code
+   * prefixLen} tokens, each followed by its own {@code suffixLen} random tokens; every request asks
+   * for {@code outputLen} tokens.
+   */
+  public record PrefixRepetitionSettings(
+      int prefixLen, int suffixLen, int numPrefixes, int outputLen) {}
+
+  /**
+   * Multi-turn sessions (GenAI-Perf's and AIPerf's flag names): how many conversations, the normal
+   * distribution of their turn counts and of the think time (ms) between an answer's end and the
+   * next turn; null sessions means single requests.
+   */
+  public record SessionSettings(
+      Integer numSessions,
+      double turnsMean,
+      double turnsStddev,
+      double turnDelayMeanMs,
+      double turnDelayStddevMs) {}
 
   /** Body fields beyond model, prompt and length. */
   public record SamplingSettings(
@@ -100,6 +122,20 @@ public record WorkloadSettings(
     putNullable(o, "top_p", sampling.topP());
     putNullable(o, "top_k", sampling.topK());
     o.put("extra_body", sampling.extraBody());
+    // keys of the newer generators appear only when used, so older workloads keep their bytes
+    if (prefixRepetition != null) {
+      o.put("prefix_repetition_prefix_len", prefixRepetition.prefixLen());
+      o.put("prefix_repetition_suffix_len", prefixRepetition.suffixLen());
+      o.put("prefix_repetition_num_prefixes", prefixRepetition.numPrefixes());
+      o.put("prefix_repetition_output_len", prefixRepetition.outputLen());
+    }
+    if (sessions != null) {
+      putNullable(o, "num_sessions", sessions.numSessions());
+      o.put("session_turns_mean", sessions.turnsMean());
+      o.put("session_turns_stddev", sessions.turnsStddev());
+      o.put("session_turn_delay_mean", sessions.turnDelayMeanMs());
+      o.put("session_turn_delay_stddev", sessions.turnDelayStddevMs());
+    }
     o.put("seed", seed);
     return o;
   }

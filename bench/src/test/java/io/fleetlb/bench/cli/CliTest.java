@@ -154,6 +154,80 @@ class CliTest {
   }
 
   @Test
+  void sessionsRunClosedWithinASessionAndAreRecordedPerTurn() throws Exception {
+    Path spec = dir.resolve("sessions.yaml");
+    Files.writeString(
+        spec,
+        "num-sessions: 4\nsession-turns-mean: 3\nsession-turn-delay-mean: 5\n"
+            + "request-rate: 100\nseed: 2\nmodels: [m1, m2]\nclasses:\n"
+            + "  - {name: app, weight: 1, input: '4', output: '3', system_prompt_tokens: 20}\n");
+    Path w = dir.resolve("s.jsonl");
+    Result gen = bench("workload", "--spec", spec.toString(), "-o", w.toString());
+    assertThat(gen.code()).as(gen.err()).isZero();
+    JsonNode wh = new ObjectMapper().readTree(Files.readAllLines(w).get(0));
+    assertThat(wh.path("sessions").path("sessions").asInt()).isEqualTo(4);
+    assertThat(wh.path("num_requests").asInt()).isEqualTo(12);
+    Path out = dir.resolve("s.json");
+    Result r =
+        bench(
+            "run",
+            "--url",
+            "http://127.0.0.1:" + mock.port(),
+            "-w",
+            w.toString(),
+            "-o",
+            out.toString(),
+            "--no-progress",
+            "--min-achieved-ratio",
+            "0",
+            "--max-schedule-lag-ms",
+            "1000");
+    assertThat(r.code()).as(r.err() + r.out()).isZero();
+    JsonNode j = new ObjectMapper().readTree(out.toFile());
+    assertThat(j.path("sessions").toString())
+        .isEqualTo(
+            "{\"sessions\":4,\"turns\":12,\"dependent_turns\":8,\"failed_turns\":0,"
+                + "\"turns_after_failure\":0}");
+    assertThat(j.path("definitions").path("sessions").asText()).contains("closed loop");
+    List<String> lines = Files.readAllLines(dir.resolve("s.requests.jsonl"));
+    JsonNode second = new ObjectMapper().readTree(lines.get(1));
+    JsonNode first = new ObjectMapper().readTree(lines.get(0));
+    assertThat(second.path("session_id").asInt()).isZero();
+    assertThat(second.path("turn_index").asInt()).isEqualTo(1);
+    assertThat(second.path("scheduled_ns").asLong())
+        .isEqualTo(first.path("done_ns").asLong() + 5_000_000L);
+  }
+
+  @Test
+  void theDemosPrefixWorkloadIsAsDocumented() throws Exception {
+    Path w = dir.resolve("prefix.jsonl");
+    Result gen =
+        bench(
+            "workload",
+            "--spec",
+            "prefix-workload.yaml",
+            "--num-prompts",
+            "150",
+            "-o",
+            w.toString());
+    assertThat(gen.code()).as(gen.err()).isZero();
+    List<String> lines = Files.readAllLines(w);
+    JsonNode header = new ObjectMapper().readTree(lines.get(0));
+    assertThat(header.path("num_requests").asInt()).isEqualTo(150);
+    assertThat(header.path("format_version").asInt()).isEqualTo(2);
+    assertThat(header.path("models")).hasSize(3);
+    java.util.Set<String> classes = new java.util.HashSet<>();
+    for (String line : lines.subList(1, lines.size())) {
+      JsonNode req = new ObjectMapper().readTree(line);
+      classes.add(req.path("class").asText());
+      JsonNode system = req.path("body").path("messages").get(0);
+      assertThat(system.path("role").asText()).isEqualTo("system");
+      assertThat(system.path("content").asText().split(" ").length).isBetween(1000, 2000);
+    }
+    assertThat(classes).containsExactlyInAnyOrder("support-chat", "code-assistant", "rag");
+  }
+
+  @Test
   void sameFlagsSameFileAndSpecFileEquivalent() throws Exception {
     String a = workload("a.jsonl");
     String b = workload("b.jsonl");
