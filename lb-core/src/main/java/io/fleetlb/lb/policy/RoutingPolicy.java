@@ -48,6 +48,17 @@ public interface RoutingPolicy {
     return false;
   }
 
+  /**
+   * The request's size to add to the picked replica's {@link LoadView} sums, called right after
+   * a pick on the same thread: the request itself by default. A policy that expects the replica
+   * to serve part of the prompt from its cache returns the request with fewer prompt tokens, so
+   * the replica's pending prefill is not over-counted. Only the sums see it (rate limits charge
+   * the request as sent).
+   */
+  default RequestInfo dispatched(Replica pick, RequestInfo request) {
+    return request;
+  }
+
   /** Whether the router must call {@link #pickAsync} instead of {@code pick}. */
   default boolean asynchronous() {
     return false;

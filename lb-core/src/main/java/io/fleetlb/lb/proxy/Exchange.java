@@ -272,7 +272,7 @@ final class Exchange {
     }
     if (!rt.admission.enabled()) {
       choose(candidates, slot, pick -> {
-        attempt = new Attempt(this, pick, slot, rt.pool.dispatch(pick, requestInfo));
+        attempt = new Attempt(this, pick, slot, rt.pool.dispatch(pick, sized(pick)));
         attempt.start();
       });
       return;
@@ -304,7 +304,7 @@ final class Exchange {
       return;
     }
     choose(open, slot, pick -> {
-      Dispatch d = rt.pool.tryDispatch(pick, requestInfo, rt.admission.limit(pick));
+      Dispatch d = rt.pool.tryDispatch(pick, sized(pick), rt.admission.limit(pick));
       if (d != null) {
         attempt = new Attempt(this, pick, slot, d);
         attempt.start();
@@ -313,6 +313,12 @@ final class Exchange {
       failover.untry(pick);
       dispatchWithRoom(open.stream().filter(r -> r != pick).toList(), slot, front, deadline);
     });
+  }
+
+  /** The request's size as the policy expects the picked replica to see it. */
+  private RequestInfo sized(Replica pick) {
+    RequestInfo r = rt.policy.dispatched(pick, requestInfo);
+    return r == null ? requestInfo : r;
   }
 
   /**

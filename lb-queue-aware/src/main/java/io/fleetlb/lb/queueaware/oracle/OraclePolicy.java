@@ -71,7 +71,8 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
     FunctionCounter.builder("lb.oracle.picks", picks, LongAdder::sum)
         .description("Picks the oracle made from every candidate's /sim/estimate")
         .register(ctx.registry());
-    FunctionCounter.builder("lb.oracle.fallbacks", timeouts, LongAdder::sum).tag("reason", "timeout")
+    FunctionCounter.builder("lb.oracle.fallbacks", timeouts, LongAdder::sum)
+        .tag("reason", "timeout")
         .description("Oracle picks that fell back to the queue-aware policy, by reason")
         .register(ctx.registry());
     FunctionCounter.builder("lb.oracle.fallbacks", errors, LongAdder::sum).tag("reason", "error")
@@ -94,6 +95,11 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
   @Override
   public Replica pick(List<Replica> candidates, LoadView load, RequestInfo request) {
     return fallback.pick(candidates, load, request);
+  }
+
+  @Override
+  public boolean needsPromptText() {
+    return fallback.needsPromptText();
   }
 
   @Override

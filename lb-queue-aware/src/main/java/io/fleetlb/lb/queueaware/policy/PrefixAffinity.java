@@ -17,15 +17,20 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <pre>
  * matched_i  = leading full blocks of the prompt the index holds for candidate i
- * saved_i    = prefix_weight x prefill_weight / 1000 x prompt tokens x matched_i x block_chars
- *              / prompt chars                   (the prefill term of the load, for the cached part)
- * imbalanced = max load - min load > prefix_balance_abs and max load > prefix_balance_rel x min load
+ * saved_i    = prefix_weight x prefill_weight / 1000 x prompt tokens
+ *              x matched_i x block_chars / prompt chars    (the prefill term, for the cached part)
+ * imbalanced = max load - min load > prefix_balance_abs
+ *              and max load > prefix_balance_rel x min load
  * score_i    = load_i when imbalanced, else load_i - saved_i
  * </pre>
  *
  * The pick's blocks are then recorded for the replica it chose, so a session's next turn follows
- * its history. Thread-safe; per pick it hashes the prompt once and allocates nothing once the
- * calling thread's scratch arrays have grown to the prompt's size.
+ * its history, and the request is dispatched there with the matched part of its prompt left out
+ * of the replica's pending prefill ({@link #dispatched}), which would otherwise count a cache hit
+ * as a full prefill and push the next request of the same prefix away.
+ *
+ * <p>Thread-safe; per pick it hashes the prompt once and allocates nothing once the calling
+ * thread's scratch arrays have grown to the prompt's size.
  */
 public final class PrefixAffinity {
   /** Blocks of one prompt looked at, at most (2 MB of text at the default block size). */
@@ -84,6 +89,10 @@ public final class PrefixAffinity {
     int[] matched = new int[8];
     long[] bits = new long[8];
     boolean guarded;
+    /** The last pick's request, replica and that replica's matched blocks (for dispatched). */
+    RequestInfo request;
+    Replica chosen;
+    int chosenMatched;
 
     void ensure(int blocks, int candidates) {
       if (hashes.length < blocks) {
@@ -176,7 +185,10 @@ public final class PrefixAffinity {
   }
 
   /** Records the pick's blocks for the chosen candidate (index {@code chosen}) and counts it. */
-  void record(Match m, Replica replica, int chosen, long now) {
+  void record(Match m, RequestInfo request, Replica replica, int chosen, long now) {
+    m.request = request;
+    m.chosen = replica;
+    m.chosenMatched = m.blocks == 0 ? 0 : m.matched[chosen];
     if (m.blocks == 0) {
       return;
     }
@@ -187,7 +199,7 @@ public final class PrefixAffinity {
       }
     }
     Counts c = counts(replica.model());
-    int matched = chosen < 0 ? 0 : m.matched[chosen];
+    int matched = m.chosenMatched;
     c.requests.increment();
     c.queriedBlocks.add(m.blocks);
     c.matchedBlocks.add(matched);
@@ -197,6 +209,27 @@ public final class PrefixAffinity {
     if (m.guarded) {
       c.guarded.increment();
     }
+  }
+
+  /**
+   * The request as the replica just picked for it should count it: its prompt tokens less the
+   * share the index holds there (the request itself when this thread's last pick was another).
+   */
+  RequestInfo dispatched(Replica pick, RequestInfo request) {
+    Match m = scratch.get();
+    if (m.request != request || m.chosen != pick) {
+      return request;
+    }
+    m.request = null;
+    m.chosen = null;
+    if (m.chosenMatched == 0) {
+      return request;
+    }
+    double cached = Math.min(1.0,
+        (double) m.chosenMatched * blockChars / request.prompt().length());
+    int tokens = (int) Math.round(request.promptTokens() * (1 - cached));
+    return new RequestInfo(tokens, request.maxTokens(), request.stream(), request.prompt(),
+        request.body());
   }
 
   /** The replica's bit among its model's replicas; 0 (no affinity) past the 64th. */

@@ -93,6 +93,11 @@ public final class QueueAwarePolicy implements RoutingPolicy {
   }
 
   @Override
+  public RequestInfo dispatched(Replica pick, RequestInfo request) {
+    return affinity == null ? request : affinity.dispatched(pick, request);
+  }
+
+  @Override
   public Replica pick(List<Replica> candidates, LoadView load, RequestInfo request) {
     int n = candidates.size();
     Replica chosen;
@@ -135,7 +140,7 @@ public final class QueueAwarePolicy implements RoutingPolicy {
       index = i;
     }
     if (match != null) {
-      affinity.record(match, chosen, index, now);
+      affinity.record(match, request, chosen, index, now);
     }
     picks.computeIfAbsent(chosen, r -> new LongAdder()).increment();
     return chosen;
