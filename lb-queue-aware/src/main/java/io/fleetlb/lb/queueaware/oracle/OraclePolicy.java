@@ -65,7 +65,9 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
     client = ctx.vertx().httpClientBuilder()
         .with(UpstreamTls.apply(new HttpClientOptions(), ctx.config().upstream())
             .setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(4)
-            .setConnectTimeout((int) timeoutMillis).setName("lb-oracle"))
+            // The round's timer bounds the wait; a connect timeout racing it would turn a slow
+            // connection (a busy machine) into an error instead of a timeout.
+            .setConnectTimeout((int) Math.max(1000, 2 * timeoutMillis)).setName("lb-oracle"))
         .with(new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024))
         .build();
     FunctionCounter.builder("lb.oracle.picks", picks, LongAdder::sum)
@@ -171,13 +173,17 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
       Replica r = candidates.get(i);
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
           .setServer(r.address()).setHost(r.host()).setPort(r.port()).setSsl(r.tls())
-          .setURI(r.basePath() + PATH).setConnectTimeout(timeoutMillis)
+          .setURI(r.basePath() + PATH)
           .putHeader("content-type", "application/json");
       client.request(options).compose(req -> {
         sent[i] = req;
         return req.send(request.body());
-      }).compose(resp -> resp.statusCode() == 200 ? resp.body()
-          : Future.failedFuture("HTTP " + resp.statusCode()))
+      }).compose(resp -> {
+        // A round that ended resets the requests still open: not worth a log line.
+        resp.exceptionHandler(t -> { });
+        return resp.statusCode() == 200 ? resp.body()
+            : Future.failedFuture("HTTP " + resp.statusCode());
+      })
           .onComplete(ar -> {
             JsonObject answer = ar.succeeded() ? parse(ar.result()) : null;
             if (answer == null) {
