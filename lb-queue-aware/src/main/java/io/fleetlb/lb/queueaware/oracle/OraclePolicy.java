@@ -15,7 +15,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -146,7 +145,6 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
     private final RequestInfo request;
     private final Promise<Replica> result = Promise.promise();
     private final JsonObject[] answers;
-    private final HttpClientRequest[] sent;
     private final AtomicInteger left;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile long timer = -1;
@@ -157,7 +155,6 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
       this.load = load;
       this.request = request;
       this.answers = new JsonObject[candidates.size()];
-      this.sent = new HttpClientRequest[candidates.size()];
       this.left = new AtomicInteger(candidates.size());
     }
 
@@ -174,12 +171,12 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
           .setServer(r.address()).setHost(r.host()).setPort(r.port()).setSsl(r.tls())
           .setURI(r.basePath() + PATH)
+          // A late answer is not waited for (the round's timer decides) but left to end on its
+          // own: resetting it would close a pooled connection another round may be taking.
+          .setIdleTimeout(Math.max(1000, 2 * timeoutMillis))
           .putHeader("content-type", "application/json");
-      client.request(options).compose(req -> {
-        sent[i] = req;
-        return req.send(request.body());
-      }).compose(resp -> {
-        // A round that ended resets the requests still open: not worth a log line.
+      client.request(options).compose(req -> req.send(request.body())).compose(resp -> {
+        // A late answer's failure (idle timeout) after the round ended: not worth a log line.
         resp.exceptionHandler(t -> { });
         return resp.statusCode() == 200 ? resp.body()
             : Future.failedFuture("HTTP " + resp.statusCode());
@@ -233,11 +230,6 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
       }
       vertx.cancelTimer(timer);
       reason.increment();
-      for (HttpClientRequest req : sent) {
-        if (req != null) {
-          req.reset();
-        }
-      }
       result.complete(fallback.pick(candidates, load, request));
     }
   }
