@@ -7,6 +7,8 @@ import io.fleetlb.lb.metrics.RouterMetrics;
 import io.fleetlb.lb.policy.RequestInfo;
 import io.fleetlb.lb.pool.Dispatch;
 import io.fleetlb.lb.pool.Replica;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,6 +17,7 @@ import io.vertx.core.http.HttpVersion;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -203,7 +206,7 @@ final class Exchange {
     if (done) {
       return;
     }
-    ModelExtractor.Result r = ModelExtractor.extract(body);
+    ModelExtractor.Result r = ModelExtractor.extract(body, rt.policy.needsPromptText());
     if (r.problem() != null) {
       error(400, r.problem(), r.message(), r.problem() == Reason.MISSING_MODEL ? "model" : null,
           null, false);
@@ -217,7 +220,7 @@ final class Exchange {
     }
     model = r.model();
     modelLog = model;
-    requestInfo = r.info();
+    requestInfo = r.info().withBody(body);
     if (key != null) {
       KeyUsage.Refusal no = key.admit(model, requestInfo, rt.nanoClock.getAsLong());
       if (no != null) {
@@ -268,38 +271,100 @@ final class Exchange {
       return;
     }
     if (!rt.admission.enabled()) {
-      Replica pick = failover.choose(failover.candidates(candidates), requestInfo);
-      attempt = new Attempt(this, pick, slot, rt.pool.dispatch(pick, requestInfo));
-      attempt.start();
+      choose(candidates, slot, pick -> {
+        attempt = new Attempt(this, pick, slot, rt.pool.dispatch(pick, sized(pick)));
+        attempt.start();
+      });
       return;
     }
     boolean retry = failover.attempts() > 0;
+    // A request woken from the queue keeps its first deadline if it has to wait again.
+    long deadline = ticket != null ? ticket.deadlineNanos : 0;
     if (fromQueue || retry || !rt.admission.busy(model)) {
-      List<Replica> open = rt.admission.withRoom(candidates);
-      while (!open.isEmpty()) {
-        Replica pick = failover.choose(failover.candidates(open), requestInfo);
-        Dispatch d = rt.pool.tryDispatch(pick, requestInfo, rt.admission.limit(pick));
-        if (d != null) {
-          attempt = new Attempt(this, pick, slot, d);
-          attempt.start();
-          return;
-        }
-        // Another event loop took its last slot in the meantime.
-        failover.untry(pick);
-        open = open.stream().filter(r -> r != pick).toList();
-      }
+      dispatchWithRoom(rt.admission.withRoom(candidates), slot, fromQueue || retry, deadline);
+      return;
     }
     if (slot) {
       rt.retryBudget.release();
     }
-    enqueue(fromQueue || retry);
+    enqueue(false, deadline);
   }
 
-  /** Waits in the model's queue for a slot, or answers 503 when the queue is full. */
-  private void enqueue(boolean front) {
+  /**
+   * Takes a slot on the policy's pick among the replicas with room ({@code open}); when another
+   * event loop took its last slot in the meantime, picks again among the others; with none left,
+   * queues.
+   */
+  private void dispatchWithRoom(List<Replica> open, boolean slot, boolean front, long deadline) {
+    if (open.isEmpty()) {
+      if (slot) {
+        rt.retryBudget.release();
+      }
+      enqueue(front, deadline);
+      return;
+    }
+    choose(open, slot, pick -> {
+      Dispatch d = rt.pool.tryDispatch(pick, sized(pick), rt.admission.limit(pick));
+      if (d != null) {
+        attempt = new Attempt(this, pick, slot, d);
+        attempt.start();
+        return;
+      }
+      failover.untry(pick);
+      dispatchWithRoom(open.stream().filter(r -> r != pick).toList(), slot, front, deadline);
+    });
+  }
+
+  /** The request's size as the policy expects the picked replica to see it. */
+  private RequestInfo sized(Replica pick) {
+    RequestInfo r = rt.policy.dispatched(pick, requestInfo);
+    return r == null ? requestInfo : r;
+  }
+
+  /**
+   * Asks the policy for a replica among {@code among} and continues with it: at once for a
+   * synchronous policy; for an asynchronous one when its future completes, back on this
+   * request's event loop, and only if the request is still wanted (otherwise the retry-budget
+   * slot it held is released and the queue pumped, as the request no longer takes a slot).
+   */
+  private void choose(List<Replica> among, boolean slot, Consumer<Replica> then) {
+    List<Replica> offered = failover.candidates(among);
+    if (!rt.policy.asynchronous()) {
+      then.accept(failover.choose(offered, requestInfo));
+      return;
+    }
+    Context loop = Vertx.currentContext();
+    failover.pickAsync(offered, requestInfo).onComplete(ar -> {
+      Runnable resume = () -> {
+        Replica pick = failover.tried(offered, ar.succeeded() ? ar.result() : null);
+        if (done) {
+          failover.untry(pick);
+          if (slot) {
+            rt.retryBudget.release();
+          }
+          if (rt.admission.enabled()) {
+            rt.admission.pump(model);
+          }
+          return;
+        }
+        then.accept(pick);
+      };
+      if (loop == null || Vertx.currentContext() == loop) {
+        resume.run();
+      } else {
+        loop.runOnContext(v -> resume.run());
+      }
+    });
+  }
+
+  /**
+   * Waits in the model's queue for a slot, or answers 503 when the queue is full; the wait ends
+   * at {@code deadline} (0: the queue's longest wait from now).
+   */
+  private void enqueue(boolean front, long deadline) {
     long now = rt.nanoClock.getAsLong();
     QueueTicket t = new QueueTicket(this, key == null ? "" : key.id(), now,
-        ticket != null ? ticket.deadlineNanos : now + rt.admission.maxWaitNanos());
+        deadline != 0 ? deadline : now + rt.admission.maxWaitNanos());
     ticket = t;
     if (!rt.admission.enqueue(model, t.lane, t, front)) {
       ticket = null;

@@ -2,7 +2,9 @@ package io.fleetlb.lb.proxy;
 
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.policy.RequestInfo;
+import io.fleetlb.lb.policy.RoutingPolicy;
 import io.fleetlb.lb.pool.Replica;
+import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -81,6 +83,28 @@ final class Failover {
     } catch (RuntimeException e) {
       pick = null;
     }
+    return tried(candidates, pick);
+  }
+
+  /**
+   * Asks an asynchronous policy ({@link RoutingPolicy#pickAsync}); the future may complete on
+   * any thread and fails on a policy error: pass its outcome to {@link #tried} back on the
+   * request's event loop.
+   */
+  Future<Replica> pickAsync(List<Replica> candidates, RequestInfo request) {
+    try {
+      Future<Replica> f = rt.policy.pickAsync(candidates, rt.pool, request);
+      return f != null ? f : Future.failedFuture("the policy returned no future");
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /**
+   * Records a pick as tried and returns it; null or a replica outside the candidates is a policy
+   * error (counted, the first candidate used instead).
+   */
+  Replica tried(List<Replica> candidates, Replica pick) {
     if (pick == null || !candidates.contains(pick)) {
       rt.metrics.policyError();
       pick = candidates.get(0);

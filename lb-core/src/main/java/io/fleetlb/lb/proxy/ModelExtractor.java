@@ -17,7 +17,8 @@ import java.io.IOException;
  * rewritten, so the original bytes are what the replica receives. The same pass estimates the
  * request's size for the policy ({@link RequestInfo}): the length of the prompt text (chat
  * message contents and text parts, or a completion prompt), token-id prompts, the output bound
- * and the streaming flag. Any other shape is skipped, never refused: the replica validates.
+ * and the streaming flag; for a policy that reads it, also the prompt as canonical text
+ * ({@link RequestInfo#prompt}). Any other shape is skipped, never refused: the replica validates.
  */
 final class ModelExtractor {
   private static final JsonFactory JSON = JsonFactory.builder()
@@ -55,6 +56,30 @@ final class ModelExtractor {
     long maxTokens = -1;
     long maxCompletionTokens = -1;
     boolean stream;
+    /** The canonical prompt text, null when not asked for. */
+    final StringBuilder text;
+
+    Size(boolean promptText) {
+      text = promptText ? new StringBuilder(256) : null;
+    }
+
+    void appendText(JsonParser p) throws IOException {
+      if (text != null) {
+        text.append(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+      }
+    }
+
+    void append(char c) {
+      if (text != null) {
+        text.append(c);
+      }
+    }
+
+    void resetText() {
+      if (text != null) {
+        text.setLength(0);
+      }
+    }
 
     RequestInfo info() {
       long prompt = (chars + RequestInfo.CHARS_PER_TOKEN - 1) / RequestInfo.CHARS_PER_TOKEN
@@ -62,7 +87,8 @@ final class ModelExtractor {
       // vLLM: max_completion_tokens, when set, wins over the deprecated max_tokens.
       long max = maxCompletionTokens >= 0 ? maxCompletionTokens : Math.max(0, maxTokens);
       return new RequestInfo((int) Math.min(prompt, Integer.MAX_VALUE),
-          (int) Math.min(max, Integer.MAX_VALUE), stream);
+          (int) Math.min(max, Integer.MAX_VALUE), stream, text == null ? "" : text.toString(),
+          null);
     }
   }
 
@@ -73,6 +99,14 @@ final class ModelExtractor {
    * own JSON parser, so the router routes on what the replica will see.
    */
   static Result extract(Buffer body) {
+    return extract(body, false);
+  }
+
+  /**
+   * Extracts the model; with {@code promptText} the result's {@link RequestInfo#prompt} holds the
+   * prompt as canonical text.
+   */
+  static Result extract(Buffer body, boolean promptText) {
     if (body.length() == 0) {
       return Result.bad("The request body is empty; expected a JSON object");
     }
@@ -80,7 +114,7 @@ final class ModelExtractor {
     String model = null;
     boolean present = false;
     String wrongType = null;
-    Size size = new Size();
+    Size size = new Size(promptText);
     try (JsonParser p = JSON.createParser(bytes)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Result.bad("The request body must be a JSON object");
@@ -141,6 +175,7 @@ final class ModelExtractor {
   private static void messages(JsonParser p, JsonToken value, Size size) throws IOException {
     size.chars = 0;
     size.messages = 0;
+    size.resetText();
     if (value != JsonToken.START_ARRAY) {
       p.skipChildren();
       return;
@@ -152,16 +187,34 @@ final class ModelExtractor {
         continue;
       }
       size.messages++;
+      int start = size.text == null ? 0 : size.text.length();
+      String role = null;
+      boolean roleWritten = false;
       while (p.nextToken() == JsonToken.FIELD_NAME) {
-        boolean content = "content".equals(p.currentName());
+        String field = p.currentName();
+        boolean content = "content".equals(field);
         JsonToken v = p.nextToken();
         if (content && v == JsonToken.VALUE_STRING) {
           size.chars += p.getTextLength();
+          size.appendText(p);
         } else if (content && v == JsonToken.START_ARRAY) {
           textParts(p, size);
+        } else if ("role".equals(field) && v == JsonToken.VALUE_STRING && size.text != null) {
+          role = p.getText();
+          // Usually the role comes first: written in place, nothing to move later.
+          if (size.text.length() == start) {
+            size.text.append(role).append(RequestInfo.ROLE_END);
+            roleWritten = true;
+          }
         } else {
           p.skipChildren();
         }
+      }
+      if (size.text != null) {
+        if (!roleWritten) {
+          size.text.insert(start, RequestInfo.ROLE_END).insert(start, role == null ? "" : role);
+        }
+        size.text.append(RequestInfo.MESSAGE_END);
       }
     }
   }
@@ -172,6 +225,7 @@ final class ModelExtractor {
     while ((part = p.nextToken()) != JsonToken.END_ARRAY && part != null) {
       if (part == JsonToken.VALUE_STRING) {
         size.chars += p.getTextLength();
+        size.appendText(p);
         continue;
       }
       if (part != JsonToken.START_OBJECT) {
@@ -182,6 +236,7 @@ final class ModelExtractor {
         boolean text = "text".equals(p.currentName());
         if (p.nextToken() == JsonToken.VALUE_STRING && text) {
           size.chars += p.getTextLength();
+          size.appendText(p);
         } else {
           p.skipChildren();
         }
@@ -196,8 +251,10 @@ final class ModelExtractor {
   private static void prompt(JsonParser p, JsonToken value, Size size) throws IOException {
     size.chars = 0;
     size.tokenIds = 0;
+    size.resetText();
     if (value == JsonToken.VALUE_STRING) {
       size.chars = p.getTextLength();
+      size.appendText(p);
       return;
     }
     if (value != JsonToken.START_ARRAY) {
@@ -208,20 +265,33 @@ final class ModelExtractor {
     while ((e = p.nextToken()) != JsonToken.END_ARRAY && e != null) {
       if (e == JsonToken.VALUE_STRING) {
         size.chars += p.getTextLength();
+        size.appendText(p);
+        size.append(RequestInfo.MESSAGE_END);
       } else if (e == JsonToken.VALUE_NUMBER_INT) {
         size.tokenIds++;
+        tokenId(p, size);
       } else if (e == JsonToken.START_ARRAY) {
         JsonToken id;
         while ((id = p.nextToken()) != JsonToken.END_ARRAY && id != null) {
           if (id == JsonToken.VALUE_NUMBER_INT) {
             size.tokenIds++;
+            tokenId(p, size);
           } else {
             p.skipChildren();
           }
         }
+        size.append(RequestInfo.MESSAGE_END);
       } else {
         p.skipChildren();
       }
+    }
+  }
+
+  /** A token id of a prompt, as its decimal text and a comma. */
+  private static void tokenId(JsonParser p, Size size) throws IOException {
+    if (size.text != null) {
+      size.appendText(p);
+      size.text.append(',');
     }
   }
 

@@ -89,4 +89,36 @@ class ModelExtractorTest {
     assertThat(of("{\"model\":\"m\",\"messages\":[{\"content\":\"abcd\"}").problem())
         .isEqualTo(Reason.BAD_JSON);
   }
+
+  private static String prompt(String json) {
+    return ModelExtractor.extract(Buffer.buffer(json), true).info().prompt();
+  }
+
+  @Test
+  void thePromptTextIsCanonicalWhateverTheKeyOrderAndEscaping() {
+    String us = String.valueOf(RequestInfo.ROLE_END);
+    String rs = String.valueOf(RequestInfo.MESSAGE_END);
+    String expected = "system" + us + "Be brief." + rs + "user" + us + "Hi \u00e9" + rs;
+    assertThat(prompt("{\"model\":\"m\",\"messages\":[{\"role\":\"system\","
+        + "\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi \u00e9\"}]}"))
+        .isEqualTo(expected);
+    // Content before role, escapes, text parts: the same text.
+    assertThat(prompt("{ \"messages\" : [ {\"content\":\"Be brief.\", \"role\":\"system\"},"
+        + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Hi \"},"
+        + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"x\"}},"
+        + "{\"type\":\"text\",\"text\":\"\\u00e9\"}]}], \"model\":\"m\"}"))
+        .isEqualTo(expected);
+    assertThat(prompt("{\"model\":\"m\",\"prompt\":\"Once upon\"}")).isEqualTo("Once upon");
+    assertThat(prompt("{\"model\":\"m\",\"prompt\":[[1,2],[30]]}"))
+        .isEqualTo("1,2," + rs + "30," + rs);
+    // A duplicate key: the last one, as for the size.
+    assertThat(prompt("{\"model\":\"m\",\"prompt\":\"a\",\"prompt\":\"b\"}"))
+        .isEqualTo("b");
+  }
+
+  @Test
+  void withoutBeingAskedThePromptIsNotCopied() {
+    assertThat(of("{\"model\":\"m\",\"prompt\":\"Once upon\"}").info().prompt()).isEmpty();
+    assertThat(of("{\"model\":\"m\",\"prompt\":\"Once upon\"}").info().body()).isNull();
+  }
 }

@@ -22,9 +22,16 @@ abstract class QueueAwareTestBase extends ProxyTestBase {
   /** Starts the router with the queue-aware parts for the builder's replicas. */
   protected RouterHarness startQueueAware(RouterHarness.Builder builder, int replicas,
       ScrapeConfig scrape) {
-    parts = QueueAware.parts(scrape, PolicyConfig.DEFAULT);
-    return start(builder.policy(parts.policy()).extension(parts.scraper())
-        .extension(parts.metrics()));
+    return startQueueAware(builder, scrape, PolicyConfig.DEFAULT);
+  }
+
+  /** Starts the router with the parts {@code policy} configures (the oracle, prefix meters). */
+  protected RouterHarness startQueueAware(RouterHarness.Builder builder, ScrapeConfig scrape,
+      PolicyConfig policy) {
+    parts = QueueAware.parts(scrape, policy);
+    builder.policy(parts.routing()).extension(parts.scraper()).extension(parts.metrics());
+    parts.extensions().forEach(builder::extension);
+    return start(builder);
   }
 
   /** The replica that answered. */

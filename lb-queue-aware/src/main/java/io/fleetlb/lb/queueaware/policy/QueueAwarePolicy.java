@@ -28,6 +28,10 @@ import java.util.random.RandomGenerator;
  * metrics anywhere the policy is least-outstanding-requests (weighted by pending prefill) with a
  * random tie-break. It never refuses a pick. Reads are lock-free (one volatile load per
  * candidate); it does no I/O and allocates one small array per pick with more than one candidate.
+ *
+ * <p>With {@code prefix_weight} above 0 a {@link PrefixAffinity} lowers each candidate's load by
+ * the prefill its cached prompt prefix would save (unless the loads are out of balance) and
+ * learns where each prompt went; at 0 the picks are exactly those without it.
  */
 public final class QueueAwarePolicy implements RoutingPolicy {
   /** The most a replica's slowness can multiply its queue. */
@@ -43,6 +47,8 @@ public final class QueueAwarePolicy implements RoutingPolicy {
   private final LongSupplier nanoClock;
   private final Supplier<RandomGenerator> random;
   private final Map<Replica, LongAdder> picks = new ConcurrentHashMap<>();
+  /** Null when prefix affinity is off. */
+  private final PrefixAffinity affinity;
 
   private QueueAwarePolicy(LoadBoard board, PolicyConfig config, Duration staleAfter,
       LongSupplier nanoClock, Supplier<RandomGenerator> random) {
@@ -56,6 +62,7 @@ public final class QueueAwarePolicy implements RoutingPolicy {
     this.staleAfterNanos = staleAfter.toNanos();
     this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     this.random = Objects.requireNonNull(random, "random");
+    this.affinity = config.prefixAware() ? new PrefixAffinity(config) : null;
   }
 
   /** The policy the router runs: system clock, thread-local randomness. */
@@ -81,20 +88,42 @@ public final class QueueAwarePolicy implements RoutingPolicy {
   }
 
   @Override
+  public boolean needsPromptText() {
+    return affinity != null;
+  }
+
+  @Override
+  public RequestInfo dispatched(Replica pick, RequestInfo request) {
+    return affinity == null ? request : affinity.dispatched(pick, request);
+  }
+
+  @Override
   public Replica pick(List<Replica> candidates, LoadView load, RequestInfo request) {
     int n = candidates.size();
     Replica chosen;
+    PrefixAffinity.Match match = null;
+    int index = 0;
+    long now = 0;
+    if (affinity != null) {
+      now = nanoClock.getAsLong();
+      match = affinity.match(candidates, request, now);
+    }
     if (n == 1) {
       chosen = candidates.get(0);
     } else {
-      long now = nanoClock.getAsLong();
+      now = affinity != null ? now : nanoClock.getAsLong();
       double fastest = fastestTpot(candidates, now);
       double[] estimates = new double[n];
-      double best = Double.POSITIVE_INFINITY;
       for (int i = 0; i < n; i++) {
         double e = estimate(candidates.get(i), load, request, now, fastest);
         // Snapshots are sanitised, so NaN cannot happen; if it did, that replica just loses.
         estimates[i] = Double.isNaN(e) ? Double.POSITIVE_INFINITY : e;
+      }
+      if (match != null && match.blocks > 0) {
+        affinity.score(match, estimates, n, request);
+      }
+      double best = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
         best = Math.min(best, estimates[i]);
       }
       double limit = best + tieBand;
@@ -108,6 +137,10 @@ public final class QueueAwarePolicy implements RoutingPolicy {
         i++;
       }
       chosen = candidates.get(i);
+      index = i;
+    }
+    if (match != null) {
+      affinity.record(match, request, chosen, index, now);
     }
     picks.computeIfAbsent(chosen, r -> new LongAdder()).increment();
     return chosen;
@@ -200,6 +233,14 @@ public final class QueueAwarePolicy implements RoutingPolicy {
   /** Forgets a replica that left the pool. */
   public void forget(Replica replica) {
     picks.remove(replica);
+    if (affinity != null) {
+      affinity.forget(replica);
+    }
+  }
+
+  /** The prefix affinity, null when {@code prefix_weight} is 0. */
+  public PrefixAffinity affinity() {
+    return affinity;
   }
 
   /** The current time on the policy's clock. */

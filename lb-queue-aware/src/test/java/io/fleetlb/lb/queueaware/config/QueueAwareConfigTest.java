@@ -32,6 +32,26 @@ class QueueAwareConfigTest {
     assertThat(s.maxBody()).isEqualTo(DataSize.mib(1));
     assertThat(s.path()).isEqualTo("/metrics");
     assertThat(QueueAware.policy(c)).isEqualTo(new PolicyConfig(4.0, 10.0, 0.8, 100.0, 1.0));
+    PolicyConfig p = QueueAware.policy(c);
+    assertThat(p.mode()).isEqualTo("queue-aware");
+    assertThat(p.prefixWeight()).as("prefix affinity off").isZero();
+    assertThat(p.prefixAware()).isFalse();
+    assertThat(p.prefixBlockChars()).isEqualTo(256);
+    assertThat(p.prefixIndexMaxBlocks()).isEqualTo(65536);
+    assertThat(p.prefixTtl()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(p.prefixBalanceAbs()).isEqualTo(16);
+    assertThat(p.prefixBalanceRel()).isEqualTo(1.5);
+    assertThat(p.oracleTimeout()).isEqualTo(Duration.ofMillis(200));
+  }
+
+  @Test
+  void thePrefixAndOracleKeysAreRead() {
+    PolicyConfig p = QueueAware.policy(parse("policy: { mode: oracle, prefix_weight: 0.5,"
+        + " prefix_block_chars: 128, prefix_index_max_blocks: 4096, prefix_ttl: 30s,"
+        + " prefix_balance_abs: 4, prefix_balance_rel: 2, oracle_timeout: 50ms }\n"));
+    assertThat(p).isEqualTo(new PolicyConfig(null, null, null, null, null, null, "oracle", 0.5,
+        128, 4096, Duration.ofSeconds(30), 4.0, 2.0, Duration.ofMillis(50)));
+    assertThat(p.prefixAware()).isTrue();
   }
 
   @Test
@@ -65,7 +85,21 @@ class QueueAwareConfigTest {
       "policy: { kv_threshold: 1 }|policy.kv_threshold: must be at least 0 and below 1 (got 1.0)",
       "policy: { tie_band: -1 }|policy.tie_band: must be between 0 and 1000000 (got -1.0)",
       "policy: { waiting_weight: \"4\" }|policy.waiting_weight: expected a number (got \"4\")",
-      "policy: [1, 2]|policy: must be a mapping (got [1,2])"})
+      "policy: [1, 2]|policy: must be a mapping (got [1,2])",
+      "policy: { mode: best }|policy.mode: must be queue-aware or oracle (got \"best\")",
+      "policy: { prefix_weight: -1 }|policy.prefix_weight: must be between 0 and 100 (got -1.0)",
+      "policy: { prefix_block_chars: 8 }|policy.prefix_block_chars: must be between 16 and 65536"
+          + " (got 8)",
+      "policy: { prefix_index_max_blocks: 10 }|policy.prefix_index_max_blocks: must be between"
+          + " 1024 and 67108864 (got 10)",
+      "policy: { prefix_ttl: 0s }|policy.prefix_ttl: must be between 1s and 24h (got 0s)",
+      "policy: { prefix_balance_abs: -2 }|policy.prefix_balance_abs: must be between 0 and"
+          + " 1000000 (got -2.0)",
+      "policy: { prefix_balance_rel: 0.5 }|policy.prefix_balance_rel: must be between 1 and"
+          + " 1000000 (got 0.5)",
+      "policy: { oracle_timeout: 1m }|policy.oracle_timeout: must be between 1ms and 10s"
+          + " (got 1m)",
+      "policy: { prefix_block_chars: 1.5 }|policy.prefix_block_chars: expected"})
   void aMistakeIsOneLineNamingTheFileTheFieldAndTheValue(String yaml, String message) {
     assertThatThrownBy(() -> parse(yaml + "\n"))
         .isInstanceOf(ConfigException.class)
