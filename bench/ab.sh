@@ -29,6 +29,9 @@ A/B against running routers:
                           (letters, digits, . _ + -; unique) is the arm's label in every result
                           and report, and with three or more arms its folder: OUT/NAME/repK (two
                           arms keep OUT/baseline and OUT/managed)
+  --reference NAME        with three or more arms: the report also gives each arm's TTFT, E2E
+                          latency and steady output rate as a ratio of this arm's (compare.sh
+                          --reference; the demo's --oracle sets --reference oracle)
   --workload FILE         frozen workload from `bench.jar workload`
   --out DIR               where results, comparison.json and report.html go (created)
   --repetitions N         repetitions per arm, interleaved A B A B ... or A B C A B C ... (default 3)
@@ -92,7 +95,7 @@ log() { echo "ab.sh: $*" >&2; }
 BASELINE="" MANAGED="" WORKLOAD="" OUT="" REPS="" DEMO=0 QUICK=0 KEEP=0 SWEEP="" SLOW=()
 GOODPUT=() WARMUP_REQUESTS=60 COOLDOWN_TIMEOUT=180 SWEEP_SPEC=""
 SERVER_METRICS=() GPU_METRICS=() BENCH_ARGS=() BASELINE_LABEL="" MANAGED_LABEL=""
-ARM_SPECS=() ORACLE=0 SEED_CONFIGS=0 DRY_RUN=0
+ARM_SPECS=() ORACLE=0 SEED_CONFIGS=0 DRY_RUN=0 REFERENCE=""
 # The arms, the baseline first: name (folder with 3+ arms), label, URL, results folder, and the
 # --server-metrics / --gpu-metrics of an arm with a fleet of its own (else the global ones).
 ARM_NAMES=() ARM_LABELS=() ARM_URLS=() ARM_DIRS=() ARM_SM=() ARM_GM=()
@@ -111,6 +114,7 @@ while [ $# -gt 0 ]; do
     --baseline) BASELINE="${2:?--baseline needs a URL}"; shift 2 ;;
     --managed) MANAGED="${2:?--managed needs a URL}"; shift 2 ;;
     --arm) ARM_SPECS+=("${2:?--arm needs NAME=URL}"); shift 2 ;;
+    --reference) REFERENCE="${2:?--reference needs an arm NAME}"; shift 2 ;;
     --workload) WORKLOAD="${2:?--workload needs a file}"; shift 2 ;;
     --out) OUT="${2:?--out needs a directory}"; shift 2 ;;
     --repetitions) REPS="${2:?--repetitions needs a number}"; shift 2 ;;
@@ -393,7 +397,7 @@ dry_run() {
     compare+=("$OUT/${ARM_DIRS[$i]}")
   done
   [ -z "$SWEEP" ] || echo "sweep: rates $SWEEP from spec $SWEEP_SPEC"
-  echo "compare: ${compare[*]} --out $OUT${SWEEP:+ --sweep $OUT/sweep}"
+  echo "compare: ${compare[*]} --out $OUT${SWEEP:+ --sweep $OUT/sweep}${REFERENCE:+ --reference $REFERENCE}"
   exit 0
 }
 
@@ -404,6 +408,10 @@ ab_main() {
   [ -n "$WORKLOAD" ] || die "--workload FILE is required (or --demo); see --help" 2
   [ -n "$OUT" ] || die "--out DIR is required (or --demo); see --help" 2
   [ ${#ARM_NAMES[@]} -eq 2 ] || [ -z "$SWEEP" ] || die "--sweep compares two arms; ${#ARM_NAMES[@]} arms given (run one sweep per pair)" 2
+  if [ -n "$REFERENCE" ]; then
+    [ ${#ARM_NAMES[@]} -gt 2 ] || die "--reference needs three or more arms (two arms are compared with each other directly)" 2
+    [[ " ${ARM_LABELS[*]} " == *" $REFERENCE "* ]] || die "--reference $REFERENCE: no arm of that name (one of ${ARM_LABELS[*]})" 2
+  fi
   [ "$DRY_RUN" = 1 ] || [ -r "$WORKLOAD" ] || die "cannot read workload '$WORKLOAD'" 2
   [ "$DRY_RUN" = 0 ] || dry_run
   arm_dirs
@@ -423,6 +431,7 @@ ab_main() {
   local compare=("$ROOT/analysis/compare.sh")
   for i in "${!ARM_DIRS[@]}"; do compare+=("$OUT/${ARM_DIRS[$i]}"); done
   compare+=(--out "$OUT")
+  [ -z "$REFERENCE" ] || compare+=(--reference "$REFERENCE")
   if [ -n "$SWEEP" ]; then
     sweep_runs
     compare+=(--sweep "$OUT/sweep")
@@ -579,6 +588,7 @@ demo_main() {
     arms+=("lb-queue-aware|${MANAGED_LABEL:-lb-queue-aware}|lb-queue-aware|queue-aware.yaml||0")
     [ "$variant" != prefix ] || arms+=("lb-queue-aware+prefix|lb-queue-aware+prefix|lb-queue-aware|queue-aware-prefix.yaml|{ prefix_weight: 1.0 }|0")
     [ "$ORACLE" = 0 ] || arms+=("oracle|oracle|lb-queue-aware|oracle.yaml|{ mode: oracle }|0")
+    [ "$ORACLE" = 0 ] || REFERENCE="${REFERENCE:-oracle}"
   fi
   if [ ${#arms[@]} -gt 2 ] && [ -n "$BASELINE_LABEL$MANAGED_LABEL" ]; then
     die "--baseline-label/--managed-label name the demo's two arms; with ${#arms[@]} arms each keeps its router's name" 2

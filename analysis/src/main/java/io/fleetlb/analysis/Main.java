@@ -8,6 +8,7 @@ import io.fleetlb.analysis.input.InputException;
 import io.fleetlb.analysis.input.Run;
 import io.fleetlb.analysis.input.RunDiscovery;
 import io.fleetlb.analysis.input.RunReader;
+import io.fleetlb.analysis.report.ReferenceRatios;
 import io.fleetlb.analysis.sweep.SweepAnalysis;
 import io.fleetlb.analysis.sweep.SweepResult;
 import io.fleetlb.results.Slo;
@@ -143,6 +144,14 @@ public final class Main implements Callable<Integer> {
   int bootstrap;
 
   @Option(
+      names = "--reference",
+      paramLabel = "LABEL",
+      description =
+          "With three or more arms: also give every arm's TTFT, E2E latency and steady output "
+              + "rate as a ratio of this arm's (its label), e.g. --reference oracle.")
+  String reference;
+
+  @Option(
       names = "--baseline-label",
       paramLabel = "NAME",
       description = "Name the baseline in " + "the reports (default: the runs' label).")
@@ -178,6 +187,9 @@ public final class Main implements Callable<Integer> {
               + baselineLabel
               + "': the "
               + "arms need different names");
+    }
+    if (arms.size() == 2 && reference != null) {
+      throw usage("--reference compares three or more arms with one of them; two arms are a pair");
     }
     if (arms.size() > 2) {
       if (sweep != null) {
@@ -242,7 +254,15 @@ public final class Main implements Callable<Integer> {
               + String.join(", ", mc.first().metrics().stream().map(r -> r.key()).toList()));
     }
     Files.createDirectories(dir);
-    new MultiReportWriter(dir).write(mc, spec.commandLine().getOut());
+    if (reference != null && mc.arms().stream().noneMatch(a -> a.label().equals(reference))) {
+      throw usage(
+          "--reference "
+              + reference
+              + ": no arm has that label; one of "
+              + String.join(", ", mc.arms().stream().map(a -> a.label()).toList()));
+    }
+    new MultiReportWriter(dir)
+        .write(mc, ReferenceRatios.of(mc, reference), spec.commandLine().getOut());
     return mc.valid() ? 0 : 3;
   }
 

@@ -8,6 +8,7 @@ import io.fleetlb.analysis.report.MultiComparisonJson;
 import io.fleetlb.analysis.report.MultiConsoleTable;
 import io.fleetlb.analysis.report.MultiHtmlReport;
 import io.fleetlb.analysis.report.MultiMarkdownReport;
+import io.fleetlb.analysis.report.ReferenceRatios;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -24,21 +25,21 @@ final class MultiReportWriter {
     this.dir = dir;
   }
 
-  void write(MultiComparison mc, PrintWriter stdout) throws IOException {
+  void write(MultiComparison mc, ReferenceRatios ref, PrintWriter stdout) throws IOException {
     List<String> headlines = Headline.of(mc);
     List<ChartImage> charts = Charts.write(mc, dir.resolve("charts"));
     List<String> files = new ArrayList<>(List.of("comparison.json", "report.md", "report.html"));
     charts.forEach(ch -> files.add(ch.file()));
-    MultiComparisonJson.write(mc, headlines, files, dir.resolve("comparison.json"));
+    MultiComparisonJson.write(mc, headlines, ref, files, dir.resolve("comparison.json"));
     Files.writeString(
         dir.resolve("report.md"),
-        MultiMarkdownReport.render(mc, headlines, charts),
+        MultiMarkdownReport.render(mc, headlines, ref, charts),
         StandardCharsets.UTF_8);
     Files.writeString(
         dir.resolve("report.html"),
-        MultiHtmlReport.render(mc, headlines, charts),
+        MultiHtmlReport.render(mc, headlines, ref, charts),
         StandardCharsets.UTF_8);
-    MultiConsoleTable.print(mc, headlines, stdout);
+    MultiConsoleTable.print(mc, headlines, ref, stdout);
     stdout.println(
         "wrote "
             + dir.resolve("report.html")

@@ -172,6 +172,20 @@ class AbScriptTest {
         dry("--arm", "a=http://h:1", "--arm", "b=http://h:2", "--oracle"),
         "--oracle and --seed-configs apply to --demo only");
     usageError(dry("--baseline", "http://h:1"), "--managed URL is required");
+    usageError(
+        dry("--arm", "a=http://h:1", "--arm", "b=http://h:2", "--reference", "a"),
+        "--reference needs three or more arms");
+    usageError(
+        dry(
+            "--arm",
+            "a=http://h:1",
+            "--arm",
+            "b=http://h:2",
+            "--arm",
+            "c=http://h:3",
+            "--reference",
+            "z"),
+        "--reference z: no arm of that name (one of a b c)");
   }
 
   @Test
@@ -226,7 +240,15 @@ class AbScriptTest {
         .contains("router oracle: lb-queue-aware --config " + out.resolve("oracle.yaml"))
         .contains("3 arms, 3 interleaved repetitions each (9 runs)")
         .contains("arm 3: oracle label oracle url")
-        .contains(out + "/lb-roundrobin " + out + "/lb-queue-aware " + out + "/oracle --out");
+        .contains(
+            out
+                + "/lb-roundrobin "
+                + out
+                + "/lb-queue-aware "
+                + out
+                + "/oracle --out "
+                + out
+                + " --reference oracle");
     assertThat(Files.readString(out.resolve("oracle.yaml")).lines())
         .contains("policy: { mode: oracle }");
     assertThat(ports(out.resolve("oracle.yaml"))).isEqualTo(ports(out.resolve("fleet.yaml")));

@@ -1,6 +1,7 @@
 package io.fleetlb.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -172,5 +173,53 @@ class MultiArmTest {
     MainTest.Result one = MainTest.run(dir.resolve("ab/rr").toString());
     assertThat(one.code()).isEqualTo(2);
     assertThat(one.err()).contains("ARM");
+  }
+
+  @Test
+  void referenceGivesEveryArmsRatioToOneArm() throws Exception {
+    threeArms();
+    MainTest.Result r =
+        MainTest.run(
+            dir.resolve("ab/rr").toString(),
+            dir.resolve("ab/fast").toString(),
+            dir.resolve("ab/slow").toString(),
+            "--bootstrap",
+            "200",
+            "--reference",
+            "fast");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode ref = JSON.readTree(dir.resolve("ab/comparison.json").toFile()).path("reference");
+    assertThat(ref.path("label").asText()).isEqualTo("fast");
+    assertThat(ref.path("ratios").path("rr").path("p99_ttft_ms").asDouble())
+        .isCloseTo(100.0 / 60, within(1e-9));
+    assertThat(ref.path("ratios").path("slow").path("p99_ttft_ms").asDouble())
+        .isCloseTo(150.0 / 60, within(1e-9));
+    assertThat(ref.path("ratios").path("fast").path("p99_ttft_ms").asDouble()).isEqualTo(1.0);
+    assertThat(r.out()).contains("-- ratio to fast (arm / fast)");
+    assertThat(dir.resolve("ab/report.md"))
+        .content()
+        .contains("## Distance to fast")
+        .contains("| p99 TTFT (ms) | 1.67x | 1.00x | 2.50x |");
+
+    MainTest.Result unknown =
+        MainTest.run(
+            dir.resolve("ab/rr").toString(),
+            dir.resolve("ab/fast").toString(),
+            dir.resolve("ab/slow").toString(),
+            "--reference",
+            "oracle");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err())
+        .startsWith(
+            "compare.sh: error: --reference oracle: no arm has that label; one of rr, fast,"
+                + " slow");
+    MainTest.Result two =
+        MainTest.run(
+            dir.resolve("ab/rr").toString(),
+            dir.resolve("ab/fast").toString(),
+            "--reference",
+            "rr");
+    assertThat(two.code()).isEqualTo(2);
+    assertThat(two.err()).startsWith("compare.sh: error: --reference compares three or more arms");
   }
 }

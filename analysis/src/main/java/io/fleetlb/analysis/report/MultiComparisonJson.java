@@ -22,12 +22,14 @@ public final class MultiComparisonJson {
 
   private MultiComparisonJson() {}
 
-  public static void write(MultiComparison mc, List<String> headlines, List<String> files, Path out)
+  public static void write(
+      MultiComparison mc, List<String> headlines, ReferenceRatios ref, List<String> files, Path out)
       throws IOException {
-    MAPPER.writeValue(out.toFile(), build(mc, headlines, files));
+    MAPPER.writeValue(out.toFile(), build(mc, headlines, ref, files));
   }
 
-  static ObjectNode build(MultiComparison mc, List<String> headlines, List<String> files) {
+  static ObjectNode build(
+      MultiComparison mc, List<String> headlines, ReferenceRatios ref, List<String> files) {
     Comparison first = mc.first();
     ObjectNode o = MAPPER.createObjectNode();
     o.put("format", "fleetlb-comparison");
@@ -65,6 +67,19 @@ public final class MultiComparisonJson {
     for (ArmProfile a : mc.arms()) {
       ComparisonJson.replicas(replicas.putObject(a.label()), a);
       ComparisonJson.balance(balance.putObject(a.label()), a);
+    }
+    if (ref == null) {
+      o.putNull("reference");
+    } else {
+      ObjectNode n = o.putObject("reference");
+      n.put("label", ref.reference());
+      ObjectNode ratios = n.putObject("ratios");
+      ref.ratios()
+          .forEach(
+              (arm, m) -> {
+                ObjectNode a = ratios.putObject(arm);
+                m.forEach((k, v) -> ComparisonJson.num(a, k, v));
+              });
     }
     o.putNull("sweep");
     ComparisonJson.strings(o.putArray("files"), files);

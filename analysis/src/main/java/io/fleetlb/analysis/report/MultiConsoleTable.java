@@ -26,7 +26,8 @@ public final class MultiConsoleTable {
 
   private MultiConsoleTable() {}
 
-  public static void print(MultiComparison mc, List<String> headlines, PrintWriter out) {
+  public static void print(
+      MultiComparison mc, List<String> headlines, ReferenceRatios ref, PrintWriter out) {
     List<Comparison> pairs = mc.pairs();
     int width = 51 + 48 * pairs.size();
     String bar = "=".repeat(width);
@@ -80,6 +81,9 @@ public final class MultiConsoleTable {
           }
         }
       }
+    }
+    if (ref != null) {
+      ref.console(out, mc, width);
     }
     paired(out, pairs, width);
     out.println();

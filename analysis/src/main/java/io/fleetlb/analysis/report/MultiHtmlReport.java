@@ -20,7 +20,8 @@ import java.util.Map;
 public final class MultiHtmlReport {
   private MultiHtmlReport() {}
 
-  public static String render(MultiComparison mc, List<String> headlines, List<ChartImage> charts) {
+  public static String render(
+      MultiComparison mc, List<String> headlines, ReferenceRatios ref, List<ChartImage> charts) {
     Map<String, ChartImage> ch = new LinkedHashMap<>();
     charts.forEach(x -> ch.putIfAbsent(x.file().replace("charts/", "").replace(".png", ""), x));
     List<Comparison> pairs = mc.pairs();
@@ -68,6 +69,9 @@ public final class MultiHtmlReport {
       }
     }
     table(h, pairs, null, kpis, false);
+    if (ref != null) {
+      ref.html(h, mc);
+    }
     h.append("<h2>Latency</h2><div class=\"grid2\">")
         .append(HtmlReport.fig(ch, "ttft_cdf"))
         .append(HtmlReport.fig(ch, "e2el_cdf"))

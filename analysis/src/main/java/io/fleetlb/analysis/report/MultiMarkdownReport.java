@@ -15,7 +15,8 @@ import java.util.List;
 public final class MultiMarkdownReport {
   private MultiMarkdownReport() {}
 
-  public static String render(MultiComparison mc, List<String> headlines, List<ChartImage> charts) {
+  public static String render(
+      MultiComparison mc, List<String> headlines, ReferenceRatios ref, List<ChartImage> charts) {
     List<Comparison> pairs = mc.pairs();
     List<ArmProfile> arms = mc.arms();
     StringBuilder md = new StringBuilder();
@@ -60,6 +61,9 @@ public final class MultiMarkdownReport {
             .append("% of requests)\n\n");
         table(md, pairs, model, mc.first().perModel().get(model), false);
       }
+    }
+    if (ref != null) {
+      ref.markdown(md, mc);
     }
     paired(md, pairs);
     replicas(md, arms);
