@@ -64,14 +64,15 @@ public final class Main implements Callable<Integer> {
       names = "--out",
       paramLabel = "DIR",
       description =
-          "Where the reports go (created). " + "Default: the directory holding both arms.")
+          "Where the reports go (created). " + "Default: the directory holding every arm.")
   Path out;
 
   @Option(
       names = "--sweep",
       paramLabel = "DIR",
       description =
-          "A sweep " + "(DIR/rate-R/{baseline,managed}/...): capacity under the SLO per arm.")
+          "A sweep (DIR/rate-R/{baseline,managed}/...): capacity under the SLO per arm; two arms"
+              + " only.")
   Path sweep;
 
   @Option(
