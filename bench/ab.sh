@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# bench/ab.sh: replay one frozen workload through a baseline and a managed router, interleaved
-# (A B A B ...), then compare them with analysis/compare.sh.
+# bench/ab.sh: replay one frozen workload through a baseline and a managed router (or N routers),
+# interleaved (A B A B ..., A B C A B C ...), then compare them with analysis/compare.sh.
 #
 #   bench/ab.sh --baseline URL --managed URL --workload FILE --out DIR [options]
-#   bench/ab.sh --demo [--quick] [--out DIR] [--sweep RATES]
+#   bench/ab.sh --arm NAME=URL --arm NAME=URL [--arm NAME=URL ...] --workload FILE --out DIR [options]
+#   bench/ab.sh --demo [--workload default|prefix] [--oracle | --seed-configs] [--quick] [--out DIR]
 #
 # Run `bench/ab.sh --help` for every option. Exit status: 0 valid comparison, 3 comparison written
 # but invalid (a run fell behind its schedule or failed requests), 2 usage error, 1 other failure.
@@ -17,14 +18,23 @@ usage() {
   cat <<'EOF'
 Usage:
   bench/ab.sh --baseline URL --managed URL --workload FILE --out DIR [options]
-  bench/ab.sh --demo [--quick] [--out DIR] [--sweep RATES] [options]
+  bench/ab.sh --arm NAME=URL --arm NAME=URL [--arm NAME=URL ...] --workload FILE --out DIR [options]
+  bench/ab.sh --demo [--workload default|prefix] [--oracle | --seed-configs] [--quick] [options]
 
 A/B against running routers:
   --baseline URL          base URL of the baseline router (e.g. http://host:8080)
   --managed URL           base URL of the managed router (e.g. http://host:8081)
+  --arm NAME=URL          instead of --baseline/--managed: one arm per router, repeatable, two or
+                          more; the first is the baseline every other arm is compared with. NAME
+                          (letters, digits, . _ + -; unique) is the arm's label in every result
+                          and report, and with three or more arms its folder: OUT/NAME/repK (two
+                          arms keep OUT/baseline and OUT/managed)
+  --reference NAME        with three or more arms: the report also gives each arm's TTFT, E2E
+                          latency and steady output rate as a ratio of this arm's (compare.sh
+                          --reference; the demo's --oracle sets --reference oracle)
   --workload FILE         frozen workload from `bench.jar workload`
   --out DIR               where results, comparison.json and report.html go (created)
-  --repetitions N         repetitions per arm, interleaved A B A B ... (default 3)
+  --repetitions N         repetitions per arm, interleaved A B A B ... or A B C A B C ... (default 3)
   --server-metrics ID=URL...
                           replicas' vLLM /metrics (one or more values, repeatable): telemetry,
                           and the cool-down waits until every listed replica is idle before each run
@@ -35,7 +45,8 @@ A/B against running routers:
                           (default 60; 0 = none)
   --cooldown-timeout S    longest wait for idle replicas before a run (default 180)
   --sweep RATES           also run both arms once at each of these request rates (comma list,
-                          req/s) and report each arm's capacity under the SLO; needs --spec
+                          req/s) and report each arm's capacity under the SLO; needs --spec;
+                          two arms only
   --spec FILE             the workload's generator spec (`bench.jar workload --spec`), used to
                           generate the same traffic at each sweep rate
   --bench-arg ARG         extra argument for every `bench.jar run` (repeatable), e.g.
@@ -44,10 +55,27 @@ A/B against running routers:
                           the arms' names, recorded in every result (bench run --label) so the
                           report uses them (default baseline, managed; the demo: lb-roundrobin,
                           lb-queue-aware)
+  --dry-run               check the options, print the arms, the runs and the compare.sh command
+                          (the demo also writes its fleet and router configs into --out), and
+                          stop: nothing is built, started or measured
 
-Demo (builds what is missing, starts the simulated 6-replica fleet and both routers on free
-ports, runs the default multi-model workload, stops everything it started, prints the report):
-  --demo                  run the demo
+Demo (builds what is missing, starts the simulated 6-replica fleet and the routers on free
+ports, runs a multi-model workload, stops everything it started, prints the report):
+  --demo                  run the demo: lb-roundrobin (baseline) vs lb-queue-aware on the default
+                          workload (bench/demo-workload.yaml)
+  --workload default|prefix
+                          with --demo: the workload. prefix = bench/prefix-workload.yaml (shared
+                          system prompts and multi-turn chats) and a third arm,
+                          lb-queue-aware+prefix (lb-queue-aware with policy.prefix_weight 1.0)
+  --oracle                with --demo: one more arm, oracle (lb-queue-aware with policy.mode
+                          oracle: it asks every simulated replica for its exact engine state,
+                          POST /sim/estimate, and picks the lowest estimated TTFT), reported
+                          against the same baseline: each router's distance to it
+  --seed-configs          with --demo: the reference deployment's two arms exactly: baseline =
+                          lb-roundrobin in front of a fleet with vLLM prefix caching on (stock
+                          vLLM), managed = lb-queue-aware in front of a second fleet with prefix
+                          caching off (KVCached runs vLLM with --no-enable-prefix-caching); it
+                          measures router and cache setting together, not the router alone
   --quick                 a shorter demo (CI): fewer requests, 2 repetitions
   --keep                  leave the fleet and routers running at the end (prints their URLs)
   --slow-replica ID=F     run that simulated replica F times slower (vllm-sim --slowdown: a
@@ -67,6 +95,10 @@ log() { echo "ab.sh: $*" >&2; }
 BASELINE="" MANAGED="" WORKLOAD="" OUT="" REPS="" DEMO=0 QUICK=0 KEEP=0 SWEEP="" SLOW=()
 GOODPUT=() WARMUP_REQUESTS=60 COOLDOWN_TIMEOUT=180 SWEEP_SPEC=""
 SERVER_METRICS=() GPU_METRICS=() BENCH_ARGS=() BASELINE_LABEL="" MANAGED_LABEL=""
+ARM_SPECS=() ORACLE=0 SEED_CONFIGS=0 DRY_RUN=0 REFERENCE=""
+# The arms, the baseline first: name (folder with 3+ arms), label, URL, results folder, and the
+# --server-metrics / --gpu-metrics of an arm with a fleet of its own (else the global ones).
+ARM_NAMES=() ARM_LABELS=() ARM_URLS=() ARM_DIRS=() ARM_SM=() ARM_GM=()
 
 # values FLAG ARGS...: the values after FLAG up to the next option (at least one); sets TAKEN.
 values() {
@@ -81,6 +113,8 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --baseline) BASELINE="${2:?--baseline needs a URL}"; shift 2 ;;
     --managed) MANAGED="${2:?--managed needs a URL}"; shift 2 ;;
+    --arm) ARM_SPECS+=("${2:?--arm needs NAME=URL}"); shift 2 ;;
+    --reference) REFERENCE="${2:?--reference needs an arm NAME}"; shift 2 ;;
     --workload) WORKLOAD="${2:?--workload needs a file}"; shift 2 ;;
     --out) OUT="${2:?--out needs a directory}"; shift 2 ;;
     --repetitions) REPS="${2:?--repetitions needs a number}"; shift 2 ;;
@@ -109,6 +143,9 @@ while [ $# -gt 0 ]; do
     --demo) DEMO=1; shift ;;
     --quick) QUICK=1; shift ;;
     --keep) KEEP=1; shift ;;
+    --oracle) ORACLE=1; shift ;;
+    --seed-configs) SEED_CONFIGS=1; shift ;;
+    --dry-run) DRY_RUN=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) usage >&2; die "unknown option '$1'" 2 ;;
   esac
@@ -166,26 +203,36 @@ cooldown() {
   done
 }
 
+# telemetry_args I: arm I's telemetry flags, one per line: its own fleet's when it has one.
 telemetry_args() {
-  local a=() e
-  for e in "${SERVER_METRICS[@]}"; do a+=(--server-metrics "$e"); done
-  for e in "${GPU_METRICS[@]}"; do a+=(--gpu-metrics "$e"); done
+  local a=() e sm=("${SERVER_METRICS[@]}") gm=("${GPU_METRICS[@]}")
+  if [ -n "${ARM_SM[$1]:-}" ]; then read -r -a sm <<<"${ARM_SM[$1]}"; read -r -a gm <<<"${ARM_GM[$1]}"; fi
+  for e in "${sm[@]}"; do a+=(--server-metrics "$e"); done
+  for e in "${gm[@]}"; do a+=(--gpu-metrics "$e"); done
   [ ${#a[@]} -eq 0 ] || printf '%s\n' "${a[@]}"
 }
 
-# label ARM: the name an arm's runs record (--baseline-label / --managed-label, else the arm).
-label() {
-  if [ "$1" = baseline ]; then echo "${BASELINE_LABEL:-baseline}"; else echo "${MANAGED_LABEL:-managed}"; fi
+# add_arm NAME LABEL URL: appends an arm (the first is the baseline).
+add_arm() {
+  ARM_NAMES+=("$1"); ARM_LABELS+=("$2"); ARM_URLS+=("$3"); ARM_SM+=(""); ARM_GM+=("")
 }
 
-# run_arm ARM URL WORKLOAD RESULT ARGS...: one measured run, its progress shown while it runs; a
-# run marked invalid is kept.
+# arm_dirs: each arm's results folder: baseline and managed for two arms (the layout compare.sh,
+# --sweep and CI know), the arm's name for more.
+arm_dirs() {
+  ARM_DIRS=()
+  if [ ${#ARM_NAMES[@]} -eq 2 ]; then ARM_DIRS=(baseline managed); else ARM_DIRS=("${ARM_NAMES[@]}"); fi
+}
+
+# run_arm I WORKLOAD RESULT ARGS...: one measured run of arm I, its progress shown while it runs;
+# a run marked invalid is kept.
 run_arm() {
-  local arm="$1" url="$2" workload="$3" result="$4"; shift 4
+  local i="$1" workload="$2" result="$3"; shift 3
+  local arm="${ARM_DIRS[$i]}" url="${ARM_URLS[$i]}"
   local progress="${result%.json}.progress"
-  local args=(run --url "$url" -w "$workload" -o "$result" --label "$(label "$arm")" --no-progress
+  local args=(run --url "$url" -w "$workload" -o "$result" --label "${ARM_LABELS[$i]}" --no-progress
     --progress-file "$progress" --metadata "arm=$arm" "$@")
-  mapfile -t tele < <(telemetry_args)
+  mapfile -t tele < <(telemetry_args "$i")
   args+=("${tele[@]}")
   [ ${#GOODPUT[@]} -eq 0 ] || args+=(--goodput "${GOODPUT[@]}")
   args+=("${BENCH_ARGS[@]}")
@@ -228,18 +275,19 @@ warmup() {
     --no-progress --max-schedule-lag-ms 1000 --min-achieved-ratio 0 >/dev/null 2>&1 || true
 }
 
-# ab_runs WORKLOAD DIR REPS: interleaved repetitions into DIR/{baseline,managed}/repK/result.json
+# ab_runs WORKLOAD DIR REPS: interleaved repetitions (A B A B ..., A B C A B C ...) into
+# DIR/ARM_DIR/repK/result.json
 ab_runs() {
-  local workload="$1" dir="$2" reps="$3" k
+  local workload="$1" dir="$2" reps="$3" k i
   for k in $(seq 1 "$reps"); do
-    for arm in baseline managed; do
+    for i in "${!ARM_NAMES[@]}"; do
       RUN_AT=$SECONDS
       FIRST_RUN_AT="${FIRST_RUN_AT:-$SECONDS}"
       cooldown
-      local url="$BASELINE"; [ "$arm" = managed ] && url="$MANAGED"
-      CURRENT="$arm ($(label "$arm")) repetition $k/$reps"
-      log "run $((RUNS_DONE + 1))/$RUNS_TOTAL: $CURRENT at $url; $(overall)"
-      run_arm "$arm" "$url" "$workload" "$dir/$arm/rep$k/result.json" --metadata "repetition=$k"
+      CURRENT="${ARM_DIRS[$i]} (${ARM_LABELS[$i]}) repetition $k/$reps"
+      [ "${ARM_DIRS[$i]}" != "${ARM_LABELS[$i]}" ] || CURRENT="${ARM_DIRS[$i]} repetition $k/$reps"
+      log "run $((RUNS_DONE + 1))/$RUNS_TOTAL: $CURRENT at ${ARM_URLS[$i]}; $(overall)"
+      run_arm "$i" "$workload" "$dir/${ARM_DIRS[$i]}/rep$k/result.json" --metadata "repetition=$k"
     done
   done
   CURRENT=""
@@ -287,7 +335,7 @@ watch_progress() {
 
 # plan REPS SWEEP_POINTS: how many runs there are, and how long one takes at least (the span).
 plan() {
-  RUNS_TOTAL=$((2 * $1 + 2 * $2))
+  RUNS_TOTAL=$((${#ARM_NAMES[@]} * ($1 + $2)))
   RUN_SPAN_S=$(head -n 1 "$OUT/workload.jsonl" | grep -o '"span_s":[0-9.]*' | cut -d: -f2 | cut -d. -f1)
   RUN_SPAN_S="${RUN_SPAN_S:-0}"
 }
@@ -300,7 +348,7 @@ interrupted() {
   local what="${CURRENT:-the set-up}"
   log "interrupted during $what after $(mmss $((SECONDS - STARTED))): $RUNS_DONE of $RUNS_TOTAL runs finished"
   local stopped="the bench run in flight (it leaves no result)"
-  [ -z "$DEMO_STARTED" ] || stopped+=", and the simulated fleet and both routers the demo started"
+  [ -z "$DEMO_STARTED" ] || stopped+=", and the simulated fleet and the routers the demo started"
   [ -n "$DEMO_STARTED" ] || stopped+="; the routers under test were not started by ab.sh and keep running"
   log "stopped: $stopped"
   [ "$RUNS_DONE" -eq 0 ] || log "finished runs are kept under ${OUT:-the output folder} (compare them with analysis/compare.sh)"
@@ -312,16 +360,61 @@ check_url() {
   [[ "$2" =~ ^https?://[^/]+/?$ ]] || die "--$1 must be a base URL such as http://host:8080, got '$2'" 2
 }
 
+# arms_from_options: the arms of --arm NAME=URL ..., or of --baseline/--managed.
+arms_from_options() {
+  local spec name seen=" "
+  if [ ${#ARM_SPECS[@]} -eq 0 ]; then
+    [ -n "$BASELINE" ] || die "--baseline URL is required (or --arm NAME=URL ..., or --demo); see --help" 2
+    [ -n "$MANAGED" ] || die "--managed URL is required (or --arm NAME=URL ..., or --demo); see --help" 2
+    check_url baseline "$BASELINE"; check_url managed "$MANAGED"
+    add_arm baseline "${BASELINE_LABEL:-baseline}" "$BASELINE"
+    add_arm managed "${MANAGED_LABEL:-managed}" "$MANAGED"
+    return
+  fi
+  [ -z "$BASELINE$MANAGED" ] || die "give the arms either as --baseline/--managed or as --arm NAME=URL, not both" 2
+  [ -z "$BASELINE_LABEL$MANAGED_LABEL" ] || die "--baseline-label/--managed-label name --baseline/--managed; an --arm is labelled by its NAME" 2
+  for spec in "${ARM_SPECS[@]}"; do
+    [[ "$spec" == *=* ]] || die "--arm needs NAME=URL, e.g. --arm lb-roundrobin=http://host:8080; got '$spec'" 2
+    name="${spec%%=*}"
+    [[ "$name" =~ ^[A-Za-z0-9][A-Za-z0-9._+-]{0,39}$ ]] \
+      || die "--arm $spec: NAME must be 1-40 letters, digits, '.', '_', '+' or '-', starting with a letter or digit; got '$name'" 2
+    case "$name" in warmup|logs|charts|sweep) die "--arm $spec: '$name' is a folder ab.sh writes into OUT; choose another NAME" 2 ;; esac
+    [[ "$seen" != *" $name "* ]] || die "--arm $spec: the name '$name' is given twice; arm names must be unique" 2
+    seen+="$name "
+    check_url "arm $name" "${spec#*=}"
+    add_arm "$name" "$name" "${spec#*=}"
+  done
+  [ ${#ARM_NAMES[@]} -ge 2 ] || die "--arm: give at least two arms (the first is the baseline); got ${#ARM_NAMES[@]}" 2
+}
+
+# dry_run: what a run would do, on standard output; then exit.
+dry_run() {
+  local i n=${#ARM_NAMES[@]} reps="${REPS:-3}" compare=("analysis/compare.sh")
+  arm_dirs
+  echo "ab.sh: dry run: $n arms, $reps interleaved repetitions each ($((n * reps)) runs), workload ${WORKLOAD:-none}"
+  for i in "${!ARM_NAMES[@]}"; do
+    echo "arm $((i + 1)): ${ARM_NAMES[$i]}$([ "$i" = 0 ] && echo " (baseline)") label ${ARM_LABELS[$i]} url ${ARM_URLS[$i]} results ${OUT}/${ARM_DIRS[$i]}/repK/result.json${ARM_SM[$i]:+ telemetry ${ARM_SM[$i]}}"
+    compare+=("$OUT/${ARM_DIRS[$i]}")
+  done
+  [ -z "$SWEEP" ] || echo "sweep: rates $SWEEP from spec $SWEEP_SPEC"
+  echo "compare: ${compare[*]} --out $OUT${SWEEP:+ --sweep $OUT/sweep}${REFERENCE:+ --reference $REFERENCE}"
+  exit 0
+}
+
 # ---------------------------------------------------------------------------------------------
 # A/B
 
 ab_main() {
-  [ -n "$BASELINE" ] || die "--baseline URL is required (or --demo); see --help" 2
-  [ -n "$MANAGED" ] || die "--managed URL is required (or --demo); see --help" 2
   [ -n "$WORKLOAD" ] || die "--workload FILE is required (or --demo); see --help" 2
   [ -n "$OUT" ] || die "--out DIR is required (or --demo); see --help" 2
-  check_url baseline "$BASELINE"; check_url managed "$MANAGED"
-  [ -r "$WORKLOAD" ] || die "cannot read workload '$WORKLOAD'" 2
+  [ ${#ARM_NAMES[@]} -eq 2 ] || [ -z "$SWEEP" ] || die "--sweep compares two arms; ${#ARM_NAMES[@]} arms given (run one sweep per pair)" 2
+  if [ -n "$REFERENCE" ]; then
+    [ ${#ARM_NAMES[@]} -gt 2 ] || die "--reference needs three or more arms (two arms are compared with each other directly)" 2
+    [[ " ${ARM_LABELS[*]} " == *" $REFERENCE "* ]] || die "--reference $REFERENCE: no arm of that name (one of ${ARM_LABELS[*]})" 2
+  fi
+  [ "$DRY_RUN" = 1 ] || [ -r "$WORKLOAD" ] || die "cannot read workload '$WORKLOAD'" 2
+  [ "$DRY_RUN" = 0 ] || dry_run
+  arm_dirs
   ensure_built bench analysis
   bench_java verify "$WORKLOAD" >/dev/null || die "'$WORKLOAD' is not a valid workload (bench.jar verify $WORKLOAD)"
   REPS="${REPS:-3}"
@@ -331,11 +424,14 @@ ab_main() {
   [ -z "$SWEEP" ] || points=$(tr ',' '\n' <<<"$SWEEP" | wc -l)
   plan "$REPS" "$points"
   CURRENT="the warm-up"
-  warmup baseline "$BASELINE"
-  warmup managed "$MANAGED"
+  local i
+  for i in "${!ARM_NAMES[@]}"; do warmup "${ARM_DIRS[$i]}" "${ARM_URLS[$i]}"; done
   ab_runs "$OUT/workload.jsonl" "$OUT" "$REPS"
   # the runs record their labels, SLO and gates: compare.sh needs no option to reproduce this report
-  local compare=("$ROOT/analysis/compare.sh" "$OUT/baseline" "$OUT/managed" --out "$OUT")
+  local compare=("$ROOT/analysis/compare.sh")
+  for i in "${!ARM_DIRS[@]}"; do compare+=("$OUT/${ARM_DIRS[$i]}"); done
+  compare+=(--out "$OUT")
+  [ -z "$REFERENCE" ] || compare+=(--reference "$REFERENCE")
   if [ -n "$SWEEP" ]; then
     sweep_runs
     compare+=(--sweep "$OUT/sweep")
@@ -415,71 +511,134 @@ wait_healthy() {
   done
 }
 
-demo_main() {
-  [ -z "$BASELINE$MANAGED$WORKLOAD" ] || die "--demo starts its own routers and workload: drop --baseline/--managed/--workload" 2
-  OUT="${OUT:-$ROOT/results/demo-$(date +%Y%m%d-%H%M%S)}"
-  mkdir -p "$OUT/logs"
-  trap cleanup EXIT
-  DEMO_STARTED=1
-  ensure_built vllm-sim lb-roundrobin lb-queue-aware bench analysis
+# The reference fleet of vllm-sim/fleet-6.yaml: ids, models, profiles.
+FLEET_IDS=(llama8b-1 llama8b-2 qwen7b-1 qwen7b-2 llama70b-1 llama70b-2)
+FLEET_MODELS=(meta-llama/Llama-3.1-8B-Instruct meta-llama/Llama-3.1-8B-Instruct Qwen/Qwen2.5-7B-Instruct
+  Qwen/Qwen2.5-7B-Instruct meta-llama/Llama-3.3-70B-Instruct meta-llama/Llama-3.3-70B-Instruct)
+FLEET_PROFILES=(llama-3.1-8b-h100 llama-3.1-8b-h100 qwen2.5-7b-h100 qwen2.5-7b-h100
+  llama-3.3-70b-awq-h100 llama-3.3-70b-awq-h100)
 
-  read -r -a ports <<<"$(free_ports 10)"
-  local sim_ports=("${ports[@]:0:6}") rr_port="${ports[6]}" rr_admin="${ports[7]}" qa_port="${ports[8]}" qa_admin="${ports[9]}"
-  local ids=(llama8b-1 llama8b-2 qwen7b-1 qwen7b-2 llama70b-1 llama70b-2)
-  local models=(meta-llama/Llama-3.1-8B-Instruct meta-llama/Llama-3.1-8B-Instruct Qwen/Qwen2.5-7B-Instruct
-    Qwen/Qwen2.5-7B-Instruct meta-llama/Llama-3.3-70B-Instruct meta-llama/Llama-3.3-70B-Instruct)
-  local profiles=(llama-3.1-8b-h100 llama-3.1-8b-h100 qwen2.5-7b-h100 qwen2.5-7b-h100
-    llama-3.3-70b-awq-h100 llama-3.3-70b-awq-h100)
-
-  local fleet="$OUT/fleet.yaml" i s extra
-  for s in "${SLOW[@]}"; do
-    [[ " ${ids[*]} " == *" ${s%%=*} "* ]] || die "--slow-replica ${s%%=*}: no such replica (one of ${ids[*]})" 2
-  done
+# write_fleet FILE CACHING PORTS...: a 6-replica vllm-sim fleet file on PORTS; CACHING is "" (the
+# simulator's default), true or false (the fleet key enable-prefix-caching).
+write_fleet() {
+  local file="$1" caching="$2"; shift 2
+  local ports=("$@") i s extra
   { echo "# the reference fleet of vllm-sim/fleet-6.yaml on free ports (written by bench/ab.sh --demo)"
+    [ -z "$caching" ] || echo "# vLLM prefix caching $([ "$caching" = true ] && echo "on (stock vLLM, --enable-prefix-caching)" || echo "off (KVCached: --no-enable-prefix-caching)")"
     echo "defaults: { host: 127.0.0.1, seed: 1000 }"
     echo "replicas:"
     for i in 0 1 2 3 4 5; do
       extra=""
-      for s in "${SLOW[@]}"; do if [ "${s%%=*}" = "${ids[$i]}" ]; then extra=", slowdown: ${s#*=}"; fi; done
-      echo "  - { id: ${ids[$i]}, model: ${models[$i]}, profile: ${profiles[$i]}, port: ${sim_ports[$i]}$extra }"
-    done; } > "$fleet"
-  [ ${#SLOW[@]} -eq 0 ] || log "degraded replicas: ${SLOW[*]}"
-  for arm in roundrobin queue-aware; do
-    local lp="$rr_port" ap="$rr_admin"; [ "$arm" = queue-aware ] && lp="$qa_port" ap="$qa_admin"
-    { echo "# lb-$arm in front of the demo fleet (written by bench/ab.sh --demo)"
-      echo "listen: { host: 127.0.0.1, port: $lp }"
-      echo "admin:  { host: 127.0.0.1, port: $ap }"
-      echo "replicas:"
-      for i in 0 1 2 3 4 5; do
-        echo "  - { id: ${ids[$i]}, url: \"http://127.0.0.1:${sim_ports[$i]}\", model: \"${models[$i]}\" }"
-      done
-      echo "access_log: { enabled: false }"
-      echo "scrape: { interval: 250ms }"; } > "$OUT/$arm.yaml"
-  done
+      for s in "${SLOW[@]}"; do if [ "${s%%=*}" = "${FLEET_IDS[$i]}" ]; then extra=", slowdown: ${s#*=}"; fi; done
+      [ -z "$caching" ] || extra+=", enable-prefix-caching: $caching"
+      echo "  - { id: ${FLEET_IDS[$i]}, model: ${FLEET_MODELS[$i]}, profile: ${FLEET_PROFILES[$i]}, port: ${ports[$i]}$extra }"
+    done; } > "$file"
+}
 
-  start vllm-sim "$OUT/logs/vllm-sim.log" java -XX:+UseParallelGC -jar "$ROOT/vllm-sim/target/vllm-sim.jar" --fleet "$fleet"
-  local sim_pid="${PIDS[-1]}"
-  start lb-roundrobin "$OUT/logs/lb-roundrobin.log" java -jar "$ROOT/lb-roundrobin/target/lb-roundrobin.jar" --config "$OUT/roundrobin.yaml"
-  local rr_pid="${PIDS[-1]}"
-  start lb-queue-aware "$OUT/logs/lb-queue-aware.log" java -jar "$ROOT/lb-queue-aware/target/lb-queue-aware.jar" --config "$OUT/queue-aware.yaml"
-  local qa_pid="${PIDS[-1]}"
-  for i in 0 1 2 3 4 5; do wait_healthy "vllm-sim ${ids[$i]}" "http://127.0.0.1:${sim_ports[$i]}/health" "$sim_pid"; done
-  wait_healthy lb-roundrobin "http://127.0.0.1:$rr_port/health" "$rr_pid"
-  wait_healthy lb-queue-aware "http://127.0.0.1:$qa_port/health" "$qa_pid"
+# write_router FILE ROUTER PORT ADMIN POLICY SIM_PORTS...: a router config in front of the fleet
+# on SIM_PORTS; POLICY is "" or the flow map of lb-queue-aware's policy section.
+write_router() {
+  local file="$1" router="$2" port="$3" admin="$4" policy="$5"; shift 5
+  local ports=("$@") i
+  { echo "# $router in front of the demo fleet (written by bench/ab.sh --demo)"
+    echo "listen: { host: 127.0.0.1, port: $port }"
+    echo "admin:  { host: 127.0.0.1, port: $admin }"
+    echo "replicas:"
+    for i in 0 1 2 3 4 5; do
+      echo "  - { id: ${FLEET_IDS[$i]}, url: \"http://127.0.0.1:${ports[$i]}\", model: \"${FLEET_MODELS[$i]}\" }"
+    done
+    echo "access_log: { enabled: false }"
+    echo "scrape: { interval: 250ms }"
+    [ -z "$policy" ] || echo "policy: $policy"; } > "$file"
+}
 
-  BASELINE="http://127.0.0.1:$rr_port"
-  MANAGED="http://127.0.0.1:$qa_port"
+# fleet_metrics PORTS...: "ID=URL ..." of the fleet's /metrics, and of its /gpu/metrics in GM.
+fleet_metrics() {
+  local ports=("$@") i sm="" gm=""
   for i in 0 1 2 3 4 5; do
-    SERVER_METRICS+=("${ids[$i]}=http://127.0.0.1:${sim_ports[$i]}/metrics")
-    GPU_METRICS+=("${ids[$i]}=http://127.0.0.1:${sim_ports[$i]}/gpu/metrics")
+    sm+="${FLEET_IDS[$i]}=http://127.0.0.1:${ports[$i]}/metrics "
+    gm+="${FLEET_IDS[$i]}=http://127.0.0.1:${ports[$i]}/gpu/metrics "
+  done
+  SM="${sm% }" GM="${gm% }"
+}
+
+demo_main() {
+  [ -z "$BASELINE$MANAGED" ] || die "--demo starts its own routers: drop --baseline/--managed" 2
+  [ ${#ARM_SPECS[@]} -eq 0 ] || die "--arm names routers you run yourself; the demo starts its own (--workload prefix and --oracle add arms to it): drop --arm or --demo" 2
+  local variant="${WORKLOAD:-default}" spec
+  case "$variant" in
+    default) spec="$ROOT/bench/demo-workload.yaml" ;;
+    prefix) spec="$ROOT/bench/prefix-workload.yaml" ;;
+    *) die "--demo --workload takes default or prefix, got '$variant' (to replay a workload file, run your own routers and drop --demo)" 2 ;;
+  esac
+  [ "$ORACLE$SEED_CONFIGS" != 11 ] || die "--oracle and --seed-configs cannot be combined: --seed-configs is the reference deployment's two arms exactly" 2
+  [ -r "$spec" ] || die "the $variant demo needs its workload spec ${spec#"$ROOT/"}, which is missing"
+  DEMO_SPEC="$spec"
+  for s in "${SLOW[@]}"; do
+    [[ " ${FLEET_IDS[*]} " == *" ${s%%=*} "* ]] || die "--slow-replica ${s%%=*}: no such replica (one of ${FLEET_IDS[*]})" 2
   done
 
-  local spec="$ROOT/bench/demo-workload.yaml" n
+  # The arms: NAME LABEL ROUTER CONFIG POLICY FLEET (fleet 0, or 1 for --seed-configs' managed arm).
+  local arms=()
+  if [ "$SEED_CONFIGS" = 1 ]; then
+    arms+=("lb-roundrobin|${BASELINE_LABEL:-lb-roundrobin (prefix caching on)}|lb-roundrobin|roundrobin.yaml||0")
+    arms+=("lb-queue-aware|${MANAGED_LABEL:-lb-queue-aware (prefix caching off)}|lb-queue-aware|queue-aware.yaml||1")
+  else
+    arms+=("lb-roundrobin|${BASELINE_LABEL:-lb-roundrobin}|lb-roundrobin|roundrobin.yaml||0")
+    arms+=("lb-queue-aware|${MANAGED_LABEL:-lb-queue-aware}|lb-queue-aware|queue-aware.yaml||0")
+    [ "$variant" != prefix ] || arms+=("lb-queue-aware+prefix|lb-queue-aware+prefix|lb-queue-aware|queue-aware-prefix.yaml|{ prefix_weight: 1.0 }|0")
+    [ "$ORACLE" = 0 ] || arms+=("oracle|oracle|lb-queue-aware|oracle.yaml|{ mode: oracle }|0")
+    [ "$ORACLE" = 0 ] || REFERENCE="${REFERENCE:-oracle}"
+  fi
+  if [ ${#arms[@]} -gt 2 ] && [ -n "$BASELINE_LABEL$MANAGED_LABEL" ]; then
+    die "--baseline-label/--managed-label name the demo's two arms; with ${#arms[@]} arms each keeps its router's name" 2
+  fi
+  [ ${#arms[@]} -eq 2 ] || [ -z "$SWEEP" ] || die "--sweep compares two arms; this demo has ${#arms[@]} (drop --sweep, or --oracle / --workload prefix)" 2
+  OUT="${OUT:-$ROOT/results/demo-$(date +%Y%m%d-%H%M%S)}"
+  mkdir -p "$OUT/logs"
+  [ ${#SLOW[@]} -eq 0 ] || log "degraded replicas: ${SLOW[*]}"
+  local fleets=1; [ "$SEED_CONFIGS" = 0 ] || fleets=2
+  read -r -a ports <<<"$(free_ports $((6 * fleets + 2 * ${#arms[@]})))"
+  local fleet_ports=("${ports[@]:0:6}") managed_ports=("${ports[@]:6:6}") next=$((6 * fleets))
+  local fleet_files=() a name label router config policy f port admin sm_all="" gm_all=""
+  if [ "$SEED_CONFIGS" = 1 ]; then
+    fleet_files=("$OUT/fleet-baseline.yaml" "$OUT/fleet-managed.yaml")
+    write_fleet "${fleet_files[0]}" true "${fleet_ports[@]}"
+    write_fleet "${fleet_files[1]}" false "${managed_ports[@]}"
+  else
+    fleet_files=("$OUT/fleet.yaml")
+    write_fleet "${fleet_files[0]}" "" "${fleet_ports[@]}"
+  fi
+  local routers=() configs=()
+  for a in "${arms[@]}"; do
+    IFS='|' read -r name label router config policy f <<<"$a"
+    port="${ports[$next]}" admin="${ports[$((next + 1))]}"; next=$((next + 2))
+    local fp=("${fleet_ports[@]}"); [ "$f" = 0 ] || fp=("${managed_ports[@]}")
+    write_router "$OUT/$config" "$router" "$port" "$admin" "$policy" "${fp[@]}"
+    add_arm "$name" "$label" "http://127.0.0.1:$port"
+    routers+=("$router") configs+=("$OUT/$config")
+    if [ "$SEED_CONFIGS" = 1 ]; then
+      fleet_metrics "${fp[@]}"
+      ARM_SM[-1]="$SM" ARM_GM[-1]="$GM"
+      sm_all+="$SM " gm_all+="$GM "
+    fi
+  done
+  if [ "$SEED_CONFIGS" = 1 ]; then
+    # the cool-down waits for both fleets; each arm's telemetry comes from its own fleet
+    read -r -a SERVER_METRICS <<<"$sm_all"
+  else
+    fleet_metrics "${fleet_ports[@]}"
+    read -r -a SERVER_METRICS <<<"$SM"
+    read -r -a GPU_METRICS <<<"$GM"
+  fi
+
+  local n
   SWEEP_SPEC="${SWEEP_SPEC:-$spec}"
   if [ "$QUICK" = 1 ]; then n=$(demo_setting quick-num-prompts); REPS="${REPS:-2}"; WARMUP_REQUESTS=30
   else n=$(demo_setting num-prompts); REPS="${REPS:-3}"; fi
+  [ -n "$n" ] || die "${spec#"$ROOT/"} has no '# demo: $([ "$QUICK" = 1 ] && echo quick-)num-prompts N' line"
   [ ${#GOODPUT[@]} -gt 0 ] || read -r -a GOODPUT <<<"$(demo_setting goodput)"
-  # The demo's fleet, both routers and the client share this machine's cores: the client's
+  # The demo's fleet, the routers and the client share this machine's cores: the client's
   # schedule-lag gate is the spec's (a few ms against TTFTs of 100s of ms), not bench's default
   # 1 ms for a client with a machine of its own. A gate given with --bench-arg wins.
   local lag
@@ -487,32 +646,61 @@ demo_main() {
   if [ -n "$lag" ] && [[ " ${BENCH_ARGS[*]} " != *" --max-schedule-lag-ms"* ]]; then
     BENCH_ARGS+=(--max-schedule-lag-ms "$lag")
   fi
-  BASELINE_LABEL="${BASELINE_LABEL:-lb-roundrobin}"
-  MANAGED_LABEL="${MANAGED_LABEL:-lb-queue-aware}"
   WORKLOAD="$OUT/workload.jsonl"
+  if [ "$DRY_RUN" = 1 ]; then
+    echo "ab.sh: dry run of the $variant demo$([ "$ORACLE" = 1 ] && echo " with the oracle")$([ "$SEED_CONFIGS" = 1 ] && echo " with the seed configurations"): spec ${spec#"$ROOT/"}, $n requests"
+    echo "fleets: ${fleet_files[*]}"
+    for f in "${!configs[@]}"; do echo "router ${ARM_NAMES[$f]}: ${routers[$f]} --config ${configs[$f]}"; done
+    ab_main
+  fi
+
+  trap cleanup EXIT
+  DEMO_STARTED=1
+  ensure_built vllm-sim lb-roundrobin lb-queue-aware bench analysis
+  local pids=() i
+  for f in "${!fleet_files[@]}"; do
+    local sim_name="vllm-sim"; [ ${#fleet_files[@]} -eq 1 ] || sim_name="vllm-sim-$([ "$f" = 0 ] && echo baseline || echo managed)"
+    start "$sim_name" "$OUT/logs/$sim_name.log" java -XX:+UseParallelGC -jar "$ROOT/vllm-sim/target/vllm-sim.jar" --fleet "${fleet_files[$f]}"
+    pids+=("${PIDS[-1]}")
+  done
+  local router_pids=()
+  for i in "${!configs[@]}"; do
+    start "${ARM_NAMES[$i]}" "$OUT/logs/${ARM_NAMES[$i]}.log" java -jar "$ROOT/${routers[$i]}/target/${routers[$i]}.jar" --config "${configs[$i]}"
+    router_pids+=("${PIDS[-1]}")
+  done
+  for i in 0 1 2 3 4 5; do
+    wait_healthy "vllm-sim ${FLEET_IDS[$i]}" "http://127.0.0.1:${fleet_ports[$i]}/health" "${pids[0]}"
+    [ "$SEED_CONFIGS" = 0 ] || wait_healthy "vllm-sim ${FLEET_IDS[$i]} (managed fleet)" "http://127.0.0.1:${managed_ports[$i]}/health" "${pids[1]}"
+  done
+  for i in "${!ARM_NAMES[@]}"; do wait_healthy "${ARM_NAMES[$i]}" "${ARM_URLS[$i]}/health" "${router_pids[$i]}"; done
+
   bench_java workload -o "$WORKLOAD" --spec "$spec" --num-prompts "$n" >/dev/null
   log "workload: $(bench_java verify "$WORKLOAD" | head -n 3 | tr '\n' ' ')"
 
   local rc=0
   ab_main || rc=$?
   if [ "$KEEP" = 1 ]; then
-    log "still running: baseline $BASELINE, managed $MANAGED, fleet $fleet (stop with: kill ${PIDS[*]})"
+    local urls=()
+    for i in "${!ARM_NAMES[@]}"; do urls+=("${ARM_NAMES[$i]} ${ARM_URLS[$i]}"); done
+    log "still running: $(IFS=,; echo "${urls[*]}" | sed 's/,/, /g'), fleet ${fleet_files[*]} (stop with: kill ${PIDS[*]})"
   fi
   return $rc
 }
 
-# Reads a `# demo: KEY VALUE` line from the demo workload spec.
+# Reads a `# demo: KEY VALUE` line from the demo's workload spec.
 demo_setting() {
-  sed -n "s/^# demo: $1 //p" "$ROOT/bench/demo-workload.yaml" | head -n 1
+  sed -n "s/^# demo: $1 //p" "$DEMO_SPEC" | head -n 1
 }
 
 if [ "$DEMO" = 1 ]; then
   demo_main
 else
   [ "$QUICK" = 0 ] && [ "$KEEP" = 0 ] && [ ${#SLOW[@]} -eq 0 ] || die "--quick, --keep and --slow-replica apply to --demo only" 2
+  [ "$ORACLE" = 0 ] && [ "$SEED_CONFIGS" = 0 ] || die "--oracle and --seed-configs apply to --demo only (they start routers and fleets of their own)" 2
   if [ -n "$SWEEP" ] && [ -z "$SWEEP_SPEC" ]; then
     die "--sweep needs --spec FILE (the workload's generator spec) to generate each rate's traffic" 2
   fi
   [ -z "$SWEEP_SPEC" ] || [ -r "$SWEEP_SPEC" ] || die "cannot read spec '$SWEEP_SPEC'" 2
+  arms_from_options
   ab_main
 fi

@@ -58,6 +58,15 @@ public final class AbAnalysis {
    * @param sweep the sweep's result, or null
    */
   public Comparison compare(List<Run> baselineRuns, List<Run> managedRuns, SweepResult sweep) {
+    return compare(baselineRuns, managedRuns, sweep, "managed");
+  }
+
+  /**
+   * As {@link #compare(List, List, SweepResult)}, with the name the validity reasons and warnings
+   * give the second arm (one arm of several: its label).
+   */
+  public Comparison compare(
+      List<Run> baselineRuns, List<Run> managedRuns, SweepResult sweep, String managedName) {
     List<String> warnings = new ArrayList<>();
     Validity.Pairing pairing = Validity.pairing(baselineRuns, managedRuns, warnings);
     List<Run> all = new ArrayList<>(baselineRuns);
@@ -86,7 +95,8 @@ public final class AbAnalysis {
             managedRuns,
             s.maxFailureRate(),
             pb.hasGpuTelemetry(),
-            pm.hasGpuTelemetry());
+            pm.hasGpuTelemetry(),
+            managedName);
     for (ArmProfile p : List.of(pb, pm)) {
       if (!p.lacks().isEmpty()) {
         warnings.add(

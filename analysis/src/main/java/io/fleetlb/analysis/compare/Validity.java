@@ -114,10 +114,11 @@ final class Validity {
       List<Run> managed,
       double maxFailureRate,
       boolean telemetryB,
-      boolean telemetryM) {
+      boolean telemetryM,
+      String managedName) {
     Validity v = new Validity();
     v.arm("baseline", baseline, maxFailureRate);
-    v.arm("managed", managed, maxFailureRate);
+    v.arm(managedName, managed, maxFailureRate);
     if (baseline.size() != managed.size()) {
       v.warnings.add(
           "the arms have different numbers of repetitions ("
@@ -134,10 +135,10 @@ final class Validity {
     if (telemetryB != telemetryM) {
       v.warnings.add(
           "GPU telemetry was recorded for the "
-              + (telemetryB ? "baseline" : "managed")
+              + (telemetryB ? "baseline" : managedName)
               + " arm only");
     }
-    v.gates(baseline, managed);
+    v.gates(baseline, managed, managedName);
     return v;
   }
 
@@ -145,9 +146,9 @@ final class Validity {
    * Warns when the runs were judged by different validity gates: one may be valid only by its
    * looser gate.
    */
-  private void gates(List<Run> baseline, List<Run> managed) {
+  private void gates(List<Run> baseline, List<Run> managed, String managedName) {
     Map<String, List<String>> byGate = new LinkedHashMap<>();
-    for (String arm : List.of("baseline", "managed")) {
+    for (String arm : List.of("baseline", managedName)) {
       List<Run> runs = arm.equals("baseline") ? baseline : managed;
       for (int k = 0; k < runs.size(); k++) {
         ValidityReport.Thresholds t = runs.get(k).thresholds();

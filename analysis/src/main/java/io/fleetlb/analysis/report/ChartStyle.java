@@ -5,15 +5,29 @@ import java.awt.Color;
 import java.awt.Font;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 
-/** One look for every chart: white, quiet grid, baseline in slate, managed in blue, a sans font. */
+/**
+ * One look for every chart: white, quiet grid, baseline in slate, managed in blue (further arms in
+ * their own colours), a sans font.
+ */
 final class ChartStyle {
   static final Color BASELINE = new Color(0x94, 0xA3, 0xB8);
   static final Color MANAGED = new Color(0x25, 0x63, 0xEB);
   static final Color TARGET = new Color(0xDC, 0x26, 0x26);
   static final Color TEXT = new Color(0x1F, 0x29, 0x37);
+
+  /** The arms after the first two of a multi-arm report: orange, green, purple, pink, teal. */
+  static final Color[] MORE_ARMS = {
+    new Color(0xEA, 0x58, 0x0C),
+    new Color(0x05, 0x96, 0x69),
+    new Color(0x7C, 0x3A, 0xED),
+    new Color(0xDB, 0x27, 0x77),
+    new Color(0x08, 0x91, 0xB2)
+  };
+
   static final int WIDTH = 640;
   static final int HEIGHT = 340;
 
@@ -40,6 +54,23 @@ final class ChartStyle {
     c.getStyler().setAvailableSpaceFill(0.7);
     c.getStyler().setOverlapped(false);
     return c;
+  }
+
+  /**
+   * Colours for a chart of n arms (baseline first): two arms keep the baseline and managed colours;
+   * more take {@link #MORE_ARMS} in turn.
+   */
+  static void arms(Chart<?, ?> chart, int n) {
+    if (n <= 2) {
+      return;
+    }
+    Color[] colors = new Color[n];
+    colors[0] = BASELINE;
+    colors[1] = MANAGED;
+    for (int k = 2; k < n; k++) {
+      colors[k] = MORE_ARMS[(k - 2) % MORE_ARMS.length];
+    }
+    chart.getStyler().setSeriesColors(colors);
   }
 
   private static void common(AxesChartStyler s) {

@@ -1,8 +1,10 @@
 package io.fleetlb.analysis.report;
 
 import io.fleetlb.analysis.compare.ArmProfile;
+import io.fleetlb.analysis.compare.ArmSeries;
 import io.fleetlb.analysis.compare.Comparison;
 import io.fleetlb.analysis.compare.MetricResult;
+import io.fleetlb.analysis.compare.MultiComparison;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +30,34 @@ public final class Charts {
   private Charts() {}
 
   public static List<ChartImage> write(Comparison c, Path dir) throws IOException {
+    List<ArmProfile> arms = List.of(c.baseline(), c.managed());
+    List<ChartImage> out =
+        write(
+            arms,
+            key -> {
+              MetricResult r = c.metric(key);
+              return r == null || !r.available() ? null : new double[] {r.baseline(), r.managed()};
+            },
+            dir);
+    if (c.sweep() != null) {
+      out.addAll(SweepCharts.write(c.sweep(), c.baseline().label(), c.managed().label(), dir));
+    }
+    return out;
+  }
+
+  /** The charts of a comparison of several arms with a baseline: every arm on every chart. */
+  public static List<ChartImage> write(MultiComparison mc, Path dir) throws IOException {
+    return write(mc.arms(), mc::values, dir);
+  }
+
+  /**
+   * @param arms the baseline first
+   * @param figures each arm's figure for a metric key, or null when not every arm has it
+   */
+  private static List<ChartImage> write(
+      List<ArmProfile> arms, Function<String, double[]> figures, Path dir) throws IOException {
     Files.createDirectories(dir);
     List<ChartImage> out = new ArrayList<>();
-    ArmProfile b = c.baseline();
-    ArmProfile m = c.managed();
     out.add(
         save(
             dir,
@@ -39,19 +65,19 @@ public final class Charts {
             "Time to first token: distribution",
             "Share of requests (y) served within a TTFT (x, log scale); further left is faster, the"
                 + " top of the curve is the tail.",
-            cdf("Time to first token", b, m, ArmProfile::ttftSortedMs)));
+            cdf("Time to first token", arms, ArmProfile::ttftSortedMs)));
     out.add(
         save(
             dir,
             "e2el_cdf",
             "End-to-end latency: distribution",
             "Share of requests (y) completed within an end-to-end latency (x, log scale).",
-            cdf("End-to-end latency", b, m, ArmProfile::e2elSortedMs)));
+            cdf("End-to-end latency", arms, ArmProfile::e2elSortedMs)));
     for (String[] s :
         new String[][] {
           {"ttft", "TTFT"}, {"tpot", "TPOT"}, {"itl", "ITL"}, {"e2el", "E2E latency"}
         }) {
-      CategoryChart bars = percentileBars(c, s[0], s[1]);
+      CategoryChart bars = percentileBars(arms, figures, s[0], s[1]);
       if (bars != null) {
         out.add(
             save(
@@ -68,15 +94,7 @@ public final class Charts {
             "throughput_over_time",
             "Output tokens per second over the run",
             "Output tokens completed in each second of the run clock, mean over repetitions.",
-            series(
-                "Output throughput over time",
-                "tokens/s",
-                b.label(),
-                m.label(),
-                b.series().tS(),
-                b.series().outputTokensPerS(),
-                m.series().tS(),
-                m.series().outputTokensPerS())));
+            series("Output throughput over time", "tokens/s", arms, ArmSeries::outputTokensPerS)));
     out.add(
         save(
             dir,
@@ -84,23 +102,15 @@ public final class Charts {
             "p99 TTFT per second",
             "p99 time to first token of the requests completing in each second (bench's per-second"
                 + " series), mean over repetitions.",
-            series(
-                "p99 TTFT over time",
-                "ms",
-                b.label(),
-                m.label(),
-                b.series().tS(),
-                b.series().ttftP99Ms(),
-                m.series().tS(),
-                m.series().ttftP99Ms())));
+            series("p99 TTFT over time", "ms", arms, ArmSeries::ttftP99Ms)));
     out.add(
         save(
             dir,
             "replica_share",
             "Share of requests per replica",
             "Each replica's share of the arm's requests, mean over repetitions.",
-            replicaShares(b, m)));
-    if (b.hasGpuTelemetry() || m.hasGpuTelemetry()) {
+            replicaShares(arms)));
+    if (arms.stream().anyMatch(ArmProfile::hasGpuTelemetry)) {
       out.add(
           save(
               dir,
@@ -108,17 +118,9 @@ public final class Charts {
               "GPU utilisation over time",
               "Mean utilisation over the fleet's GPUs in each second (DCGM_FI_DEV_GPU_UTIL or"
                   + " nvidia-smi), mean over repetitions.",
-              series(
-                  "Fleet GPU utilisation",
-                  "%",
-                  b.label(),
-                  m.label(),
-                  b.series().tS(),
-                  b.series().gpuUtilPct(),
-                  m.series().tS(),
-                  m.series().gpuUtilPct())));
+              series("Fleet GPU utilisation", "%", arms, ArmSeries::gpuUtilPct)));
     }
-    if (hasData(b.series().waiting()) || hasData(m.series().waiting())) {
+    if (arms.stream().anyMatch(a -> hasData(a.series().waiting()))) {
       out.add(
           save(
               dir,
@@ -126,18 +128,7 @@ public final class Charts {
               "Requests waiting in vLLM over time",
               "Requests waiting in the replicas' queues (vLLM num_requests_waiting), summed over"
                   + " the fleet, each second.",
-              series(
-                  "Requests queued in the fleet",
-                  "requests",
-                  b.label(),
-                  m.label(),
-                  b.series().tS(),
-                  b.series().waiting(),
-                  m.series().tS(),
-                  m.series().waiting())));
-    }
-    if (c.sweep() != null) {
-      out.addAll(SweepCharts.write(c.sweep(), b.label(), m.label(), dir));
+              series("Requests queued in the fleet", "requests", arms, ArmSeries::waiting)));
     }
     return out;
   }
@@ -150,13 +141,14 @@ public final class Charts {
   }
 
   private static XYChart cdf(
-      String title, ArmProfile b, ArmProfile m, Function<ArmProfile, double[]> values) {
+      String title, List<ArmProfile> arms, Function<ArmProfile, double[]> values) {
     XYChart c = ChartStyle.xy(title, "milliseconds (log scale)", "requests served within (%)");
+    ChartStyle.arms(c, arms.size());
     c.getStyler().setXAxisLogarithmic(true);
     c.getStyler().setYAxisMin(0.0);
     c.getStyler().setYAxisMax(100.0);
     c.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSE);
-    for (ArmProfile a : List.of(b, m)) {
+    for (ArmProfile a : arms) {
       double[] v = values.apply(a);
       if (v.length == 0) {
         continue;
@@ -164,7 +156,7 @@ public final class Charts {
       double[][] xy = cdfPoints(v);
       XYSeries s = c.addSeries(a.label(), xy[0], xy[1]);
       s.setMarker(SeriesMarkers.NONE);
-      s.setLineWidth(a == m ? 2.4f : 1.6f);
+      s.setLineWidth(a == arms.get(0) ? 1.6f : 2.4f);
     }
     return c;
   }
@@ -191,23 +183,42 @@ public final class Charts {
     return new double[][] {x, y};
   }
 
-  private static CategoryChart percentileBars(Comparison c, String name, String label) {
+  private static CategoryChart percentileBars(
+      List<ArmProfile> arms, Function<String, double[]> figures, String name, String label) {
     List<String> cats = new ArrayList<>();
-    List<Double> vb = new ArrayList<>();
-    List<Double> vm = new ArrayList<>();
+    List<List<Double>> values = new ArrayList<>();
+    arms.forEach(a -> values.add(new ArrayList<>()));
     for (String p : List.of("p50", "p90", "p99")) {
-      MetricResult r = c.metric(p + "_" + name + "_ms");
-      if (r == null || !r.available()) {
+      double[] v = figures.apply(p + "_" + name + "_ms");
+      if (v == null) {
         return null;
       }
       cats.add(p);
-      vb.add(r.baseline());
-      vm.add(r.managed());
+      for (int k = 0; k < arms.size(); k++) {
+        values.get(k).add(v[k]);
+      }
     }
     CategoryChart chart = ChartStyle.category(label + " percentiles", "", "ms");
-    chart.addSeries(c.baseline().label(), cats, vb);
-    chart.addSeries(c.managed().label(), cats, vm);
+    ChartStyle.arms(chart, arms.size());
+    for (int k = 0; k < arms.size(); k++) {
+      chart.addSeries(arms.get(k).label(), cats, values.get(k));
+    }
     return chart;
+  }
+
+  private static XYChart series(
+      String title, String yTitle, List<ArmProfile> arms, Function<ArmSeries, double[]> y) {
+    XYChart c = ChartStyle.xy(title, "seconds into the run", yTitle);
+    ChartStyle.arms(c, arms.size());
+    c.getStyler().setYAxisMin(0.0);
+    // an explicit top: with an automatic one XChart leaves out line segments that touch the plot's
+    // edge
+    double top = arms.stream().mapToDouble(a -> max(y.apply(a.series()))).max().orElse(0);
+    c.getStyler().setYAxisMax(top > 0 ? top * 1.08 : 1.0);
+    for (ArmProfile a : arms) {
+      addLine(c, a.label(), a.series().tS(), y.apply(a.series()), a == arms.get(0) ? 1.5f : 2.4f);
+    }
+    return c;
   }
 
   static XYChart series(
@@ -249,17 +260,20 @@ public final class Charts {
     s.setLineWidth(width);
   }
 
-  private static CategoryChart replicaShares(ArmProfile b, ArmProfile m) {
+  private static CategoryChart replicaShares(List<ArmProfile> arms) {
     List<String> ids = new ArrayList<>();
-    b.replicas().forEach(r -> ids.add(r.id()));
-    m.replicas().stream()
-        .map(ArmProfile.ReplicaShare::id)
-        .filter(id -> !ids.contains(id))
-        .forEach(ids::add);
+    for (ArmProfile a : arms) {
+      a.replicas().stream()
+          .map(ArmProfile.ReplicaShare::id)
+          .filter(id -> !ids.contains(id))
+          .forEach(ids::add);
+    }
     CategoryChart c = ChartStyle.category("Share of requests per replica", "", "% of requests");
+    ChartStyle.arms(c, arms.size());
     c.getStyler().setXAxisLabelRotation(ids.size() > 6 ? 45 : 0);
-    c.addSeries(b.label(), ids, shares(b, ids));
-    c.addSeries(m.label(), ids, shares(m, ids));
+    for (ArmProfile a : arms) {
+      c.addSeries(a.label(), ids, shares(a, ids));
+    }
     return c;
   }
 

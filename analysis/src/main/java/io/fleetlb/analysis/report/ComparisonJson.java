@@ -38,7 +38,30 @@ public final class ComparisonJson {
     o.put("headline", headline);
     strings(o.putArray("reasons"), c.reasons());
     strings(o.putArray("warnings"), c.warnings());
-    ObjectNode w = o.putObject("workload");
+    workload(o.putObject("workload"), c);
+    settings(o.putObject("settings"), c);
+    ObjectNode arms = o.putObject("arms");
+    arm(arms.putObject("baseline"), c.baseline());
+    arm(arms.putObject("managed"), c.managed());
+    metrics(o.putObject("metrics"), c.metrics());
+    perModel(o.putObject("per_model"), c);
+    paired(o.putObject("paired"), c.paired());
+    ObjectNode replicas = o.putObject("replicas");
+    ObjectNode balance = o.putObject("balance");
+    for (ArmProfile a : List.of(c.baseline(), c.managed())) {
+      replicas(replicas.putObject(a.name()), a);
+      balance(balance.putObject(a.name()), a);
+    }
+    if (c.sweep() == null) {
+      o.putNull("sweep");
+    } else {
+      sweep(o.putObject("sweep"), c.sweep(), c.settings().slo());
+    }
+    strings(o.putArray("files"), files);
+    return o;
+  }
+
+  static void workload(ObjectNode w, Comparison c) {
     var wi = c.workload();
     w.put("requests", wi.requests());
     num(w, "span_s", wi.spanS());
@@ -50,16 +73,18 @@ public final class ComparisonJson {
     w.put("output_len", wi.outputLenDist());
     ObjectNode shares = w.putObject("model_share_pct");
     wi.modelShares().forEach((k, v) -> shares.put(k, v));
-    ObjectNode s = o.putObject("settings");
+  }
+
+  static void settings(ObjectNode s, Comparison c) {
     s.put(
         "method",
         c.pairing().equals("none")
             ? "percentile bootstrap of two independent samples: each arm's requests and repetitions"
-                  + " resampled with replacement; ci95 = 2.5th..97.5th percentile of managed -"
-                  + " baseline"
+                + " resampled with replacement; ci95 = 2.5th..97.5th percentile of managed -"
+                + " baseline"
             : "paired percentile bootstrap: request indices resampled with replacement (the same"
-                  + " indices in both arms) and repetitions resampled in pairs; ci95 ="
-                  + " 2.5th..97.5th percentile of managed - baseline");
+                + " indices in both arms) and repetitions resampled in pairs; ci95 ="
+                + " 2.5th..97.5th percentile of managed - baseline");
     s.put("pairing", c.pairing());
     s.put("seed", c.settings().seed());
     s.put("bootstrap", c.settings().bootstrap());
@@ -68,14 +93,14 @@ public final class ComparisonJson {
     s.put("headline", c.settings().headline());
     s.put("max_failure_rate", c.settings().maxFailureRate());
     s.put("min_effect_pct", c.settings().minEffectPct());
-    ObjectNode arms = o.putObject("arms");
-    arm(arms.putObject("baseline"), c.baseline());
-    arm(arms.putObject("managed"), c.managed());
-    metrics(o.putObject("metrics"), c.metrics());
-    ObjectNode pm = o.putObject("per_model");
+  }
+
+  static void perModel(ObjectNode pm, Comparison c) {
     c.perModel().forEach((model, list) -> metrics(pm.putObject(model).putObject("metrics"), list));
-    ObjectNode paired = o.putObject("paired");
-    for (PairedDeltas.Summary p : c.paired()) {
+  }
+
+  static void paired(ObjectNode paired, List<PairedDeltas.Summary> list) {
+    for (PairedDeltas.Summary p : list) {
       ObjectNode e = paired.putObject(p.key());
       e.put("pairs", p.pairs());
       num(e, "mean_delta", p.meanMs());
@@ -86,40 +111,33 @@ public final class ComparisonJson {
       num(e, "managed_faster_pct", p.fasterPct());
       num(e, "managed_slower_pct", p.slowerPct());
     }
-    ObjectNode replicas = o.putObject("replicas");
-    ObjectNode balance = o.putObject("balance");
-    for (ArmProfile a : List.of(c.baseline(), c.managed())) {
-      ObjectNode r = replicas.putObject(a.name());
-      for (ArmProfile.ReplicaShare x : a.replicas()) {
-        ObjectNode e = r.putObject(x.id());
-        e.put("model", x.model());
-        num(e, "requests_per_run", x.requests());
-        num(e, "share_pct", x.sharePct());
-        num(e, "share_of_model_pct", x.shareOfModelPct());
-        num(e, "mean_gpu_util_pct", x.meanUtilPct());
-        num(e, "mean_gpu_power_w", x.meanPowerW());
-        num(e, "mean_waiting", x.meanWaiting());
-      }
-      ObjectNode b = balance.putObject(a.name());
-      a.balance()
-          .forEach(
-              (model, bal) -> {
-                ObjectNode e = b.putObject(model);
-                e.put("replicas", bal.replicas());
-                num(e, "jain_index", bal.jainIndex());
-                num(e, "cv", bal.cv());
-              });
-    }
-    if (c.sweep() == null) {
-      o.putNull("sweep");
-    } else {
-      sweep(o.putObject("sweep"), c.sweep(), c.settings().slo());
-    }
-    strings(o.putArray("files"), files);
-    return o;
   }
 
-  private static void arm(ObjectNode o, ArmProfile a) {
+  static void replicas(ObjectNode r, ArmProfile a) {
+    for (ArmProfile.ReplicaShare x : a.replicas()) {
+      ObjectNode e = r.putObject(x.id());
+      e.put("model", x.model());
+      num(e, "requests_per_run", x.requests());
+      num(e, "share_pct", x.sharePct());
+      num(e, "share_of_model_pct", x.shareOfModelPct());
+      num(e, "mean_gpu_util_pct", x.meanUtilPct());
+      num(e, "mean_gpu_power_w", x.meanPowerW());
+      num(e, "mean_waiting", x.meanWaiting());
+    }
+  }
+
+  static void balance(ObjectNode b, ArmProfile a) {
+    a.balance()
+        .forEach(
+            (model, bal) -> {
+              ObjectNode e = b.putObject(model);
+              e.put("replicas", bal.replicas());
+              num(e, "jain_index", bal.jainIndex());
+              num(e, "cv", bal.cv());
+            });
+  }
+
+  static void arm(ObjectNode o, ArmProfile a) {
     o.put("label", a.label());
     o.put("source", a.source());
     strings(o.putArray("lacks"), a.lacks());
@@ -155,7 +173,7 @@ public final class ComparisonJson {
     }
   }
 
-  private static void metrics(ObjectNode o, List<MetricResult> list) {
+  static void metrics(ObjectNode o, List<MetricResult> list) {
     for (MetricResult r : list) {
       ObjectNode e = o.putObject(r.key());
       e.put("label", r.metric().label());
@@ -183,7 +201,7 @@ public final class ComparisonJson {
     }
   }
 
-  private static void sweep(ObjectNode o, SweepResult s, Slo slo) {
+  static void sweep(ObjectNode o, SweepResult s, Slo slo) {
     o.put("directory", s.directory());
     o.put("goodput_target_pct", s.goodputTargetPct());
     slo(o.putObject("slo"), slo);
@@ -220,17 +238,17 @@ public final class ComparisonJson {
     cap.put("note", s.gainNote());
   }
 
-  private static void slo(ObjectNode o, Slo slo) {
+  static void slo(ObjectNode o, Slo slo) {
     o.putPOJO("ttft_ms", slo.ttftMs());
     o.putPOJO("tpot_ms", slo.tpotMs());
     o.putPOJO("e2el_ms", slo.e2elMs());
   }
 
-  private static void strings(ArrayNode a, List<String> values) {
+  static void strings(ArrayNode a, List<String> values) {
     values.forEach(a::add);
   }
 
-  private static void num(ObjectNode o, String key, double v) {
+  static void num(ObjectNode o, String key, double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       o.putNull(key);
     } else {
@@ -238,7 +256,7 @@ public final class ComparisonJson {
     }
   }
 
-  private static void add(ArrayNode a, double v) {
+  static void add(ArrayNode a, double v) {
     if (Double.isNaN(v) || Double.isInfinite(v)) {
       a.addNull();
     } else {
@@ -246,7 +264,7 @@ public final class ComparisonJson {
     }
   }
 
-  private static void interval(ObjectNode o, String key, Interval ci) {
+  static void interval(ObjectNode o, String key, Interval ci) {
     if (ci == null) {
       o.putNull(key);
     } else {

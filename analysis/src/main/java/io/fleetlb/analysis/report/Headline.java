@@ -2,6 +2,7 @@ package io.fleetlb.analysis.report;
 
 import io.fleetlb.analysis.compare.Comparison;
 import io.fleetlb.analysis.compare.MetricResult;
+import io.fleetlb.analysis.compare.MultiComparison;
 import io.fleetlb.analysis.stats.Direction;
 import io.fleetlb.analysis.stats.Verdict;
 import java.util.ArrayList;
@@ -16,6 +17,11 @@ import java.util.List;
  */
 public final class Headline {
   private Headline() {}
+
+  /** One sentence per non-baseline arm of a multi-arm comparison, each against the baseline. */
+  public static List<String> of(MultiComparison mc) {
+    return mc.pairs().stream().map(Headline::of).toList();
+  }
 
   public static String of(Comparison c) {
     String m = c.managed().label();

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * leads with the verdict, then the setup, headline figures, charts and every table.
  */
 public final class HtmlReport {
-  private static final List<String> KPIS =
+  static final List<String> KPIS =
       List.of(
           "p99_ttft_ms",
           "p50_ttft_ms",
@@ -296,7 +296,7 @@ public final class HtmlReport {
     return c == null ? "" : Html.figure(c);
   }
 
-  private static String css() {
+  static String css() {
     try (InputStream in = HtmlReport.class.getResourceAsStream("report.css")) {
       if (in == null) {
         throw new IllegalStateException("report.css is missing from the jar");

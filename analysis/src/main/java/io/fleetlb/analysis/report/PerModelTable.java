@@ -11,7 +11,7 @@ import java.util.List;
  * verdict.
  */
 final class PerModelTable {
-  private static final List<String> KEYS =
+  static final List<String> KEYS =
       List.of(
           "p50_ttft_ms",
           "p99_ttft_ms",

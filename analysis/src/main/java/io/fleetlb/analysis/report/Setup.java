@@ -2,6 +2,7 @@ package io.fleetlb.analysis.report;
 
 import io.fleetlb.analysis.compare.ArmProfile;
 import io.fleetlb.analysis.compare.Comparison;
+import io.fleetlb.analysis.compare.MultiComparison;
 import io.fleetlb.results.NumpyStats;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -134,6 +135,40 @@ final class Setup {
         + " ms; gate "
         + String.join(" / ", gates)
         + (gates.size() > 1 ? " (mixed)" : "");
+  }
+
+  /** Every arm's repetitions, the baseline first. */
+  static String repetitions(MultiComparison mc) {
+    List<String> parts = mc.arms().stream().map(Setup::arm).toList();
+    return String.join(", ", parts.subList(0, parts.size() - 1))
+        + " and "
+        + parts.get(parts.size() - 1);
+  }
+
+  /** Validity of a multi-arm comparison with every arm's worst schedule lag. */
+  static String validity(MultiComparison mc) {
+    List<String> parts = new ArrayList<>();
+    for (ArmProfile a : mc.arms()) {
+      String lag = lag(a);
+      if (!lag.isEmpty()) {
+        parts.add(a.label() + ": " + lag);
+      }
+    }
+    String lags = parts.isEmpty() ? "" : " (" + String.join("; ", parts) + ")";
+    return mc.valid()
+        ? "valid: every run kept its schedule and failures stayed within the limit" + lags
+        : "INVALID: " + mc.reasons().size() + " reason(s)" + lags;
+  }
+
+  static String describe(MultiComparison mc) {
+    return "Workload: "
+        + workload(mc.first())
+        + "\nRuns: "
+        + repetitions(mc)
+        + "\nStatistics: "
+        + statistics(mc.first())
+        + "\nValidity: "
+        + validity(mc);
   }
 
   static String describe(Comparison c) {
