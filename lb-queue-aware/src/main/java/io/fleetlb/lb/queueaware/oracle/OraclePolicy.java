@@ -6,15 +6,18 @@ import io.fleetlb.lb.policy.RouterContext;
 import io.fleetlb.lb.policy.RouterExtension;
 import io.fleetlb.lb.policy.RoutingPolicy;
 import io.fleetlb.lb.pool.Replica;
+import io.fleetlb.lb.pool.UpstreamConnections;
 import io.fleetlb.lb.queueaware.policy.QueueAwarePolicy;
 import io.fleetlb.lb.tls.UpstreamTls;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
@@ -50,6 +53,8 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
   private final LongAdder timeouts = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private volatile Vertx vertx;
+  /** Where every round runs: one event loop, so an answer's events and its handlers share it. */
+  private volatile Context context;
   private volatile HttpClientAgent client;
 
   /** An oracle that falls back to {@code fallback} after {@code timeout}. */
@@ -61,6 +66,7 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
   @Override
   public Future<Void> start(RouterContext ctx) {
     vertx = ctx.vertx();
+    context = ctx.vertx().getOrCreateContext();
     client = ctx.vertx().httpClientBuilder()
         .with(UpstreamTls.apply(new HttpClientOptions(), ctx.config().upstream())
             .setKeepAlive(true).setTcpNoDelay(true).setKeepAliveTimeout(4)
@@ -68,6 +74,7 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
             // connection (a busy machine) into an error instead of a timeout.
             .setConnectTimeout((int) Math.max(1000, 2 * timeoutMillis)).setName("lb-oracle"))
         .with(new PoolOptions().setHttp1MaxSize(64).setMaxWaitQueueSize(1024))
+        .withConnectHandler(UpstreamConnections::quiet)
         .build();
     FunctionCounter.builder("lb.oracle.picks", picks, LongAdder::sum)
         .description("Picks the oracle made from every candidate's /sim/estimate")
@@ -159,14 +166,22 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
     }
 
     Future<Replica> run() {
-      timer = vertx.setTimer(timeoutMillis, t -> fallBack(timeouts));
-      for (int i = 0; i < candidates.size(); i++) {
-        ask(i);
-      }
+      // Asked from the oracle's own event loop, not the request's: an answer that arrives on
+      // another loop than its handlers' could end before they are set (and never complete).
+      context.runOnContext(v -> {
+        timer = vertx.setTimer(timeoutMillis, t -> fallBack(timeouts));
+        for (int i = 0; i < candidates.size(); i++) {
+          ask(i);
+        }
+      });
       return result.future();
     }
 
     private void ask(int i) {
+      ask(i, true);
+    }
+
+    private void ask(int i, boolean mayRetry) {
       Replica r = candidates.get(i);
       RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
           .setServer(r.address()).setHost(r.host()).setPort(r.port()).setSsl(r.tls())
@@ -175,14 +190,23 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
           // own: resetting it would close a pooled connection another round may be taking.
           .setIdleTimeout(Math.max(1000, 2 * timeoutMillis))
           .putHeader("content-type", "application/json");
-      client.request(options).compose(req -> req.send(request.body())).compose(resp -> {
-        // A late answer's failure (idle timeout) after the round ended: not worth a log line.
-        resp.exceptionHandler(t -> { });
+      // Each estimate gets its own copy of the body: the request's buffer is the proxy's, relayed
+      // (and released) upstream once the pick is made, while a late estimate may still be sent.
+      Buffer body = request.body().copy();
+      // body() carries a failure of the answer (a late one's idle timeout) to its future; an
+      // exception handler set here would throw when the small answer has already ended.
+      client.request(options).compose(req -> req.send(body)).compose(resp -> {
         return resp.statusCode() == 200 ? resp.body()
             : Future.failedFuture("HTTP " + resp.statusCode());
       })
           .onComplete(ar -> {
             JsonObject answer = ar.succeeded() ? parse(ar.result()) : null;
+            if (answer == null && mayRetry && !finished.get() && closedEarly(ar.cause())) {
+              // The pooled keep-alive connection was closed under the request (the server
+              // closing an idle connection as it was taken): asking again costs nothing.
+              ask(i, false);
+              return;
+            }
             if (answer == null) {
               fallBack(errors);
               return;
@@ -192,6 +216,10 @@ public final class OraclePolicy implements RoutingPolicy, RouterExtension {
               decide();
             }
           });
+    }
+
+    private static boolean closedEarly(Throwable t) {
+      return t instanceof HttpClosedException || t instanceof java.io.IOException;
     }
 
     private JsonObject parse(Buffer body) {
