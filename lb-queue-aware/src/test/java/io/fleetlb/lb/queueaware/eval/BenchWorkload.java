@@ -48,6 +48,14 @@ final class BenchWorkload {
     }
   }
 
+  /** Reads the requests of {@code model} from a workload file (gzipped when it ends in .gz). */
+  static List<Workload.Request> file(java.nio.file.Path path, String model) throws IOException {
+    try (InputStream in = java.nio.file.Files.newInputStream(path)) {
+      return read(path.toString().endsWith(".gz") ? new GZIPInputStream(in) : in,
+          path.toString(), model);
+    }
+  }
+
   /** Reads the requests of {@code model} from a workload file's bytes ({@code name}: errors). */
   static List<Workload.Request> read(InputStream in, String name, String model)
       throws IOException {

@@ -70,7 +70,7 @@ final class Policies {
 
       @Override
       public RoutingPolicy create(LoadBoard board, LongSupplier clock, int instance,
-          VirtualFleet.EngineProbe probe) {
+          EngineProbe probe) {
         return new VirtualOracle(probe, new SplittableRandom(7 + 1000L * instance));
       }
     };

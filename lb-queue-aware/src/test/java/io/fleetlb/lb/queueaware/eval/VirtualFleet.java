@@ -14,7 +14,6 @@ import io.fleetlb.sim.engine.Emission;
 import io.fleetlb.sim.engine.Engine;
 import io.fleetlb.sim.engine.EngineGauges;
 import io.fleetlb.sim.engine.EngineMetrics;
-import io.fleetlb.sim.engine.Estimate;
 import io.fleetlb.sim.engine.FinishReason;
 import io.fleetlb.sim.engine.MetricsVersion;
 import io.fleetlb.sim.engine.Profile;
@@ -58,13 +57,6 @@ final class VirtualFleet {
         EngineProbe probe) {
       return create(board, clock, instance);
     }
-  }
-
-  /** The oracle's view ({@code POST /sim/estimate}): a replica's engine on the current request. */
-  @FunctionalInterface
-  interface EngineProbe {
-    /** What the replica's engine would do with the request being picked, from its exact state. */
-    Estimate estimate(Replica replica);
   }
 
   /** A replica's step time changing mid-run (a GPU degrading), like {@code POST /sim/faults}. */

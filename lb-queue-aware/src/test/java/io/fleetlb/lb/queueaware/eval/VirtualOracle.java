@@ -16,10 +16,10 @@ import java.util.SplittableRandom;
  * network, so it never falls back.
  */
 final class VirtualOracle implements RoutingPolicy {
-  private final VirtualFleet.EngineProbe probe;
+  private final EngineProbe probe;
   private final SplittableRandom random;
 
-  VirtualOracle(VirtualFleet.EngineProbe probe, SplittableRandom random) {
+  VirtualOracle(EngineProbe probe, SplittableRandom random) {
     this.probe = probe;
     this.random = random;
   }
