@@ -3,12 +3,17 @@ package io.fleetlb.lb.queueaware.eval;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fleetlb.lb.policy.LoadView;
+import io.fleetlb.lb.policy.RequestInfo;
+import io.fleetlb.lb.policy.RoutingPolicy;
+import io.fleetlb.lb.pool.Replica;
 import io.fleetlb.sim.engine.Profiles;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
@@ -117,6 +122,48 @@ class BenchReplayTest {
         oracle);
     assertThat(oracle.routed[0]).isGreaterThan(2 * oracle.routed[1]);
     assertThat(oracle.ttft(99)).isLessThan(rr.ttft(99));
+  }
+
+  @Test
+  void thePolicyGetsTheRoutersViewAndSizesWhatItDispatches() {
+    List<Workload.Request> w = PrefixEvaluationTest.load("prefix-s23-70b.jsonl.gz");
+    for (boolean wantsText : new boolean[] {false, true}) {
+      List<RequestInfo> seen = new ArrayList<>();
+      List<RequestInfo> sized = new ArrayList<>();
+      RoutingPolicy policy = new RoutingPolicy() {
+        @Override
+        public Replica pick(List<Replica> candidates, LoadView load) {
+          throw new AssertionError("the router calls the sized form");
+        }
+
+        @Override
+        public Replica pick(List<Replica> candidates, LoadView load, RequestInfo request) {
+          seen.add(request);
+          return candidates.get(seen.size() % candidates.size());
+        }
+
+        @Override
+        public boolean needsPromptText() {
+          return wantsText;
+        }
+
+        @Override
+        public RequestInfo dispatched(Replica pick, RequestInfo request) {
+          sized.add(request);
+          return new RequestInfo(0, request.maxTokens(), request.stream());
+        }
+      };
+      new VirtualFleet(BenchWorkload.profile(PrefixEvaluationTest.LLAMA_70B), 1.0, 1.0)
+          .model(PrefixEvaluationTest.LLAMA_70B).prefixCaching(true)
+          .run(w, (board, clock, instance) -> policy);
+      assertThat(sized).as("dispatched once per pick, with the picked request")
+          .containsExactlyElementsOf(seen);
+      assertThat(seen).hasSize(w.size()).allSatisfy(r -> {
+        assertThat(r.stream()).isTrue();
+        assertThat(r.prompt().isEmpty()).isEqualTo(!wantsText);
+      });
+      assertThat(seen.get(0).promptTokens()).isEqualTo(w.get(0).info().promptTokens());
+    }
   }
 
   private static List<Workload.Request> read(String file) throws IOException {

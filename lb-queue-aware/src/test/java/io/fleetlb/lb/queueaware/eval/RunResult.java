@@ -51,16 +51,6 @@ final class RunResult {
     return prefixQueries == 0 ? 0 : (double) prefixHits / prefixQueries;
   }
 
-  /** The share of requests each replica got, in percent, like "58/42". */
-  String shares() {
-    int total = Arrays.stream(routed).sum();
-    StringBuilder b = new StringBuilder();
-    for (int r : routed) {
-      b.append(b.length() == 0 ? "" : "/").append(Math.round(100.0 * r / total));
-    }
-    return b.toString();
-  }
-
   double e2e(double p) {
     return percentile(e2eMs, p);
   }

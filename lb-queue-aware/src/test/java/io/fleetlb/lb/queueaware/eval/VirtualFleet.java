@@ -92,7 +92,10 @@ final class VirtualFleet {
     return this;
   }
 
-  /** How far the router's prompt-size estimate is off (estimated / true tokens, default 1). */
+  /**
+   * How far the router's prompt-size estimate is off (estimated / true tokens, default 1), for
+   * requests known by their sizes alone; a bench file's requests carry the router's own estimate.
+   */
   VirtualFleet estimateFactor(double factor) {
     this.estimateFactor = factor;
     return this;
