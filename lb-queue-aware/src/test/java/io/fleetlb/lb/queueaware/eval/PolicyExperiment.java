@@ -15,9 +15,12 @@ import java.util.Map;
  * java -cp ... io.fleetlb.lb.queueaware.eval.PolicyExperiment PROFILE N RATES BURSTINESS
  *     PROMPT_MEDIAN PROMPT_SIGMA OUTPUT_MEDIAN OUTPUT_SIGMA MAX_TOKENS SLOWDOWN [SEED]
  * java -cp ... io.fleetlb.lb.queueaware.eval.PolicyExperiment WORKLOAD.jsonl [SLOWDOWN]
+ * java -cp ... io.fleetlb.lb.queueaware.eval.PolicyExperiment --arms MODEL WORKLOAD.jsonl[.gz]...
  * </pre>
  * The second form replays a bench workload file of the 70B pool on two replicas, the second
- * one slowed down.
+ * one slowed down. The third replays one model's requests of each file with their bodies on two
+ * healthy replicas of that model through every arm of the prefix evaluation ({@link PrefixArms})
+ * and prints the table of medians over the files (one file per workload seed).
  */
 public final class PolicyExperiment {
   private PolicyExperiment() {}
@@ -33,6 +36,15 @@ public final class PolicyExperiment {
   }
 
   public static void main(String[] a) throws Exception {
+    if (a[0].equals("--arms")) {
+      List<List<Workload.Request>> seeds = new java.util.ArrayList<>();
+      for (int i = 2; i < a.length; i++) {
+        seeds.add(BenchWorkload.file(java.nio.file.Path.of(a[i]), a[1]));
+      }
+      System.out.print(PrefixArms.run(a[1], seeds).table(a[1] + ", " + (a.length - 2)
+          + " file(s)"));
+      return;
+    }
     if (a[0].endsWith(".jsonl")) {
       replay(java.nio.file.Path.of(a[0]), a.length > 1 ? Double.parseDouble(a[1]) : 1.0);
       return;

@@ -2,7 +2,10 @@ package io.fleetlb.lb.queueaware.eval;
 
 import java.util.Arrays;
 
-/** What one virtual run measured: TTFT and E2E per request, throughput, per-replica figures. */
+/**
+ * What one virtual run measured: TTFT and E2E per request, throughput, per-replica figures, the
+ * engines' prefix-cache lookups (tokens, as vLLM V1 counts them).
+ */
 final class RunResult {
   final double[] ttftMs;
   final double[] e2eMs;
@@ -10,15 +13,19 @@ final class RunResult {
   final long outputTokens;
   final int[] routed;
   final long[] preemptions;
+  final long prefixQueries;
+  final long prefixHits;
 
   private RunResult(double[] ttftMs, double[] e2eMs, long durationNanos, long outputTokens,
-      int[] routed, long[] preemptions) {
+      int[] routed, long[] preemptions, long prefixQueries, long prefixHits) {
     this.ttftMs = ttftMs;
     this.e2eMs = e2eMs;
     this.durationNanos = durationNanos;
     this.outputTokens = outputTokens;
     this.routed = routed;
     this.preemptions = preemptions;
+    this.prefixQueries = prefixQueries;
+    this.prefixHits = prefixHits;
   }
 
   /** The p-th percentile (numpy's linear method) of a sample. */
@@ -33,6 +40,15 @@ final class RunResult {
 
   double ttft(double p) {
     return percentile(ttftMs, p);
+  }
+
+  double meanTtft() {
+    return Arrays.stream(ttftMs).average().orElse(Double.NaN);
+  }
+
+  /** Prompt tokens found in the engines' prefix caches over those looked up (0 when none). */
+  double prefixHitRate() {
+    return prefixQueries == 0 ? 0 : (double) prefixHits / prefixQueries;
   }
 
   double e2e(double p) {
@@ -63,6 +79,8 @@ final class RunResult {
     private final long[] preemptions;
     private long outputTokens;
     private int finished;
+    private long prefixQueries;
+    private long prefixHits;
 
     Builder(int requests, int replicas) {
       ttft = new double[requests];
@@ -89,11 +107,18 @@ final class RunResult {
       preemptions[replica] = count;
     }
 
+    /** Adds one engine's prefix-cache lookups and hits (tokens). */
+    void prefixCache(long queries, long hits) {
+      prefixQueries += queries;
+      prefixHits += hits;
+    }
+
     RunResult build(long endNanos) {
       if (finished != ttft.length) {
         throw new IllegalStateException(finished + " of " + ttft.length + " requests finished");
       }
-      return new RunResult(ttft, e2e, endNanos, outputTokens, routed, preemptions);
+      return new RunResult(ttft, e2e, endNanos, outputTokens, routed, preemptions, prefixQueries,
+          prefixHits);
     }
   }
 }

@@ -37,15 +37,26 @@ import java.util.function.LongSupplier;
  * <p>With {@link #routers(int)} several router instances front the same engines, as behind a
  * Kubernetes Service: arrivals are spread over them at random, and each has its own pool (its own
  * in-flight counts only), its own board scraped on its own phase, and its own tie-break seed.
+ *
+ * <p>Requests read from a bench file ({@link BenchWorkload}) reach the policy as lb-core reads
+ * their body (the prompt text only for a policy that {@linkplain RoutingPolicy#needsPromptText
+ * asks}), are sized for the pool by {@link RoutingPolicy#dispatched} as lb-core sizes them, and
+ * reach the engine as vllm-sim plans them (the prompt's block hashes, for prefix caching when
+ * {@link #prefixCaching} is on); a session's later turn is due at its previous turn's finish plus
+ * its think time ({@link Arrivals}).
  */
 final class VirtualFleet {
-  private static final String MODEL = "m";
-
   /** Builds the policy under test on the harness's board and virtual clock. */
   @FunctionalInterface
   interface PolicyFactory {
     /** The policy of router instance {@code instance} (0-based). */
     RoutingPolicy create(LoadBoard board, LongSupplier clock, int instance);
+
+    /** The same, for a policy that may also ask each engine about the request being picked. */
+    default RoutingPolicy create(LoadBoard board, LongSupplier clock, int instance,
+        EngineProbe probe) {
+      return create(board, clock, instance);
+    }
   }
 
   /** A replica's step time changing mid-run (a GPU degrading), like {@code POST /sim/faults}. */
@@ -58,6 +69,8 @@ final class VirtualFleet {
   private double estimateFactor = 1.0;
   private final List<SlowdownChange> changes = new ArrayList<>();
   private int routers = 1;
+  private String model = "m";
+  private boolean prefixCaching;
 
   VirtualFleet(Profile profile, double... slowdowns) {
     this.profile = profile;
@@ -79,7 +92,10 @@ final class VirtualFleet {
     return this;
   }
 
-  /** How far the router's prompt-size estimate is off (estimated / true tokens, default 1). */
+  /**
+   * How far the router's prompt-size estimate is off (estimated / true tokens, default 1), for
+   * requests known by their sizes alone; a bench file's requests carry the router's own estimate.
+   */
   VirtualFleet estimateFactor(double factor) {
     this.estimateFactor = factor;
     return this;
@@ -88,6 +104,18 @@ final class VirtualFleet {
   /** How many router instances share the replicas (default 1). */
   VirtualFleet routers(int instances) {
     this.routers = instances;
+    return this;
+  }
+
+  /** The served model's name (default "m"): the replicas' model, what prompt hashes chain on. */
+  VirtualFleet model(String name) {
+    this.model = name;
+    return this;
+  }
+
+  /** Whether the engines cache prompt blocks across requests (default off). */
+  VirtualFleet prefixCaching(boolean on) {
+    this.prefixCaching = on;
     return this;
   }
 
@@ -117,15 +145,20 @@ final class VirtualFleet {
     private final RoutingPolicy[] policies = new RoutingPolicy[routers];
     private final SplittableRandom spread = new SplittableRandom(42);
     private final RunResult.Builder result;
+    private final Arrivals arrivals;
+    /** The engine's view of the request being picked, for the oracle's probe. */
+    private SequenceSpec probing;
     private long clock;
 
     Run(List<Workload.Request> requests, PolicyFactory factory) {
       this.requests = requests;
+      this.arrivals = new Arrivals(requests);
       List<ReplicaConfig> configs = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        configs.add(new ReplicaConfig("r" + i, "http://127.0.0.1:" + (9000 + i), MODEL));
+        configs.add(new ReplicaConfig("r" + i, "http://127.0.0.1:" + (9000 + i), model));
         engines[i] = new Engine(profile, profile.maxNumSeqs(), profile.maxNumBatchedTokens(),
-            slowdowns[i], new EngineMetrics(MetricsVersion.V1, profile.maxModelLen()));
+            slowdowns[i], prefixCaching, new EngineMetrics(MetricsVersion.V1,
+            profile.maxModelLen()));
         live.add(new HashMap<>());
       }
       // Each instance scrapes on its own phase, as independent processes started at
@@ -138,16 +171,16 @@ final class VirtualFleet {
         }
         pools[k] = new ReplicaPool(configs, EjectionConfig.DEFAULT, () -> clock);
         boards[k] = new LoadBoard();
-        policies[k] = factory.create(boards[k], () -> clock, k);
+        policies[k] = factory.create(boards[k], () -> clock, k,
+            r -> engines[r.index()].estimate(probing, clock));
       }
       result = new RunResult.Builder(requests.size(), n);
     }
 
     RunResult execute() {
-      int next = 0;
       int change = 0;
       while (true) {
-        long arrival = next < requests.size() ? requests.get(next).atNanos() : Long.MAX_VALUE;
+        long arrival = arrivals.next();
         long stepEnd = Long.MAX_VALUE;
         boolean busy = false;
         for (int i = 0; i < n; i++) {
@@ -179,11 +212,14 @@ final class VirtualFleet {
         } else if (clock == scrape) {
           scrapeDue();
         } else {
-          dispatch(next, requests.get(next++));
+          int index = arrivals.take();
+          dispatch(index, requests.get(index));
         }
       }
       for (int i = 0; i < n; i++) {
-        result.preemptions(i, engines[i].metrics().preemptions.get());
+        EngineMetrics m = engines[i].metrics();
+        result.preemptions(i, m.preemptions.get());
+        result.prefixCache(m.prefixQueries.get(), m.prefixHits.get());
         for (ReplicaPool pool : pools) {
           Replica r = pool.replicas().get(i);
           if (pool.inFlight(r) != 0 || pool.awaitingFirstByte(r) != 0
@@ -210,6 +246,7 @@ final class VirtualFleet {
             t.dispatch.finish(AttemptResult.COMPLETED);
             live.get(i).remove(e.sequenceId());
             result.finished(t.index, i, clock - t.arrival, e.index() + 1);
+            arrivals.finished(t.index, clock);
           }
         }
         engineNow[i] = clock;
@@ -237,18 +274,34 @@ final class VirtualFleet {
     }
 
     private void dispatch(int index, Workload.Request q) {
-      RequestInfo info = new RequestInfo((int) Math.round(q.promptTokens() * estimateFactor),
-          q.maxTokens(), true);
       int k = routers == 1 ? 0 : spread.nextInt(routers);
+      RoutingPolicy policy = policies[k];
+      RequestInfo info = routerView(q, policy.needsPromptText());
+      SequenceSpec spec = q.spec() != null ? q.spec() : new SequenceSpec(q.promptTokens(),
+          q.outputTokens(), FinishReason.LENGTH, q.maxTokens());
+      // What /sim/estimate asks the engine: the prompt, one output token.
+      probing = new SequenceSpec(spec.promptTokens(), 1, FinishReason.LENGTH, 1, spec.prompt(), 0);
       ReplicaPool pool = pools[k];
-      Replica r = policies[k].pick(pool.available(MODEL), pool, info);
-      Dispatch d = pool.dispatch(r, info);
+      Replica r = policy.pick(pool.available(model), pool, info);
+      // As lb-core's Exchange.sized: the policy sizes the request as the pick will see it.
+      RequestInfo sized = policy.dispatched(r, info);
+      Dispatch d = pool.dispatch(r, sized == null ? info : sized);
       int i = r.index();
-      long id = engines[i].submit(new SequenceSpec(q.promptTokens(), q.outputTokens(),
-          FinishReason.LENGTH, q.maxTokens()), clock);
+      long id = engines[i].submit(spec, clock);
       live.get(i).put(id, new Track(index, clock, d));
       result.routed(i);
     }
+  }
+
+  /** The request as the router reads it: its body's, else its sizes (prompt estimate skewed). */
+  private RequestInfo routerView(Workload.Request q, boolean promptText) {
+    if (q.info() == null) {
+      return new RequestInfo((int) Math.round(q.promptTokens() * estimateFactor), q.maxTokens(),
+          true);
+    }
+    RequestInfo info = q.info();
+    return promptText ? info : new RequestInfo(info.promptTokens(), info.maxTokens(),
+        info.stream());
   }
 
   private record Track(int index, long arrival, Dispatch dispatch) {}

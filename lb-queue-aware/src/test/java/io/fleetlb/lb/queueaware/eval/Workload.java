@@ -1,5 +1,7 @@
 package io.fleetlb.lb.queueaware.eval;
 
+import io.fleetlb.lb.policy.RequestInfo;
+import io.fleetlb.sim.engine.SequenceSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -9,8 +11,23 @@ import java.util.SplittableRandom;
  * bench's burstiness), log-normal prompt and output lengths, all from one seed.
  */
 final class Workload {
-  /** One request: when it arrives (virtual ns), its true prompt and output tokens, its bound. */
-  record Request(long atNanos, int promptTokens, int outputTokens, int maxTokens) {}
+  /**
+   * One request: when it arrives (virtual ns; a later session turn: its session's start, a lower
+   * bound), its true prompt and output tokens, its bound; for a request read from a bench file
+   * also what the router reads from its body ({@code info}, with the prompt text), what the
+   * simulator plans from it ({@code spec}, with the prompt's block hashes) and its place in a
+   * session ({@code turn}, null for a request of its own).
+   */
+  record Request(long atNanos, int promptTokens, int outputTokens, int maxTokens,
+      RequestInfo info, SequenceSpec spec, Turn turn) {
+    /** A request known by its sizes alone (no text, no prefix identity). */
+    Request(long atNanos, int promptTokens, int outputTokens, int maxTokens) {
+      this(atNanos, promptTokens, outputTokens, maxTokens, null, null, null);
+    }
+  }
+
+  /** A request's place in a multi-turn session: due {@code thinkNanos} after the previous turn. */
+  record Turn(int session, int index, long thinkNanos) {}
 
   private Workload() {}
 
