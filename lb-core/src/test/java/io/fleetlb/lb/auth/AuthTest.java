@@ -35,7 +35,11 @@ class AuthTest extends ProxyTestBase {
   private RouterHarness router(String auth) {
     a = upstream("m/A", Scripts.ok());
     b = upstream("m/B", Scripts.ok());
+    // The injected clock drives every deadline: header_read is long enough that advancing it
+    // for the rate limits never closes the client's idle keep-alive connection under its next
+    // request.
     return start(RouterHarness.builder().replica("a", a).replica("b", b).section("auth", auth)
+        .section("timeouts", "{ connect: 1s, first_byte: 5s, stream_idle: 5s, header_read: 1h }")
         .nanoClock(now::get));
   }
 
