@@ -3,7 +3,9 @@ package io.fleetlb.lb.pool;
 import io.fleetlb.lb.config.HealthCheckConfig;
 import io.fleetlb.lb.config.UpstreamConfig;
 import io.fleetlb.lb.tls.UpstreamTls;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -31,6 +33,12 @@ public final class HealthProber implements PoolListener {
   private static final Logger LOG = LoggerFactory.getLogger(HealthProber.class);
 
   private final Vertx vertx;
+  /**
+   * Where every probe runs: one event loop. A request made from one loop whose connection lives
+   * on another can have its small answer end before the handlers are set on the caller's loop,
+   * and then never complete (seen as a router start that hung on its first probe round).
+   */
+  private volatile Context context;
   private final ReplicaPool pool;
   private final HealthCheckConfig config;
   private final ModelCatalog catalog;
@@ -71,6 +79,13 @@ public final class HealthProber implements PoolListener {
 
   /** Runs the first probe round (which decides the initial health) and starts the timer. */
   public Future<Void> start() {
+    context = vertx.getOrCreateContext();
+    Promise<Void> started = Promise.promise();
+    context.runOnContext(v -> startHere().onComplete(started));
+    return started.future();
+  }
+
+  private Future<Void> startHere() {
     int n = Math.max(1, pool.replicas().size());
     client = vertx.httpClientBuilder()
         .with(UpstreamTls.apply(new HttpClientOptions(), upstream).setKeepAlive(true)
@@ -213,6 +228,16 @@ public final class HealthProber implements PoolListener {
    * {@code suspect} probe's failure makes the replica unhealthy and ejects it at once.
    */
   Future<Void> probe(Replica r, boolean suspicion) {
+    Context here = context;
+    if (here != null && Vertx.currentContext() != here) {
+      Promise<Void> done = Promise.promise();
+      here.runOnContext(v -> probeHere(r, suspicion).onComplete(done));
+      return done.future();
+    }
+    return probeHere(r, suspicion);
+  }
+
+  private Future<Void> probeHere(Replica r, boolean suspicion) {
     if (!claim(r, suspicion)) {
       return Future.succeededFuture();
     }
