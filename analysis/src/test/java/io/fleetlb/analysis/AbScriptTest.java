@@ -225,7 +225,7 @@ class AbScriptTest {
           .containsExactlyInAnyOrder("fleet.yaml", "roundrobin.yaml", "queue-aware.yaml", "logs");
     }
     assertThat(Files.readString(out.resolve("fleet.yaml")))
-        .doesNotContain("enable-prefix-caching")
+        .contains("enable-prefix-caching: false }")
         .contains("- { id: llama70b-2, model: meta-llama/Llama-3.3-70B-Instruct,");
     assertThat(Files.readString(out.resolve("queue-aware.yaml"))).doesNotContain("policy");
     assertThat(ports(out.resolve("queue-aware.yaml"))).isEqualTo(ports(out.resolve("fleet.yaml")));
