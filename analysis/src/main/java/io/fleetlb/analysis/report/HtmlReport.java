@@ -209,27 +209,32 @@ public final class HtmlReport {
             + " CI</th><th>median delta</th><th>middle 50%</th><th>managed faster</th><th>managed"
             + " slower</th></tr>");
     for (PairedDeltas.Summary p : list) {
-      h.append("<tr><td>")
-          .append(esc(p.label()))
-          .append("</td><td>")
-          .append(p.pairs())
-          .append("</td><td>")
-          .append(esc(Fmt.signed(p.meanMs())))
-          .append(" ms</td><td class=\"l\">")
-          .append(esc(Fmt.interval(p.meanCi95())))
-          .append(" ms</td><td>")
-          .append(esc(Fmt.signed(p.medianMs())))
-          .append(" ms</td><td>")
-          .append(esc(Fmt.signed(p.p25Ms())))
-          .append(" to ")
-          .append(esc(Fmt.signed(p.p75Ms())))
-          .append(" ms</td><td>")
-          .append(esc(Fmt.num(p.fasterPct())))
-          .append("%</td><td>")
-          .append(esc(Fmt.num(p.slowerPct())))
-          .append("%</td></tr>");
+      h.append("<tr><td>");
+      pairedCells(h, p);
     }
     h.append("</table>\n");
+  }
+
+  /** One paired-deltas row from its label cell on (the caller opened the row). */
+  static void pairedCells(StringBuilder h, PairedDeltas.Summary p) {
+    h.append(esc(p.label()))
+        .append("</td><td>")
+        .append(p.pairs())
+        .append("</td><td>")
+        .append(esc(Fmt.signed(p.meanMs())))
+        .append(" ms</td><td class=\"l\">")
+        .append(esc(Fmt.interval(p.meanCi95())))
+        .append(" ms</td><td>")
+        .append(esc(Fmt.signed(p.medianMs())))
+        .append(" ms</td><td>")
+        .append(esc(Fmt.signed(p.p25Ms())))
+        .append(" to ")
+        .append(esc(Fmt.signed(p.p75Ms())))
+        .append(" ms</td><td>")
+        .append(esc(Fmt.num(p.fasterPct())))
+        .append("%</td><td>")
+        .append(esc(Fmt.num(p.slowerPct())))
+        .append("%</td></tr>");
   }
 
   private static void replicas(StringBuilder h, Comparison c, String b, String m, String chart) {

@@ -218,27 +218,8 @@ public final class MultiHtmlReport {
             + " 50%</th><th>arm faster</th><th>arm slower</th></tr>");
     for (Comparison c : pairs) {
       for (PairedDeltas.Summary p : c.paired()) {
-        h.append("<tr><td>")
-            .append(esc(c.managed().label()))
-            .append("</td><td>")
-            .append(esc(p.label()))
-            .append("</td><td>")
-            .append(p.pairs())
-            .append("</td><td>")
-            .append(esc(Fmt.signed(p.meanMs())))
-            .append(" ms</td><td class=\"l\">")
-            .append(esc(Fmt.interval(p.meanCi95())))
-            .append(" ms</td><td>")
-            .append(esc(Fmt.signed(p.medianMs())))
-            .append(" ms</td><td>")
-            .append(esc(Fmt.signed(p.p25Ms())))
-            .append(" to ")
-            .append(esc(Fmt.signed(p.p75Ms())))
-            .append(" ms</td><td>")
-            .append(esc(Fmt.num(p.fasterPct())))
-            .append("%</td><td>")
-            .append(esc(Fmt.num(p.slowerPct())))
-            .append("%</td></tr>");
+        h.append("<tr><td>").append(esc(c.managed().label())).append("</td><td>");
+        HtmlReport.pairedCells(h, p);
       }
     }
     h.append("</table>\n");
