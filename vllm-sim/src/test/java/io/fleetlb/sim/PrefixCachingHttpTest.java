@@ -200,4 +200,25 @@ class PrefixCachingHttpTest {
     assertThat(json(unknown).at("/error/type").asText()).isEqualTo("NotFoundError");
     assertThat(get.statusCode()).isEqualTo(405);
   }
+
+  @Test
+  void resetPrefixCacheEmptiesTheCacheAsVllmsDevEndpointDoes() throws Exception {
+    SimReplica r = start(ReplicaOptions.builder(MODEL));
+    int prompt =
+        json(post(r.port(), "/v1/chat/completions", LONG)).at("/usage/prompt_tokens").asInt();
+    HttpResponse<String> reset = post(r.port(), "/reset_prefix_cache", "");
+    post(r.port(), "/v1/chat/completions", LONG);
+    double hitsAfterReset = metrics(r).sum("vllm:prefix_cache_hits_total");
+    post(r.port(), "/v1/chat/completions", LONG);
+
+    assertThat(reset.statusCode()).isEqualTo(200);
+    assertThat(json(reset).get("success").asBoolean()).isTrue();
+    assertThat(hitsAfterReset).isZero(); // the repeat after the reset found nothing cached
+    assertThat(metrics(r).sum("vllm:prefix_cache_hits_total")).isEqualTo(repeatHit(prompt));
+    assertThat(SimHttp.get(r.port(), "/reset_prefix_cache").statusCode()).isEqualTo(405);
+    HttpResponse<String> running =
+        post(r.port(), "/reset_prefix_cache?reset_running_requests=true", "");
+    assertThat(running.statusCode()).isEqualTo(400);
+    assertThat(json(running).at("/error/message").asText()).contains("reset_running_requests=true");
+  }
 }

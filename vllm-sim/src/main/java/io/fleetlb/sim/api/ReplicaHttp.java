@@ -154,6 +154,7 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
                   driver.timing().reset();
                 }
               });
+      case "/reset_prefix_cache" -> route(req, m == HttpMethod.POST, () -> resetPrefixCache(req));
       case "/sim/faults" -> route(req, m == HttpMethod.POST, () -> updateFaults(req));
       case "/sim/estimate" -> route(req, m == HttpMethod.POST, () -> estimates.handle(req));
       default -> json(req, 404, "{\"detail\":\"Not Found\"}");
@@ -166,6 +167,26 @@ public final class ReplicaHttp implements Handler<HttpServerRequest> {
     } else {
       json(req, 405, "{\"detail\":\"Method Not Allowed\"}");
     }
+  }
+
+  /**
+   * vLLM's dev-mode {@code POST /reset_prefix_cache} (vLLM serves it with {@code
+   * VLLM_SERVER_DEV_MODE=1}): {@code {"success":true}} once the cache is empty, {@code
+   * {"success":false}} while requests hold KV blocks. vLLM's {@code reset_running_requests=true}
+   * (preempt running requests first) is not simulated: a 400 says so.
+   */
+  private void resetPrefixCache(HttpServerRequest req) {
+    if ("true".equalsIgnoreCase(req.getParam("reset_running_requests"))) {
+      error(
+          req,
+          ApiError.badRequest(
+              "vllm-sim does not simulate reset_running_requests=true: wait until the replica is"
+                  + " idle and reset again"));
+      return;
+    }
+    boolean done = driver.resetPrefixCache();
+    LOG.info("Resetting prefix cache: {}", done ? "done" : "refused (requests hold KV blocks)");
+    json(req, 200, "{\"success\":" + done + "}");
   }
 
   private void health(HttpServerRequest req) {

@@ -128,6 +128,19 @@ final class BlockPool {
     s.cachedBlocks = 0;
   }
 
+  /**
+   * Forgets every cached block (vLLM's {@code BlockPool.reset_prefix_cache}); false, and nothing
+   * forgotten, while any block is held by a sequence, as vLLM refuses then.
+   */
+  boolean resetPrefixCache() {
+    if (free != totalBlocks) {
+      return false;
+    }
+    cached.clear();
+    java.util.Arrays.fill(hashed, false);
+    return true;
+  }
+
   private void allocate(Sequence s, int count) {
     for (int i = 0; i < count; i++) {
       int b = head;

@@ -341,6 +341,14 @@ public final class Engine {
     return metrics;
   }
 
+  /**
+   * Empties the prefix cache ({@code POST /reset_prefix_cache}); false, and nothing changed, while
+   * a sequence holds KV blocks (vLLM refuses to reset then). Counters are kept.
+   */
+  public boolean resetPrefixCache() {
+    return kv.resetPrefixCache();
+  }
+
   /** Sequences in the running set (for tests and diagnostics). */
   public int runningCount() {
     return running.size();

@@ -136,6 +136,16 @@ public final class EngineDriver {
     }
   }
 
+  /**
+   * Empties the engine's prefix cache if no request holds KV blocks; thread-safe. False (nothing
+   * changed) while a request runs, as vLLM's {@code reset_prefix_cache} answers then.
+   */
+  public boolean resetPrefixCache() {
+    synchronized (engine) {
+      return engine.resetPrefixCache();
+    }
+  }
+
   private void run() {
     while (!stopped) {
       long startWall = 0;

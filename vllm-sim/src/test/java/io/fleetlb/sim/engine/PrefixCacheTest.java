@@ -38,6 +38,27 @@ class PrefixCacheTest {
   }
 
   @Test
+  void aResetForgetsEveryCachedBlockButIsRefusedWhileASequenceHoldsBlocks() {
+    Engine engine = engine(tiny(100, 8, 512), true);
+    PromptBlocks p = Prompts.of(1000, 100);
+    VirtualRun run = new VirtualRun(engine);
+    run.arrive(0, 1, spec(p, 50));
+    run.runUntil(SECOND / 1000); // the first request is running: its blocks are held
+    assertThat(engine.runningCount()).isEqualTo(1);
+    assertThat(engine.resetPrefixCache()).isFalse();
+    assertThat(engine.cachedBlocks()).isEqualTo(6); // nothing forgotten
+    run.runToCompletion();
+
+    assertThat(engine.resetPrefixCache()).isTrue();
+    assertThat(engine.cachedBlocks()).isZero();
+    run.arrive(run.now() + SECOND, 2, spec(p, 3));
+    run.runToCompletion();
+    assertThat(hits(engine)).isZero(); // the repeat computes its whole prompt again
+    assertThat(engine.metrics().prefixQueries.get()).isEqualTo(200); // counters are kept
+    assertThat(engine.cachedBlocks()).isEqualTo(6); // and caching goes on
+  }
+
+  @Test
   void aFullyCachedPromptStillComputesItsLastTokenAsVllmDoes() {
     Engine engine = engine(tiny(100, 8, 512), true);
     PromptBlocks p = Prompts.of(1000, 64); // exactly 4 blocks
