@@ -64,6 +64,9 @@ def main():
             res = json.loads(r.read_text())
             check(res.get("workload_hash") == wh, f"{r}: workload_hash differs from the comparison's")
             check(res.get("completed", 0) > 0, f"{r}: no request completed")
+            check(res.get("prefix_cache_reset") == "all",
+                  f"{r}: the replicas' prefix caches were not all reset before the run "
+                  f"(prefix_cache_reset={res.get('prefix_cache_reset')!r})")
             shares = {p.get("replica", p.get("id")) for p in res.get("per_replica", [])} \
                 if isinstance(res.get("per_replica"), list) else set(res.get("per_replica", {}))
             check(set(REPLICAS) <= shares, f"{r}: per-replica figures lack some of {REPLICAS}")

@@ -44,6 +44,12 @@ A/B against running routers:
   --warmup-requests N     requests replayed through each arm before measuring, not recorded
                           (default 60; 0 = none)
   --cooldown-timeout S    longest wait for idle replicas before a run (default 180)
+  --no-reset-prefix-cache do not empty the replicas' prefix caches before each run. By default,
+                          after the cool-down, every --server-metrics replica of the arm gets
+                          POST <its base URL>/reset_prefix_cache (vLLM serves it with
+                          VLLM_SERVER_DEV_MODE=1; vllm-sim always), so no run starts on prefixes
+                          cached by the run before it, another arm's; a replica that cannot reset
+                          is named in a warning and the results record prefix_cache_reset
   --sweep RATES           also run both arms once at each of these request rates (comma list,
                           req/s) and report each arm's capacity under the SLO; needs --spec;
                           two arms only
@@ -95,7 +101,7 @@ log() { echo "ab.sh: $*" >&2; }
 BASELINE="" MANAGED="" WORKLOAD="" OUT="" REPS="" DEMO=0 QUICK=0 KEEP=0 SWEEP="" SLOW=()
 GOODPUT=() WARMUP_REQUESTS=60 COOLDOWN_TIMEOUT=180 SWEEP_SPEC=""
 SERVER_METRICS=() GPU_METRICS=() BENCH_ARGS=() BASELINE_LABEL="" MANAGED_LABEL=""
-ARM_SPECS=() ORACLE=0 SEED_CONFIGS=0 DRY_RUN=0 REFERENCE=""
+ARM_SPECS=() ORACLE=0 SEED_CONFIGS=0 DRY_RUN=0 REFERENCE="" RESET_PREFIX_CACHE=1
 # The arms, the baseline first: name (folder with 3+ arms), label, URL, results folder, and the
 # --server-metrics / --gpu-metrics of an arm with a fleet of its own (else the global ones).
 ARM_NAMES=() ARM_LABELS=() ARM_URLS=() ARM_DIRS=() ARM_SM=() ARM_GM=()
@@ -132,6 +138,7 @@ while [ $# -gt 0 ]; do
       done ;;
     --warmup-requests) WARMUP_REQUESTS="${2:?--warmup-requests needs a number}"; shift 2 ;;
     --cooldown-timeout) COOLDOWN_TIMEOUT="${2:?--cooldown-timeout needs seconds}"; shift 2 ;;
+    --no-reset-prefix-cache) RESET_PREFIX_CACHE=0; shift ;;
     --sweep) SWEEP="${2:?--sweep needs rates, e.g. 2,4,6}"; shift 2 ;;
     --spec) SWEEP_SPEC="${2:?--spec needs a file}"; shift 2 ;;
     --baseline-label) BASELINE_LABEL="${2:?--baseline-label needs a name}"; shift 2 ;;
@@ -201,6 +208,41 @@ cooldown() {
     fi
     sleep 1
   done
+}
+
+# reset_prefix_caches I: empties the prefix cache of every --server-metrics replica of arm I
+# (POST BASE/reset_prefix_cache, BASE = the metrics URL without /metrics), retrying while a replica
+# answers {"success":false} (requests still hold KV blocks). Sets RESET_STATE to all (every replica
+# reset), partial, none (no replica could) or off (--no-reset-prefix-cache or no --server-metrics).
+declare -A RESET_WARNED=()
+reset_prefix_caches() {
+  RESET_STATE=off
+  [ "$RESET_PREFIX_CACHE" = 1 ] || return 0
+  local sm=("${SERVER_METRICS[@]}") entry id base code body tries ok=0 failed=0
+  if [ -n "${ARM_SM[$1]:-}" ]; then read -r -a sm <<<"${ARM_SM[$1]}"; fi
+  [ ${#sm[@]} -gt 0 ] || return 0
+  for entry in "${sm[@]}"; do
+    id="${entry%%=*}" base="${entry#*=}"
+    base="${base%/}"; base="${base%/metrics}"
+    for tries in 1 2 3 4 5 6 7 8 9 10; do
+      body=$(curl -s --max-time 5 -X POST -o - -w '\n%{http_code}' "$base/reset_prefix_cache" 2>/dev/null) || body=$'\n000'
+      code="${body##*$'\n'}" body="${body%$'\n'*}"
+      [ "$code" = 200 ] && [[ "$body" == *'"success":false'* || "$body" == *'"success": false'* ]] || break
+      sleep 1
+    done
+    if [ "$code" = 200 ] && [[ "$body" != *'"success":false'* && "$body" != *'"success": false'* ]]; then
+      ok=$((ok + 1)); continue
+    fi
+    failed=$((failed + 1))
+    [ -z "${RESET_WARNED[$id]:-}" ] || continue
+    RESET_WARNED[$id]=1
+    case "$code" in
+      404) log "warning: replica $id has no POST $base/reset_prefix_cache (vLLM serves it only with VLLM_SERVER_DEV_MODE=1): its prefix cache carries over from run to run, so a run can find prefixes another arm's run cached (results say prefix_cache_reset)" ;;
+      200) log "warning: replica $id refused to reset its prefix cache for 10 s (requests still hold KV blocks); this run may find prefixes cached by the one before" ;;
+      *) log "warning: POST $base/reset_prefix_cache of replica $id answered HTTP $code; its prefix cache is not reset between runs" ;;
+    esac
+  done
+  if [ "$failed" = 0 ]; then RESET_STATE=all; elif [ "$ok" = 0 ]; then RESET_STATE=none; else RESET_STATE=partial; fi
 }
 
 # telemetry_args I: arm I's telemetry flags, one per line: its own fleet's when it has one.
@@ -284,10 +326,12 @@ ab_runs() {
       RUN_AT=$SECONDS
       FIRST_RUN_AT="${FIRST_RUN_AT:-$SECONDS}"
       cooldown
+      reset_prefix_caches "$i"
       CURRENT="${ARM_DIRS[$i]} (${ARM_LABELS[$i]}) repetition $k/$reps"
       [ "${ARM_DIRS[$i]}" != "${ARM_LABELS[$i]}" ] || CURRENT="${ARM_DIRS[$i]} repetition $k/$reps"
       log "run $((RUNS_DONE + 1))/$RUNS_TOTAL: $CURRENT at ${ARM_URLS[$i]}; $(overall)"
-      run_arm "$i" "$workload" "$dir/${ARM_DIRS[$i]}/rep$k/result.json" --metadata "repetition=$k"
+      run_arm "$i" "$workload" "$dir/${ARM_DIRS[$i]}/rep$k/result.json" --metadata "repetition=$k" \
+        --metadata "prefix_cache_reset=$RESET_STATE"
     done
   done
   CURRENT=""
@@ -397,6 +441,20 @@ dry_run() {
     compare+=("$OUT/${ARM_DIRS[$i]}")
   done
   [ -z "$SWEEP" ] || echo "sweep: rates $SWEEP from spec $SWEEP_SPEC"
+  local urls=() e all=("${SERVER_METRICS[@]}")
+  for i in "${!ARM_NAMES[@]}"; do [ -z "${ARM_SM[$i]:-}" ] || all+=(${ARM_SM[$i]}); done
+  local -A seen_url=()
+  for e in "${all[@]}"; do
+    e="${e#*=}"; e="${e%/}"; e="${e%/metrics}/reset_prefix_cache"
+    [ -n "${seen_url[$e]:-}" ] || urls+=("$e"); seen_url[$e]=1
+  done
+  if [ "$RESET_PREFIX_CACHE" = 0 ]; then
+    echo "prefix caches: not reset between runs (--no-reset-prefix-cache)"
+  elif [ ${#urls[@]} -eq 0 ]; then
+    echo "prefix caches: not reset between runs (no --server-metrics replicas)"
+  else
+    echo "prefix caches: emptied before each run: POST ${urls[*]}"
+  fi
   echo "compare: ${compare[*]} --out $OUT${SWEEP:+ --sweep $OUT/sweep}${REFERENCE:+ --reference $REFERENCE}"
   exit 0
 }
@@ -607,11 +665,8 @@ demo_main() {
     write_fleet "${fleet_files[1]}" false "${managed_ports[@]}"
   else
     fleet_files=("$OUT/fleet.yaml")
-    # Every run replays the same prompts on the same fleet, so a prefix cache left warm by one
-    # run would serve the next (another arm's): the default demo compares routing with caching
-    # off; the prefix workload needs it on (its figures carry that caveat: docs/benchmarks.md).
-    local caching=false; [ "$variant" != prefix ] || caching=""
-    write_fleet "${fleet_files[0]}" "$caching" "${fleet_ports[@]}"
+    # prefix caching as stock vLLM V1 (on); every run starts on emptied caches (reset_prefix_caches)
+    write_fleet "${fleet_files[0]}" "" "${fleet_ports[@]}"
   fi
   local routers=() configs=()
   for a in "${arms[@]}"; do

@@ -113,6 +113,38 @@ class AbScriptTest {
   }
 
   @Test
+  void theReplicasPrefixCachesAreEmptiedBeforeEachRunUnlessTurnedOff() throws Exception {
+    String[] arms = {"--arm", "rr=http://gpu:8080", "--arm", "qa=http://gpu:8081"};
+    Result none = dry(arms);
+    Result reset =
+        dry(
+            "--arm",
+            "rr=http://gpu:8080",
+            "--arm",
+            "qa=http://gpu:8081",
+            "--server-metrics",
+            "r1=http://gpu:8001/metrics",
+            "r2=http://gpu:8002/metrics/");
+    Result off =
+        dry(
+            "--arm",
+            "rr=http://gpu:8080",
+            "--arm",
+            "qa=http://gpu:8081",
+            "--server-metrics",
+            "r1=http://gpu:8001/metrics",
+            "--no-reset-prefix-cache");
+
+    assertThat(none.out()).contains("prefix caches: not reset between runs (no --server-metrics");
+    assertThat(reset.out())
+        .contains(
+            "prefix caches: emptied before each run: POST http://gpu:8001/reset_prefix_cache"
+                + " http://gpu:8002/reset_prefix_cache");
+    assertThat(off.out())
+        .contains("prefix caches: not reset between runs (--no-reset-prefix-cache)");
+  }
+
+  @Test
   void twoArmsKeepTheBaselineAndManagedFolders() throws Exception {
     Result r = dry("--arm", "rr=http://gpu:8080", "--arm", "qa=http://gpu:8081");
     assertThat(r.code()).as(r.err()).isZero();
@@ -225,8 +257,11 @@ class AbScriptTest {
           .containsExactlyInAnyOrder("fleet.yaml", "roundrobin.yaml", "queue-aware.yaml", "logs");
     }
     assertThat(Files.readString(out.resolve("fleet.yaml")))
-        .contains("enable-prefix-caching: false }")
+        .doesNotContain("enable-prefix-caching") // vLLM V1's default: on
         .contains("- { id: llama70b-2, model: meta-llama/Llama-3.3-70B-Instruct,");
+    assertThat(r.out())
+        .containsPattern(
+            "prefix caches: emptied before each run: POST( \\S+/reset_prefix_cache){6}\n");
     assertThat(Files.readString(out.resolve("queue-aware.yaml"))).doesNotContain("policy");
     assertThat(ports(out.resolve("queue-aware.yaml"))).isEqualTo(ports(out.resolve("fleet.yaml")));
   }
