@@ -550,11 +550,16 @@ start() {
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-# free_ports N: N distinct free loopback ports in a random high range.
+# free_ports N: N ports free now, below the kernel's ephemeral range (where outgoing connections
+# take their local ports, so a port found free there may be taken before a server binds it).
 free_ports() {
-  local want="$1" found=() p=$((20000 + RANDOM % 30000))
+  local want="$1" found=() lo p tries=0
+  lo=$(awk '{print $1}' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null) || lo=""
+  [[ "$lo" =~ ^[0-9]+$ ]] && [ "$lo" -gt 12000 ] || lo=32768
+  p=$((10000 + RANDOM % (lo - 10000 - 100)))
   while [ ${#found[@]} -lt "$want" ]; do
-    p=$((p + 1)); [ $p -lt 65000 ] || p=20000
+    p=$((p + 1)); [ $p -lt "$lo" ] || p=10000
+    tries=$((tries + 1)); [ $tries -lt 20000 ] || die "no $want free ports below $lo"
     port_free "$p" && found+=("$p")
   done
   echo "${found[@]}"
