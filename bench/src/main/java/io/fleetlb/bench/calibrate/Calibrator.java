@@ -80,6 +80,21 @@ public final class Calibrator {
             "note: G1's pauses of several ms show up as schedule lag; java -XX:+UseShenandoahGC (or"
                 + " -XX:+UseZGC) -jar bench.jar ... keeps them under 1 ms");
       }
+      MachineFloor.Gaps floorOne = null;
+      MachineFloor.Gaps floorAll = null;
+      if (s.floorSeconds() > 0) {
+        long ns = (long) (s.floorSeconds() * 1e9);
+        int cpus = Runtime.getRuntime().availableProcessors();
+        floorOne = MachineFloor.oneThread(ns);
+        floorAll = MachineFloor.allThreads(cpus, ns);
+        ObjectNode floor = out.putObject("machine_floor");
+        floor.set("one_thread", floorOne.toJson());
+        floor.set("all_cores", floorAll.toJson());
+        log.println(
+            "machine timing floor (busy loop on System.nanoTime(), nothing else in the JVM):");
+        log.println("  " + floorOne.describe());
+        log.println("  " + floorAll.describe());
+      }
       if (s.warmupSeconds() > 0) {
         log.printf(
             Locale.ROOT,
@@ -171,6 +186,7 @@ public final class Calibrator {
         s.itlNs(),
         mock.takeFirstTokenLateness(),
         mock.takeTokenLateness(),
-        rec.connectionsOpened());
+        rec.connectionsOpened(),
+        rec.lags());
   }
 }

@@ -69,6 +69,10 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--max-time", converter = DurationConverter.class, defaultValue = "5m",
       paramLabel = "DURATION",
       description = "Stop climbing the ladder after this long.") long maxTimeNs;
+  @Option(names = "--floor-duration", converter = DurationConverter.class, defaultValue = "3s",
+      paramLabel = "DURATION",
+      description = "Length of each machine-floor test (a busy loop reading the clock, first on "
+          + "one thread, then on every core); 0 skips it.") long floorNs;
   @Option(names = {"-o", "--out"}, paramLabel = "FILE",
       description = "Also write the calibration as JSON (default: console only).") Path out;
 
@@ -83,7 +87,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         sorted, stepNs / 1e9,
         fidelityRate, fidelityNs / 1e9, warmupNs / 1e9, pattern, burstiness, seed, clientLoops,
             serverLoops, minRatio,
-        maxLagMs, Math.max(1, attempts), maxTimeNs);
+        maxLagMs, Math.max(1, attempts), maxTimeNs, floorNs / 1e9);
     ObjectNode result = new Calibrator(s, System.out).run();
     if (out != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(),

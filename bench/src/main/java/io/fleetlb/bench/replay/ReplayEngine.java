@@ -51,7 +51,8 @@ public final class ReplayEngine implements AutoCloseable {
       List<RequestOutcome> outcomes,
       long connectionsOpened,
       long poolWaits,
-      long staleRetries) {}
+      long staleRetries,
+      LagAttribution lags) {}
 
   public ReplayEngine(Vertx vertx, ReplayOptions options) {
     this.vertx = vertx;
@@ -173,6 +174,7 @@ public final class ReplayEngine implements AutoCloseable {
                 if (!pacer.awaitUntil(t0 + t.scheduledNs)) {
                   return;
                 }
+                t.releasedNs = System.nanoTime() - t0;
                 contexts.get(t.contextIndex).runOnContext(v -> run.arrive(t));
               }
             },
@@ -203,7 +205,8 @@ public final class ReplayEngine implements AutoCloseable {
         outcomes,
         connections.opened() - opened0,
         counters.poolWaits.get(),
-        counters.staleRetries.get());
+        counters.staleRetries.get(),
+        LagAttribution.of(trackers, t0));
   }
 
   /** Chains a session's turns: each later turn hangs off the previous one, which releases it. */
