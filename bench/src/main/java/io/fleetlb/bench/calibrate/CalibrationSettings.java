@@ -24,7 +24,8 @@ public record CalibrationSettings(
     double maxP99LagMs,
     int attempts,
     long maxTimeNs,
-    double floorSeconds) {
+    double floorSeconds,
+    double stepWarmupSeconds) {
   static final String MODEL = "calibrate";
 
   public CalibrationSettings {
@@ -51,6 +52,7 @@ public record CalibrationSettings(
     o.put("max_p99_schedule_lag_ms", maxP99LagMs);
     o.put("attempts", attempts);
     o.put("floor_s", floorSeconds);
+    o.put("step_warmup_s", stepWarmupSeconds);
     return o;
   }
 }

@@ -35,7 +35,8 @@ class CalibratorTest {
             1000.0,
             1,
             60_000_000_000L,
-            0.05);
+            0.05,
+            0.1);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     ObjectNode out = new Calibrator(s, new PrintStream(log, true)).run();
     JsonNode f = out.path("fidelity");
