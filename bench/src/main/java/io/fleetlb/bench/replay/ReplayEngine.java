@@ -163,6 +163,60 @@ public final class ReplayEngine implements AutoCloseable {
         new RequestFlow(
             vertx, options, connections, contexts, counters, n, turns == null ? null : turns::due);
     flow[0] = run;
+    List<LoopPacer> loopPacers = new ArrayList<>();
+    Thread pacerThread = null;
+    if (LoopPacer.precise(vertx)) {
+      for (int c = 0; c < contexts.size(); c++) {
+        List<RequestTracker> mine = new ArrayList<>();
+        for (RequestTracker t : trackers) {
+          if (t.contextIndex == c && !t.request.dependent()) {
+            mine.add(t);
+          }
+        }
+        loopPacers.add(new LoopPacer(contexts.get(c), mine, t0, run::arrive));
+      }
+      loopPacers.forEach(LoopPacer::start);
+    } else {
+      pacerThread = pacerThread(trackers, t0, run);
+      pacerThread.start();
+    }
+    try {
+      run.awaitDone();
+    } finally {
+      loopPacers.forEach(LoopPacer::stop);
+      if (pacerThread != null) {
+        pacerThread.interrupt();
+      }
+      if (turns != null) {
+        turns.close();
+      }
+    }
+    if (pacerThread != null) {
+      pacerThread.join();
+    }
+    long end = 0;
+    List<RequestOutcome> outcomes = new ArrayList<>(n);
+    for (RequestTracker t : trackers) {
+      RequestOutcome o = t.toOutcome();
+      outcomes.add(o);
+      end = Math.max(end, Math.max(o.doneNs(), o.arrivalNs()));
+    }
+    return new Recording(
+        t0,
+        t0Epoch,
+        end,
+        outcomes,
+        connections.opened() - opened0,
+        counters.poolWaits.get(),
+        counters.staleRetries.get(),
+        LagAttribution.of(trackers, t0));
+  }
+
+  /**
+   * The schedule on a thread of its own, for the NIO transport whose loop timers quantize to a
+   * millisecond: it parks, spins the last {@code --pacer-spin} and hands each request to its loop.
+   */
+  private Thread pacerThread(List<RequestTracker> trackers, long t0, RequestFlow run) {
     HighResolutionPacer pacer = HighResolutionPacer.systemClock(options.pacerSpinNs());
     Thread pacerThread =
         new Thread(
@@ -181,32 +235,7 @@ public final class ReplayEngine implements AutoCloseable {
             "bench-pacer");
     pacerThread.setPriority(Thread.MAX_PRIORITY);
     pacerThread.setDaemon(true);
-    pacerThread.start();
-    try {
-      run.awaitDone();
-    } finally {
-      pacerThread.interrupt();
-      if (turns != null) {
-        turns.close();
-      }
-    }
-    pacerThread.join();
-    long end = 0;
-    List<RequestOutcome> outcomes = new ArrayList<>(n);
-    for (RequestTracker t : trackers) {
-      RequestOutcome o = t.toOutcome();
-      outcomes.add(o);
-      end = Math.max(end, Math.max(o.doneNs(), o.arrivalNs()));
-    }
-    return new Recording(
-        t0,
-        t0Epoch,
-        end,
-        outcomes,
-        connections.opened() - opened0,
-        counters.poolWaits.get(),
-        counters.staleRetries.get(),
-        LagAttribution.of(trackers, t0));
+    return pacerThread;
   }
 
   /** Chains a session's turns: each later turn hangs off the previous one, which releases it. */
