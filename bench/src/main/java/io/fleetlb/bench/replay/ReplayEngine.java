@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Replays requests open-loop: a dedicated pacer thread releases each request at its absolute
- * scheduled time to one of several event loops, which issues it at once ({@link RequestFlow}) on a
- * keep-alive connection that nothing caps unless asked to, and records every timestamp of its
+ * Replays requests open-loop: each of several event loops releases its share of the requests at
+ * their absolute scheduled times from its own timer ({@link LoopPacer}; a dedicated pacer thread on
+ * the NIO transport, whose loop timers are coarse) and issues each at once ({@link RequestFlow}) on
+ * a keep-alive connection that nothing caps unless asked to, and records every timestamp of its
  * streamed answer. A multi-turn session's later turns are not on that schedule: each is released by
  * a {@link TurnPacer} once its previous turn ended plus its think time. One engine runs one
  * workload at a time; it can be reused (calibration runs several).
