@@ -171,12 +171,13 @@ command -v curl >/dev/null || die "curl is required"
 # ---------------------------------------------------------------------------------------------
 # Helpers
 
-# Shenandoah keeps GC pauses out of the generator's schedule (docs/bench.md, "JVM").
+# The JVM flags bench/bench starts the bench with (Shenandoah, a pre-touched heap, no periodic
+# safepoint: docs/bench.md, "JVM"), so every arm's generator keeps the same time.
 GC_OPTS=() GC_CHECKED=0
 gc_opts() {
   [ "$GC_CHECKED" = 0 ] || return 0
   GC_CHECKED=1
-  if java -XX:+UseShenandoahGC -version >/dev/null 2>&1; then GC_OPTS=(-XX:+UseShenandoahGC); fi
+  read -r -a GC_OPTS <<< "$("$ROOT/bench/bench" --jvm-flags)"
 }
 bench_java() {
   gc_opts

@@ -6,6 +6,7 @@
 # TTFT, the gate's limit, its verdict, and what the old rule (p99 lag <= 1 ms) would have said.
 # Usage: bench/measure/schedule-lag.sh [OUT_DIR] [RUNS=8] [RATE=40] [REQUESTS=200]
 #        BENCH_JVM=-XX:+UseShenandoahGC bench/measure/schedule-lag.sh ...   (the client's JVM flags)
+#        BENCH_LAUNCHER=bench/bench bench/measure/schedule-lag.sh ...       (the shipped launcher)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-$(mktemp -d)}; RUNS=${2:-8}; RATE=${3:-40}; REQUESTS=${4:-200}
@@ -25,7 +26,7 @@ echo "machine: $(nproc) cores; client JVM flags: ${BENCH_JVM:-none}; output: $OU
 for i in $(seq 1 "$RUNS"); do
   rc=0
   # shellcheck disable=SC2086
-  java ${BENCH_JVM:-} -jar bench/target/bench.jar run --url "http://127.0.0.1:$PORT" \
+  ${BENCH_LAUNCHER:-java ${BENCH_JVM:-} -jar bench/target/bench.jar} run --url "http://127.0.0.1:$PORT" \
     -w "$OUT/workload.jsonl" -o "$OUT/run-$i.json" --no-progress > "$OUT/run-$i.out" 2>&1 || rc=$?
   python3 - "$OUT/run-$i.json" "$rc" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
 import json, sys

@@ -23,7 +23,9 @@ public record CalibrationSettings(
     double minAchievedRatio,
     double maxP99LagMs,
     int attempts,
-    long maxTimeNs) {
+    long maxTimeNs,
+    double floorSeconds,
+    double stepWarmupSeconds) {
   static final String MODEL = "calibrate";
 
   public CalibrationSettings {
@@ -49,6 +51,8 @@ public record CalibrationSettings(
     o.put("min_achieved_ratio", minAchievedRatio);
     o.put("max_p99_schedule_lag_ms", maxP99LagMs);
     o.put("attempts", attempts);
+    o.put("floor_s", floorSeconds);
+    o.put("step_warmup_s", stepWarmupSeconds);
     return o;
   }
 }

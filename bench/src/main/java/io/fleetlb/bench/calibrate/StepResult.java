@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fleetlb.bench.metrics.Intended;
 import io.fleetlb.bench.metrics.RequestOutcome;
 import io.fleetlb.bench.metrics.Stats;
+import io.fleetlb.bench.replay.LagAttribution;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +29,7 @@ final class StepResult {
   final Histogram serverFirstLate;
   final Histogram serverTokenLate;
   final long connections;
+  final LagAttribution lags;
 
   StepResult(
       double rate,
@@ -41,7 +43,8 @@ final class StepResult {
       long itlNs,
       Histogram serverFirstLate,
       Histogram serverTokenLate,
-      long connections) {
+      long connections,
+      LagAttribution lags) {
     this.rate = rate;
     this.seconds = seconds;
     this.requests = requests;
@@ -64,6 +67,7 @@ final class StepResult {
     this.serverFirstLate = serverFirstLate;
     this.serverTokenLate = serverTokenLate;
     this.connections = connections;
+    this.lags = lags;
   }
 
   double ratio() {
@@ -91,6 +95,19 @@ final class StepResult {
     o.put("server_first_token_lateness_p99_ms", serverFirstLate.getValueAtPercentile(99) / 1e6);
     o.put("server_token_lateness_p50_ms", serverTokenLate.getValueAtPercentile(50) / 1e6);
     o.put("server_token_lateness_p99_ms", serverTokenLate.getValueAtPercentile(99) / 1e6);
+    Histogram pacer = lags.pacerLate();
+    Histogram hand = lags.handOff();
+    o.put("p99_pacer_late_ms", pacer.getValueAtPercentile(99) / 1e6);
+    o.put("max_pacer_late_ms", pacer.getMaxValue() / 1e6);
+    o.put("p99_hand_off_ms", hand.getValueAtPercentile(99) / 1e6);
+    o.put("max_hand_off_ms", hand.getMaxValue() / 1e6);
+    var worst = o.putArray("worst_lags");
+    for (LagAttribution.Late l : lags.worst()) {
+      ObjectNode w = worst.addObject();
+      w.put("due_at_jvm_uptime_s", l.uptimeSeconds());
+      w.put("lag_ms", l.lagNs() / 1e6);
+      w.put("pacer_late_ms", l.pacerLateNs() / 1e6);
+    }
     return o;
   }
 
@@ -106,24 +123,50 @@ final class StepResult {
 
   String describe(String tag) {
     return String.format(
-        Locale.ROOT,
-        "%s %7.0f req/s x %.0f s: achieved %8.1f (%6.2f%%), lag p50 %.3f p99 %.3f max %.3f ms, TTFT"
-            + " err p50 %.3f p99 %.3f ms (server late p99 %.3f), ITL err p50 %.3f p99 %.3f ms,"
-            + " failed %d, connections %d",
-        tag,
-        rate,
-        seconds,
-        achieved,
-        100 * ratio(),
-        lag.median(),
-        lag.percentile(99),
-        lag.max(),
-        ttftError.median(),
-        ttftError.percentile(99),
-        serverFirstLate.getValueAtPercentile(99) / 1e6,
-        itlError.median(),
-        itlError.percentile(99),
-        failed,
-        connections);
+            Locale.ROOT,
+            "%s %7.0f req/s x %.0f s: achieved %8.1f (%6.2f%%), lag p50 %.3f p99 %.3f max %.3f ms,"
+                + " TTFT err p50 %.3f p99 %.3f ms (server late p99 %.3f), ITL err p50 %.3f p99 %.3f"
+                + " ms, failed %d, connections %d",
+            tag,
+            rate,
+            seconds,
+            achieved,
+            100 * ratio(),
+            lag.median(),
+            lag.percentile(99),
+            lag.max(),
+            ttftError.median(),
+            ttftError.percentile(99),
+            serverFirstLate.getValueAtPercentile(99) / 1e6,
+            itlError.median(),
+            itlError.percentile(99),
+            failed,
+            connections)
+        + worst();
+  }
+
+  /** The pacer's and the hand-off's tails and the worst lags, each at its JVM uptime. */
+  private String worst() {
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%n        lag p99.9 %.3f ms; pacer wake-up late p99 %.3f max %.3f ms, hand-off to"
+                    + " the event loop p99 %.3f max %.3f ms; worst lags (ms @ JVM uptime s):",
+                lag.percentile(99.9),
+                lags.pacerLate().getValueAtPercentile(99) / 1e6,
+                lags.pacerLate().getMaxValue() / 1e6,
+                lags.handOff().getValueAtPercentile(99) / 1e6,
+                lags.handOff().getMaxValue() / 1e6));
+    for (LagAttribution.Late l : lags.worst()) {
+      b.append(
+          String.format(
+              Locale.ROOT,
+              " %.2f @ %.3f (pacer %.2f)",
+              l.lagNs() / 1e6,
+              l.uptimeSeconds(),
+              l.pacerLateNs() / 1e6));
+    }
+    return b.toString();
   }
 }

@@ -50,6 +50,10 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--warmup", converter = DurationConverter.class, defaultValue = "15s",
       paramLabel = "DURATION",
       description = "JIT warm-up at --fidelity-rate, not reported.") long warmupNs;
+  @Option(names = "--step-warmup", converter = DurationConverter.class, defaultValue = "1s",
+      paramLabel = "DURATION",
+      description = "Unmeasured run at each ladder rate before its attempts (its connections, "
+          + "its code paths); 0 skips it.") long stepWarmupNs;
   @Option(names = "--attempts", defaultValue = "2", paramLabel = "N",
       description = "Tries per ladder rate before it counts as missed.") int attempts;
   @Option(names = "--arrival-pattern", defaultValue = "poisson", paramLabel = "PATTERN",
@@ -65,10 +69,15 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--min-achieved-ratio", defaultValue = "0.995", paramLabel = "X",
       description = "A rate is held when achieved >= X * offered.") double minRatio;
   @Option(names = "--max-schedule-lag-ms", defaultValue = "1.0", paramLabel = "MS",
-      description = "A rate is held when the p99 schedule lag is at most MS.") double maxLagMs;
+      description = "A rate is held when the p99 schedule lag is at most MS (or at most the "
+          + "machine's own p99 floor lag, when that is higher).") double maxLagMs;
   @Option(names = "--max-time", converter = DurationConverter.class, defaultValue = "5m",
       paramLabel = "DURATION",
       description = "Stop climbing the ladder after this long.") long maxTimeNs;
+  @Option(names = "--floor-duration", converter = DurationConverter.class, defaultValue = "3s",
+      paramLabel = "DURATION",
+      description = "Length of each machine-floor test (a busy loop reading the clock, first on "
+          + "one thread, then on every core); 0 skips it.") long floorNs;
   @Option(names = {"-o", "--out"}, paramLabel = "FILE",
       description = "Also write the calibration as JSON (default: console only).") Path out;
 
@@ -83,7 +92,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         sorted, stepNs / 1e9,
         fidelityRate, fidelityNs / 1e9, warmupNs / 1e9, pattern, burstiness, seed, clientLoops,
             serverLoops, minRatio,
-        maxLagMs, Math.max(1, attempts), maxTimeNs);
+        maxLagMs, Math.max(1, attempts), maxTimeNs, floorNs / 1e9,
+        stepWarmupNs / 1e9);
     ObjectNode result = new Calibrator(s, System.out).run();
     if (out != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(),

@@ -138,7 +138,8 @@ public final class RunCommand implements Callable<Integer> {
   Integer eventLoops;
   @Option(names = "--pacer-spin", converter = DurationConverter.class, defaultValue = "60us",
       paramLabel = "DURATION",
-      description = "Final busy-wait window of the pacer before each scheduled time.")
+      description = "Final busy-wait window of the pacer thread (NIO transport; later turns of "
+          + "sessions) before each scheduled time.")
   long pacerSpinNs;
   @Option(names = "--gpu-metrics", arity = "1..*", paramLabel = "[ID=]URL[#gpu=N]",
       description = "DCGM-format endpoints (dcgm-exporter, vllm-sim /gpu/metrics); #gpu=N keeps "

@@ -6,9 +6,9 @@ import java.util.function.LongSupplier;
 /**
  * Waits until an absolute deadline on the monotonic clock with tens of microseconds of precision:
  * it parks while the deadline is far and spins only for the last {@code spinNanos} (the kernel's
- * timer slack is about 50 us), never returning early. Event-loop timers quantize to about a
- * millisecond and would silently under-deliver at high request rates; this is why the schedule has
- * its own thread.
+ * timer slack is about 50 us), never returning early. NIO event-loop timers quantize to about a
+ * millisecond and would silently under-deliver at high request rates; this is why, on that
+ * transport, the schedule has its own thread (with epoll the loops' own timers are precise).
  */
 public final class HighResolutionPacer {
   private final LongSupplier clock;

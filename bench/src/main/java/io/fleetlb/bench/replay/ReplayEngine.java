@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Replays requests open-loop: a dedicated pacer thread releases each request at its absolute
- * scheduled time to one of several event loops, which issues it at once ({@link RequestFlow}) on a
- * keep-alive connection that nothing caps unless asked to, and records every timestamp of its
+ * Replays requests open-loop: each of several event loops releases its share of the requests at
+ * their absolute scheduled times from its own timer ({@link LoopPacer}; a dedicated pacer thread on
+ * the NIO transport, whose loop timers are coarse) and issues each at once ({@link RequestFlow}) on
+ * a keep-alive connection that nothing caps unless asked to, and records every timestamp of its
  * streamed answer. A multi-turn session's later turns are not on that schedule: each is released by
  * a {@link TurnPacer} once its previous turn ended plus its think time. One engine runs one
  * workload at a time; it can be reused (calibration runs several).
@@ -51,7 +52,8 @@ public final class ReplayEngine implements AutoCloseable {
       List<RequestOutcome> outcomes,
       long connectionsOpened,
       long poolWaits,
-      long staleRetries) {}
+      long staleRetries,
+      LagAttribution lags) {}
 
   public ReplayEngine(Vertx vertx, ReplayOptions options) {
     this.vertx = vertx;
@@ -162,33 +164,37 @@ public final class ReplayEngine implements AutoCloseable {
         new RequestFlow(
             vertx, options, connections, contexts, counters, n, turns == null ? null : turns::due);
     flow[0] = run;
-    HighResolutionPacer pacer = HighResolutionPacer.systemClock(options.pacerSpinNs());
-    Thread pacerThread =
-        new Thread(
-            () -> {
-              for (RequestTracker t : trackers) {
-                if (t.request.dependent()) {
-                  continue; // due when its previous turn ends: the turn pacer releases it
-                }
-                if (!pacer.awaitUntil(t0 + t.scheduledNs)) {
-                  return;
-                }
-                contexts.get(t.contextIndex).runOnContext(v -> run.arrive(t));
-              }
-            },
-            "bench-pacer");
-    pacerThread.setPriority(Thread.MAX_PRIORITY);
-    pacerThread.setDaemon(true);
-    pacerThread.start();
+    List<LoopPacer> loopPacers = new ArrayList<>();
+    Thread pacerThread = null;
+    if (LoopPacer.precise(vertx)) {
+      for (int c = 0; c < contexts.size(); c++) {
+        List<RequestTracker> mine = new ArrayList<>();
+        for (RequestTracker t : trackers) {
+          if (t.contextIndex == c && !t.request.dependent()) {
+            mine.add(t);
+          }
+        }
+        loopPacers.add(new LoopPacer(contexts.get(c), mine, t0, run::arrive));
+      }
+      loopPacers.forEach(LoopPacer::start);
+    } else {
+      pacerThread = pacerThread(trackers, t0, run);
+      pacerThread.start();
+    }
     try {
       run.awaitDone();
     } finally {
-      pacerThread.interrupt();
+      loopPacers.forEach(LoopPacer::stop);
+      if (pacerThread != null) {
+        pacerThread.interrupt();
+      }
       if (turns != null) {
         turns.close();
       }
     }
-    pacerThread.join();
+    if (pacerThread != null) {
+      pacerThread.join();
+    }
     long end = 0;
     List<RequestOutcome> outcomes = new ArrayList<>(n);
     for (RequestTracker t : trackers) {
@@ -203,7 +209,34 @@ public final class ReplayEngine implements AutoCloseable {
         outcomes,
         connections.opened() - opened0,
         counters.poolWaits.get(),
-        counters.staleRetries.get());
+        counters.staleRetries.get(),
+        LagAttribution.of(trackers, t0));
+  }
+
+  /**
+   * The schedule on a thread of its own, for the NIO transport whose loop timers quantize to a
+   * millisecond: it parks, spins the last {@code --pacer-spin} and hands each request to its loop.
+   */
+  private Thread pacerThread(List<RequestTracker> trackers, long t0, RequestFlow run) {
+    HighResolutionPacer pacer = HighResolutionPacer.systemClock(options.pacerSpinNs());
+    Thread pacerThread =
+        new Thread(
+            () -> {
+              for (RequestTracker t : trackers) {
+                if (t.request.dependent()) {
+                  continue; // due when its previous turn ends: the turn pacer releases it
+                }
+                if (!pacer.awaitUntil(t0 + t.scheduledNs)) {
+                  return;
+                }
+                t.releasedNs = System.nanoTime() - t0;
+                contexts.get(t.contextIndex).runOnContext(v -> run.arrive(t));
+              }
+            },
+            "bench-pacer");
+    pacerThread.setPriority(Thread.MAX_PRIORITY);
+    pacerThread.setDaemon(true);
+    return pacerThread;
   }
 
   /** Chains a session's turns: each later turn hangs off the previous one, which releases it. */

@@ -32,6 +32,9 @@ final class RequestTracker implements SseParser.Listener {
   /** Created with the first chunk and dropped at the end: a run holds one tracker per request. */
   private SseParser parser;
 
+  /** When the pacer thread handed it to its event loop (-1: a later turn, or never). */
+  long releasedNs = -1;
+
   long arrivalNs = -1;
   long startNs = -1;
   long sentNs = -1;

@@ -34,7 +34,9 @@ class CalibratorTest {
             0.995,
             1000.0,
             1,
-            60_000_000_000L);
+            60_000_000_000L,
+            0.05,
+            0.1);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     ObjectNode out = new Calibrator(s, new PrintStream(log, true)).run();
     JsonNode f = out.path("fidelity");
@@ -47,6 +49,10 @@ class CalibratorTest {
     assertThat(out.path("ladder").get(0).path("rate").asDouble()).isEqualTo(50.0);
     assertThat(out.has("ceiling_rps")).isTrue();
     assertThat(out.path("settings").path("ttft_ms").asDouble()).isEqualTo(10.0);
-    assertThat(log.toString()).contains("client ceiling:");
+    assertThat(log.toString()).contains("client ceiling:").contains("machine timing floor");
+    assertThat(out.path("machine_floor").path("all_cores").path("threads").asInt())
+        .isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(out.path("machine_floor").path("one_thread").path("readings").asLong()).isPositive();
+    assertThat(f.path("worst_lags").size()).isBetween(1, 5);
   }
 }

@@ -268,4 +268,42 @@ class ReplayEngineTest {
       server.close();
     }
   }
+
+  @Test
+  void bothPacersReleaseEveryRequestNeverEarlyAndAttributeTheLag() throws Exception {
+    Vertx server = BenchVertx.create(1);
+    try (MockUpstream mock =
+        MockUpstream.start(
+            server,
+            new MockConfig("127.0.0.1", 0, 2_000_000L, 1_000_000L, 2, List.of("m"), null, 1))) {
+      SettingsBuilder b = new SettingsBuilder().model("m", 1);
+      b.numPrompts = 60;
+      b.requestRate = 300;
+      b.randomInputLen = 8;
+      b.randomOutputLen = 2;
+      Workload w = WorkloadGenerator.generate(b.build());
+      for (String pacer : List.of("loop", "thread")) {
+        System.setProperty("bench.pacer", pacer);
+        try (ReplayEngine e =
+            new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", mock.port()))) {
+          ReplayEngine.Recording rec = e.run(w.requests());
+          assertThat(rec.outcomes()).as(pacer).allMatch(RequestOutcome::success);
+          // released only once due: the lag is never negative, whichever pacer ran
+          assertThat(rec.outcomes()).as(pacer).allMatch(o -> o.arrivalNs() >= o.scheduledNs());
+          LagAttribution lags = rec.lags();
+          assertThat(lags.pacerLate().getTotalCount()).as(pacer).isEqualTo(60);
+          assertThat(lags.handOff().getTotalCount()).as(pacer).isEqualTo(60);
+          assertThat(lags.worst()).as(pacer).hasSize(LagAttribution.WORST);
+          assertThat(lags.worst().get(0).lagNs())
+              .isGreaterThanOrEqualTo(lags.worst().get(LagAttribution.WORST - 1).lagNs())
+              .isGreaterThanOrEqualTo(lags.worst().get(0).pacerLateNs());
+          assertThat(lags.worst().get(0).uptimeSeconds()).isPositive();
+        } finally {
+          System.clearProperty("bench.pacer");
+        }
+      }
+    } finally {
+      server.close();
+    }
+  }
 }
