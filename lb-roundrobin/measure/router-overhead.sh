@@ -5,7 +5,7 @@
 #   - maximum throughput with wrk (closed loop), and the lb-roundrobin / nginx ratio
 #   - 10,000 concurrent SSE streams through the router (router heap and RSS)
 #   - client disconnect -> upstream reset delay
-# Needs: JDK 17+, nginx and wrk on PATH (Debian packages nginx, wrk). Takes about 4 minutes.
+# Needs: JDK 17+, nginx and wrk on PATH (Debian packages nginx, wrk). Takes about 5.5 minutes.
 # Usage: lb-roundrobin/measure/router-overhead.sh [OUT_DIR] [RATE] [SECONDS_PER_ROUND] [STREAMS] [PHASES]
 #   PHASES: comma list of latency,throughput,streams (default: all three)
 set -euo pipefail
@@ -28,7 +28,7 @@ mkdir -p "$OUT/bin"
 cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
 rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
 echo "results in $OUT" >&2
-exec timeout --signal=TERM --kill-after=20 300 java -Xms512m -Xmx2g \
+exec timeout --signal=TERM --kill-after=20 480 java -Xms512m -Xmx2g \
   -cp "$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar" \
   io.fleetlb.lb.roundrobin.overhead.RouterOverheadBench \
   "$OUT/bin/lb-roundrobin.jar" "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS" "$PHASES"
