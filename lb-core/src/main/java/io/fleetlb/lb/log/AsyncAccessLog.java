@@ -2,11 +2,6 @@ package io.fleetlb.lb.log;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetEncoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>The event loop's whole share is one small record and a queue insert that wakes nobody: the
  * writer is not signalled per entry (a wake-up per request costs a futex call and a context switch
  * on the event loop's CPU) but polls the queue every {@link #INTERVAL_NANOS}, drains what came,
- * formats it into one reused text buffer and writes it with one system call per batch (64 KiB at
+ * formats it into one reused text buffer and writes it with one system call per batch (60 KiB at
  * most). A line reaches the output at most about 10 ms after its request ended.
  */
 final class AsyncAccessLog implements AccessLog {
@@ -41,10 +36,6 @@ final class AsyncAccessLog implements AccessLog {
   private final boolean closeOutput;
   private final Thread writer;
   private final StringBuilder text = new StringBuilder(WRITE_AT + 4096);
-  private final ByteBuffer bytes = ByteBuffer.allocate(WRITE_AT + 4096);
-  private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder()
-      .onMalformedInput(CodingErrorAction.REPLACE)
-      .onUnmappableCharacter(CodingErrorAction.REPLACE);
   private final TimeFormat time = new TimeFormat();
   private volatile boolean closed;
 
@@ -125,30 +116,17 @@ final class AsyncAccessLog implements AccessLog {
     }
   }
 
-  /** Encodes the text formatted so far as UTF-8 and writes it; the buffers are reused. */
+  /**
+   * Writes the text formatted so far as UTF-8 in one call. The copy to a String and its bytes is
+   * one bulk copy per batch (the text is almost always ASCII), far cheaper than a char-by-char
+   * encoder over the builder.
+   */
   private void writeText() throws IOException {
     if (text.length() == 0) {
       return;
     }
-    utf8.reset();
-    CharBuffer in = CharBuffer.wrap(text);
-    CoderResult r;
-    do {
-      r = utf8.encode(in, bytes, true);
-      writeBytes();
-    } while (r.isOverflow());
-    while (utf8.flush(bytes).isOverflow()) {
-      writeBytes();
-    }
-    writeBytes();
+    out.write(text.toString().getBytes(StandardCharsets.UTF_8));
     text.setLength(0);
-  }
-
-  private void writeBytes() throws IOException {
-    if (bytes.position() > 0) {
-      out.write(bytes.array(), 0, bytes.position());
-      bytes.clear();
-    }
   }
 
   /** Formats one entry as a logfmt line ending in a newline. */
