@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Router overhead benchmark (issue 3): a fast upstream called directly, through lb-roundrobin and
-# through nginx (round-robin reverse proxy), side by side in one run:
+# Router overhead benchmark (issues 3, 14): a fast upstream called directly, through nginx
+# (round-robin reverse proxy) and through three lb-roundrobin configurations (no access log; as
+# shipped; API keys + admission limit and queue), side by side in one run:
 #   - open-loop latency at a fixed rate (default 2000 req/s), from the scheduled send time
-#   - maximum throughput with wrk (closed loop), and the lb-roundrobin / nginx ratio
+#   - maximum throughput and p99 at saturation with wrk (closed loop), and the ratios to nginx
 #   - 10,000 concurrent SSE streams through the router (router heap and RSS)
 #   - client disconnect -> upstream reset delay
 # Needs: JDK 17+, nginx and wrk on PATH (Debian packages nginx, wrk). Takes about 5.5 minutes.

@@ -18,11 +18,13 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * Router overhead, side by side in one run: a fast upstream called directly, through
- * lb-roundrobin, and through nginx as a round-robin reverse proxy. Measures open-loop latency at
- * a fixed rate, closed-loop maximum throughput (wrk), many concurrent SSE streams through the
- * router with its heap and RSS, and client-disconnect propagation. Run it with
- * {@code lb-roundrobin/measure/router-overhead.sh}; it prints a Markdown report.
+ * Router overhead, side by side in one run: a fast upstream called directly, through nginx as a
+ * round-robin reverse proxy, and through three lb-roundrobin configurations ({@link Variant}: no
+ * access log, as shipped, with API keys and admission control). Measures open-loop latency at a
+ * fixed rate, closed-loop maximum throughput and p99 at saturation (wrk), many concurrent SSE
+ * streams through the shipped configuration with its heap and RSS, and client-disconnect
+ * propagation. Run it with {@code lb-roundrobin/measure/router-overhead.sh}; it prints a Markdown
+ * report.
  */
 public final class RouterOverheadBench {
   static final String BODY = "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\","
