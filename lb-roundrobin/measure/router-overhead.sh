@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Router overhead benchmark (issue 3): a fast upstream called directly, through lb-roundrobin and
-# through nginx (round-robin reverse proxy), side by side in one run:
+# Router overhead benchmark (issues 3, 14): a fast upstream called directly, through nginx
+# (round-robin reverse proxy) and through three lb-roundrobin configurations (no access log; as
+# shipped; API keys + admission limit and queue), side by side in one run:
 #   - open-loop latency at a fixed rate (default 2000 req/s), from the scheduled send time
-#   - maximum throughput with wrk (closed loop), and the lb-roundrobin / nginx ratio
+#   - maximum throughput and p99 at saturation with wrk (closed loop), and the ratios to nginx
 #   - 10,000 concurrent SSE streams through the router (router heap and RSS)
 #   - client disconnect -> upstream reset delay
-# Needs: JDK 17+, nginx and wrk on PATH (Debian packages nginx, wrk). Takes about 4 minutes.
+# Needs: JDK 17+, nginx and wrk on PATH (Debian packages nginx, wrk). Takes about 5.5 minutes.
 # Usage: lb-roundrobin/measure/router-overhead.sh [OUT_DIR] [RATE] [SECONDS_PER_ROUND] [STREAMS] [PHASES]
 #   PHASES: comma list of latency,throughput,streams (default: all three)
 set -euo pipefail
@@ -28,7 +29,7 @@ mkdir -p "$OUT/bin"
 cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
 rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
 echo "results in $OUT" >&2
-exec timeout --signal=TERM --kill-after=20 300 java -Xms512m -Xmx2g \
+exec timeout --signal=TERM --kill-after=20 480 java -Xms512m -Xmx2g \
   -cp "$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar" \
   io.fleetlb.lb.roundrobin.overhead.RouterOverheadBench \
   "$OUT/bin/lb-roundrobin.jar" "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS" "$PHASES"

@@ -1,34 +1,52 @@
 package io.fleetlb.lb.log;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * An access log that hands entries to a bounded queue and formats and writes them on its own
- * daemon thread, so the event loops never wait on the terminal or the disk. When the writer
+ * An access log that hands entries to a bounded queue and formats and writes them in batches on its
+ * own daemon thread, so the event loops never wait on the terminal or the disk. When the writer
  * falls behind by more than the queue holds, entries are dropped and counted.
+ *
+ * <p>The event loop's whole share is one small record and a queue insert that wakes nobody: the
+ * writer is not signalled per entry (a wake-up per request costs a futex call and a context switch
+ * on the event loop's CPU) but polls the queue every {@link #INTERVAL_NANOS}, drains what came,
+ * formats it into one reused text buffer and writes it with one system call per batch (60 KiB at
+ * most). A line reaches the output at most about 10 ms after its request ended.
  */
 final class AsyncAccessLog implements AccessLog {
   private static final int CAPACITY = 65_536;
+  private static final int BATCH = 4096;
+  /** How long the writer sleeps when the queue is empty. */
+  static final long INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+  private static final int WRITE_AT = 60 * 1024;
 
-  private final BlockingQueue<AccessLogEntry> queue = new ArrayBlockingQueue<>(CAPACITY);
+  private final BlockingQueue<AccessLogEntry> queue;
   private final AtomicLong dropped = new AtomicLong();
-  private final Writer out;
+  private final OutputStream out;
   private final boolean closeOutput;
   private final Thread writer;
+  private final StringBuilder text = new StringBuilder(WRITE_AT + 4096);
+  private final TimeFormat time = new TimeFormat();
   private volatile boolean closed;
 
   AsyncAccessLog(OutputStream stream, boolean closeOutput) {
-    this.out = new BufferedWriter(new OutputStreamWriter(stream, StandardCharsets.UTF_8), 64 * 1024);
+    this(stream, closeOutput, CAPACITY);
+  }
+
+  /** A log whose queue holds {@code capacity} entries (tests use a small one). */
+  AsyncAccessLog(OutputStream stream, boolean closeOutput, int capacity) {
+    this.queue = new ArrayBlockingQueue<>(capacity);
+    this.out = stream;
     this.closeOutput = closeOutput;
     this.writer = new Thread(this::run, "lb-access-log");
     writer.setDaemon(true);
@@ -50,7 +68,7 @@ final class AsyncAccessLog implements AccessLog {
   @Override
   public void close() {
     closed = true;
-    writer.interrupt();
+    LockSupport.unpark(writer);
     try {
       writer.join(TimeUnit.SECONDS.toMillis(5));
     } catch (InterruptedException e) {
@@ -59,29 +77,29 @@ final class AsyncAccessLog implements AccessLog {
   }
 
   private void run() {
-    StringBuilder line = new StringBuilder(256);
+    List<AccessLogEntry> batch = new ArrayList<>(BATCH);
     try {
-      while (!closed || !queue.isEmpty()) {
-        AccessLogEntry e;
-        try {
-          e = queue.poll(1, TimeUnit.SECONDS);
-        } catch (InterruptedException ie) {
-          e = queue.poll();
-          if (e == null) {
-            break;
+      while (true) {
+        // Read before draining: whatever was logged before close() is still written.
+        boolean last = closed;
+        batch.clear();
+        queue.drainTo(batch, BATCH);
+        for (AccessLogEntry e : batch) {
+          format(e, text, time);
+          if (text.length() >= WRITE_AT) {
+            writeText();
           }
         }
-        if (e == null) {
+        if (batch.size() == BATCH) {
           continue;
         }
-        line.setLength(0);
-        format(e, line);
-        out.write(line.toString());
-        if (queue.isEmpty()) {
-          out.flush();
+        writeText();
+        out.flush();
+        if (last) {
+          break;
         }
+        LockSupport.parkNanos(this, INTERVAL_NANOS);
       }
-      drainRemaining(line);
     } catch (IOException e) {
       // The output is gone (closed pipe): count what can no longer be written.
       dropped.addAndGet(queue.size());
@@ -98,18 +116,27 @@ final class AsyncAccessLog implements AccessLog {
     }
   }
 
-  private void drainRemaining(StringBuilder line) throws IOException {
-    AccessLogEntry e;
-    while ((e = queue.poll()) != null) {
-      line.setLength(0);
-      format(e, line);
-      out.write(line.toString());
+  /**
+   * Writes the text formatted so far as UTF-8 in one call. The copy to a String and its bytes is
+   * one bulk copy per batch (the text is almost always ASCII), far cheaper than a char-by-char
+   * encoder over the builder.
+   */
+  private void writeText() throws IOException {
+    if (text.length() == 0) {
+      return;
     }
+    out.write(text.toString().getBytes(StandardCharsets.UTF_8));
+    text.setLength(0);
   }
 
   /** Formats one entry as a logfmt line ending in a newline. */
   static void format(AccessLogEntry e, StringBuilder b) {
-    b.append("time=").append(Instant.ofEpochMilli(e.epochMillis()));
+    format(e, b, new TimeFormat());
+  }
+
+  private static void format(AccessLogEntry e, StringBuilder b, TimeFormat time) {
+    b.append("time=");
+    time.append(b, e.epochMillis());
     Logfmt.pair(b, "id", e.requestId());
     Logfmt.pair(b, "remote", e.remote());
     Logfmt.pair(b, "method", e.method());
@@ -135,5 +162,37 @@ final class AsyncAccessLog implements AccessLog {
       Logfmt.millis(b, e.queueMicros());
     }
     b.append('\n');
+  }
+
+  /**
+   * Writes an instant exactly as {@link Instant#toString} does for whole milliseconds
+   * ({@code 2026-11-23T10:55:51.123Z}, or {@code ...:51Z} on the second), formatting the date and
+   * time only once per second.
+   */
+  static final class TimeFormat {
+    private long second = Long.MIN_VALUE;
+    private String prefix = "";
+
+    void append(StringBuilder b, long epochMillis) {
+      long s = Math.floorDiv(epochMillis, 1000);
+      if (s != second) {
+        String whole = Instant.ofEpochSecond(s).toString();
+        prefix = whole.substring(0, whole.length() - 1);
+        second = s;
+      }
+      b.append(prefix);
+      int ms = (int) Math.floorMod(epochMillis, 1000);
+      if (ms != 0) {
+        b.append('.');
+        if (ms < 100) {
+          b.append('0');
+        }
+        if (ms < 10) {
+          b.append('0');
+        }
+        b.append(ms);
+      }
+      b.append('Z');
+    }
   }
 }

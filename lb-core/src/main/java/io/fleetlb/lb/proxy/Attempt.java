@@ -90,7 +90,8 @@ final class Attempt {
         .setHost(replica.host())
         .setPort(replica.port())
         .setSsl(replica.tls())
-        .setURI(replica.basePath() + ex.request().uri())
+        .setURI(replica.basePath().isEmpty() ? ex.request().uri()
+            : replica.basePath() + ex.request().uri())
         .setConnectTimeout(rt.connectMillis);
     ex.owner().client().request(options).onComplete(this::connected);
   }

@@ -12,6 +12,9 @@ import io.vertx.core.MultiMap;
  * replica. Confined to the request's event loop (the buckets themselves are thread-safe).
  */
 final class KeyUsage {
+  /** OpenAI's rate-limit header names of each kind of limit, built once. */
+  private static final String[] REQUESTS = names("requests");
+  private static final String[] TOKENS = names("tokens");
   private final ApiKey key;
   private long chargedRequests;
   private long chargedTokens;
@@ -95,16 +98,22 @@ final class KeyUsage {
 
   /** Adds OpenAI's rate-limit headers for each limit the key has. */
   void writeHeaders(MultiMap headers, long now) {
-    write(headers, "requests", key.requests(), now);
-    write(headers, "tokens", key.tokens(), now);
+    write(headers, REQUESTS, key.requests(), now);
+    write(headers, TOKENS, key.tokens(), now);
   }
 
-  private static void write(MultiMap headers, String kind, TokenBucket b, long now) {
+  /** The limit, remaining and reset header names of one kind of limit. */
+  private static String[] names(String kind) {
+    return new String[] {"x-ratelimit-limit-" + kind, "x-ratelimit-remaining-" + kind,
+        "x-ratelimit-reset-" + kind};
+  }
+
+  private static void write(MultiMap headers, String[] names, TokenBucket b, long now) {
     if (b == null) {
       return;
     }
-    headers.set("x-ratelimit-limit-" + kind, Long.toString(b.capacity()));
-    headers.set("x-ratelimit-remaining-" + kind, Long.toString(b.remaining(now)));
-    headers.set("x-ratelimit-reset-" + kind, ResetFormat.format(b.untilFull(now)));
+    headers.set(names[0], Long.toString(b.capacity()));
+    headers.set(names[1], Long.toString(b.remaining(now)));
+    headers.set(names[2], ResetFormat.format(b.untilFull(now)));
   }
 }

@@ -78,13 +78,13 @@ final class BenchProcesses implements AutoCloseable {
         dir.resolve("nginx-error.log").toString(), "-c", file.toString()));
   }
 
-  /** Starts the router jar; the JVM flags are part of the reported setup. */
-  Process router(Path jar, Path config, List<String> jvmFlags) throws IOException {
+  /** Starts a router jar (output in {@code router-NAME.out}); the JVM flags are reported. */
+  Process router(Path jar, Path config, List<String> jvmFlags, String name) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmFlags);
     cmd.addAll(List.of("-jar", jar.toString(), "--config", config.toString()));
-    return start("router", cmd);
+    return start("router-" + name, cmd);
   }
 
   private Process start(String name, List<String> cmd) throws IOException {
@@ -94,14 +94,25 @@ final class BenchProcesses implements AutoCloseable {
     return p;
   }
 
-  /** Runs wrk against a URL with a JSON POST body; returns requests per second. */
-  double wrk(String url, String body, int threads, int connections, int seconds)
-      throws IOException, InterruptedException {
+  /** What one wrk run measured: requests per second and latency percentiles. */
+  record Wrk(double rps, long p50Micros, long p99Micros) {}
+
+  /**
+   * Runs wrk ({@code --latency}) against a URL with a JSON POST body and, when not null, an
+   * {@code Authorization} header; fails on any error or non-2xx answer.
+   */
+  Wrk wrk(String url, String body, String authorization, int threads, int connections,
+      int seconds) throws IOException, InterruptedException {
     Path script = dir.resolve("post.lua");
     Files.writeString(script, "wrk.method = \"POST\"\nwrk.body = '" + body + "'\n"
         + "wrk.headers[\"Content-Type\"] = \"application/json\"\n");
-    Process p = new ProcessBuilder("wrk", "-t" + threads, "-c" + connections, "-d" + seconds + "s",
-        "-s", script.toString(), url).redirectErrorStream(true).start();
+    List<String> cmd = new ArrayList<>(List.of("wrk", "--latency", "-t" + threads,
+        "-c" + connections, "-d" + seconds + "s", "-s", script.toString()));
+    if (authorization != null) {
+      cmd.addAll(List.of("-H", "Authorization: " + authorization));
+    }
+    cmd.add(url);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     p.waitFor(seconds + 30L, TimeUnit.SECONDS);
     Matcher m = Pattern.compile("Requests/sec:\\s+([0-9.]+)").matcher(out);
@@ -111,7 +122,23 @@ final class BenchProcesses implements AutoCloseable {
     if (out.contains("Non-2xx") || out.contains("Socket errors")) {
       throw new IllegalStateException("wrk saw errors against " + url + ":\n" + out);
     }
-    return Double.parseDouble(m.group(1));
+    return new Wrk(Double.parseDouble(m.group(1)), percentile(out, "50%"),
+        percentile(out, "99%"));
+  }
+
+  /** A line of wrk's latency distribution ({@code "    99%    3.61ms"}) in microseconds. */
+  static long percentile(String wrkOutput, String label) {
+    Matcher m = Pattern.compile("^\\s+" + Pattern.quote(label) + "\\s+([0-9.]+)(us|ms|s)\\s*$",
+        Pattern.MULTILINE).matcher(wrkOutput);
+    if (!m.find()) {
+      throw new IllegalStateException("no " + label + " latency in wrk's output: " + wrkOutput);
+    }
+    double v = Double.parseDouble(m.group(1));
+    return Math.round(switch (m.group(2)) {
+      case "us" -> v;
+      case "ms" -> v * 1000;
+      default -> v * 1_000_000;
+    });
   }
 
   /** Waits until something accepts connections on the port. */

@@ -35,8 +35,12 @@ final class OpenLoopClient {
     this.body = Buffer.buffer(body);
   }
 
-  /** Sends {@code rate} requests per second for {@code duration} to {@code port}{@code path}. */
-  Result run(int port, String path, int rate, Duration duration) throws Exception {
+  /**
+   * Sends {@code rate} requests per second for {@code duration} to {@code port}{@code path}, with
+   * an {@code Authorization} header when {@code authorization} is not null.
+   */
+  Result run(int port, String authorization, String path, int rate, Duration duration)
+      throws Exception {
     Histogram h = new Histogram(60_000_000L, 3);
     AtomicLong ok = new AtomicLong();
     AtomicLong failed = new AtomicLong();
@@ -48,6 +52,9 @@ final class OpenLoopClient {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setHost("127.0.0.1").setPort(port).setURI(path)
         .putHeader("content-type", "application/json");
+    if (authorization != null) {
+      options.putHeader("authorization", authorization);
+    }
     vertx.runOnContext(v -> {
       long start = System.nanoTime() + 10_000_000L;
       long[] next = {0};

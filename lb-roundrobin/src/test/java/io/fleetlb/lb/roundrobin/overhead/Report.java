@@ -17,10 +17,16 @@ final class Report {
     StringBuilder b = new StringBuilder();
     b.append(String.format(Locale.ROOT, "Run %s, %s CPUs, load average before: %s, after: %s.%n%n",
         r.get("started"), r.get("cpus"), r.get("loadavg_before"), r.get("loadavg_after")));
+    if (r.containsKey("router_variants")) {
+      b.append("Router variants:\n\n");
+      ((Map<String, Object>) r.get("router_variants")).forEach((k, v) ->
+          b.append("- ").append(k).append(": ").append(v).append('\n'));
+      b.append('\n');
+    }
     if (r.containsKey("latency")) {
       latency(r, b);
     }
-    if (r.containsKey("throughput_rps")) {
+    if (r.containsKey("throughput")) {
       throughput(r, b);
     }
     if (r.containsKey("streams")) {
@@ -54,12 +60,16 @@ final class Report {
 
   @SuppressWarnings("unchecked")
   private static void throughput(Map<String, Object> r, StringBuilder b) {
-    Map<String, Double> rps = (Map<String, Double>) r.get("throughput_rps");
-    b.append("\nMaximum throughput (wrk -t2 -c64, best of two 8 s runs):\n\n");
-    b.append("| target | req/s |\n|---|---|\n");
-    rps.forEach((k, v) -> b.append(String.format(Locale.ROOT, "| %s | %.0f |%n", k, v)));
-    b.append(String.format(Locale.ROOT, "%nlb-roundrobin / nginx throughput ratio: %.2f%n",
-        rps.get("lb-roundrobin") / rps.get("nginx")));
+    Map<String, Map<String, Object>> t = (Map<String, Map<String, Object>>) r.get("throughput");
+    Map<String, Object> nginx = t.get("nginx");
+    double nginxRps = ((Number) nginx.get("rps")).doubleValue();
+    b.append("\nMaximum throughput (wrk -t2 -c64 --latency, a 5 s warm-up, then the best of two"
+        + " interleaved 8 s runs; p50/p99 of that run, microseconds):\n\n");
+    b.append("| target | req/s | / nginx | p50 | p99 | p99 / nginx |\n|---|---|---|---|---|---|\n");
+    t.forEach((k, v) -> b.append(String.format(Locale.ROOT, "| %s | %.0f | %.2fx | %d | %d |"
+        + " %.2fx |%n", k, ((Number) v.get("rps")).doubleValue(),
+        ((Number) v.get("rps")).doubleValue() / nginxRps, n(v, "p50_us"), n(v, "p99_us"),
+        (double) n(v, "p99_us") / n(nginx, "p99_us"))));
   }
 
   @SuppressWarnings("unchecked")

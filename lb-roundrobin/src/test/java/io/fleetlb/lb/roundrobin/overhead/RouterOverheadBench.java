@@ -18,11 +18,13 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 
 /**
- * Router overhead, side by side in one run: a fast upstream called directly, through
- * lb-roundrobin, and through nginx as a round-robin reverse proxy. Measures open-loop latency at
- * a fixed rate, closed-loop maximum throughput (wrk), many concurrent SSE streams through the
- * router with its heap and RSS, and client-disconnect propagation. Run it with
- * {@code lb-roundrobin/measure/router-overhead.sh}; it prints a Markdown report.
+ * Router overhead, side by side in one run: a fast upstream called directly, through nginx as a
+ * round-robin reverse proxy, and through three lb-roundrobin configurations ({@link Variant}: no
+ * access log, as shipped, with API keys and admission control). Measures open-loop latency at a
+ * fixed rate, closed-loop maximum throughput and p99 at saturation (wrk), many concurrent SSE
+ * streams through the shipped configuration with its heap and RSS, and client-disconnect
+ * propagation. Run it with {@code lb-roundrobin/measure/router-overhead.sh}; it prints a Markdown
+ * report.
  */
 public final class RouterOverheadBench {
   static final String BODY = "{\"model\":\"bench\",\"messages\":[{\"role\":\"user\","
@@ -52,35 +54,32 @@ public final class RouterOverheadBench {
       int up1 = BenchProcesses.freePort();
       int up2 = BenchProcesses.freePort();
       int nginxPort = BenchProcesses.freePort();
-      int routerPort = BenchProcesses.freePort();
-      int adminPort = BenchProcesses.freePort();
       SseUpstream sse = new SseUpstream(vertx, 25, 1000);
       int ssePort = sse.start();
       Process nginx = procs.nginx(up1, up2, nginxPort, ANSWER);
-      Path config = out.resolve("router.yaml");
-      Files.writeString(config, """
-          listen: { host: 127.0.0.1, port: %d, event_loops: 2, h2c: true }
-          admin: { host: 127.0.0.1, port: %d }
-          replicas:
-            - { id: fast-1, url: "http://127.0.0.1:%d", model: bench }
-            - { id: fast-2, url: "http://127.0.0.1:%d", model: bench }
-            - { id: sse-1, url: "http://127.0.0.1:%d", model: bench-sse }
-          upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024 }
-          access_log: { enabled: true, path: "%s" }
-          """.formatted(routerPort, adminPort, up1, up2, ssePort, out.resolve("router-access.log")));
       List<String> jvm = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
       report.put("router_jvm_flags", String.join(" ", jvm));
-      jvm = new java.util.ArrayList<>(jvm);
-      jvm.add("-Xlog:gc:file=" + out.resolve("router-gc.log"));
-      Process router = procs.router(jar, config, jvm);
+      Map<String, Target> targets = new LinkedHashMap<>();
+      targets.put("direct", new Target(up1, null, null));
+      targets.put("nginx", new Target(nginxPort, null, null));
+      Map<String, Process> routers = new LinkedHashMap<>();
+      Target main = null;
+      for (Variant v : Variant.values()) {
+        Target t = startRouter(procs, jar, out, v, up1, up2, ssePort, jvm);
+        targets.put(v.label, t);
+        routers.put(v.label, t.process);
+        if (v == Variant.DEFAULT) {
+          main = t;
+        }
+      }
+      report.put("router_variants", Variant.describe());
       BenchProcesses.awaitPort(up1, nginx, "nginx");
       BenchProcesses.awaitPort(nginxPort, nginx, "nginx");
-      BenchProcesses.awaitPort(routerPort, router, "router");
-
-      Map<String, Integer> targets = new LinkedHashMap<>();
-      targets.put("direct", up1);
-      targets.put("lb-roundrobin", routerPort);
-      targets.put("nginx", nginxPort);
+      for (Target t : targets.values()) {
+        if (t.process != null) {
+          BenchProcesses.awaitPort(t.port, t.process, "router");
+        }
+      }
       if (phases.contains("latency")) {
         latency(vertx, targets, rate, seconds, report);
       }
@@ -88,11 +87,17 @@ public final class RouterOverheadBench {
         throughput(procs, targets, report);
       }
       if (phases.contains("streams")) {
-        streams(vertx, sse, routerPort, adminPort, router.pid(), streams, report);
+        streams(vertx, sse, main.port, main.adminPort, main.process.pid(), streams, report);
       }
       report.put("loadavg_after", Files.readString(Path.of("/proc/loadavg")).trim());
-      report.put("router_exit_status_after_sigterm", BenchProcesses.stop(router, 40));
-      report.put("router_gc_pauses", gcPauses(out.resolve("router-gc.log")));
+      Map<String, Object> exits = new LinkedHashMap<>();
+      Map<String, Object> pauses = new LinkedHashMap<>();
+      for (Variant v : Variant.values()) {
+        exits.put(v.label, BenchProcesses.stop(routers.get(v.label), 40));
+        pauses.put(v.label, gcPauses(out.resolve("router-" + v.slug + "-gc.log")));
+      }
+      report.put("router_exit_status_after_sigterm", exits);
+      report.put("router_gc_pauses", pauses);
       BenchProcesses.stop(nginx, 10);
       sse.close();
     } finally {
@@ -104,23 +109,54 @@ public final class RouterOverheadBench {
     System.out.println(md);
   }
 
-  private static void latency(Vertx vertx, Map<String, Integer> targets, int rate, int seconds,
+  /** One thing measured: its port, the key its clients send (or null), its process if a router. */
+  record Target(int port, String authorization, Process process, int adminPort) {
+    Target(int port, String authorization, Process process) {
+      this(port, authorization, process, -1);
+    }
+  }
+
+  /** Writes a variant's configuration and starts its router (not waiting for its port). */
+  private static Target startRouter(BenchProcesses procs, Path jar, Path out, Variant v, int up1,
+      int up2, int ssePort, List<String> jvm) throws IOException {
+    int port = BenchProcesses.freePort();
+    int admin = BenchProcesses.freePort();
+    Path config = out.resolve("router-" + v.slug + ".yaml");
+    Files.writeString(config, """
+        listen: { host: 127.0.0.1, port: %d, event_loops: 2, h2c: true }
+        admin: { host: 127.0.0.1, port: %d }
+        replicas:
+          - { id: fast-1, url: "http://127.0.0.1:%d", model: bench }
+          - { id: fast-2, url: "http://127.0.0.1:%d", model: bench }
+          - { id: sse-1, url: "http://127.0.0.1:%d", model: bench-sse, max_in_flight: 20000 }
+        upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024 }
+        access_log: { enabled: %s, path: "%s" }
+        """.formatted(port, admin, up1, up2, ssePort, v.accessLog,
+            out.resolve("router-" + v.slug + "-access.log")) + v.extraYaml);
+    List<String> flags = new java.util.ArrayList<>(jvm);
+    flags.add("-Xlog:gc:file=" + out.resolve("router-" + v.slug + "-gc.log"));
+    Process p = procs.router(jar, config, flags, v.slug);
+    return new Target(port, v.authorization(), p, admin);
+  }
+
+  private static void latency(Vertx vertx, Map<String, Target> targets, int rate, int seconds,
       Map<String, Object> report) throws Exception {
     OpenLoopClient client = new OpenLoopClient(vertx, BODY);
     Map<String, Histogram> merged = new LinkedHashMap<>();
     Map<String, long[]> counts = new LinkedHashMap<>();
-    for (Map.Entry<String, Integer> t : targets.entrySet()) {
+    for (Map.Entry<String, Target> t : targets.entrySet()) {
       log("warm-up " + t.getKey());
-      client.run(t.getValue(), "/v1/chat/completions", rate, Duration.ofSeconds(5));
+      client.run(t.getValue().port(), t.getValue().authorization(), "/v1/chat/completions", rate,
+          Duration.ofSeconds(5));
       merged.put(t.getKey(), new Histogram(60_000_000L, 3));
       counts.put(t.getKey(), new long[3]);
     }
     // Two interleaved rounds, so a burst of load from elsewhere does not hit only one target.
     for (int round = 0; round < 2; round++) {
-      for (Map.Entry<String, Integer> t : targets.entrySet()) {
+      for (Map.Entry<String, Target> t : targets.entrySet()) {
         log("open loop " + rate + " req/s, " + seconds + " s: " + t.getKey());
-        OpenLoopClient.Result r = client.run(t.getValue(), "/v1/chat/completions", rate,
-            Duration.ofSeconds(seconds));
+        OpenLoopClient.Result r = client.run(t.getValue().port(), t.getValue().authorization(),
+            "/v1/chat/completions", rate, Duration.ofSeconds(seconds));
         merged.get(t.getKey()).add(r.latencyMicros());
         long[] c = counts.get(t.getKey());
         c[0] += r.ok();
@@ -141,18 +177,27 @@ public final class RouterOverheadBench {
     report.put("latency", lat);
   }
 
-  private static void throughput(BenchProcesses procs, Map<String, Integer> targets,
+  private static void throughput(BenchProcesses procs, Map<String, Target> targets,
       Map<String, Object> report) throws Exception {
-    Map<String, Double> best = new LinkedHashMap<>();
+    Map<String, BenchProcesses.Wrk> best = new LinkedHashMap<>();
+    for (Map.Entry<String, Target> t : targets.entrySet()) {
+      log("wrk warm-up 5 s: " + t.getKey());
+      procs.wrk("http://127.0.0.1:" + t.getValue().port() + "/v1/chat/completions", BODY,
+          t.getValue().authorization(), 2, 64, 5);
+    }
+    // Interleaved rounds, best per target: outside load lowers a round, never raises it.
     for (int round = 0; round < 2; round++) {
-      for (Map.Entry<String, Integer> t : targets.entrySet()) {
+      for (Map.Entry<String, Target> t : targets.entrySet()) {
         log("wrk -t2 -c64 -d8s: " + t.getKey());
-        double rps = procs.wrk("http://127.0.0.1:" + t.getValue() + "/v1/chat/completions",
-            BODY, 2, 64, 8);
-        best.merge(t.getKey(), rps, Math::max);
+        BenchProcesses.Wrk w = procs.wrk("http://127.0.0.1:" + t.getValue().port()
+            + "/v1/chat/completions", BODY, t.getValue().authorization(), 2, 64, 8);
+        best.merge(t.getKey(), w, (a, b) -> a.rps() >= b.rps() ? a : b);
       }
     }
-    report.put("throughput_rps", best);
+    Map<String, Object> rows = new LinkedHashMap<>();
+    best.forEach((k, w) -> rows.put(k, Map.of("rps", w.rps(), "p50_us", w.p50Micros(),
+        "p99_us", w.p99Micros())));
+    report.put("throughput", rows);
   }
 
   private static void streams(Vertx vertx, SseUpstream sse, int routerPort, int adminPort,

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Interleaved A/B of router builds (issue 14): several router jars/configurations run at once
+# against one nginx upstream (two ports), and wrk rounds go A, B, C, A, B, C, ... so that outside
+# load lands on every variant alike. Per round it prints requests/s and, from /proc, the router's
+# CPU time per request (event-loop user and system, access-log thread, other threads): on a busy
+# machine requests/s mostly measures the neighbours, CPU per request measures the router.
+# Needs: nginx, wrk, python3, a JDK 17. Takes about (variants x (WARM + ROUNDS x SECONDS)) s.
+# Usage: lb-roundrobin/measure/router-ab.sh ROUNDS SECONDS NAME JAR on|off [NAME JAR on|off ...]
+#   on|off: the variant's access log (to a file under OUT). Env: OUT (work dir), PORT_BASE
+#   (default 24000: nginx on +1..+3, routers on +10, +20, ...), WARM (warm-up seconds, 20).
+set -euo pipefail
+ROUNDS="$1"; SECS="$2"; shift 2
+OUT="${OUT:-$(mktemp -d /tmp/router-ab.XXXXXX)}"
+BASE="${PORT_BASE:-24000}"
+WARM="${WARM:-20}"
+for tool in nginx wrk java python3; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 2; }
+done
+mkdir -p "$OUT"
+BODY='{"model":"bench","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}'
+ANSWER='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":9,"total_tokens":21}}'
+printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' \
+  "'$BODY'" > "$OUT/post.lua"
+cat > "$OUT/nginx.conf" <<NGINX
+daemon off;
+worker_processes 1;
+pid $OUT/nginx.pid;
+error_log $OUT/nginx-error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log off;
+  client_body_temp_path $OUT/body;
+  proxy_temp_path $OUT/proxy;
+  fastcgi_temp_path $OUT/fastcgi;
+  uwsgi_temp_path $OUT/uwsgi;
+  scgi_temp_path $OUT/scgi;
+  keepalive_requests 1000000;
+  server {
+    listen 127.0.0.1:$((BASE + 1)) reuseport;
+    listen 127.0.0.1:$((BASE + 2)) reuseport;
+    location = /health { return 200; }
+    location / { default_type application/json; return 200 '$ANSWER'; }
+  }
+}
+NGINX
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+nginx -p "$OUT" -e "$OUT/nginx-error.log" -c "$OUT/nginx.conf" &
+PIDS+=($!)
+NAMES=(); PORTS=(); RPIDS=()
+i=1
+while [ $# -ge 3 ]; do
+  name="$1"; jar="$2"; log="$3"; shift 3
+  port=$((BASE + 10 * i)); admin=$((port + 1))
+  [ "$log" = on ] && enabled=true || enabled=false
+  cat > "$OUT/$name.yaml" <<YAML
+listen: { host: 127.0.0.1, port: $port, event_loops: 2 }
+admin: { host: 127.0.0.1, port: $admin }
+replicas:
+  - { id: fast-1, url: "http://127.0.0.1:$((BASE + 1))", model: bench }
+  - { id: fast-2, url: "http://127.0.0.1:$((BASE + 2))", model: bench }
+upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024 }
+access_log: { enabled: $enabled, path: "$OUT/$name-access.log" }
+YAML
+  cp "$jar" "$OUT/$name.jar"
+  java -Xms256m -Xmx1g -XX:+UseG1GC -jar "$OUT/$name.jar" --config "$OUT/$name.yaml" \
+    > "$OUT/$name.out" 2> "$OUT/$name.err" &
+  PIDS+=($!); RPIDS+=($!); NAMES+=("$name"); PORTS+=("$port")
+  i=$((i + 1))
+done
+for k in "${!NAMES[@]}"; do
+  for _ in $(seq 300); do
+    curl -s -o /dev/null "http://127.0.0.1:${PORTS[$k]}/health" && break
+    sleep 0.2
+  done
+done
+cpu() { # per thread group: eventloop user sys, access-log, other (clock ticks)
+  python3 - "$1" <<'PY'
+import os, sys
+pid = sys.argv[1]; g = {"loop_user": 0, "loop_sys": 0, "log": 0, "other": 0}
+for t in os.listdir(f"/proc/{pid}/task"):
+    try:
+        s = open(f"/proc/{pid}/task/{t}/stat").read()
+    except OSError:
+        continue
+    name = s[s.index("(") + 1:s.rindex(")")]; f = s[s.rindex(")") + 2:].split()
+    u, k = int(f[11]), int(f[12])
+    if "eventloo" in name:
+        g["loop_user"] += u; g["loop_sys"] += k
+    elif "access-l" in name:
+        g["log"] += u + k
+    else:
+        g["other"] += u + k
+print(" ".join(str(g[x]) for x in ("loop_user", "loop_sys", "log", "other")))
+PY
+}
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+for k in "${!NAMES[@]}"; do
+  wrk -t1 -c64 -d"${WARM}s" -s "$OUT/post.lua" "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions" > /dev/null
+done
+echo "| round | variant | req/s | CPU us/req | loops user | loops sys | log thread | other |"
+echo "|---|---|---|---|---|---|---|---|"
+for r in $(seq "$ROUNDS"); do
+  for k in "${!NAMES[@]}"; do
+    read -r a0 b0 c0 d0 < <(cpu "${RPIDS[$k]}")
+    o=$(wrk -t1 -c64 -d"${SECS}s" -s "$OUT/post.lua" "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions")
+    read -r a1 b1 c1 d1 < <(cpu "${RPIDS[$k]}")
+    n=$(echo "$o" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
+    rps=$(echo "$o" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')
+    if echo "$o" | grep -q -e Non-2xx -e 'Socket errors'; then echo "$o" >&2; fi
+    awk -v r="$r" -v v="${NAMES[$k]}" -v n="$n" -v rps="$rps" -v t="$TICK_US" \
+      -v a="$((a1 - a0))" -v b="$((b1 - b0))" -v c="$((c1 - c0))" -v d="$((d1 - d0))" \
+      'BEGIN { printf "| %d | %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", r, v, rps,
+        (a+b+c+d)*t/n, a*t/n, b*t/n, c*t/n, d*t/n }'
+  done
+done
+echo "work dir: $OUT" >&2
