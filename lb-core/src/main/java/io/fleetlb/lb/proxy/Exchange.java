@@ -378,9 +378,9 @@ final class Exchange {
 
   /** A slot was set aside for this request (on its own event loop now). */
   void woken(QueueTicket t) {
-    rt.admission.arrived(model);
     if (done || t != ticket) {
       // The request ended while the wake-up travelled: hand the slot to the next one.
+      rt.admission.arrived(model);
       rt.admission.pump(model);
       return;
     }
@@ -388,10 +388,16 @@ final class Exchange {
     queuedNanos = Math.max(0, queuedNanos) + waited;
     rt.gateMetrics.queueWait(model, waited);
     dispatch(true);
+    // Only now is the set-aside slot no longer "in transit": counted off before the dispatch took
+    // it, a pump on another thread saw it free and woke a second request to race for it (the
+    // loser went back to the front of its lane, out of the lanes' turn order).
+    rt.admission.arrived(model);
     if (ticket == t) {
       // Dispatched (not queued again): the deadline no longer applies.
       ticket = null;
     }
+    // Pumps that ran while this request was still counted in transit may have left a slot idle.
+    rt.admission.pump(model);
   }
 
   /** Leaves the queue; true when the request was still waiting there. */
