@@ -27,9 +27,10 @@ echo "building lb-roundrobin (jar and benchmark classes)..." >&2
 # Run from copies: another build in this tree must not replace the jar under a running router.
 mkdir -p "$OUT/bin"
 cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
+cp lb-core/target/lb-core-*-tests.jar "$OUT/bin/lb-core-tests.jar"
 rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
 echo "results in $OUT" >&2
 exec timeout --signal=TERM --kill-after=20 480 java -Xms512m -Xmx2g \
-  -cp "$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar" \
+  -cp "$OUT/bin/test-classes:$OUT/bin/lb-core-tests.jar:$OUT/bin/lb-roundrobin.jar" \
   io.fleetlb.lb.roundrobin.overhead.RouterOverheadBench \
   "$OUT/bin/lb-roundrobin.jar" "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS" "$PHASES"

@@ -82,6 +82,14 @@ class AbScriptTest {
     return ab(a.toArray(String[]::new));
   }
 
+  /** Two arms, rr and qa, followed by {@code more}. */
+  static String[] withArms(String... more) {
+    List<String> a =
+        new ArrayList<>(List.of("--arm", "rr=http://gpu:8080", "--arm", "qa=http://gpu:8081"));
+    a.addAll(List.of(more));
+    return a.toArray(String[]::new);
+  }
+
   static void usageError(Result r, String start) {
     assertThat(r.code()).as(r.out() + r.err()).isEqualTo(2);
     assertThat(r.err().lines()).singleElement().asString().startsWith("ab.sh: " + start);
@@ -114,26 +122,13 @@ class AbScriptTest {
 
   @Test
   void theReplicasPrefixCachesAreEmptiedBeforeEachRunUnlessTurnedOff() throws Exception {
-    String[] arms = {"--arm", "rr=http://gpu:8080", "--arm", "qa=http://gpu:8081"};
-    Result none = dry(arms);
+    Result none = dry(withArms());
     Result reset =
         dry(
-            "--arm",
-            "rr=http://gpu:8080",
-            "--arm",
-            "qa=http://gpu:8081",
-            "--server-metrics",
-            "r1=http://gpu:8001/metrics",
-            "r2=http://gpu:8002/metrics/");
+            withArms(
+                "--server-metrics", "r1=http://gpu:8001/metrics", "r2=http://gpu:8002/metrics/"));
     Result off =
-        dry(
-            "--arm",
-            "rr=http://gpu:8080",
-            "--arm",
-            "qa=http://gpu:8081",
-            "--server-metrics",
-            "r1=http://gpu:8001/metrics",
-            "--no-reset-prefix-cache");
+        dry(withArms("--server-metrics", "r1=http://gpu:8001/metrics", "--no-reset-prefix-cache"));
 
     assertThat(none.out()).contains("prefix caches: not reset between runs (no --server-metrics");
     assertThat(reset.out())

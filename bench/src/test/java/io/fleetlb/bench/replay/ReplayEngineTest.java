@@ -235,6 +235,17 @@ class ReplayEngineTest {
     }
   }
 
+  /** A generated one-model workload of 8-token prompts. */
+  private static Workload workload(int requests, double rate, int outputTokens)
+      throws java.io.IOException {
+    SettingsBuilder b = new SettingsBuilder().model("m", 1);
+    b.numPrompts = requests;
+    b.requestRate = rate;
+    b.randomInputLen = 8;
+    b.randomOutputLen = outputTokens;
+    return WorkloadGenerator.generate(b.build());
+  }
+
   @Test
   void replaysAGeneratedWorkloadAgainstTheMockWithKnownTiming() throws Exception {
     Vertx server = BenchVertx.create(1);
@@ -243,12 +254,7 @@ class ReplayEngineTest {
             server,
             new MockConfig(
                 "127.0.0.1", 0, 30_000_000L, 5_000_000L, 16, List.of("m"), "mock-1", 1))) {
-      SettingsBuilder b = new SettingsBuilder().model("m", 1);
-      b.numPrompts = 40;
-      b.requestRate = 100;
-      b.randomInputLen = 8;
-      b.randomOutputLen = 5;
-      Workload w = WorkloadGenerator.generate(b.build());
+      Workload w = workload(40, 100, 5);
       try (ReplayEngine e =
           new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", mock.port()))) {
         ReplayEngine.Recording rec = e.run(w.requests());
@@ -276,12 +282,7 @@ class ReplayEngineTest {
         MockUpstream.start(
             server,
             new MockConfig("127.0.0.1", 0, 2_000_000L, 1_000_000L, 2, List.of("m"), null, 1))) {
-      SettingsBuilder b = new SettingsBuilder().model("m", 1);
-      b.numPrompts = 60;
-      b.requestRate = 300;
-      b.randomInputLen = 8;
-      b.randomOutputLen = 2;
-      Workload w = WorkloadGenerator.generate(b.build());
+      Workload w = workload(60, 300, 2);
       for (String pacer : List.of("loop", "thread")) {
         System.setProperty("bench.pacer", pacer);
         try (ReplayEngine e =

@@ -1,11 +1,9 @@
 package io.fleetlb.lb.soak;
 
+import io.fleetlb.lb.testing.Keys;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -88,7 +86,7 @@ final class SoakTopology {
     }
     y.append("auth:\n  keys:\n");
     for (Key k : List.of(teamA, batch, trial, team8b)) {
-      y.append("    - { id: ").append(k.id()).append(", key_sha256: \"").append(sha256(k.token()))
+      y.append("    - { id: ").append(k.id()).append(", key_sha256: \"").append(Keys.sha256(k.token()))
           .append('"').append(k.limits()).append(" }\n");
     }
     y.append("admission: { max_in_flight_per_replica: ").append(MAX_IN_FLIGHT_PER_REPLICA)
@@ -113,12 +111,4 @@ final class SoakTopology {
     return "sk-soak-" + HexFormat.of().formatHex(b);
   }
 
-  static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

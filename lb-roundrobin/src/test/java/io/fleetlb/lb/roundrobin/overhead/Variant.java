@@ -1,9 +1,6 @@
 package io.fleetlb.lb.roundrobin.overhead;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.fleetlb.lb.testing.Keys;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -21,7 +18,7 @@ enum Variant {
           - { id: bench, key_sha256: "%s", requests_per_minute: 100000000,
               tokens_per_minute: 1000000000 }
       admission: { max_in_flight_per_replica: 48, queue: { max_per_model: 1000, max_wait: 30s } }
-      """.formatted(sha256(Variant.KEY)));
+      """.formatted(Keys.sha256(Variant.KEY)));
 
   /** The client key of the auth variant (its SHA-256 is in that router's configuration). */
   static final String KEY = "sk-bench-router-overhead";
@@ -49,17 +46,8 @@ enum Variant {
     for (Variant v : values()) {
       m.put(v.label, (v.accessLog ? "access log to a file" : "access_log.enabled: false")
           + (v.extraYaml.isEmpty() ? "" : "; " + v.extraYaml.replaceAll("\\s+", " ").trim()
-              .replace(sha256(KEY), "...")));
+              .replace(Keys.sha256(KEY), "...")));
     }
     return m;
-  }
-
-  static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-          .digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
