@@ -209,6 +209,8 @@ public final class Calibrator {
     b.randomOutputLen = s.outputTokens();
     b.seed = s.seed();
     Workload w = WorkloadGenerator.generate(b.build());
+    // collect the previous run's outcomes now, not in a concurrent cycle during this run
+    System.gc();
     mock.takeFirstTokenLateness();
     mock.takeTokenLateness();
     ReplayEngine.Recording rec = engine.run(w.requests());

@@ -101,10 +101,19 @@ final class StepResult {
     o.put("max_pacer_late_ms", pacer.getMaxValue() / 1e6);
     o.put("p99_hand_off_ms", hand.getValueAtPercentile(99) / 1e6);
     o.put("max_hand_off_ms", hand.getMaxValue() / 1e6);
+    var secs = o.putArray("lag_by_second");
+    for (LagAttribution.Second sec : lags.bySecond()) {
+      ObjectNode x = secs.addObject();
+      x.put("second", sec.second());
+      x.put("requests", sec.requests());
+      x.put("p99_lag_ms", sec.p99LagNs() / 1e6);
+      x.put("max_lag_ms", sec.maxLagNs() / 1e6);
+    }
     var worst = o.putArray("worst_lags");
     for (LagAttribution.Late l : lags.worst()) {
       ObjectNode w = worst.addObject();
       w.put("due_at_jvm_uptime_s", l.uptimeSeconds());
+      w.put("due_at_monotonic_ns", l.dueMonotonicNs());
       w.put("lag_ms", l.lagNs() / 1e6);
       w.put("pacer_late_ms", l.pacerLateNs() / 1e6);
     }

@@ -212,6 +212,10 @@ public final class RunCommand implements Callable<Integer> {
     if (w.requests().isEmpty()) {
       throw new BenchFailure(workload + ": the workload has no requests");
     }
+    String heapWarning = HeapEstimate.warning(w.requests(), Runtime.getRuntime().maxMemory());
+    if (heapWarning != null) {
+      System.err.println(heapWarning);
+    }
     String path = Options.endpointFor(w, endpoint);
     JsonNode fileCap = w.header().path("max_concurrency");
     Integer cap = maxConcurrency != null ? maxConcurrency : fileCap.isInt() ? fileCap.asInt() : null;

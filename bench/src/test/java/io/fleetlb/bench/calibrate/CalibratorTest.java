@@ -54,5 +54,7 @@ class CalibratorTest {
         .isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(out.path("machine_floor").path("one_thread").path("readings").asLong()).isPositive();
     assertThat(f.path("worst_lags").size()).isBetween(1, 5);
+    // second by second: the 0.5 s run at 100 req/s has its requests due in second 0
+    assertThat(f.path("lag_by_second").get(0).path("requests").asInt()).isEqualTo(50);
   }
 }
