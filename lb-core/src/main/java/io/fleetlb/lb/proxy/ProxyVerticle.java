@@ -88,7 +88,11 @@ public final class ProxyVerticle extends VerticleBase {
             .setTcpNoDelay(true)
             .setHttp2ClearTextEnabled(c.listen().h2c())
             .setInitialSettings(new Http2Settings().setMaxConcurrentStreams(1000))
-            .setAcceptBacklog(4096))
+            .setAcceptBacklog(4096)
+            // every request and response of a connection is handled on its own event loop (one
+            // verticle per loop; work from elsewhere comes back through runOnContext), so Vert.x
+            // can write responses directly instead of through its cross-thread message queue
+            .setStrictThreadMode(true))
         .requestHandler(this::handle)
         // With a WebSocket handler set, Vert.x hands requests of an unknown HTTP version to the
         // request handler (which answers them in the API's error format) instead of a bare 501.
