@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A rough upper estimate of the heap a run needs, so that a workload too large for the fixed heap
+ * A rough estimate of the heap a run needs, so that a workload too large for the fixed heap
  * the {@code bench/bench} launcher gives (1 GB by default, {@code BENCH_HEAP}) is named before the
  * run rather than found by an OutOfMemoryError in the middle of it. Counts the request bodies (held
  * for the whole run), each output token's timestamps (the inter-token latencies as {@code long}s,
@@ -38,8 +38,9 @@ final class HeapEstimate {
     return String.format(
         Locale.ROOT,
         "bench: warning: this workload (%d requests) needs about %d MiB of heap and the JVM has"
-            + " %d MiB; with bench/bench start it as BENCH_HEAP=%dg bench/bench run ... (with java,"
-            + " -Xms%dg -Xmx%dg)",
+            + " %d MiB, so the run may run out of memory or spend its time collecting; with"
+            + " bench/bench start it as BENCH_HEAP=%dg bench/bench run ... (with java, -Xms%dg"
+            + " -Xmx%dg)",
         requests.size(),
         need >> 20,
         maxHeap >> 20,

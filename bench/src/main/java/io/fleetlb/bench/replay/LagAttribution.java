@@ -45,7 +45,7 @@ public final class LagAttribution {
     Histogram pacer = new Histogram(3_600_000_000_000L, 3);
     Histogram hand = new Histogram(3_600_000_000_000L, 3);
     List<RequestTracker> late = new ArrayList<>();
-    List<Histogram> seconds = new ArrayList<>();
+    int lastSecond = -1;
     Comparator<RequestTracker> byLag = Comparator.comparingLong(t -> t.arrivalNs - t.scheduledNs);
     for (RequestTracker t : trackers) {
       if (t.releasedNs < 0 || t.arrivalNs < 0) {
@@ -54,14 +54,7 @@ public final class LagAttribution {
       pacer.recordValue(Math.max(0, t.releasedNs - t.scheduledNs));
       hand.recordValue(Math.max(0, t.arrivalNs - t.releasedNs));
       late.add(t);
-      int sec = (int) Math.max(0, t.scheduledNs / 1_000_000_000L);
-      while (seconds.size() <= sec) {
-        seconds.add(null);
-      }
-      if (seconds.get(sec) == null) {
-        seconds.set(sec, new Histogram(3_600_000_000_000L, 2));
-      }
-      seconds.get(sec).recordValue(Math.max(0, t.arrivalNs - t.scheduledNs));
+      lastSecond = Math.max(lastSecond, second(t));
     }
     late.sort(byLag.reversed());
     List<Late> worst = new ArrayList<>();
@@ -73,29 +66,59 @@ public final class LagAttribution {
               t.arrivalNs - t.scheduledNs,
               t.releasedNs - t.scheduledNs));
     }
-    List<Second> bySecond = new ArrayList<>();
-    for (int i = 0; i < seconds.size(); i++) {
-      Histogram h = seconds.get(i);
-      if (h != null) {
-        bySecond.add(
-            new Second(i, h.getTotalCount(), h.getValueAtPercentile(99), h.getMaxValue()));
-      }
-    }
+    List<Second> bySecond = bySecond(late, lastSecond);
     dump(trackers, t0, System.getProperty("bench.lag-dump", ""));
     return new LagAttribution(pacer, hand, worst, bySecond);
+  }
+
+  private static int second(RequestTracker t) {
+    return (int) Math.max(0, t.scheduledNs / 1_000_000_000L);
+  }
+
+  /**
+   * Each second's count, p99 (nearest rank) and maximum lag, from one plain array of lags per
+   * second (8 bytes a request: a day-long run's seconds cost no more than its requests).
+   */
+  private static List<Second> bySecond(List<RequestTracker> done, int lastSecond) {
+    int[] counts = new int[lastSecond + 1];
+    for (RequestTracker t : done) {
+      counts[second(t)]++;
+    }
+    long[][] lags = new long[lastSecond + 1][];
+    for (int i = 0; i <= lastSecond; i++) {
+      lags[i] = new long[counts[i]];
+      counts[i] = 0;
+    }
+    for (RequestTracker t : done) {
+      int s = second(t);
+      lags[s][counts[s]++] = Math.max(0, t.arrivalNs - t.scheduledNs);
+    }
+    List<Second> out = new ArrayList<>();
+    for (int i = 0; i <= lastSecond; i++) {
+      long[] l = lags[i];
+      if (l.length > 0) {
+        java.util.Arrays.sort(l);
+        int rank = (int) Math.ceil(0.99 * l.length) - 1;
+        out.add(new Second(i, l.length, l[rank], l[l.length - 1]));
+      }
+      lags[i] = null;
+    }
+    return out;
   }
 
   /**
    * With {@code -Dbench.lag-dump=FILE}, appends every request's due, release and arrival times
    * (raw {@code System.nanoTime()}, CLOCK_MONOTONIC: lines up with a {@code perf record -k
-   * CLOCK_MONOTONIC} trace) and its loop, one line each: a diagnostic for docs/benchmarks.md's
-   * stall analysis, off by default.
+   * CLOCK_MONOTONIC} trace) and its loop, one line each, after a {@code # run t0=... requests=...}
+   * line per run (every run of the JVM is appended: warm-ups, ladder steps): a diagnostic for
+   * docs/benchmarks.md's stall analysis, off by default.
    */
   static void dump(List<RequestTracker> trackers, long t0, String file) {
     if (file.isEmpty()) {
       return;
     }
     StringBuilder b = new StringBuilder();
+    b.append("# run t0=").append(t0).append(" requests=").append(trackers.size()).append('\n');
     for (RequestTracker t : trackers) {
       if (t.releasedNs >= 0 && t.arrivalNs >= 0) {
         b.append(t0 + t.scheduledNs).append(' ').append(t0 + t.releasedNs).append(' ')

@@ -32,7 +32,7 @@ class HeapEstimateTest {
 
   @Test
   void aWorkloadBeyondTheHeapIsNamedWithTheHeapToAskFor() {
-    // 100,000 requests of 8 KB prompts and 1,000 output tokens: about 7.5 GiB
+    // 100,000 requests of 8 KB prompts and 1,000 output tokens: about 7.6 GB (7.1 GiB)
     String w = HeapEstimate.warning(workload(100_000, 8_000, 1_000), 1L << 30);
     assertThat(w)
         .contains("100000 requests")

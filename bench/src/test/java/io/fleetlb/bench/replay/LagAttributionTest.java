@@ -51,6 +51,22 @@ class LagAttributionTest {
     assertThat(s.get(1).maxLagNs()).isBetween(39 * MS, 41 * MS);
     assertThat(s.get(0).maxLagNs()).isLessThan(MS);
     assertThat(s.get(2).maxLagNs()).isLessThan(MS);
+    // p99 by nearest rank: of second 1's four lags (0.1, 0.1, 40, 0.1 ms) the largest
+    assertThat(s.get(1).p99LagNs()).isEqualTo(40 * MS);
+    assertThat(s.get(0).p99LagNs()).isEqualTo(100_000L);
+  }
+
+  @Test
+  void leavesOutRequestsNeverReleasedAndEmptySeconds() {
+    List<RequestTracker> ts = trackers();
+    ts.get(4).releasedNs = -1; // due at 1.0 s, never released (the run was stopped)
+    ts.get(5).arrivalNs = -1;
+    ts.get(6).arrivalNs = -1;
+    ts.get(7).arrivalNs = -1;
+    List<LagAttribution.Second> s = LagAttribution.of(ts, 0).bySecond();
+    // second 1 (1.0-1.75 s) has no request left; second 0 and 2 keep theirs
+    assertThat(s).extracting(LagAttribution.Second::second).containsExactly(0, 2);
+    assertThat(LagAttribution.of(ts, 0).pacerLate().getTotalCount()).isEqualTo(6);
   }
 
   @Test
@@ -58,12 +74,16 @@ class LagAttributionTest {
     Path f = dir.resolve("lags.txt");
     LagAttribution.dump(trackers(), 5_000 * MS, f.toString());
     List<String> lines = Files.readAllLines(f);
-    assertThat(lines).hasSize(10);
+    assertThat(lines).hasSize(11);
+    assertThat(lines.get(0)).isEqualTo("# run t0=" + 5_000 * MS + " requests=10");
     // due, released, arrived (absolute nanoTime), loop
-    assertThat(lines.get(6))
+    assertThat(lines.get(7))
         .isEqualTo((5_000 + 1_500) * MS + " " + (5_000 + 1_530) * MS + " " + (5_000 + 1_540) * MS
             + " 0");
     LagAttribution.dump(trackers(), 0, "");
-    assertThat(Files.readAllLines(f)).hasSize(10);
+    assertThat(Files.readAllLines(f)).hasSize(11);
+    // a second run is appended after its own header
+    LagAttribution.dump(trackers(), 0, f.toString());
+    assertThat(Files.readAllLines(f)).hasSize(22).element(11).asString().startsWith("# run t0=0");
   }
 }

@@ -233,7 +233,7 @@ final class Attempt {
         writeNow(b, now);
       } else if (!flushScheduled) {
         flushScheduled = true;
-        ex.owner().vertx().runOnContext(v -> flushPending());
+        ex.owner().onLoop(this::flushPending);
       }
       return;
     }

@@ -350,10 +350,11 @@ final class Exchange {
         }
         then.accept(pick);
       };
-      if (loop == null || Vertx.currentContext() == loop) {
+      if (loop != null && Vertx.currentContext() == loop) {
         resume.run();
       } else {
-        loop.runOnContext(v -> resume.run());
+        // back on the connection's own event loop: the listener runs in strict thread mode
+        owner().onLoop(resume);
       }
     });
   }
