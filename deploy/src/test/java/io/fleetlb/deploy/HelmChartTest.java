@@ -270,6 +270,24 @@ class HelmChartTest {
   }
 
   @Test
+  void vllmDevModeIsOffUnlessAskedForTheBenchsCacheResets() throws Exception {
+    for (boolean on : new boolean[] {false, true}) {
+      RenderedChart c = RenderedChart.render(List.of("values-baseline.yaml"),
+          on ? Map.of("replicas.vllm.serverDevMode", true) : Map.of());
+      List<Deployment> replicas = c.all(Deployment.class).stream()
+          .filter(d -> "replica".equals(d.getMetadata().getLabels().get("fleetlb/role"))).toList();
+      assertThat(replicas).hasSize(3);
+      for (Deployment d : replicas) {
+        List<String> devMode = d.getSpec().getTemplate().getSpec().getContainers().get(0)
+            .getEnv().stream().filter(e -> e.getName().equals("VLLM_SERVER_DEV_MODE"))
+            .map(e -> e.getValue()).toList();
+        assertThat(devMode).as("%s, serverDevMode %s", d.getMetadata().getName(), on)
+            .isEqualTo(on ? List.of("1") : List.of());
+      }
+    }
+  }
+
+  @Test
   void missingRequiredValuesAreNamed() {
     Map<String, Object> noKeys = Map.of("router.auth.enabled", true);
     assertThatThrownBy(() -> RenderedChart.render(List.of(), noKeys))
