@@ -7,10 +7,11 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * Where a run's schedule lag came from: the pacer thread's own wake-up error (released minus due)
- * and the hand-off to the event loop (arrived minus released), for every request the pacer
- * released, and the worst lags with the JVM uptime at which they were due, so that they can be
- * lined up with GC, safepoint and JIT log events ({@code -Xlog:...:uptime}, JFR) on the same axis.
+ * Where a run's schedule lag came from: the pacer's own wake-up error (released minus due: the
+ * event loop's timer, or the NIO pacer thread) and the hand-off to the event loop (arrived minus
+ * released), for every request the pacer released; the lag second by second; and the worst lags
+ * with the JVM uptime and the monotonic clock at which they were due, so that they can be lined up
+ * with GC, safepoint and JIT log events ({@code -Xlog:...:uptime}, JFR) or a kernel trace.
  */
 public final class LagAttribution {
   /** How many of the worst lags are kept. */
@@ -67,7 +68,6 @@ public final class LagAttribution {
               t.releasedNs - t.scheduledNs));
     }
     List<Second> bySecond = bySecond(late, lastSecond);
-    dump(trackers, t0, System.getProperty("bench.lag-dump", ""));
     return new LagAttribution(pacer, hand, worst, bySecond);
   }
 
@@ -136,7 +136,7 @@ public final class LagAttribution {
     }
   }
 
-  /** The pacer thread's wake-up error: released minus due, in ns, one value per request. */
+  /** The pacer's wake-up error: released minus due, in ns, one value per request. */
   public Histogram pacerLate() {
     return pacerLate;
   }

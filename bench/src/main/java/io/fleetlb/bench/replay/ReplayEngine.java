@@ -210,7 +210,13 @@ public final class ReplayEngine implements AutoCloseable {
         connections.opened() - opened0,
         counters.poolWaits.get(),
         counters.staleRetries.get(),
-        LagAttribution.of(trackers, t0));
+        lags(trackers, t0));
+  }
+
+  /** The run's lag attribution, and with {@code -Dbench.lag-dump=FILE} every request's times. */
+  private static LagAttribution lags(List<RequestTracker> trackers, long t0) {
+    LagAttribution.dump(trackers, t0, System.getProperty("bench.lag-dump", ""));
+    return LagAttribution.of(trackers, t0);
   }
 
   /**

@@ -32,7 +32,10 @@ final class RequestTracker implements SseParser.Listener {
   /** Created with the first chunk and dropped at the end: a run holds one tracker per request. */
   private SseParser parser;
 
-  /** When the pacer thread handed it to its event loop (-1: a later turn, or never). */
+  /**
+   * When the pacer released it (its event loop's timer, or the NIO pacer thread handing it over;
+   * -1: a later turn, or never).
+   */
   long releasedNs = -1;
 
   long arrivalNs = -1;
