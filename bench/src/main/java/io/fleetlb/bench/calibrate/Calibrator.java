@@ -102,9 +102,9 @@ public final class Calibrator {
             "warming up (JIT) at %.0f req/s for %.1f s%n",
             s.fidelityRate(),
             s.warmupSeconds());
-        step(engine, mock, s.fidelityRate(), s.warmupSeconds());
+        step(engine, mock, s.fidelityRate(), s.warmupSeconds(), true);
       }
-      StepResult fidelity = step(engine, mock, s.fidelityRate(), s.fidelitySeconds());
+      StepResult fidelity = step(engine, mock, s.fidelityRate(), s.fidelitySeconds(), false);
       out.set("fidelity", fidelity.toJson());
       log.println(fidelity.describe("fidelity"));
       double floorMs = floorAll == null ? 0 : floorAll.floorLagAtPercentileNs(99) / 1e6;
@@ -129,12 +129,12 @@ public final class Calibrator {
           break;
         }
         if (s.stepWarmupSeconds() > 0) {
-          step(engine, mock, rate, s.stepWarmupSeconds()); // new connections, this rate's paths
+          step(engine, mock, rate, s.stepWarmupSeconds(), true); // new connections, this rate's paths
         }
         // other processes on a shared machine can spoil one attempt; every attempt is recorded
         boolean held = false;
         for (int attempt = 1; attempt <= s.attempts() && !held; attempt++) {
-          StepResult r = step(engine, mock, rate, s.stepSeconds());
+          StepResult r = step(engine, mock, rate, s.stepSeconds(), false);
           held = r.held(s.minAchievedRatio(), limitMs);
           ObjectNode j = r.toJson();
           j.put("attempt", attempt);
@@ -198,7 +198,9 @@ public final class Calibrator {
     out.set("settings", s.toJson());
   }
 
-  private StepResult step(ReplayEngine engine, MockUpstream mock, double rate, double seconds)
+  /** One run at a rate; a warm-up ({@link ReplayEngine#warmUp}) also exercises connection closes. */
+  private StepResult step(
+      ReplayEngine engine, MockUpstream mock, double rate, double seconds, boolean warmUp)
       throws Exception {
     SettingsBuilder b = new SettingsBuilder().model(CalibrationSettings.MODEL, 1);
     b.numPrompts = Math.max(1, (int) Math.round(rate * seconds));
@@ -213,7 +215,7 @@ public final class Calibrator {
     System.gc();
     mock.takeFirstTokenLateness();
     mock.takeTokenLateness();
-    ReplayEngine.Recording rec = engine.run(w.requests());
+    ReplayEngine.Recording rec = warmUp ? engine.warmUp(w.requests()) : engine.run(w.requests());
     List<RequestOutcome> all = rec.outcomes();
     return new StepResult(
         rate,

@@ -94,7 +94,7 @@ final class Options {
                 vertx,
                 io.fleetlb.bench.replay.ReplayOptions.defaults("127.0.0.1", mock.port())
                     .withEventLoops(loops))) {
-      e.run(w.requests());
+      e.warmUp(w.requests());
     }
   }
 

@@ -29,8 +29,11 @@ public final class MockUpstream implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private final Vertx vertx;
   private final MockConfig config;
-  private final Recorder firstTokenLateness = new Recorder(3);
-  private final Recorder tokenLateness = new Recorder(3);
+  // Fixed range (up to an hour): an auto-resizing recorder starts every interval tiny and grows,
+  // copying its counts on the server's event loop, in the first milliseconds of each measured run.
+  private static final long MAX_LATENESS_NS = 3_600_000_000_000L;
+  private final Recorder firstTokenLateness = new Recorder(MAX_LATENESS_NS, 3);
+  private final Recorder tokenLateness = new Recorder(MAX_LATENESS_NS, 3);
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong ids = new AtomicLong();
   private final AtomicInteger port = new AtomicInteger();
@@ -173,7 +176,8 @@ public final class MockUpstream implements AutoCloseable {
     int promptTokens =
         chat ? promptTokensChat(json) : 1 + SimTokens.count(json.path("prompt").asText(""));
     long created = System.currentTimeMillis() / 1000;
-    String id = (chat ? "chatcmpl-" : "cmpl-") + String.format("%032x", ids.incrementAndGet());
+    String hex = Long.toHexString(ids.incrementAndGet()); // as %032x, without a Formatter per request
+    String id = (chat ? "chatcmpl-" : "cmpl-") + "0".repeat(32 - hex.length()) + hex;
     HttpServerResponse resp = req.response();
     if (config.replicaId() != null) {
       resp.putHeader("x-lb-replica", config.replicaId());
@@ -210,7 +214,7 @@ public final class MockUpstream implements AutoCloseable {
           if (resp.closed()) {
             return; // the client went away: stop producing
           }
-          long late = Math.max(0, System.nanoTime() - due);
+          long late = Math.min(MAX_LATENESS_NS, Math.max(0, System.nanoTime() - due));
           (k == 0 ? firstTokenLateness : tokenLateness).recordValue(late);
           String chunk = w.token(k, n);
           if (k == n - 1) {

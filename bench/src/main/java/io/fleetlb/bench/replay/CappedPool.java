@@ -16,6 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CappedPool implements Connections {
   private final HttpClientAgent client;
   private final AtomicLong opened;
+  private final AtomicLong givenBack = new AtomicLong();
+  private volatile int retireEvery;
   private final Set<Object> seen =
       Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
@@ -38,6 +40,15 @@ final class CappedPool implements Connections {
   @Override
   public void release(RequestTracker t, boolean reusable) {
     // the pool takes the connection back when the response ends or is reset
+    int every = retireEvery;
+    if (reusable && every > 0 && t.httpRequest != null && givenBack.incrementAndGet() % every == 0) {
+      t.httpRequest.connection().close();
+    }
+  }
+
+  @Override
+  public void retireEvery(int n) {
+    retireEvery = n;
   }
 
   @Override

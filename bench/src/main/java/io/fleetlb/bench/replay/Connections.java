@@ -17,6 +17,13 @@ interface Connections extends AutoCloseable {
   /** The request is over; {@code reusable} when its response was read to the end. */
   void release(RequestTracker t, boolean reusable);
 
+  /**
+   * From now on retires a connection every {@code n} reuses: it is closed instead of reused, as one
+   * past its keep-alive window would be, and the request takes another (n <= 0: never). Called
+   * between runs; a warm-up uses it to exercise the close path ({@link ReplayEngine#warmUp}).
+   */
+  void retireEvery(int n);
+
   /** Connections opened so far. */
   long opened();
 

@@ -26,6 +26,15 @@ final class KeepAliveCache implements Connections {
   private final ArrayDeque<Pooled>[] idle;
   private final AtomicLong opened = new AtomicLong();
 
+  /**
+   * Per event loop: reuses left before the next idle connection is retired as if stale (closed,
+   * and the request takes another or a new one); {@link Integer#MAX_VALUE} outside a warm-up, so
+   * the same branch serves both and the JIT's profile of it does not change when the warm-up ends.
+   */
+  private final int[] reusesLeft;
+
+  private volatile int retireEvery = Integer.MAX_VALUE;
+
   /** One connection and the event loop it belongs to. */
   static final class Pooled {
     final HttpClientConnection conn;
@@ -47,6 +56,8 @@ final class KeepAliveCache implements Connections {
         new HttpConnectOptions().setHost(host).setPort(port).setSsl(ssl).setConnectTimeout(10_000);
     this.keepAliveNs = keepAliveNs;
     this.idle = new ArrayDeque[loops];
+    this.reusesLeft = new int[loops];
+    java.util.Arrays.fill(reusesLeft, Integer.MAX_VALUE);
     for (int i = 0; i < loops; i++) {
       idle[i] = new ArrayDeque<>();
     }
@@ -54,14 +65,18 @@ final class KeepAliveCache implements Connections {
 
   @Override
   public Future<HttpClientRequest> request(RequestTracker t, RequestOptions options) {
-    ArrayDeque<Pooled> q = idle[t.contextIndex];
+    int loop = t.contextIndex;
+    ArrayDeque<Pooled> q = idle[loop];
     long now = System.nanoTime();
     for (Pooled p = q.pollLast(); p != null; p = q.pollLast()) {
-      if (!p.closed && now - p.idleSinceNs < keepAliveNs) {
+      if (!p.closed && now - p.idleSinceNs < keepAliveNs && --reusesLeft[loop] > 0) {
         t.connection = p;
         return p.conn.request(options);
       }
-      p.conn.close();
+      if (reusesLeft[loop] <= 0) {
+        reusesLeft[loop] = retireEvery;
+      }
+      p.conn.close(); // stale, closed by the server, or retired by a warm-up
     }
     return client
         .connect(connect)
@@ -89,6 +104,13 @@ final class KeepAliveCache implements Connections {
     } else {
       p.conn.close();
     }
+  }
+
+  @Override
+  public void retireEvery(int n) {
+    // called between runs, while the loops are idle; the next run's start publishes it to them
+    retireEvery = n > 0 ? n : Integer.MAX_VALUE;
+    java.util.Arrays.fill(reusesLeft, retireEvery);
   }
 
   @Override

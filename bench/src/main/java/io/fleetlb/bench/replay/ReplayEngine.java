@@ -128,6 +128,31 @@ public final class ReplayEngine implements AutoCloseable {
   }
 
   /**
+   * Every how many requests a warm-up closes its connection instead of keeping it alive: often
+   * enough that the connection close path (and the opening of the next one) is in the JIT's
+   * profiles before the hot path is compiled.
+   */
+  static final int WARMUP_RETIRE_EVERY = 50;
+
+  /**
+   * Runs the requests as {@link #run(List)} does, closing every {@value #WARMUP_RETIRE_EVERY}th
+   * connection after its response. A warm-up that only reuses keep-alive connections leaves the
+   * close path out of the JIT's profiles; the first connection closed later (one idle past the
+   * keep-alive window, a server's close) then sends new types and branches through the compiled
+   * write, flush and promise code of both event loops, which is thrown away ("made not entrant":
+   * 124 methods at once, docs/benchmarks.md) and runs interpreted until compiled again: at 2,000
+   * req/s a 250-370 ms stall of the schedule, in 2 of every 3 calibrations before this warm-up.
+   */
+  public Recording warmUp(List<WorkloadRequest> requests) throws InterruptedException {
+    connections.retireEvery(WARMUP_RETIRE_EVERY);
+    try {
+      return run(requests);
+    } finally {
+      connections.retireEvery(0);
+    }
+  }
+
+  /**
    * Runs the requests on their schedule, starting after the configured lead-in, and waits for all.
    */
   public Recording run(List<WorkloadRequest> requests) throws InterruptedException {

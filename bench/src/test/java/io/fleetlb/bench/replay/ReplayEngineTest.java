@@ -276,6 +276,42 @@ class ReplayEngineTest {
   }
 
   @Test
+  void aWarmUpRetiresAConnectionEveryFiftyReusesAndTheRunAfterItReusesThemAll() throws Exception {
+    Vertx server = BenchVertx.create(1);
+    try (MockUpstream mock =
+        MockUpstream.start(
+            server,
+            new MockConfig("127.0.0.1", 0, 100_000L, 100_000L, 16, List.of("m"), "mock-1", 1))) {
+      String body = "{\"model\":\"m\",\"prompt\":\"hi\",\"stream\":true}";
+      List<WorkloadRequest> rs = new ArrayList<>();
+      for (int i = 0; i < 120; i++) {
+        rs.add(
+            new WorkloadRequest(
+                i, 0, "m", "/v1/completions", null, 1, 2, body.getBytes()));
+      }
+      // one request at a time on one loop: each takes the connection the previous one gave back
+      try (ReplayEngine e =
+          new ReplayEngine(
+              client,
+              ReplayOptions.defaults("127.0.0.1", mock.port())
+                  .withEventLoops(1)
+                  .withMaxConcurrency(1))) {
+        ReplayEngine.Recording warm = e.warmUp(rs);
+        assertThat(warm.outcomes()).allMatch(RequestOutcome::success);
+        // the first request opens one; the 51st and the 101st find theirs retired and open anew
+        assertThat(warm.connectionsOpened()).isEqualTo(3);
+        assertThat(warm.outcomes().stream().filter(RequestOutcome::newConnection).count())
+            .isEqualTo(3);
+        ReplayEngine.Recording after = e.run(rs);
+        assertThat(after.outcomes()).allMatch(RequestOutcome::success);
+        assertThat(after.connectionsOpened()).isZero();
+      }
+    } finally {
+      server.close();
+    }
+  }
+
+  @Test
   void bothPacersReleaseEveryRequestNeverEarlyAndAttributeTheLag() throws Exception {
     Vertx server = BenchVertx.create(1);
     try (MockUpstream mock =
