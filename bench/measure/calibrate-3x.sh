@@ -4,9 +4,11 @@
 # one `bench/bench run` at 40 req/s (600 requests, about 15 s) against the bench's own mock
 # upstream, and a min/median/max table over the three calibrations: ceiling, p99/p99.9/max lag at
 # 2,000 req/s, TTFT error p99, the machine's own timing floor; and the 40 req/s run's lag.
-# Each calibration also writes its GC/safepoint log and the stall attribution of its worst lags.
+# Each calibration also writes its GC/safepoint log and the stall attribution of its worst lags;
+# with JIT_LOG=1 also its compilation log (-XX:+LogCompilation, ~50 MB each), and the attribution
+# then names the C2-compiled methods thrown away under each lag (a deoptimization storm).
 # Takes about 6-8 minutes. Run it on a quiet machine (nothing else running).
-# Usage: bench/measure/calibrate-3x.sh [OUT_DIR] [PORT=25200]
+# Usage: [JIT_LOG=1] bench/measure/calibrate-3x.sh [OUT_DIR] [PORT=25200]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${1:-$(mktemp -d)}; PORT=${2:-25200}
@@ -15,11 +17,15 @@ mkdir -p "$OUT"
 echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1); output: $OUT"
 for i in 1 2 3; do
   echo "calibration $i of 3, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  BENCH_JVM="-Xlog:gc*,safepoint:file=$OUT/gc-$i.log:uptime,level,tags" \
+  JIT_FLAGS=""; JIT_FILE=()
+  if [ "${JIT_LOG:-0}" = 1 ]; then
+    JIT_FLAGS=" -XX:+LogCompilation -XX:LogFile=$OUT/jit-$i.log"; JIT_FILE=("$OUT/jit-$i.log")
+  fi
+  BENCH_JVM="-Xlog:gc*,safepoint:file=$OUT/gc-$i.log:uptime,level,tags$JIT_FLAGS" \
     bench/bench calibrate --max-time 140s -o "$OUT/calibration-$i.json" > "$OUT/calibration-$i.out" 2>&1
   grep -E "^(verdict|client ceiling|  [12] thread)" "$OUT/calibration-$i.out" || true
   python3 bench/measure/stall-attribution.py "$OUT/calibration-$i.json" "$OUT/gc-$i.log" \
-    > "$OUT/attribution-$i.txt"
+    ${JIT_FILE[@]+"${JIT_FILE[@]}"} > "$OUT/attribution-$i.txt"
 done
 bench/bench mock-server --port "$PORT" --model m > "$OUT/mock.log" 2>&1 &
 MOCK=$!
