@@ -52,6 +52,38 @@ class AsyncAccessLogTest {
   }
 
   @Test
+  void anIdleLogStopsPollingAndTheNextEntryWakesIt() throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    AsyncAccessLog log = new AsyncAccessLog(sink, false);
+    try {
+      // Idle from the start: after IDLE_POLLS empty polls the writer waits to be woken.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (log.wakeUps() < AsyncAccessLog.IDLE_POLLS && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      Thread.sleep(300); // at 10 ms polling this would be ~30 more wake-ups
+      long before = log.wakeUps();
+      Thread.sleep(500);
+      // A slower machine wakes it less often, never more: at most the 1 s safety look.
+      assertThat(log.wakeUps() - before).isLessThanOrEqualTo(1);
+      log.log(entry(1_764_000_000_000L, "after-idle", "m"));
+      deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!written(sink).contains("id=after-idle") && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(written(sink)).contains("id=after-idle");
+    } finally {
+      log.close();
+    }
+  }
+
+  private static String written(ByteArrayOutputStream sink) {
+    synchronized (sink) {
+      return sink.toString(StandardCharsets.UTF_8);
+    }
+  }
+
+  @Test
   void everyEntryIsWrittenOnceInOrderAcrossManyBatches() {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     AsyncAccessLog log = new AsyncAccessLog(sink, false);
