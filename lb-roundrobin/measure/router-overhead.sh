@@ -30,7 +30,15 @@ cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
 cp lb-core/target/lb-core-*-tests.jar "$OUT/bin/lb-core-tests.jar"
 rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
 echo "results in $OUT" >&2
-exec timeout --signal=TERM --kill-after=20 480 java -Xms512m -Xmx2g \
+# The generator's JVM gets the flags the bench's launcher ships (bench/bench, docs/benchmarks.md
+# "Bench generator fidelity"): Shenandoah, a fixed pre-touched heap (a heap growing during the run
+# stalls the event loop that touches its new regions), no hsperfdata file, no periodic safepoint.
+GEN_JVM=(-Xms2g -Xmx2g -XX:+AlwaysPreTouch -XX:+PerfDisableSharedMem
+  -XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0)
+if java -XX:+UseShenandoahGC -version >/dev/null 2>&1; then
+  GEN_JVM=(-XX:+UseShenandoahGC "${GEN_JVM[@]}")
+fi
+exec timeout --signal=TERM --kill-after=20 480 java "${GEN_JVM[@]}" \
   -cp "$OUT/bin/test-classes:$OUT/bin/lb-core-tests.jar:$OUT/bin/lb-roundrobin.jar" \
   io.fleetlb.lb.roundrobin.overhead.RouterOverheadBench \
   "$OUT/bin/lb-roundrobin.jar" "$OUT" "$RATE" "$SECONDS_PER_ROUND" "$STREAMS" "$PHASES"

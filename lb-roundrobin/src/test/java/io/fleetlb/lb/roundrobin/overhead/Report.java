@@ -43,7 +43,9 @@ final class Report {
     Map<String, Map<String, Object>> lat = (Map<String, Map<String, Object>>) r.get("latency");
     Map<String, Object> direct = lat.get("direct");
     b.append("Open loop at ").append(r.get("rate"))
-        .append(" req/s (latency from the scheduled send time, microseconds):\n\n");
+        .append(" req/s (latency from the scheduled send time, microseconds; generator: native"
+            + " transport ").append(r.get("generator_native_transport")).append(", JVM flags `")
+        .append(r.get("generator_jvm_flags")).append("`):\n\n");
     b.append("| target | p50 | p99 | p99.9 | max | added p50 | added p99 | ok | failed |"
         + " generator lag max |\n");
     b.append("|---|---|---|---|---|---|---|---|---|---|\n");
