@@ -9,6 +9,7 @@
 # Needs: JDK 17+, nginx and wrk on PATH (Debian packages nginx, wrk). Takes about 5.5 minutes.
 # Usage: lb-roundrobin/measure/router-overhead.sh [OUT_DIR] [RATE] [SECONDS_PER_ROUND] [STREAMS] [PHASES]
 #   PHASES: comma list of latency,throughput,streams (default: all three)
+#   ROUTER_JVM (env): the routers' JVM flags instead of "-Xms256m -Xmx1g -XX:+UseG1GC"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${1:-$(mktemp -d /tmp/router-overhead.XXXXXX)}"

@@ -62,7 +62,10 @@ public final class RouterOverheadBench {
       SseUpstream sse = new SseUpstream(vertx, 25, 1000);
       int ssePort = sse.start();
       Process nginx = procs.nginx(up1, up2, nginxPort, ANSWER);
-      List<String> jvm = List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC");
+      String routerJvm = System.getenv().getOrDefault("ROUTER_JVM", "").trim();
+      List<String> jvm = routerJvm.isEmpty()
+          ? List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC")
+          : List.of(routerJvm.split("\\s+"));
       report.put("router_jvm_flags", String.join(" ", jvm));
       Map<String, Target> targets = new LinkedHashMap<>();
       targets.put("direct", new Target(up1, null, null));
