@@ -52,19 +52,18 @@ def gc_cycles(path):
 def deopts(path):
     """(stamp_s, reason) of every C2 method made not entrant, with the uncommon trap before it."""
     out = []
-    trap = None
+    traps = {}  # compile_id -> reason of its latest uncommon trap (threads' lines interleave)
     trap_pat = re.compile(r"<uncommon_trap thread='\d+' reason='(\w+)'[^>]*compile_id='(\d+)'")
     mne_pat = re.compile(
         r"<make_not_entrant thread='\d+' compile_id='(\d+)'[^>]*level='4'[^>]*stamp='([\d.]+)'")
     for line in open(path, encoding="utf-8", errors="replace"):
         m = trap_pat.search(line)
         if m:
-            trap = (m.group(2), m.group(1))
+            traps[m.group(2)] = m.group(1)
             continue
         m = mne_pat.search(line)
         if m:
-            reason = trap[1] if trap and trap[0] == m.group(1) else "dependency or unloading"
-            out.append((float(m.group(2)), reason))
+            out.append((float(m.group(2)), traps.pop(m.group(1), "dependency or unloading")))
     return out
 
 

@@ -16,8 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 final class CappedPool implements Connections {
   private final HttpClientAgent client;
   private final AtomicLong opened;
-  private final AtomicLong givenBack = new AtomicLong();
-  private volatile int retireEvery;
   private final Set<Object> seen =
       Collections.synchronizedSet(Collections.newSetFromMap(new IdentityHashMap<>()));
 
@@ -40,16 +38,15 @@ final class CappedPool implements Connections {
   @Override
   public void release(RequestTracker t, boolean reusable) {
     // the pool takes the connection back when the response ends or is reset
-    int every = retireEvery;
-    if (reusable && every > 0 && t.httpRequest != null && givenBack.incrementAndGet() % every == 0) {
-      t.httpRequest.connection().close();
-    }
   }
 
+  /**
+   * Not done: Vert.x's pool decides which connection a request gets. The warm-ups that retire
+   * connections (calibrate's, {@code bench run --client-warmup}) run engines without {@code
+   * --max-connections}, i.e. on {@link KeepAliveCache}.
+   */
   @Override
-  public void retireEvery(int n) {
-    retireEvery = n;
-  }
+  public void retireEvery(int n) {}
 
   @Override
   public long opened() {

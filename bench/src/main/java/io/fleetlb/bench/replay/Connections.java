@@ -18,9 +18,10 @@ interface Connections extends AutoCloseable {
   void release(RequestTracker t, boolean reusable);
 
   /**
-   * From now on retires a connection every {@code n} reuses: it is closed instead of reused, as one
-   * past its keep-alive window would be, and the request takes another (n <= 0: never). Called
-   * between runs; a warm-up uses it to exercise the close path ({@link ReplayEngine#warmUp}).
+   * From now on retires every {@code n}th idle connection taken for a request: it is closed instead
+   * of reused, as one past its keep-alive window would be, and the request takes another (n <= 0:
+   * no more). Called between runs; a warm-up uses it to exercise the close path ({@link
+   * ReplayEngine#warmUp}). Vert.x's capped pool ignores it.
    */
   void retireEvery(int n);
 

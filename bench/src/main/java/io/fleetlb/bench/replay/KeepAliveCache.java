@@ -27,11 +27,15 @@ final class KeepAliveCache implements Connections {
   private final AtomicLong opened = new AtomicLong();
 
   /**
-   * Per event loop: reuses left before the next idle connection is retired as if stale (closed,
-   * and the request takes another or a new one); {@link Integer#MAX_VALUE} outside a warm-up, so
-   * the same branch serves both and the JIT's profile of it does not change when the warm-up ends.
+   * Per event loop, at index {@code loop * PAD}: takes of an idle connection left before the next
+   * one is retired as if stale (closed, and the request takes another or a new one): every
+   * {@code n}th take during a warm-up; {@link Integer#MAX_VALUE} outside one (once per 2^31 takes,
+   * harmless), so the same branch serves both and the JIT's profile of it does not change when
+   * the warm-up ends. Padded so that two loops' counters do not share a cache line.
    */
   private final int[] reusesLeft;
+
+  private static final int PAD = 16;
 
   private volatile int retireEvery = Integer.MAX_VALUE;
 
@@ -56,7 +60,7 @@ final class KeepAliveCache implements Connections {
         new HttpConnectOptions().setHost(host).setPort(port).setSsl(ssl).setConnectTimeout(10_000);
     this.keepAliveNs = keepAliveNs;
     this.idle = new ArrayDeque[loops];
-    this.reusesLeft = new int[loops];
+    this.reusesLeft = new int[loops * PAD];
     java.util.Arrays.fill(reusesLeft, Integer.MAX_VALUE);
     for (int i = 0; i < loops; i++) {
       idle[i] = new ArrayDeque<>();
@@ -65,16 +69,16 @@ final class KeepAliveCache implements Connections {
 
   @Override
   public Future<HttpClientRequest> request(RequestTracker t, RequestOptions options) {
-    int loop = t.contextIndex;
-    ArrayDeque<Pooled> q = idle[loop];
+    ArrayDeque<Pooled> q = idle[t.contextIndex];
+    int left = t.contextIndex * PAD;
     long now = System.nanoTime();
     for (Pooled p = q.pollLast(); p != null; p = q.pollLast()) {
-      if (!p.closed && now - p.idleSinceNs < keepAliveNs && --reusesLeft[loop] > 0) {
+      if (!p.closed && now - p.idleSinceNs < keepAliveNs && --reusesLeft[left] > 0) {
         t.connection = p;
         return p.conn.request(options);
       }
-      if (reusesLeft[loop] <= 0) {
-        reusesLeft[loop] = retireEvery;
+      if (reusesLeft[left] <= 0) {
+        reusesLeft[left] = retireEvery;
       }
       p.conn.close(); // stale, closed by the server, or retired by a warm-up
     }

@@ -128,15 +128,15 @@ public final class ReplayEngine implements AutoCloseable {
   }
 
   /**
-   * Every how many requests a warm-up closes its connection instead of keeping it alive: often
-   * enough that the connection close path (and the opening of the next one) is in the JIT's
-   * profiles before the hot path is compiled.
+   * Every how many takes of an idle keep-alive connection a warm-up closes the one it took instead
+   * of reusing it: often enough that the connection close path (and the opening of the next one)
+   * is in the JIT's profiles before the hot path is compiled.
    */
   static final int WARMUP_RETIRE_EVERY = 50;
 
   /**
    * Runs the requests as {@link #run(List)} does, closing every {@value #WARMUP_RETIRE_EVERY}th
-   * connection after its response. A warm-up that only reuses keep-alive connections leaves the
+   * idle connection taken for a request (the request opens a new one). A warm-up that only reuses keep-alive connections leaves the
    * close path out of the JIT's profiles; the first connection closed later (one idle past the
    * keep-alive window, a server's close) then sends new types and branches through the compiled
    * write, flush and promise code of both event loops, which is thrown away ("made not entrant":

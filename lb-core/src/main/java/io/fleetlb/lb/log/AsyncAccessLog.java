@@ -25,8 +25,8 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>An idle router should not wake a hundred times a second for nothing: after {@link
  * #IDLE_POLLS} empty polls in a row (100 ms without a request) the writer parks until the next
- * entry, and only that entry's producer wakes it (one volatile read per entry otherwise). Under
- * steady traffic the queue is never empty that long and nobody is woken.
+ * entry, whose producer wakes it (one volatile read per entry otherwise), or for a second at most.
+ * Under steady traffic the queue is never empty that long and nobody is woken.
  */
 final class AsyncAccessLog implements AccessLog {
   private static final int CAPACITY = 65_536;
@@ -49,6 +49,7 @@ final class AsyncAccessLog implements AccessLog {
   private volatile boolean closed;
   /** The writer is parked until woken: the next producer unparks it. */
   private volatile boolean idle;
+  private final long idleParkNanos;
   /** How many times the writer has woken (tests: an idle log must not poll). */
   private final AtomicLong wakeUps = new AtomicLong();
 
@@ -58,6 +59,12 @@ final class AsyncAccessLog implements AccessLog {
 
   /** A log whose queue holds {@code capacity} entries (tests use a small one). */
   AsyncAccessLog(OutputStream stream, boolean closeOutput, int capacity) {
+    this(stream, closeOutput, capacity, IDLE_PARK_NANOS);
+  }
+
+  /** ... and whose idle writer looks again after {@code idleParkNanos} at the latest (tests). */
+  AsyncAccessLog(OutputStream stream, boolean closeOutput, int capacity, long idleParkNanos) {
+    this.idleParkNanos = idleParkNanos;
     this.queue = new ArrayBlockingQueue<>(capacity);
     this.out = stream;
     this.closeOutput = closeOutput;
@@ -79,6 +86,11 @@ final class AsyncAccessLog implements AccessLog {
   /** How many times the writer thread has woken up so far. */
   long wakeUps() {
     return wakeUps.get();
+  }
+
+  /** Whether the writer has announced that it waits to be woken. */
+  boolean idle() {
+    return idle;
   }
 
   @Override
@@ -130,7 +142,7 @@ final class AsyncAccessLog implements AccessLog {
         // is found here, one offered after it finds the flag and unparks this thread.
         idle = true;
         if (queue.isEmpty() && !closed) {
-          LockSupport.parkNanos(this, IDLE_PARK_NANOS);
+          LockSupport.parkNanos(this, idleParkNanos);
         }
         idle = false; // still nothing after a timed-out wait: the next empty poll parks again
       }

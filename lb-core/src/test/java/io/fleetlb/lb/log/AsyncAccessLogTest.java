@@ -54,24 +54,25 @@ class AsyncAccessLogTest {
   @Test
   void anIdleLogStopsPollingAndTheNextEntryWakesIt() throws Exception {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    AsyncAccessLog log = new AsyncAccessLog(sink, false);
+    // An idle writer that would look again only after a minute: only the producer can wake it.
+    AsyncAccessLog log = new AsyncAccessLog(sink, false, 1024, TimeUnit.SECONDS.toNanos(60));
     try {
       // Idle from the start: after IDLE_POLLS empty polls the writer waits to be woken.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (log.wakeUps() < AsyncAccessLog.IDLE_POLLS && System.nanoTime() < deadline) {
+      while (!log.idle() && System.nanoTime() < deadline) {
         Thread.sleep(10);
       }
-      Thread.sleep(300); // at 10 ms polling this would be ~30 more wake-ups
+      assertThat(log.idle()).isTrue();
+      Thread.sleep(100); // from announcing the wait to parking
       long before = log.wakeUps();
-      Thread.sleep(500);
-      // A slower machine wakes it less often, never more: at most the 1 s safety look.
-      assertThat(log.wakeUps() - before).isLessThanOrEqualTo(1);
+      Thread.sleep(500); // at 10 ms polling this would be ~50 wake-ups
+      assertThat(log.wakeUps()).isEqualTo(before);
       log.log(entry(1_764_000_000_000L, "after-idle", "m"));
       deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!written(sink).contains("id=after-idle") && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
-      assertThat(written(sink)).contains("id=after-idle");
+      assertThat(written(sink)).contains("id=after-idle"); // woken by log(), not the 60 s look
     } finally {
       log.close();
     }

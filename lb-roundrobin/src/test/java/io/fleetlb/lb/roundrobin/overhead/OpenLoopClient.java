@@ -69,16 +69,21 @@ final class OpenLoopClient {
     long[] next = {0};
     Runnable[] pace = new Runnable[1];
     pace[0] = () -> {
-      while (next[0] < total) {
-        long now = System.nanoTime();
-        long due = start + (long) (next[0] * intervalNanos);
-        if (due > now) {
-          loop.schedule(pace[0], due - now, TimeUnit.NANOSECONDS);
-          return;
+      try {
+        while (next[0] < total) {
+          long now = System.nanoTime();
+          long due = start + (long) (next[0] * intervalNanos);
+          if (due > now) {
+            loop.schedule(pace[0], due - now, TimeUnit.NANOSECONDS);
+            return;
+          }
+          maxLag.accumulateAndGet((now - due) / 1000, Math::max);
+          next[0]++;
+          // with the client's context current, as on any of its own callbacks
+          context.emit(due, d -> send(options, d, h, ok, failed, done, total, finished));
         }
-        maxLag.accumulateAndGet((now - due) / 1000, Math::max);
-        next[0]++;
-        send(options, due, h, ok, failed, done, total, finished);
+      } catch (RuntimeException e) {
+        finished.completeExceptionally(e); // a Netty task's exception would be logged and lost
       }
     };
     context.runOnContext(v -> pace[0].run());
