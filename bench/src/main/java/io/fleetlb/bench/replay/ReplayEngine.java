@@ -136,12 +136,13 @@ public final class ReplayEngine implements AutoCloseable {
 
   /**
    * Runs the requests as {@link #run(List)} does, closing every {@value #WARMUP_RETIRE_EVERY}th
-   * idle connection taken for a request (the request opens a new one). A warm-up that only reuses keep-alive connections leaves the
-   * close path out of the JIT's profiles; the first connection closed later (one idle past the
-   * keep-alive window, a server's close) then sends new types and branches through the compiled
-   * write, flush and promise code of both event loops, which is thrown away ("made not entrant":
-   * 124 methods at once, docs/benchmarks.md) and runs interpreted until compiled again: at 2,000
-   * req/s a 250-370 ms stall of the schedule, in 2 of every 3 calibrations before this warm-up.
+   * idle connection taken for a request (the request opens a new one). A warm-up that only reuses
+   * keep-alive connections leaves the close path out of the JIT's profiles; the first connection
+   * closed later (one idle past the keep-alive window, a server's close) then sends new types and
+   * branches through the compiled write, flush and promise code of both event loops, which is
+   * thrown away (34 uncommon traps within 2 ms, 19 C2-compiled methods "made not entrant",
+   * docs/benchmarks.md) and runs interpreted until compiled again: at 2,000 req/s a 250-370 ms
+   * stall of the schedule, in 5 of 7 calibrations before this warm-up.
    */
   public Recording warmUp(List<WorkloadRequest> requests) throws InterruptedException {
     connections.retireEvery(WARMUP_RETIRE_EVERY);
