@@ -129,7 +129,8 @@ public final class Calibrator {
           break;
         }
         if (s.stepWarmupSeconds() > 0) {
-          step(engine, mock, rate, s.stepWarmupSeconds(), true); // new connections, this rate's paths
+          // new connections, this rate's paths
+          step(engine, mock, rate, s.stepWarmupSeconds(), true);
         }
         // other processes on a shared machine can spoil one attempt; every attempt is recorded
         boolean held = false;
@@ -198,7 +199,7 @@ public final class Calibrator {
     out.set("settings", s.toJson());
   }
 
-  /** One run at a rate; a warm-up ({@link ReplayEngine#warmUp}) also exercises connection closes. */
+  /** One run at a rate; a warm-up ({@link ReplayEngine#warmUp}) also closes connections. */
   private StepResult step(
       ReplayEngine engine, MockUpstream mock, double rate, double seconds, boolean warmUp)
       throws Exception {

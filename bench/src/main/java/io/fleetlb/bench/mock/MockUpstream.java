@@ -176,7 +176,8 @@ public final class MockUpstream implements AutoCloseable {
     int promptTokens =
         chat ? promptTokensChat(json) : 1 + SimTokens.count(json.path("prompt").asText(""));
     long created = System.currentTimeMillis() / 1000;
-    String hex = Long.toHexString(ids.incrementAndGet()); // as %032x, without a Formatter per request
+    // as %032x, without a Formatter per request
+    String hex = Long.toHexString(ids.incrementAndGet());
     String id = (chat ? "chatcmpl-" : "cmpl-") + "0".repeat(32 - hex.length()) + hex;
     HttpServerResponse resp = req.response();
     if (config.replicaId() != null) {

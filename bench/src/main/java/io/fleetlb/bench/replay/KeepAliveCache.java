@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.RequestOptions;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,7 +62,7 @@ final class KeepAliveCache implements Connections {
     this.keepAliveNs = keepAliveNs;
     this.idle = new ArrayDeque[loops];
     this.reusesLeft = new int[loops * PAD];
-    java.util.Arrays.fill(reusesLeft, Integer.MAX_VALUE);
+    Arrays.fill(reusesLeft, Integer.MAX_VALUE);
     for (int i = 0; i < loops; i++) {
       idle[i] = new ArrayDeque<>();
     }
@@ -114,7 +115,7 @@ final class KeepAliveCache implements Connections {
   public void retireEvery(int n) {
     // called between runs, while the loops are idle; the next run's start publishes it to them
     retireEvery = n > 0 ? n : Integer.MAX_VALUE;
-    java.util.Arrays.fill(reusesLeft, retireEvery);
+    Arrays.fill(reusesLeft, retireEvery);
   }
 
   @Override

@@ -1,7 +1,12 @@
 package io.fleetlb.bench.replay;
 
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import org.HdrHistogram.Histogram;
@@ -97,7 +102,7 @@ public final class LagAttribution {
     for (int i = 0; i <= lastSecond; i++) {
       long[] l = lags[i];
       if (l.length > 0) {
-        java.util.Arrays.sort(l);
+        Arrays.sort(l);
         int rank = (int) Math.ceil(0.99 * l.length) - 1;
         out.add(new Second(i, l.length, l[rank], l[l.length - 1]));
       }
@@ -126,12 +131,8 @@ public final class LagAttribution {
       }
     }
     try {
-      java.nio.file.Files.writeString(
-          java.nio.file.Path.of(file),
-          b,
-          java.nio.file.StandardOpenOption.CREATE,
-          java.nio.file.StandardOpenOption.APPEND);
-    } catch (java.io.IOException e) {
+      Files.writeString(Path.of(file), b, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
       System.err.println("bench: cannot write the lag dump " + file + ": " + e.getMessage());
     }
   }

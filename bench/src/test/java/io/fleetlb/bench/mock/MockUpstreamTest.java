@@ -83,7 +83,8 @@ class MockUpstreamTest {
     JsonNode answer = new ObjectMapper().readTree(full[1]);
     assertThat(answer.path("usage").path("completion_tokens").asInt())
         .isEqualTo(2); // the default output length
-    assertThat(answer.path("id").asText()).matches("chatcmpl-0{31}[1-9a-f]|chatcmpl-0{30}[0-9a-f]{2}");
+    assertThat(answer.path("id").asText())
+        .matches("chatcmpl-0{31}[1-9a-f]|chatcmpl-0{30}[0-9a-f]{2}");
     assertThat(stream[1]).containsPattern("\"id\":\"cmpl-0{30}[0-9a-f]{2}\"");
     String[] unknown = call(HttpMethod.POST, "/v1/chat/completions", "{\"model\":\"zz\"}");
     assertThat(unknown[0]).isEqualTo("404");

@@ -248,12 +248,7 @@ class ReplayEngineTest {
 
   @Test
   void replaysAGeneratedWorkloadAgainstTheMockWithKnownTiming() throws Exception {
-    Vertx server = BenchVertx.create(1);
-    try (MockUpstream mock =
-        MockUpstream.start(
-            server,
-            new MockConfig(
-                "127.0.0.1", 0, 30_000_000L, 5_000_000L, 16, List.of("m"), "mock-1", 1))) {
+    withMock(30_000_000L, 5_000_000L, mock -> {
       Workload w = workload(40, 100, 5);
       try (ReplayEngine e =
           new ReplayEngine(client, ReplayOptions.defaults("127.0.0.1", mock.port()))) {
@@ -270,6 +265,21 @@ class ReplayEngineTest {
         assertThat(rec.outcomes()).allMatch(o -> "mock-1".equals(o.replica()));
         assertThat(mock.requestCount()).isEqualTo(40);
       }
+    });
+  }
+
+  /** Something run against the built-in upstream. */
+  interface WithMock {
+    void run(MockUpstream mock) throws Exception;
+  }
+
+  /** Runs {@code test} against a built-in upstream (model m) on a Vert.x of its own. */
+  static void withMock(long ttftNs, long itlNs, WithMock test) throws Exception {
+    Vertx server = BenchVertx.create(1);
+    try (MockUpstream mock =
+        MockUpstream.start(
+            server, new MockConfig("127.0.0.1", 0, ttftNs, itlNs, 16, List.of("m"), "mock-1", 1))) {
+      test.run(mock);
     } finally {
       server.close();
     }
@@ -277,17 +287,11 @@ class ReplayEngineTest {
 
   @Test
   void aWarmUpRetiresAConnectionEveryFiftyReusesAndTheRunAfterItReusesThemAll() throws Exception {
-    Vertx server = BenchVertx.create(1);
-    try (MockUpstream mock =
-        MockUpstream.start(
-            server,
-            new MockConfig("127.0.0.1", 0, 100_000L, 100_000L, 16, List.of("m"), "mock-1", 1))) {
+    withMock(100_000L, 100_000L, mock -> {
       String body = "{\"model\":\"m\",\"prompt\":\"hi\",\"stream\":true}";
       List<WorkloadRequest> rs = new ArrayList<>();
       for (int i = 0; i < 120; i++) {
-        rs.add(
-            new WorkloadRequest(
-                i, 0, "m", "/v1/completions", null, 1, 2, body.getBytes()));
+        rs.add(new WorkloadRequest(i, 0, "m", "/v1/completions", null, 1, 2, body.getBytes()));
       }
       // one request at a time on one loop: each takes the connection the previous one gave back
       try (ReplayEngine e =
@@ -306,9 +310,7 @@ class ReplayEngineTest {
         assertThat(after.outcomes()).allMatch(RequestOutcome::success);
         assertThat(after.connectionsOpened()).isZero();
       }
-    } finally {
-      server.close();
-    }
+    });
   }
 
   @Test
