@@ -7,7 +7,8 @@
 # Needs: nginx, wrk, python3, a JDK 17. Takes about (variants x (WARM + ROUNDS x SECONDS)) s.
 # Usage: lb-roundrobin/measure/router-ab.sh ROUNDS SECONDS NAME JAR on|off [NAME JAR on|off ...]
 #   on|off: the variant's access log (to a file under OUT). Env: OUT (work dir), PORT_BASE
-#   (default 24000: nginx on +1..+3, routers on +10, +20, ...), WARM (warm-up seconds, 20).
+#   (default 24000: nginx on +1..+3, routers on +10, +20, ...), WARM (warm-up seconds, 20),
+#   JVM_<NAME> (that variant's JVM flags instead of -Xms256m -Xmx1g -XX:+UseG1GC).
 set -euo pipefail
 ROUNDS="$1"; SECS="$2"; shift 2
 OUT="${OUT:-$(mktemp -d /tmp/router-ab.XXXXXX)}"
@@ -64,7 +65,9 @@ upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024 }
 access_log: { enabled: $enabled, path: "$OUT/$name-access.log" }
 YAML
   cp "$jar" "$OUT/$name.jar"
-  java -Xms256m -Xmx1g -XX:+UseG1GC -jar "$OUT/$name.jar" --config "$OUT/$name.yaml" \
+  jvm="JVM_$name"
+  # shellcheck disable=SC2086  # the flags are words
+  java ${!jvm:--Xms256m -Xmx1g -XX:+UseG1GC} -jar "$OUT/$name.jar" --config "$OUT/$name.yaml" \
     > "$OUT/$name.out" 2> "$OUT/$name.err" &
   PIDS+=($!); RPIDS+=($!); NAMES+=("$name"); PORTS+=("$port")
   i=$((i + 1))

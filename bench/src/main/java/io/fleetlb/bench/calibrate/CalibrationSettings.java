@@ -25,7 +25,8 @@ public record CalibrationSettings(
     int attempts,
     long maxTimeNs,
     double floorSeconds,
-    double stepWarmupSeconds) {
+    double stepWarmupSeconds,
+    int refinements) {
   static final String MODEL = "calibrate";
 
   public CalibrationSettings {
@@ -53,6 +54,7 @@ public record CalibrationSettings(
     o.put("attempts", attempts);
     o.put("floor_s", floorSeconds);
     o.put("step_warmup_s", stepWarmupSeconds);
+    o.put("refinements", refinements);
     return o;
   }
 }

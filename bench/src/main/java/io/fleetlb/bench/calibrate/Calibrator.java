@@ -19,6 +19,7 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalDouble;
 
 /**
  * Measures the bench's own limits against the in-process mock upstream, using the real replay
@@ -29,6 +30,9 @@ import java.util.Locale;
  * client alone.
  */
 public final class Calibrator {
+  /** The ceiling is narrowed down until the next missed rate is within 10 % of it. */
+  static final double REFINE_RESOLUTION = 0.1;
+
   private final CalibrationSettings s;
   private final PrintStream log;
 
@@ -128,26 +132,27 @@ public final class Calibrator {
           out.put("ladder_truncated", true);
           break;
         }
-        if (s.stepWarmupSeconds() > 0) {
-          // new connections, this rate's paths
-          step(engine, mock, rate, s.stepWarmupSeconds(), true);
-        }
-        // other processes on a shared machine can spoil one attempt; every attempt is recorded
-        boolean held = false;
-        for (int attempt = 1; attempt <= s.attempts() && !held; attempt++) {
-          StepResult r = step(engine, mock, rate, s.stepSeconds(), false);
-          held = r.held(s.minAchievedRatio(), limitMs);
-          ObjectNode j = r.toJson();
-          j.put("attempt", attempt);
-          j.put("held", held);
-          ladder.add(j);
-          log.println(r.describe(held ? "held  " : "MISSED"));
-        }
         tried.add(rate);
-        verdicts.add(held);
+        verdicts.add(tryRate(engine, mock, rate, limitMs, ladder, false));
         if (LadderRule.stop(verdicts)) {
           break;
         }
+      }
+      for (int k = 0; k < s.refinements(); k++) {
+        OptionalDouble next = LadderRule.refinement(tried, verdicts, REFINE_RESOLUTION);
+        if (next.isEmpty()) {
+          break;
+        }
+        if (System.nanoTime() > deadline) {
+          log.printf(Locale.ROOT, "not refining the ceiling: --max-time reached%n");
+          out.put("ladder_truncated", true);
+          break;
+        }
+        double rate = next.getAsDouble();
+        log.printf(Locale.ROOT, "refining the ceiling: %.0f req/s (held %.0f)%n", rate,
+            LadderRule.ceiling(tried, verdicts));
+        tried.add(rate);
+        verdicts.add(tryRate(engine, mock, rate, limitMs, ladder, true));
       }
       double ceiling = LadderRule.ceiling(tried, verdicts);
       List<Double> isolated = LadderRule.isolatedMisses(tried, verdicts);
@@ -197,6 +202,31 @@ public final class Calibrator {
     out.put("java", System.getProperty("java.version"));
     out.put("gc", BenchVersion.garbageCollectors());
     out.set("settings", s.toJson());
+  }
+
+  /**
+   * One rate of the ladder: its warm-up, then up to {@code attempts} runs until one holds (other
+   * processes on a shared machine can spoil one attempt); every attempt is recorded.
+   */
+  private boolean tryRate(ReplayEngine engine, MockUpstream mock, double rate, double limitMs,
+      ArrayNode ladder, boolean refined) throws Exception {
+    if (s.stepWarmupSeconds() > 0) {
+      step(engine, mock, rate, s.stepWarmupSeconds(), true); // new connections, this rate's paths
+    }
+    boolean held = false;
+    for (int attempt = 1; attempt <= s.attempts() && !held; attempt++) {
+      StepResult r = step(engine, mock, rate, s.stepSeconds(), false);
+      held = r.held(s.minAchievedRatio(), limitMs);
+      ObjectNode j = r.toJson();
+      j.put("attempt", attempt);
+      j.put("held", held);
+      if (refined) {
+        j.put("refinement", true);
+      }
+      ladder.add(j);
+      log.println(r.describe(held ? "held  " : "MISSED"));
+    }
+    return held;
   }
 
   /** One run at a rate; a warm-up ({@link ReplayEngine#warmUp}) also closes connections. */

@@ -2,6 +2,7 @@ package io.fleetlb.bench.calibrate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalDouble;
 
 /**
  * What counts as a miss on calibrate's ladder, and where it stops. A rate is held when no request
@@ -11,6 +12,9 @@ import java.util.List;
  * not the generator's; on a quiet machine the floor is far below the target and changes nothing).
  * The ladder stops after two consecutive missed rates, so that one stray miss does not end it; the
  * ceiling is the highest rate held, and the missed rates below it are reported as isolated misses.
+ * A ladder's steps are coarse (4,000 then 6,000 req/s), so a ceiling near a step would flip between
+ * two steps 50 % apart from run to run; {@link #refinement} then tries the rate halfway between the
+ * ceiling and the missed rate above it, until the two are within the resolution.
  */
 final class LadderRule {
   private LadderRule() {}
@@ -35,6 +39,29 @@ final class LadderRule {
       }
     }
     return c;
+  }
+
+  /**
+   * The rate to try next to narrow the ceiling down: halfway between the highest rate held and the
+   * lowest missed rate above it, rounded to two significant digits; empty when no rate was held,
+   * none above it was missed, or the two are already within {@code resolution} (a fraction of the
+   * ceiling).
+   */
+  static OptionalDouble refinement(List<Double> rates, List<Boolean> held, double resolution) {
+    double c = ceiling(rates, held);
+    double above = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < held.size(); i++) {
+      if (!held.get(i) && rates.get(i) > c) {
+        above = Math.min(above, rates.get(i));
+      }
+    }
+    if (c <= 0 || above == Double.POSITIVE_INFINITY || (above - c) / c <= resolution) {
+      return OptionalDouble.empty();
+    }
+    double mid = (c + above) / 2;
+    double unit = Math.pow(10, Math.floor(Math.log10(mid)) - 1);
+    double rounded = Math.round(mid / unit) * unit;
+    return rounded > c && rounded < above ? OptionalDouble.of(rounded) : OptionalDouble.empty();
   }
 
   /** The missed rates below the ceiling. */

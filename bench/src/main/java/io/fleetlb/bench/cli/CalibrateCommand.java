@@ -56,6 +56,10 @@ public final class CalibrateCommand implements Callable<Integer> {
           + "its code paths); 0 skips it.") long stepWarmupNs;
   @Option(names = "--attempts", defaultValue = "2", paramLabel = "N",
       description = "Tries per ladder rate before it counts as missed.") int attempts;
+  @Option(names = "--refine", defaultValue = "2", paramLabel = "N",
+      description = "After the ladder, up to N more rates halfway between the ceiling and the "
+          + "missed rate above it, until the two are within 10 %%; 0 keeps the ladder's steps.")
+  int refinements;
   @Option(names = "--arrival-pattern", defaultValue = "poisson", paramLabel = "PATTERN",
       description = "poisson, gamma or constant.") String pattern;
   @Option(names = "--burstiness", defaultValue = "1.0", paramLabel = "B",
@@ -93,7 +97,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         fidelityRate, fidelityNs / 1e9, warmupNs / 1e9, pattern, burstiness, seed, clientLoops,
             serverLoops, minRatio,
         maxLagMs, Math.max(1, attempts), maxTimeNs, floorNs / 1e9,
-        stepWarmupNs / 1e9);
+        stepWarmupNs / 1e9, Math.max(0, refinements));
     ObjectNode result = new Calibrator(s, System.out).run();
     if (out != null) {
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(),

@@ -36,7 +36,8 @@ class CalibratorTest {
             1,
             60_000_000_000L,
             0.05,
-            0.1);
+            0.1,
+            0);
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     ObjectNode out = new Calibrator(s, new PrintStream(log, true)).run();
     JsonNode f = out.path("fidelity");

@@ -2,6 +2,7 @@ package io.fleetlb.bench.calibrate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +26,40 @@ class LadderRuleTest {
     assertThat(LadderRule.ceiling(RATES, held)).isEqualTo(2000.0);
     assertThat(LadderRule.isolatedMisses(RATES, held)).isEmpty();
     assertThat(LadderRule.ceiling(RATES, List.of(false, false))).isZero();
+  }
+
+  @Test
+  void theCeilingIsNarrowedHalfwayTowardsTheMissedRateAboveUntilWithinTenPercent() {
+    List<Double> rates = new ArrayList<>(RATES.subList(0, 4));
+    List<Boolean> held = new ArrayList<>(List.of(true, true, true, false));
+    // held 4,000, missed 6,000: 5,000 next
+    assertThat(LadderRule.refinement(rates, held, 0.1)).hasValue(5000.0);
+    rates.add(5000.0);
+    held.add(true);
+    // held 5,000, missed 6,000 (20 % above): 5,500
+    assertThat(LadderRule.refinement(rates, held, 0.1)).hasValue(5500.0);
+    rates.add(5500.0);
+    held.add(false);
+    // held 5,000, missed 5,500: within 10 %, done; the ceiling is 5,000 and no miss lies below it
+    assertThat(LadderRule.refinement(rates, held, 0.1)).isEmpty();
+    assertThat(LadderRule.ceiling(rates, held)).isEqualTo(5000.0);
+    assertThat(LadderRule.isolatedMisses(rates, held)).isEmpty();
+    // downwards: held 4,000, missed 5,000 -> 4,500
+    assertThat(LadderRule.refinement(List.of(4000.0, 6000.0, 5000.0), List.of(true, false, false),
+        0.1)).hasValue(4500.0);
+    // rounded to two significant digits
+    assertThat(LadderRule.refinement(List.of(1000.0, 1333.0), List.of(true, false), 0.1))
+        .hasValue(1200.0);
+  }
+
+  @Test
+  void nothingToNarrowWithoutAHeldRateOrAMissAboveIt() {
+    assertThat(LadderRule.refinement(RATES.subList(0, 2), List.of(false, false), 0.1)).isEmpty();
+    assertThat(LadderRule.refinement(RATES.subList(0, 3), List.of(true, true, true), 0.1))
+        .isEmpty();
+    // a miss below the ceiling is not a bound above it
+    assertThat(LadderRule.refinement(RATES.subList(0, 3), List.of(false, true, true), 0.1))
+        .isEmpty();
   }
 
   @Test

@@ -23,7 +23,17 @@ import org.HdrHistogram.Histogram;
  */
 final class OpenLoopClient {
   /** The outcome of one run. */
-  record Result(Histogram latencyMicros, long sent, long ok, long failed, long maxLagMicros) {}
+  record Result(Histogram latencyMicros, long sent, long ok, long failed, long maxLagMicros,
+      long startEpochMillis, long[] secondMaxMicros) {
+    /** The worst latency of each second of the run (by due time), in ms: where a tail came from. */
+    String timeline() {
+      StringBuilder b = new StringBuilder();
+      for (long m : secondMaxMicros) {
+        b.append(b.length() == 0 ? "" : " ").append(m / 1000);
+      }
+      return b.toString();
+    }
+  }
 
   private final Vertx vertx;
   private final HttpClientAgent client;
@@ -66,6 +76,8 @@ final class OpenLoopClient {
     ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
     EventLoop loop = context.nettyEventLoop();
     long start = System.nanoTime() + 10_000_000L;
+    long startEpochMillis = System.currentTimeMillis() + 10;
+    long[] secondMax = new long[(int) duration.toSeconds() + 1];
     long[] next = {0};
     Runnable[] pace = new Runnable[1];
     pace[0] = () -> {
@@ -80,7 +92,8 @@ final class OpenLoopClient {
           maxLag.accumulateAndGet((now - due) / 1000, Math::max);
           next[0]++;
           // with the client's context current, as on any of its own callbacks
-          context.emit(due, d -> send(options, d, h, ok, failed, done, total, finished));
+          context.emit(due, d -> send(options, d, start, h, secondMax, ok, failed, done, total,
+              finished));
         }
       } catch (RuntimeException e) {
         finished.completeExceptionally(e); // a Netty task's exception would be logged and lost
@@ -88,16 +101,20 @@ final class OpenLoopClient {
     };
     context.runOnContext(v -> pace[0].run());
     finished.get(duration.toSeconds() + 60, TimeUnit.SECONDS);
-    return new Result(h, total, ok.get(), failed.get(), maxLag.get());
+    return new Result(h, total, ok.get(), failed.get(), maxLag.get(), startEpochMillis,
+        secondMax);
   }
 
-  private void send(RequestOptions options, long due, Histogram h, AtomicLong ok,
-      AtomicLong failed, AtomicLong done, long total, CompletableFuture<Void> finished) {
+  private void send(RequestOptions options, long due, long start, Histogram h, long[] secondMax,
+      AtomicLong ok, AtomicLong failed, AtomicLong done, long total,
+      CompletableFuture<Void> finished) {
     client.request(options)
         .compose(req -> req.send(body))
         .compose(resp -> resp.body().map(b -> resp.statusCode()))
         .onComplete(ar -> {
           long micros = (System.nanoTime() - due) / 1000;
+          int second = (int) Math.min(secondMax.length - 1, (due - start) / 1_000_000_000L);
+          secondMax[second] = Math.max(secondMax[second], micros); // on the client's one loop
           if (ar.succeeded() && ar.result() == 200) {
             h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
             ok.incrementAndGet();
