@@ -125,34 +125,26 @@ public final class Calibrator {
       }
       ArrayNode ladder = out.putArray("ladder");
       List<Double> tried = new ArrayList<>();
-      List<Boolean> verdicts = new ArrayList<>();
+      List<Boolean> verdicts = new ArrayList<>(); // every rate tried, refinements included
+      List<Boolean> steps = new ArrayList<>(); // the ladder's own rates, for its stop rule
       for (double rate : s.rates()) {
         if (System.nanoTime() > deadline) {
           log.printf(Locale.ROOT, "stopping the ladder: --max-time reached%n");
           out.put("ladder_truncated", true);
           break;
         }
+        boolean held = tryRate(engine, mock, rate, limitMs, ladder, false);
         tried.add(rate);
-        verdicts.add(tryRate(engine, mock, rate, limitMs, ladder, false));
-        if (LadderRule.stop(verdicts)) {
+        verdicts.add(held);
+        steps.add(held);
+        if (!held) {
+          // narrow the ceiling down now, before the higher rates' overload leaves its backlog of
+          // connections and garbage behind
+          refine(engine, mock, limitMs, ladder, tried, verdicts, deadline, out);
+        }
+        if (LadderRule.stop(steps)) {
           break;
         }
-      }
-      for (int k = 0; k < s.refinements(); k++) {
-        OptionalDouble next = LadderRule.refinement(tried, verdicts, REFINE_RESOLUTION);
-        if (next.isEmpty()) {
-          break;
-        }
-        if (System.nanoTime() > deadline) {
-          log.printf(Locale.ROOT, "not refining the ceiling: --max-time reached%n");
-          out.put("ladder_truncated", true);
-          break;
-        }
-        double rate = next.getAsDouble();
-        log.printf(Locale.ROOT, "refining the ceiling: %.0f req/s (held %.0f)%n", rate,
-            LadderRule.ceiling(tried, verdicts));
-        tried.add(rate);
-        verdicts.add(tryRate(engine, mock, rate, limitMs, ladder, true));
       }
       double ceiling = LadderRule.ceiling(tried, verdicts);
       List<Double> isolated = LadderRule.isolatedMisses(tried, verdicts);
@@ -202,6 +194,28 @@ public final class Calibrator {
     out.put("java", System.getProperty("java.version"));
     out.put("gc", BenchVersion.garbageCollectors());
     out.set("settings", s.toJson());
+  }
+
+  /** Up to {@code refinements} rates halfway between the ceiling so far and the miss above it. */
+  private void refine(ReplayEngine engine, MockUpstream mock, double limitMs, ArrayNode ladder,
+      List<Double> tried, List<Boolean> verdicts, long deadline, ObjectNode out) throws Exception {
+    for (int k = 0; k < s.refinements(); k++) {
+      OptionalDouble next = LadderRule.refinement(tried, verdicts, REFINE_RESOLUTION);
+      if (next.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        log.printf(Locale.ROOT, "not refining the ceiling: --max-time reached%n");
+        out.put("ladder_truncated", true);
+        return;
+      }
+      double rate = next.getAsDouble();
+      log.printf(Locale.ROOT, "refining the ceiling: %.0f req/s (held so far: %.0f)%n", rate,
+          LadderRule.ceiling(tried, verdicts));
+      boolean held = tryRate(engine, mock, rate, limitMs, ladder, true);
+      tried.add(rate);
+      verdicts.add(held);
+    }
   }
 
   /**

@@ -13,8 +13,10 @@ import java.util.OptionalDouble;
  * The ladder stops after two consecutive missed rates, so that one stray miss does not end it; the
  * ceiling is the highest rate held, and the missed rates below it are reported as isolated misses.
  * A ladder's steps are coarse (4,000 then 6,000 req/s), so a ceiling near a step would flip between
- * two steps 50 % apart from run to run; {@link #refinement} then tries the rate halfway between the
- * ceiling and the missed rate above it, until the two are within the resolution.
+ * two steps 50 % apart from run to run; after a miss, {@link #refinement} tries the rate halfway
+ * between the ceiling and the missed rate above it, until the two are within the resolution (right
+ * after the miss, before higher rates overload the machine; the stop rule counts the ladder's own
+ * rates only).
  */
 final class LadderRule {
   private LadderRule() {}

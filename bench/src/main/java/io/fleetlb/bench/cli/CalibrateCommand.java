@@ -57,8 +57,9 @@ public final class CalibrateCommand implements Callable<Integer> {
   @Option(names = "--attempts", defaultValue = "2", paramLabel = "N",
       description = "Tries per ladder rate before it counts as missed.") int attempts;
   @Option(names = "--refine", defaultValue = "2", paramLabel = "N",
-      description = "After the ladder, up to N more rates halfway between the ceiling and the "
-          + "missed rate above it, until the two are within 10 %%; 0 keeps the ladder's steps.")
+      description = "After a missed rate, up to N more rates halfway between the highest rate "
+          + "held and the miss above it, until the two are within 10 %%; 0 keeps the ladder's "
+          + "steps.")
   int refinements;
   @Option(names = "--arrival-pattern", defaultValue = "poisson", paramLabel = "PATTERN",
       description = "poisson, gamma or constant.") String pattern;
