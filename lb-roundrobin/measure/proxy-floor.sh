@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Where the router's throughput gap to nginx comes from (issue 14): wrk rounds interleaved over
+# nginx as a round-robin proxy, the least proxy written on Netty (NettyFloorProxy), the least proxy
+# written on Vert.x the way the router is (VertxFloorProxy), and lb-roundrobin with its access log,
+# all in front of one nginx upstream on two ports. Netty/nginx is what a Java proxy can reach on
+# this machine, Vert.x/Netty what Vert.x's HTTP layer costs, router/Vert.x what the router's own work
+# costs. Prints each round's requests/s and p99, then the median ratio to nginx over the rounds.
+# Needs: nginx, wrk, python3, a JDK 17. Takes about 4 x (WARM + ROUNDS x SECONDS) s after the build.
+# Usage: lb-roundrobin/measure/proxy-floor.sh [ROUNDS=4] [SECONDS=8]   (env: OUT, PORT_BASE=26000,
+#   WARM=20, JVM="-Xms1g -Xmx1g -XX:+UseG1GC" for the three JVMs)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROUNDS="${1:-4}"; SECS="${2:-8}"
+OUT="${OUT:-$(mktemp -d /tmp/proxy-floor.XXXXXX)}"
+BASE="${PORT_BASE:-26000}"; WARM="${WARM:-20}"
+read -r -a JVM <<< "${JVM:--Xms1g -Xmx1g -XX:+UseG1GC}"
+for tool in nginx wrk java python3; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 2; }
+done
+mkdir -p "$OUT/tmp" "$OUT/bin"
+echo "building lb-roundrobin (jar and benchmark classes)..." >&2
+./mvnw -B -q -pl lb-roundrobin -am package -DskipTests
+# run from copies: another build in this tree must not replace the classes under a running JVM
+cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
+rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
+U1=$((BASE + 1)); U2=$((BASE + 2)); NGINX=$((BASE + 3)); NETTY=$((BASE + 4)); VERTX=$((BASE + 5))
+ROUTER=$((BASE + 6))
+ANSWER='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":9,"total_tokens":21}}'
+BODY='{"model":"bench","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}'
+printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' \
+  "'$BODY'" > "$OUT/post.lua"
+cat > "$OUT/nginx.conf" <<NGINX
+daemon off;
+worker_processes 2;
+pid $OUT/nginx.pid;
+error_log $OUT/nginx-error.log warn;
+events { worker_connections 16384; }
+http {
+  access_log $OUT/nginx-access.log;
+  client_body_temp_path $OUT/tmp;
+  proxy_temp_path $OUT/tmp;
+  fastcgi_temp_path $OUT/tmp;
+  uwsgi_temp_path $OUT/tmp;
+  scgi_temp_path $OUT/tmp;
+  keepalive_requests 1000000;
+  upstream fleet { server 127.0.0.1:$U1; server 127.0.0.1:$U2; keepalive 256; }
+  server {
+    listen 127.0.0.1:$U1 reuseport;
+    listen 127.0.0.1:$U2 reuseport;
+    access_log off;
+    location / { default_type application/json; return 200 '$ANSWER'; }
+  }
+  server {
+    listen 127.0.0.1:$NGINX;
+    location / {
+      proxy_pass http://fleet;
+      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_buffering off;
+    }
+  }
+}
+NGINX
+cat > "$OUT/router.yaml" <<YAML
+listen: { host: 127.0.0.1, port: $ROUTER, event_loops: 2 }
+admin: { host: 127.0.0.1, port: $((BASE + 7)) }
+replicas:
+  - { id: fast-1, url: "http://127.0.0.1:$U1", model: bench }
+  - { id: fast-2, url: "http://127.0.0.1:$U2", model: bench }
+upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024 }
+access_log: { enabled: true, path: "$OUT/router-access.log" }
+YAML
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+nginx -p "$OUT" -e "$OUT/nginx-error.log" -c "$OUT/nginx.conf" & PIDS+=($!)
+CP="$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar"
+java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.NettyFloorProxy "$NETTY" "$U1" "$U2" \
+  > "$OUT/netty.out" 2>&1 & PIDS+=($!)
+java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.VertxFloorProxy "$VERTX" "$U1" "$U2" \
+  > "$OUT/vertx.out" 2>&1 & PIDS+=($!)
+java "${JVM[@]}" -jar "$OUT/bin/lb-roundrobin.jar" --config "$OUT/router.yaml" \
+  > "$OUT/router.out" 2>&1 & PIDS+=($!)
+NAMES=(nginx netty-floor vertx-floor lb-roundrobin); PORTS=("$NGINX" "$NETTY" "$VERTX" "$ROUTER")
+for p in "${PORTS[@]}"; do
+  for _ in $(seq 150); do
+    code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' \
+      -d "$BODY" "http://127.0.0.1:$p/v1/chat/completions" || true)
+    [ "$code" = 200 ] && break
+    sleep 0.2
+  done
+  [ "$code" = 200 ] || { echo "error: nothing answers 200 on port $p (see $OUT/*.out)" >&2; exit 1; }
+done
+for p in "${PORTS[@]}"; do
+  wrk -t2 -c64 -d"${WARM}s" -s "$OUT/post.lua" "http://127.0.0.1:$p/v1/chat/completions" > /dev/null
+done
+echo "| round | target | req/s | p99 ms |"
+echo "|---|---|---|---|"
+for r in $(seq "$ROUNDS"); do
+  for k in "${!NAMES[@]}"; do
+    o=$(wrk -t2 -c64 -d"${SECS}s" --latency -s "$OUT/post.lua" \
+      "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions")
+    if echo "$o" | grep -q -e Non-2xx -e 'Socket errors'; then echo "$o" >&2; fi
+    rps=$(echo "$o" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')
+    p99=$(echo "$o" | awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+      print (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v)) }')
+    echo "| $r | ${NAMES[$k]} | ${rps%.*} | $p99 |" | tee -a "$OUT/rounds.md"
+  done
+done
+python3 - "$OUT/rounds.md" <<'PY'
+import statistics, sys
+rows = [l.strip("|\n ").split(" | ") for l in open(sys.argv[1])]
+by = {}
+for r, name, rps, p99 in rows:
+    by.setdefault(int(r), {})[name] = (float(rps), float(p99))
+print("\nmedian over the rounds of each round's ratio to nginx (requests/s; p99):")
+for name in ("netty-floor", "vertx-floor", "lb-roundrobin"):
+    q = [by[r][name][0] / by[r]["nginx"][0] for r in by]
+    p = [by[r][name][1] / by[r]["nginx"][1] for r in by]
+    print(f"  {name:14s} {statistics.median(q):.2f}x  (rounds: {', '.join(f'{x:.2f}' for x in q)});"
+          f" p99 {statistics.median(p):.2f}x")
+PY
+echo "work dir: $OUT" >&2
