@@ -10,6 +10,8 @@ import io.vertx.core.http.RequestOptions;
 import io.netty.channel.EventLoop;
 import io.vertx.core.internal.ContextInternal;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,7 +26,7 @@ import org.HdrHistogram.Histogram;
 final class OpenLoopClient {
   /** The outcome of one run. */
   record Result(Histogram latencyMicros, long sent, long ok, long failed, long maxLagMicros,
-      long startEpochMillis, long[] secondMaxMicros) {
+      long startEpochMillis, long[] secondMaxMicros, Map<String, Integer> failures) {
     /** The worst latency of each second of the run (by due time), in ms: where a tail came from. */
     String timeline() {
       StringBuilder b = new StringBuilder();
@@ -78,6 +80,7 @@ final class OpenLoopClient {
     long start = System.nanoTime() + 10_000_000L;
     long startEpochMillis = System.currentTimeMillis() + 10;
     long[] secondMax = new long[(int) duration.toSeconds() + 1];
+    Map<String, Integer> failures = new TreeMap<>();
     long[] next = {0};
     Runnable[] pace = new Runnable[1];
     pace[0] = () -> {
@@ -92,8 +95,8 @@ final class OpenLoopClient {
           maxLag.accumulateAndGet((now - due) / 1000, Math::max);
           next[0]++;
           // with the client's context current, as on any of its own callbacks
-          context.emit(due, d -> send(options, d, start, h, secondMax, ok, failed, done, total,
-              finished));
+          context.emit(due, d -> send(options, d, start, h, secondMax, failures, ok, failed, done,
+              total, finished));
         }
       } catch (RuntimeException e) {
         finished.completeExceptionally(e); // a Netty task's exception would be logged and lost
@@ -102,11 +105,11 @@ final class OpenLoopClient {
     context.runOnContext(v -> pace[0].run());
     finished.get(duration.toSeconds() + 60, TimeUnit.SECONDS);
     return new Result(h, total, ok.get(), failed.get(), maxLag.get(), startEpochMillis,
-        secondMax);
+        secondMax, failures);
   }
 
   private void send(RequestOptions options, long due, long start, Histogram h, long[] secondMax,
-      AtomicLong ok, AtomicLong failed, AtomicLong done, long total,
+      Map<String, Integer> failures, AtomicLong ok, AtomicLong failed, AtomicLong done, long total,
       CompletableFuture<Void> finished) {
     client.request(options)
         .compose(req -> req.send(body))
@@ -120,6 +123,10 @@ final class OpenLoopClient {
             ok.incrementAndGet();
           } else {
             failed.incrementAndGet();
+            // what failed, counted by kind (on the client's one loop)
+            String why = ar.succeeded() ? "status " + ar.result()
+                : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
+            failures.merge(why, 1, Integer::sum);
           }
           if (done.incrementAndGet() == total) {
             finished.complete(null);

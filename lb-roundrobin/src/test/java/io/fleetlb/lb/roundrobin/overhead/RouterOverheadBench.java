@@ -181,6 +181,9 @@ public final class RouterOverheadBench {
             + lead.latencyMicros().getMaxValue() / 1000 + " ms; measured run started "
             + Instant.ofEpochMilli(r.startEpochMillis()) + ", worst latency per second, ms: "
             + r.timeline());
+        if (!lead.failures().isEmpty() || !r.failures().isEmpty()) {
+          log("  failed: lead-in " + lead.failures() + ", measured run " + r.failures());
+        }
         long[] c = counts.get(t.getKey());
         c[0] += r.ok();
         c[1] += r.failed() + lead.failed();
