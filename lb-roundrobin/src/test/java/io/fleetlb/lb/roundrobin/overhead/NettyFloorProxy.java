@@ -96,6 +96,8 @@ public final class NettyFloorProxy {
       }
       if (connecting) {
         pending.add(msg);
+      } else if (back == null) {
+        ReferenceCountUtil.release(msg); // the connection to the upstream failed: closing
       } else if (msg instanceof LastHttpContent) {
         back.writeAndFlush(msg);
       } else {

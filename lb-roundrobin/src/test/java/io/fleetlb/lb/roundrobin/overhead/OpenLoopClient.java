@@ -79,7 +79,7 @@ final class OpenLoopClient {
     EventLoop loop = context.nettyEventLoop();
     long start = System.nanoTime() + 10_000_000L;
     long startEpochMillis = System.currentTimeMillis() + 10;
-    long[] secondMax = new long[(int) duration.toSeconds() + 1];
+    long[] secondMax = new long[(int) Math.max(1, duration.toSeconds())];
     Map<String, Integer> failures = new TreeMap<>();
     long[] next = {0};
     Runnable[] pace = new Runnable[1];
