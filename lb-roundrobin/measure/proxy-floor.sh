@@ -4,15 +4,18 @@
 # written on Vert.x the way the router is (VertxFloorProxy), and lb-roundrobin with its access log,
 # all in front of one nginx upstream on two ports. Netty/nginx is what a Java proxy can reach on
 # this machine, Vert.x/Netty what Vert.x's HTTP layer costs, router/Vert.x what the router's own work
-# costs. Prints each round's requests/s and p99, then the median ratio to nginx over the rounds.
+# costs. Each target sits idle while the others run, so every proxy keeps its idle upstream
+# connections for 300 s (nginx: keepalive_timeout 300s; the router: upstream.keep_alive_timeout)
+# and no round starts by reconnecting. Prints each round's requests/s and p99, then the median
+# ratio to nginx over the rounds.
 # Needs: nginx, wrk, python3, a JDK 17. Takes about 4 x (WARM + ROUNDS x SECONDS) s after the build.
 # Usage: lb-roundrobin/measure/proxy-floor.sh [ROUNDS=4] [SECONDS=8]   (env: OUT, PORT_BASE=26000,
-#   WARM=20, JVM="-Xms1g -Xmx1g -XX:+UseG1GC" for the three JVMs)
+#   WARM=30, JVM="-Xms1g -Xmx1g -XX:+UseG1GC" for the three JVMs)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROUNDS="${1:-4}"; SECS="${2:-8}"
 OUT="${OUT:-$(mktemp -d /tmp/proxy-floor.XXXXXX)}"
-BASE="${PORT_BASE:-26000}"; WARM="${WARM:-20}"
+BASE="${PORT_BASE:-26000}"; WARM="${WARM:-30}"
 read -r -a JVM <<< "${JVM:--Xms1g -Xmx1g -XX:+UseG1GC}"
 for tool in nginx wrk java python3; do
   command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 2; }
@@ -43,7 +46,13 @@ http {
   uwsgi_temp_path $OUT/tmp;
   scgi_temp_path $OUT/tmp;
   keepalive_requests 1000000;
-  upstream fleet { server 127.0.0.1:$U1; server 127.0.0.1:$U2; keepalive 256; }
+  keepalive_timeout 300s;
+  upstream fleet {
+    server 127.0.0.1:$U1;
+    server 127.0.0.1:$U2;
+    keepalive 256;
+    keepalive_timeout 300s;
+  }
   server {
     listen 127.0.0.1:$U1 reuseport;
     listen 127.0.0.1:$U2 reuseport;
@@ -67,7 +76,7 @@ admin: { host: 127.0.0.1, port: $((BASE + 7)) }
 replicas:
   - { id: fast-1, url: "http://127.0.0.1:$U1", model: bench }
   - { id: fast-2, url: "http://127.0.0.1:$U2", model: bench }
-upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024 }
+upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024, keep_alive_timeout: 300s }
 access_log: { enabled: true, path: "$OUT/router-access.log" }
 YAML
 PIDS=()
@@ -94,16 +103,18 @@ done
 for p in "${PORTS[@]}"; do
   wrk -t2 -c64 -d"${WARM}s" -s "$OUT/post.lua" "http://127.0.0.1:$p/v1/chat/completions" > /dev/null
 done
+: > "$OUT/rounds.md"
 echo "| round | target | req/s | p99 ms |"
 echo "|---|---|---|---|"
 for r in $(seq "$ROUNDS"); do
   for k in "${!NAMES[@]}"; do
     o=$(wrk -t2 -c64 -d"${SECS}s" --latency -s "$OUT/post.lua" \
       "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions")
-    if echo "$o" | grep -q -e Non-2xx -e 'Socket errors'; then echo "$o" >&2; fi
-    rps=$(echo "$o" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')
-    p99=$(echo "$o" | awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
-      print (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v)) }')
+    if grep -q -e Non-2xx -e 'Socket errors' <<< "$o"; then echo "$o" >&2; fi
+    rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<< "$o")
+    [ -n "$rps" ] || { echo "error: wrk gave no result for ${NAMES[$k]}:" >&2; echo "$o" >&2; exit 1; }
+    p99=$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
+      print (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v)) }' <<< "$o")
     echo "| $r | ${NAMES[$k]} | ${rps%.*} | $p99 |" | tee -a "$OUT/rounds.md"
   done
 done

@@ -8,7 +8,8 @@
 # Usage: lb-roundrobin/measure/router-ab.sh ROUNDS SECONDS NAME JAR on|off [NAME JAR on|off ...]
 #   on|off: the variant's access log (to a file under OUT). Env: OUT (work dir), PORT_BASE
 #   (default 24000: nginx on +1..+3, routers on +10, +20, ...), WARM (warm-up seconds, 20),
-#   JVM_<NAME> (that variant's JVM flags instead of -Xms256m -Xmx1g -XX:+UseG1GC).
+#   JVM_<NAME> (that variant's JVM flags instead of -Xms256m -Xmx1g -XX:+UseG1GC; characters of
+#   NAME other than letters, digits and _ become _ there: JVM_lb_rr for lb-rr).
 set -euo pipefail
 ROUNDS="$1"; SECS="$2"; shift 2
 OUT="${OUT:-$(mktemp -d /tmp/router-ab.XXXXXX)}"
@@ -65,9 +66,9 @@ upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024 }
 access_log: { enabled: $enabled, path: "$OUT/$name-access.log" }
 YAML
   cp "$jar" "$OUT/$name.jar"
-  jvm="JVM_$name"
-  # shellcheck disable=SC2086  # the flags are words
-  java ${!jvm:--Xms256m -Xmx1g -XX:+UseG1GC} -jar "$OUT/$name.jar" --config "$OUT/$name.yaml" \
+  jvm="JVM_${name//[^A-Za-z0-9_]/_}"
+  read -r -a flags <<< "${!jvm:--Xms256m -Xmx1g -XX:+UseG1GC}"
+  java "${flags[@]}" -jar "$OUT/$name.jar" --config "$OUT/$name.yaml" \
     > "$OUT/$name.out" 2> "$OUT/$name.err" &
   PIDS+=($!); RPIDS+=($!); NAMES+=("$name"); PORTS+=("$port")
   i=$((i + 1))
@@ -111,7 +112,7 @@ for r in $(seq "$ROUNDS"); do
     read -r a1 b1 c1 d1 < <(cpu "${RPIDS[$k]}")
     n=$(echo "$o" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
     rps=$(echo "$o" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')
-    if echo "$o" | grep -q -e Non-2xx -e 'Socket errors'; then echo "$o" >&2; fi
+    if grep -q -e Non-2xx -e 'Socket errors' <<< "$o"; then echo "$o" >&2; fi
     awk -v r="$r" -v v="${NAMES[$k]}" -v n="$n" -v rps="$rps" -v t="$TICK_US" \
       -v a="$((a1 - a0))" -v b="$((b1 - b0))" -v c="$((c1 - c0))" -v d="$((d1 - d0))" \
       'BEGIN { printf "| %d | %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", r, v, rps,

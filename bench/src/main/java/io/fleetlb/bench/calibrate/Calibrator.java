@@ -137,7 +137,7 @@ public final class Calibrator {
         tried.add(rate);
         verdicts.add(held);
         steps.add(held);
-        if (!held) {
+        if (!held && LadderRule.nearestMissAbove(tried, verdicts, rate)) {
           // narrow the ceiling down now, before the higher rates' overload leaves its backlog of
           // connections and garbage behind
           refine(engine, mock, limitMs, ladder, tried, verdicts, deadline, out);

@@ -13,10 +13,10 @@ import java.util.OptionalDouble;
  * The ladder stops after two consecutive missed rates, so that one stray miss does not end it; the
  * ceiling is the highest rate held, and the missed rates below it are reported as isolated misses.
  * A ladder's steps are coarse (4,000 then 6,000 req/s), so a ceiling near a step would flip between
- * two steps 50 % apart from run to run; after a miss, {@link #refinement} tries the rate halfway
- * between the ceiling and the missed rate above it, until the two are within the resolution (right
- * after the miss, before higher rates overload the machine; the stop rule counts the ladder's own
- * rates only).
+ * two steps 50 % apart from run to run; after the nearest miss above the ceiling,
+ * {@link #refinement} tries the rate halfway between the two, until they are within the resolution
+ * (right after that miss, before higher rates overload the machine; the stop rule counts the
+ * ladder's own rates only).
  */
 final class LadderRule {
   private LadderRule() {}
@@ -64,6 +64,24 @@ final class LadderRule {
     double unit = Math.pow(10, Math.floor(Math.log10(mid)) - 1);
     double rounded = Math.round(mid / unit) * unit;
     return rounded > c && rounded < above ? OptionalDouble.of(rounded) : OptionalDouble.empty();
+  }
+
+  /**
+   * Whether a rate just missed is the nearest miss above the ceiling, the one to narrow the ceiling
+   * towards; a later miss higher up (the second of two in a row) is not, and refining after it
+   * would measure lower rates right after an overload.
+   */
+  static boolean nearestMissAbove(List<Double> rates, List<Boolean> held, double missed) {
+    double c = ceiling(rates, held);
+    if (missed <= c) {
+      return false;
+    }
+    for (int i = 0; i < held.size(); i++) {
+      if (!held.get(i) && rates.get(i) > c && rates.get(i) < missed) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The missed rates below the ceiling. */

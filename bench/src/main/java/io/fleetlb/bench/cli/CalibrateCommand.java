@@ -56,9 +56,9 @@ public final class CalibrateCommand implements Callable<Integer> {
           + "its code paths); 0 skips it.") long stepWarmupNs;
   @Option(names = "--attempts", defaultValue = "2", paramLabel = "N",
       description = "Tries per ladder rate before it counts as missed.") int attempts;
-  @Option(names = "--refine", defaultValue = "2", paramLabel = "N",
-      description = "After a missed rate, up to N more rates halfway between the highest rate "
-          + "held and the miss above it, until the two are within 10 %%; 0 keeps the ladder's "
+  @Option(names = "--refine", defaultValue = "3", paramLabel = "N",
+      description = "After the first missed rate above the highest rate held, up to N more "
+          + "rates halfway between the two, until they are within 10 %%; 0 keeps the ladder's "
           + "steps.")
   int refinements;
   @Option(names = "--arrival-pattern", defaultValue = "poisson", paramLabel = "PATTERN",

@@ -53,6 +53,20 @@ class LadderRuleTest {
   }
 
   @Test
+  void onlyTheNearestMissAboveTheCeilingIsRefinedTowards() {
+    // 2,000 held, 4,000 missed: refine towards 4,000
+    assertThat(LadderRule.nearestMissAbove(List.of(1000.0, 2000.0, 4000.0),
+        List.of(true, true, false), 4000.0)).isTrue();
+    // refined to 2,500 held and 3,000 missed, then 6,000 missed: not after the overload
+    assertThat(LadderRule.nearestMissAbove(List.of(1000.0, 2000.0, 4000.0, 3000.0, 2500.0, 6000.0),
+        List.of(true, true, false, false, true, false), 6000.0)).isFalse();
+    // nothing held: no ceiling to narrow, and a miss below the ceiling is not above it
+    assertThat(LadderRule.refinement(List.of(1000.0), List.of(false), 0.1)).isEmpty();
+    assertThat(LadderRule.nearestMissAbove(List.of(1000.0, 2000.0), List.of(false, true), 1000.0))
+        .isFalse();
+  }
+
+  @Test
   void nothingToNarrowWithoutAHeldRateOrAMissAboveIt() {
     assertThat(LadderRule.refinement(RATES.subList(0, 2), List.of(false, false), 0.1)).isEmpty();
     assertThat(LadderRule.refinement(RATES.subList(0, 3), List.of(true, true, true), 0.1))

@@ -23,7 +23,7 @@ import java.util.ArrayDeque;
 /**
  * A reference point for the router overhead benchmark, not a product: the least an HTTP/1.1
  * round-robin reverse proxy written on Netty does (epoll, two event loops, each with its own LIFO
- * keep-alive cache per upstream; messages passed through from codec to codec; no routing by
+ * keep-alive cache per upstream, never expired; messages passed through from codec to codec; no routing by
  * model, header filtering, timeouts, failover, admission, metrics, access log or error answers).
  * What it reaches against nginx on a machine is the most a Java proxy on Netty can expect there;
  * {@link VertxFloorProxy} is the same on Vert.x's HTTP server and client.
@@ -81,6 +81,7 @@ public final class NettyFloorProxy {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (msg instanceof HttpRequest) {
+        back = null; // the previous request's connection is back in the cache
         Loop loop = LOOP.get();
         int upstream = loop.turn++ % upstreams.length;
         Channel c;
@@ -158,6 +159,13 @@ public final class NettyFloorProxy {
         LOOP.get().idle[upstream].addLast(ctx.channel());
       } else {
         front.ctx.write(msg);
+      }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (front != null) {
+        front.ctx.close(); // closed in the middle of an answer: the client must not wait for it
       }
     }
 

@@ -47,18 +47,18 @@ final class Report {
             + " transport ").append(r.get("generator_native_transport")).append(", JVM flags `")
         .append(r.get("generator_jvm_flags")).append("`):\n\n");
     b.append("| target | p50 | p99 | p99.9 | max | added p50 | added p99 | ok | failed |"
-        + " generator lag max | after idle: p99 | after idle: max |\n");
-    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + " generator lag max | after idle: p99 | after idle: max | after idle: failed |\n");
+    b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map.Entry<String, Map<String, Object>> e : lat.entrySet()) {
       Map<String, Object> v = e.getValue();
       boolean isDirect = e.getKey().equals("direct");
       b.append(String.format(Locale.ROOT,
-          "| %s | %d | %d | %d | %d | %s | %s | %d | %d | %d | %d | %d |%n",
+          "| %s | %d | %d | %d | %d | %s | %s | %d | %d | %d | %d | %d | %d |%n",
           e.getKey(), n(v, "p50_us"), n(v, "p99_us"), n(v, "p999_us"), n(v, "max_us"),
           isDirect ? "-" : Long.toString(n(v, "p50_us") - n(direct, "p50_us")),
           isDirect ? "-" : Long.toString(n(v, "p99_us") - n(direct, "p99_us")),
           n(v, "ok"), n(v, "failed"), n(v, "max_schedule_lag_us"), n(v, "after_idle_p99_us"),
-          n(v, "after_idle_max_us")));
+          n(v, "after_idle_max_us"), n(v, "after_idle_failed")));
     }
   }
 

@@ -157,7 +157,7 @@ public final class RouterOverheadBench {
       client.run(t.getValue().port(), t.getValue().authorization(), "/v1/chat/completions", rate,
           Duration.ofSeconds(5));
       merged.put(t.getKey(), new Histogram(60_000_000L, 3));
-      counts.put(t.getKey(), new long[3]);
+      counts.put(t.getKey(), new long[4]); // ok, failed, max lag; failed in the lead-ins
     }
     // Two interleaved rounds, so a burst of load from elsewhere does not hit only one target. Each
     // target sits idle for tens of seconds between its rounds, longer than the router's upstream
@@ -186,7 +186,8 @@ public final class RouterOverheadBench {
         }
         long[] c = counts.get(t.getKey());
         c[0] += r.ok();
-        c[1] += r.failed() + lead.failed();
+        c[1] += r.failed();
+        c[3] += lead.failed();
         c[2] = Math.max(c[2], r.maxLagMicros());
       }
     }
@@ -199,7 +200,7 @@ public final class RouterOverheadBench {
           h.getValueAtPercentile(99), "p999_us", h.getValueAtPercentile(99.9), "max_us",
           h.getMaxValue(), "ok", c[0], "failed", c[1], "max_schedule_lag_us", c[2],
           "after_idle_p99_us", afterIdle.get(name).getValueAtPercentile(99),
-          "after_idle_max_us", afterIdle.get(name).getMaxValue()));
+          "after_idle_max_us", afterIdle.get(name).getMaxValue(), "after_idle_failed", c[3]));
     }
     report.put("rate", rate);
     report.put("latency", lat);
