@@ -12,14 +12,15 @@
 # Usage: lb-roundrobin/measure/proxy-floor.sh [ROUNDS=4] [SECONDS=8]   (env: OUT, PORT_BASE=26000,
 #   WARM=30, JVM="-Xms1g -Xmx1g -XX:+UseG1GC" for the three JVMs)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+HERE=$(cd "$(dirname "$0")" && pwd)
+cd "$HERE/../.."
 ROUNDS="${1:-4}"; SECS="${2:-8}"
 OUT="${OUT:-$(mktemp -d /tmp/proxy-floor.XXXXXX)}"
 BASE="${PORT_BASE:-26000}"; WARM="${WARM:-30}"
 read -r -a JVM <<< "${JVM:--Xms1g -Xmx1g -XX:+UseG1GC}"
-for tool in nginx wrk java python3; do
-  command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 2; }
-done
+# shellcheck source=wrk-common.sh
+. "$HERE/wrk-common.sh"
+need_tools nginx wrk java python3
 mkdir -p "$OUT/tmp" "$OUT/bin"
 echo "building lb-roundrobin (jar and benchmark classes)..." >&2
 ./mvnw -B -q -pl lb-roundrobin -am package -DskipTests
@@ -28,10 +29,7 @@ cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
 rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
 U1=$((BASE + 1)); U2=$((BASE + 2)); NGINX=$((BASE + 3)); NETTY=$((BASE + 4)); VERTX=$((BASE + 5))
 ROUTER=$((BASE + 6))
-ANSWER='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":9,"total_tokens":21}}'
-BODY='{"model":"bench","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}'
-printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' \
-  "'$BODY'" > "$OUT/post.lua"
+write_post_lua "$OUT/post.lua"
 cat > "$OUT/nginx.conf" <<NGINX
 daemon off;
 worker_processes 2;

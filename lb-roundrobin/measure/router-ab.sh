@@ -15,14 +15,11 @@ ROUNDS="$1"; SECS="$2"; shift 2
 OUT="${OUT:-$(mktemp -d /tmp/router-ab.XXXXXX)}"
 BASE="${PORT_BASE:-24000}"
 WARM="${WARM:-20}"
-for tool in nginx wrk java python3; do
-  command -v "$tool" >/dev/null || { echo "error: $tool is not installed" >&2; exit 2; }
-done
+# shellcheck source=wrk-common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/wrk-common.sh"
+need_tools nginx wrk java python3
 mkdir -p "$OUT"
-BODY='{"model":"bench","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}'
-ANSWER='{"id":"chatcmpl-bench","object":"chat.completion","created":1,"model":"bench","choices":[{"index":0,"message":{"role":"assistant","content":"Hello! How can I help you today?"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":9,"total_tokens":21}}'
-printf 'wrk.method = "POST"\nwrk.body = %s\nwrk.headers["Content-Type"] = "application/json"\n' \
-  "'$BODY'" > "$OUT/post.lua"
+write_post_lua "$OUT/post.lua"
 cat > "$OUT/nginx.conf" <<NGINX
 daemon off;
 worker_processes 1;

@@ -51,12 +51,7 @@ final class LadderRule {
    */
   static OptionalDouble refinement(List<Double> rates, List<Boolean> held, double resolution) {
     double c = ceiling(rates, held);
-    double above = Double.POSITIVE_INFINITY;
-    for (int i = 0; i < held.size(); i++) {
-      if (!held.get(i) && rates.get(i) > c) {
-        above = Math.min(above, rates.get(i));
-      }
-    }
+    double above = lowestMissAbove(rates, held, c);
     if (c <= 0 || above == Double.POSITIVE_INFINITY || (above - c) / c <= resolution) {
       return OptionalDouble.empty();
     }
@@ -73,15 +68,18 @@ final class LadderRule {
    */
   static boolean nearestMissAbove(List<Double> rates, List<Boolean> held, double missed) {
     double c = ceiling(rates, held);
-    if (missed <= c) {
-      return false;
-    }
+    return missed > c && lowestMissAbove(rates, held, c) == missed;
+  }
+
+  /** The lowest missed rate above {@code rate} (infinity when none). */
+  private static double lowestMissAbove(List<Double> rates, List<Boolean> held, double rate) {
+    double lowest = Double.POSITIVE_INFINITY;
     for (int i = 0; i < held.size(); i++) {
-      if (!held.get(i) && rates.get(i) > c && rates.get(i) < missed) {
-        return false;
+      if (!held.get(i) && rates.get(i) > rate) {
+        lowest = Math.min(lowest, rates.get(i));
       }
     }
-    return true;
+    return lowest;
   }
 
   /** The missed rates below the ceiling. */

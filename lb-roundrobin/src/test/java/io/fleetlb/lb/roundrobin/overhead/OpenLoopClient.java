@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -57,81 +56,92 @@ final class OpenLoopClient {
    */
   Result run(int port, String authorization, String path, int rate, Duration duration)
       throws Exception {
-    Histogram h = new Histogram(60_000_000L, 3);
-    AtomicLong ok = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
-    AtomicLong done = new AtomicLong();
-    AtomicLong maxLag = new AtomicLong();
-    long total = (long) rate * duration.toSeconds();
-    double intervalNanos = 1e9 / rate;
-    CompletableFuture<Void> finished = new CompletableFuture<>();
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
         .setHost("127.0.0.1").setPort(port).setURI(path)
         .putHeader("content-type", "application/json");
     if (authorization != null) {
       options.putHeader("authorization", authorization);
     }
+    Run run = new Run(options, rate, duration);
+    run.context.runOnContext(v -> run.pace());
+    run.finished.get(duration.toSeconds() + 60, TimeUnit.SECONDS);
+    return new Result(run.latency, run.total, run.ok, run.failed, run.maxLagMicros,
+        run.startEpochMillis, run.secondMax, run.failures);
+  }
+
+  /**
+   * One run's schedule and tallies. Everything but the constructor runs on the client's one event
+   * loop; {@link #finished} completes after the last answer, which publishes the tallies.
+   */
+  private final class Run {
+    final RequestOptions options;
+    final long total;
+    final double intervalNanos;
     // Paced by a Netty timer on the client's own event loop, set for the next due request (with
     // the epoll transport a timerfd: microsecond-precise, where a 1 ms periodic timer would add up
     // to a millisecond of queueing to every request and quantize the latencies); as in the bench's
     // loop pacer (bench/.../replay/LoopPacer.java).
-    ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
-    EventLoop loop = context.nettyEventLoop();
-    long start = System.nanoTime() + 10_000_000L;
-    long startEpochMillis = System.currentTimeMillis() + 10;
-    long[] secondMax = new long[(int) Math.max(1, duration.toSeconds())];
-    Map<String, Integer> failures = new TreeMap<>();
-    long[] next = {0};
-    Runnable[] pace = new Runnable[1];
-    pace[0] = () -> {
+    final ContextInternal context = (ContextInternal) vertx.getOrCreateContext();
+    final EventLoop loop = context.nettyEventLoop();
+    final long start = System.nanoTime() + 10_000_000L;
+    final long startEpochMillis = System.currentTimeMillis() + 10;
+    final Histogram latency = new Histogram(60_000_000L, 3);
+    final long[] secondMax;
+    final Map<String, Integer> failures = new TreeMap<>();
+    final CompletableFuture<Void> finished = new CompletableFuture<>();
+    long next;
+    long ok;
+    long failed;
+    long maxLagMicros;
+
+    Run(RequestOptions options, int rate, Duration duration) {
+      this.options = options;
+      this.total = (long) rate * duration.toSeconds();
+      this.intervalNanos = 1e9 / rate;
+      this.secondMax = new long[(int) Math.max(1, duration.toSeconds())];
+    }
+
+    void pace() {
       try {
-        while (next[0] < total) {
+        while (next < total) {
           long now = System.nanoTime();
-          long due = start + (long) (next[0] * intervalNanos);
+          long due = start + (long) (next * intervalNanos);
           if (due > now) {
-            loop.schedule(pace[0], due - now, TimeUnit.NANOSECONDS);
+            loop.schedule(this::pace, due - now, TimeUnit.NANOSECONDS);
             return;
           }
-          maxLag.accumulateAndGet((now - due) / 1000, Math::max);
-          next[0]++;
+          maxLagMicros = Math.max(maxLagMicros, (now - due) / 1000);
+          next++;
           // with the client's context current, as on any of its own callbacks
-          context.emit(due, d -> send(options, d, start, h, secondMax, failures, ok, failed, done,
-              total, finished));
+          context.emit(due, this::send);
         }
       } catch (RuntimeException e) {
         finished.completeExceptionally(e); // a Netty task's exception would be logged and lost
       }
-    };
-    context.runOnContext(v -> pace[0].run());
-    finished.get(duration.toSeconds() + 60, TimeUnit.SECONDS);
-    return new Result(h, total, ok.get(), failed.get(), maxLag.get(), startEpochMillis,
-        secondMax, failures);
-  }
+    }
 
-  private void send(RequestOptions options, long due, long start, Histogram h, long[] secondMax,
-      Map<String, Integer> failures, AtomicLong ok, AtomicLong failed, AtomicLong done, long total,
-      CompletableFuture<Void> finished) {
-    client.request(options)
-        .compose(req -> req.send(body))
-        .compose(resp -> resp.body().map(b -> resp.statusCode()))
-        .onComplete(ar -> {
-          long micros = (System.nanoTime() - due) / 1000;
-          int second = (int) Math.min(secondMax.length - 1, (due - start) / 1_000_000_000L);
-          secondMax[second] = Math.max(secondMax[second], micros); // on the client's one loop
-          if (ar.succeeded() && ar.result() == 200) {
-            h.recordValue(Math.min(micros, h.getHighestTrackableValue()));
-            ok.incrementAndGet();
-          } else {
-            failed.incrementAndGet();
-            // what failed, counted by kind (on the client's one loop)
-            String why = ar.succeeded() ? "status " + ar.result()
-                : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
-            failures.merge(why, 1, Integer::sum);
-          }
-          if (done.incrementAndGet() == total) {
-            finished.complete(null);
-          }
-        });
+    void send(long due) {
+      client.request(options)
+          .compose(req -> req.send(body))
+          .compose(resp -> resp.body().map(b -> resp.statusCode()))
+          .onComplete(ar -> {
+            long micros = (System.nanoTime() - due) / 1000;
+            int second = (int) Math.min(secondMax.length - 1, (due - start) / 1_000_000_000L);
+            secondMax[second] = Math.max(secondMax[second], micros);
+            if (ar.succeeded() && ar.result() == 200) {
+              latency.recordValue(Math.min(micros, latency.getHighestTrackableValue()));
+              ok++;
+            } else {
+              failed++;
+              String why = ar.succeeded() ? "status " + ar.result()
+                  : ar.cause().getClass().getSimpleName() + ": " + ar.cause().getMessage();
+              failures.merge(why, 1, Integer::sum); // what failed, counted by kind
+            }
+            if (ok + failed == total) {
+              finished.complete(null);
+            }
+          });
+    }
   }
 
   void close() {
