@@ -28,7 +28,7 @@ echo "building lb-roundrobin (jar and benchmark classes)..." >&2
 cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
 rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
 U1=$((BASE + 1)); U2=$((BASE + 2)); NGINX=$((BASE + 3)); NETTY=$((BASE + 4)); VERTX=$((BASE + 5))
-ROUTER=$((BASE + 6))
+ROUTER=$((BASE + 6)); HYBRID=$((BASE + 8)); VCACHE=$((BASE + 9))
 write_post_lua "$OUT/post.lua"
 cat > "$OUT/nginx.conf" <<NGINX
 daemon off;
@@ -86,9 +86,14 @@ java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.NettyFloorProxy "$N
   > "$OUT/netty.out" 2>&1 & PIDS+=($!)
 java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.VertxFloorProxy "$VERTX" "$U1" "$U2" \
   > "$OUT/vertx.out" 2>&1 & PIDS+=($!)
+java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.HybridFloorProxy "$HYBRID" "$U1" "$U2" \
+  > "$OUT/hybrid.out" 2>&1 & PIDS+=($!)
+java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.VertxCacheFloorProxy "$VCACHE" "$U1" "$U2" \
+  > "$OUT/vcache.out" 2>&1 & PIDS+=($!)
 java "${JVM[@]}" -jar "$OUT/bin/lb-roundrobin.jar" --config "$OUT/router.yaml" \
   > "$OUT/router.out" 2>&1 & PIDS+=($!)
-NAMES=(nginx netty-floor vertx-floor lb-roundrobin); PORTS=("$NGINX" "$NETTY" "$VERTX" "$ROUTER")
+NAMES=(nginx netty-floor vertx-floor vcache-floor hybrid-floor lb-roundrobin)
+PORTS=("$NGINX" "$NETTY" "$VERTX" "$VCACHE" "$HYBRID" "$ROUTER")
 for p in "${PORTS[@]}"; do
   for _ in $(seq 150); do
     code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' \
@@ -123,7 +128,7 @@ by = {}
 for r, name, rps, p99 in rows:
     by.setdefault(int(r), {})[name] = (float(rps), float(p99))
 print("\nmedian over the rounds of each round's ratio to nginx (requests/s; p99):")
-for name in ("netty-floor", "vertx-floor", "lb-roundrobin"):
+for name in ("netty-floor", "vertx-floor", "vcache-floor", "hybrid-floor", "lb-roundrobin"):
     q = [by[r][name][0] / by[r]["nginx"][0] for r in by]
     p = [by[r][name][1] / by[r]["nginx"][1] for r in by]
     print(f"  {name:14s} {statistics.median(q):.2f}x  (rounds: {', '.join(f'{x:.2f}' for x in q)});"

@@ -18,6 +18,7 @@ public final class Replica {
   private final String basePath;
   private final SocketAddress address;
   private final boolean tls;
+  private final String hostHeader;
   private final ReplicaConfig config;
   private final ReplicaPool pool;
   private final ReplicaState state;
@@ -35,6 +36,8 @@ public final class Replica {
     String path = uri.getRawPath() == null ? "" : uri.getRawPath();
     this.basePath = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     this.address = SocketAddress.inetSocketAddress(port, host);
+    String h = host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+    this.hostHeader = port == (tls ? 443 : 80) ? h : h + ":" + port;
     this.state = new ReplicaState(this);
   }
 
@@ -74,6 +77,14 @@ public final class Replica {
   /** Port from the URL (80, or 443 for https, when absent). */
   public int port() {
     return port;
+  }
+
+  /**
+   * The {@code Host} header for requests to it: the URL's host (an IPv6 literal in brackets), with
+   * the port unless it is the scheme's default.
+   */
+  public String hostHeader() {
+    return hostHeader;
   }
 
   /** Path prefix from the URL without a trailing slash, usually empty. */

@@ -4,18 +4,17 @@ import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.pool.AttemptResult;
 import io.fleetlb.lb.pool.Dispatch;
 import io.fleetlb.lb.pool.Replica;
-import io.netty.channel.ConnectTimeoutException;
-import io.vertx.core.AsyncResult;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponse;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.ConnectionPoolTooBusyException;
-import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.RequestOptions;
-import java.net.SocketTimeoutException;
-import java.util.concurrent.TimeoutException;
+import io.vertx.core.http.impl.headers.HeadersMultiMap;
+import io.vertx.core.internal.buffer.BufferInternal;
 
 /**
  * One upstream try of an {@link Exchange} on one replica: connect, send the original body bytes,
@@ -32,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  * awaiting-first-byte share is released by the first response byte or, failing that, by
  * {@link #finish}.
  */
-final class Attempt {
+final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener {
   private static final int COALESCE_LIMIT = 64 * 1024;
   private final Exchange ex;
   private final ProxyRuntime rt;
@@ -40,8 +39,12 @@ final class Attempt {
   private final boolean holdsRetrySlot;
   private final long startNanos;
   private final Dispatch dispatch;
-  private HttpClientRequest request;
-  private HttpClientResponse response;
+  /** The connection lent to this attempt (null until connected, and after it ended). */
+  private UpstreamConnection conn;
+  /** The response head's headers (null until it came). */
+  private HttpHeaders response;
+  /** Between asking the pool for a connection and getting one (or a refusal). */
+  private boolean waiting;
   private int status;
   private boolean finished;
   /** The response was accepted (not retried): its body is being read. */
@@ -84,55 +87,54 @@ final class Attempt {
   }
 
   void start() {
-    RequestOptions options = new RequestOptions()
-        .setMethod(HttpMethod.POST)
-        .setServer(replica.address())
-        .setHost(replica.host())
-        .setPort(replica.port())
-        .setSsl(replica.tls())
-        .setURI(replica.basePath().isEmpty() ? ex.request().uri()
-            : replica.basePath() + ex.request().uri())
-        .setConnectTimeout(rt.connectMillis);
-    ex.owner().client().request(options).onComplete(this::connected);
+    waiting = true;
+    ex.owner().upstream().acquire(replica, this);
   }
 
-  private void connected(AsyncResult<HttpClientRequest> ar) {
-    if (ar.failed()) {
-      fail(classifyConnect(ar.cause()));
-      return;
-    }
-    HttpClientRequest req = ar.result();
+  @Override
+  public void connected(UpstreamConnection c) {
+    waiting = false;
     if (finished) {
-      req.reset();
+      ex.owner().upstream().release(c, true); // unused: as good as idle
       return;
     }
-    request = req;
+    conn = c;
     boolean trusted = ex.trustedPeer();
-    rt.headers.copyRequest(ex.request().headers(), req.headers(), trusted);
-    req.putHeader("x-request-id", ex.requestId());
+    HeadersMultiMap h = HeadersMultiMap.httpHeaders();
+    rt.headers.copyRequest(ex.request().headers(), h, trusted);
+    h.add("host", replica.hostHeader());
+    Buffer body = ex.body();
+    h.add("content-length", Integer.toString(body.length()));
+    h.add("x-request-id", ex.requestId());
     String xff = rt.forwarding.forwardedFor(ex.request(), trusted);
     if (xff != null) {
-      req.putHeader("x-forwarded-for", xff);
+      h.add("x-forwarded-for", xff);
     }
-    req.putHeader("x-forwarded-proto", Forwarding.forwardedProto(ex.request(), trusted));
+    h.add("x-forwarded-proto", Forwarding.forwardedProto(ex.request(), trusted));
     if (rt.upstreamAuthorization != null) {
-      req.putHeader("authorization", rt.upstreamAuthorization);
+      h.add("authorization", rt.upstreamAuthorization);
     }
-    req.exceptionHandler(t -> { });
+    String uri = replica.basePath().isEmpty() ? ex.request().uri()
+        : replica.basePath() + ex.request().uri();
     firstByteDeadline = rt.nanoClock.getAsLong() + rt.firstByteMillis * 1_000_000L;
-    req.send(ex.body()).onComplete(this::responded);
+    c.send(new DefaultFullHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+        HttpMethod.POST, uri, ((BufferInternal) body).getByteBuf(), h, EmptyHttpHeaders.INSTANCE),
+        this);
   }
 
-  private void responded(AsyncResult<HttpClientResponse> ar) {
+  @Override
+  public void connectFailed(Reason reason) {
+    waiting = false;
+    fail(reason);
+  }
+
+  @Override
+  public void head(HttpResponse head) {
     if (finished) {
       return;
     }
-    if (ar.failed()) {
-      fail(Reason.UPSTREAM_RESET);
-      return;
-    }
-    response = ar.result();
-    status = response.statusCode();
+    response = head.headers();
+    status = head.status().code();
     if (!eventStream(response)) {
       // A stream's head is no sign of life: vLLM's HTTP server sends it at once, whether its
       // engine runs or not, so only the stream's events count (a hung engine must look silent).
@@ -141,11 +143,51 @@ final class Attempt {
     ex.responseHead(this, status);
   }
 
+  @Override
+  public void content(ByteBuf chunk) {
+    if (accepted && !finished) {
+      chunk(BufferInternal.safeBuffer(chunk.retain()));
+    }
+  }
+
+  @Override
+  public void end() {
+    conn = null; // back with its pool
+    if (accepted) {
+      ended();
+    }
+  }
+
+  @Override
+  public void broken(Throwable cause) {
+    conn = null;
+    if (finished) {
+      return;
+    }
+    if (accepted) {
+      broken(Reason.STREAM_BROKEN);
+    } else {
+      fail(Reason.UPSTREAM_RESET);
+    }
+  }
+
+  /** Closes the connection if the attempt still holds it (the replica stops generating). */
+  private void reset() {
+    if (waiting) {
+      waiting = false;
+      ex.owner().upstream().cancel(replica, this); // a connection being opened comes back idle
+    }
+    UpstreamConnection c = conn;
+    conn = null;
+    if (c != null) {
+      c.reset();
+    }
+  }
+
   /** Drops a "not admitted" answer (the exchange retries elsewhere). */
   void discard(boolean countsAsFailure) {
     finish(AttemptResult.FAILED);
-    response.exceptionHandler(t -> { });
-    request.reset();
+    reset();
     if (countsAsFailure) {
       rt.pool.recordFailure(replica);
     }
@@ -162,9 +204,6 @@ final class Attempt {
       return;
     }
     sse = eventStream(response);
-    response.handler(this::chunk);
-    response.endHandler(v -> ended());
-    response.exceptionHandler(t -> broken(Reason.STREAM_BROKEN));
   }
 
   /** Writes the client's response head from the replica's; once. */
@@ -172,11 +211,11 @@ final class Attempt {
     committed = true;
     HttpServerResponse out = ex.response();
     out.setStatusCode(status);
-    rt.headers.copyResponse(response.headers(), out.headers());
+    rt.headers.copyResponse(response, out.headers());
     out.putHeader("x-lb-replica", replica.id());
     out.putHeader("x-request-id", ex.requestId());
     ex.addResponseHeaders();
-    String length = response.getHeader("content-length");
+    String length = response.get("content-length");
     if (length != null) {
       out.putHeader("content-length", length);
     } else if (ex.request().version() == HttpVersion.HTTP_1_1) {
@@ -193,10 +232,9 @@ final class Attempt {
    * rather than read to the end.
    */
   private void replaceServerError() {
-    String retryAfter = response.getHeader("retry-after");
+    String retryAfter = response.get("retry-after");
     finish(AttemptResult.COMPLETED);
-    response.exceptionHandler(t -> { });
-    request.reset();
+    reset();
     rt.pool.recordFailure(replica);
     ex.replicaError(status, replica, retryAfter);
   }
@@ -255,13 +293,17 @@ final class Attempt {
     ex.write(chunk, now);
     if (out.writeQueueFull()) {
       // A slow client pauses the replica's stream instead of growing the router's memory.
-      response.pause();
+      UpstreamConnection c = conn;
+      if (c == null) {
+        return; // the response ended already
+      }
+      c.pause();
       pausedSinceNanos = now;
       out.drainHandler(v -> {
         pausedSinceNanos = 0;
         lastReadNanos = rt.nanoClock.getAsLong();
-        if (!finished) {
-          response.resume();
+        if (!finished && conn == c) {
+          c.resume();
         }
       });
     }
@@ -293,7 +335,7 @@ final class Attempt {
       return;
     }
     finish(AttemptResult.FAILED);
-    request.reset();
+    reset();
     rt.pool.recordFailure(replica);
     if (reason == Reason.STREAM_IDLE_TIMEOUT) {
       ex.relayBroken(status, reason, sse, 504, "The replica sent nothing for "
@@ -329,9 +371,7 @@ final class Attempt {
       return;
     }
     finish(AttemptResult.CANCELLED);
-    if (request != null) {
-      request.reset();
-    }
+    reset();
   }
 
   /** The drain timeout is over while relaying: cut both sides. */
@@ -340,7 +380,7 @@ final class Attempt {
       return;
     }
     finish(AttemptResult.CANCELLED);
-    request.reset();
+    reset();
     ex.relayBroken(status, Reason.DRAIN_TIMEOUT, sse, 503,
         "The router is shutting down; the response is incomplete");
   }
@@ -350,12 +390,7 @@ final class Attempt {
       return;
     }
     finish(AttemptResult.FAILED);
-    if (response != null) {
-      response.exceptionHandler(t -> { });
-    }
-    if (request != null) {
-      request.reset();
-    }
+    reset();
     if (reason != Reason.POOL_FULL && reason != Reason.REPLICA_STALLED) {
       rt.pool.recordFailure(replica);
     }
@@ -406,7 +441,7 @@ final class Attempt {
     if (pausedSinceNanos != 0) {
       if (now - pausedSinceNanos >= limit) {
         finish(AttemptResult.CANCELLED);
-        request.reset();
+        reset();
         ex.clientStalled();
       }
     } else if (now - lastReadNanos >= limit && !preempted(now)) {
@@ -425,21 +460,8 @@ final class Attempt {
         && rt.pool.servesMatureStreams(replica, rt.stalledAfterNanos);
   }
 
-  private static boolean eventStream(HttpClientResponse response) {
-    String type = response.getHeader("content-type");
+  private static boolean eventStream(HttpHeaders response) {
+    String type = response.get("content-type");
     return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
-  }
-
-  private static Reason classifyConnect(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof ConnectionPoolTooBusyException) {
-        return Reason.POOL_FULL;
-      }
-      if (c instanceof ConnectTimeoutException || c instanceof TimeoutException
-          || c instanceof SocketTimeoutException) {
-        return Reason.CONNECT_TIMEOUT;
-      }
-    }
-    return Reason.CONNECT_FAILED;
   }
 }

@@ -64,7 +64,7 @@ final class HeaderFilter {
   }
 
   /** Copies the allowed upstream response headers to the client response. */
-  void copyResponse(MultiMap from, MultiMap to) {
+  void copyResponse(Iterable<Map.Entry<String, String>> from, MultiMap to) {
     for (Map.Entry<String, String> h : from) {
       String name = h.getKey();
       if (in(name, RESPONSE_ALLOWED) || prefixed(name) || in(name, extraResponse)) {

@@ -3,22 +3,19 @@ package io.fleetlb.lb.proxy;
 import io.fleetlb.lb.config.RouterConfig;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.pool.Replica;
-import io.fleetlb.lb.pool.UpstreamConnections;
-import io.fleetlb.lb.tls.UpstreamTls;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpClientAgent;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -32,8 +29,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One event loop's share of the public listener: an HTTP server (sharing the port with the other
- * instances) and its own upstream HTTP client, so a request and its upstream connection stay on
- * one thread. It also enforces the request-head deadline per connection.
+ * instances) and its own upstream connections ({@link UpstreamPool}, on Netty's HTTP codec), so a
+ * request and its upstream connection stay on one thread. It also enforces the request-head deadline per connection.
  */
 public final class ProxyVerticle extends VerticleBase {
   private final ProxyRuntime rt;
@@ -42,7 +39,7 @@ public final class ProxyVerticle extends VerticleBase {
   /** Connections waiting for a request head, with the time it is due. */
   private final Map<HttpConnection, Long> headDeadlines = new HashMap<>();
   private final Set<HttpConnection> cutByDeadline = new HashSet<>();
-  private HttpClientAgent client;
+  private UpstreamPool upstream;
   private HttpServer server;
   private long sweeper;
 
@@ -62,21 +59,10 @@ public final class ProxyVerticle extends VerticleBase {
     RouterConfig c = rt.config;
     int loops = c.listen().resolvedEventLoops();
     int perLoop = Math.max(1, (c.upstream().maxConnectionsPerReplica() + loops - 1) / loops);
-    client = vertx.httpClientBuilder()
-        .with(UpstreamTls.apply(new HttpClientOptions(), c.upstream())
-            .setProtocolVersion(HttpVersion.HTTP_1_1)
-            .setKeepAlive(true)
-            .setKeepAliveTimeout((int) c.upstream().keepAliveTimeout().toSeconds())
-            .setPipelining(false)
-            .setTcpNoDelay(true)
-            .setConnectTimeout((int) rt.connectMillis)
-            .setDecompressionSupported(false)
-            .setMaxHeaderSize(64 * 1024)
-            .setName("lb-upstream"))
-        .with(new PoolOptions().setHttp1MaxSize(perLoop)
-            .setMaxWaitQueueSize(c.upstream().maxWaitQueue()))
-        .withConnectHandler(UpstreamConnections::quiet)
-        .build();
+    VertxInternal vx = (VertxInternal) vertx;
+    upstream = new UpstreamPool(((ContextInternal) context).nettyEventLoop(),
+        vx.transport().channelFactory(false), vx.nameResolver().nettyAddressResolverGroup(),
+        c.upstream(), perLoop, rt.nanoClock, () -> rt.connectMillis);
     server = vertx.createHttpServer(serverOptions(c)
             .setHost(c.listen().host())
             .setPort(port)
@@ -153,6 +139,7 @@ public final class ProxyVerticle extends VerticleBase {
   private void sweep() {
     long now = rt.nanoClock.getAsLong();
     rt.admission.pumpAll();
+    upstream.sweep(now);
     for (Exchange e : active.toArray(new Exchange[0])) {
       e.tick(now);
     }
@@ -175,7 +162,7 @@ public final class ProxyVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sweeper);
-    return Future.join(server.close(), client.close());
+    return server.close().andThen(v -> upstream.close());
   }
 
   /** The port this instance listens on. */
@@ -192,8 +179,8 @@ public final class ProxyVerticle extends VerticleBase {
     context.runOnContext(v -> task.run());
   }
 
-  HttpClientAgent client() {
-    return client;
+  UpstreamPool upstream() {
+    return upstream;
   }
 
   ProxyRuntime runtime() {

@@ -1,0 +1,98 @@
+package io.fleetlb.lb.roundrobin.overhead;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientConnection;
+import io.vertx.core.http.HttpConnectOptions;
+import java.util.ArrayDeque;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+
+/**
+ * A reference point for the router overhead benchmark, not a product: the least an HTTP/1.1
+ * round-robin reverse proxy written on Vert.x 5 does, built the way the router is (native
+ * transport, one verticle per event loop with its own HTTP client and pool, the request body read
+ * whole, headers passed through), without any of the router's features; idle upstream connections
+ * are kept 300 s, so that a benchmark round after an idle spell does not begin by reconnecting.
+ * Against {@link NettyFloorProxy} it shows what Vert.x's HTTP layer costs; against the router, what
+ * the router's own work costs. Usage: {@code VertxFloorProxy LISTEN_PORT UPSTREAM_PORT...}.
+ */
+public final class VertxCacheFloorProxy extends VerticleBase {
+  private final int port;
+  private final int[] upstreams;
+  private io.vertx.core.http.HttpClientAgent client;
+  private int turn;
+  @SuppressWarnings("unchecked")
+  private final ArrayDeque<HttpClientConnection>[] idle = new ArrayDeque[8];
+
+  private VertxCacheFloorProxy(int port, int[] upstreams) {
+    this.port = port;
+    this.upstreams = upstreams;
+  }
+
+  public static void main(String[] args) {
+    int port = Integer.parseInt(args[0]);
+    int[] upstreams = new int[args.length - 1];
+    for (int i = 1; i < args.length; i++) {
+      upstreams[i - 1] = Integer.parseInt(args[i]);
+    }
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)
+        .setPreferNativeTransport(true));
+    vertx.deployVerticle(() -> new VertxCacheFloorProxy(port, upstreams),
+            new DeploymentOptions().setInstances(2))
+        .onSuccess(id -> System.out.println("VertxCacheFloorProxy listening on " + port
+            + ", native transport " + vertx.isNativeTransportEnabled()))
+        .onFailure(t -> {
+          t.printStackTrace();
+          System.exit(1);
+        });
+  }
+
+  @Override
+  public Future<?> start() {
+    client = (io.vertx.core.http.HttpClientAgent) vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+        .setTcpNoDelay(true).setKeepAliveTimeout(300), new PoolOptions().setHttp1MaxSize(6000));
+    return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+        .requestHandler(this::proxy)
+        .listen(port, "127.0.0.1");
+  }
+
+  private Future<HttpClientConnection> take(int u) {
+    if (idle[u] == null) {
+      idle[u] = new ArrayDeque<>();
+    }
+    HttpClientConnection c = idle[u].pollLast();
+    if (c != null) {
+      return Future.succeededFuture(c);
+    }
+    return client.connect(new HttpConnectOptions().setHost("127.0.0.1").setPort(upstreams[u]));
+  }
+
+  private void proxy(HttpServerRequest req) {
+    req.body()
+        .compose(body -> {
+          int u = turn++ % upstreams.length;
+          return take(u).compose(conn -> conn.request(new RequestOptions().setMethod(req.method())
+                  .setHost("127.0.0.1").setPort(upstreams[u]).setURI(req.uri())
+                  .setHeaders(req.headers()))
+              .compose(up -> up.send(body))
+              .compose(resp -> resp.body().compose(answer -> {
+                idle[u].addLast(conn);
+                req.response().setStatusCode(resp.statusCode()).headers().addAll(resp.headers());
+                return req.response().end(answer);
+              })));
+        })
+        .onFailure(t -> {
+          if (!req.response().ended()) {
+            req.response().setStatusCode(502).end();
+          }
+        });
+  }
+}
