@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Where the router's throughput gap to nginx comes from (issue 14): wrk rounds interleaved over
 # nginx as a round-robin proxy, the least proxy written on Netty (NettyFloorProxy), the least proxy
-# written on Vert.x the way the router is (VertxFloorProxy), and lb-roundrobin with its access log,
-# all in front of one nginx upstream on two ports. Netty/nginx is what a Java proxy can reach on
-# this machine, Vert.x/Netty what Vert.x's HTTP layer costs, router/Vert.x what the router's own work
-# costs. Each target sits idle while the others run, so every proxy keeps its idle upstream
-# connections for 300 s (nginx: keepalive_timeout 300s; the router: upstream.keep_alive_timeout)
-# and no round starts by reconnecting. Prints each round's requests/s and p99, then the median
-# ratio to nginx over the rounds.
-# Needs: nginx, wrk, python3, a JDK 17. Takes about 4 x (WARM + ROUNDS x SECONDS) s after the build.
+# written on Vert.x the way the router is (VertxFloorProxy), the same with its own keep-alive cache
+# of Vert.x client connections (VertxCacheFloorProxy), Vert.x's server with the upstream side on
+# Netty's codec (HybridFloorProxy, the router's upstream design) and lb-roundrobin with its access
+# log, all in front of one nginx upstream on two ports. Netty/nginx is what a Java proxy can reach
+# on this machine, Vert.x/Netty what Vert.x's HTTP layer costs, hybrid/Vert.x how much of that is
+# its client, router/hybrid what the router's own work costs. Each target sits idle while the
+# others run, so every proxy keeps its idle upstream connections for 300 s (nginx:
+# keepalive_timeout 300s; the router: upstream.keep_alive_timeout) and no round starts by
+# reconnecting. Prints each round's requests/s and p99, then the median ratio to nginx over the
+# rounds.
+# Needs: nginx, wrk, python3, a JDK 17. Takes about 6 x (WARM + ROUNDS x SECONDS) s after the build.
 # Usage: lb-roundrobin/measure/proxy-floor.sh [ROUNDS=4] [SECONDS=8]   (env: OUT, PORT_BASE=26000,
-#   WARM=30, JVM="-Xms1g -Xmx1g -XX:+UseG1GC" for the three JVMs)
+#   WARM=30, JVM="-Xms1g -Xmx1g -XX:+UseG1GC" for the five JVMs)
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/../.."

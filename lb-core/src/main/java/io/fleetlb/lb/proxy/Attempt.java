@@ -146,7 +146,10 @@ final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener 
   @Override
   public void content(ByteBuf chunk) {
     if (accepted && !finished) {
-      chunk(BufferInternal.safeBuffer(chunk.retain()));
+      // copied to the heap (as Vert.x's own client does): the decoder's buffer is released when
+      // this call returns, whatever allocator it came from
+      Buffer copy = BufferInternal.buffer(chunk.readableBytes());
+      chunk(copy.appendBuffer(BufferInternal.buffer(chunk)));
     }
   }
 

@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One event loop's share of the public listener: an HTTP server (sharing the port with the other
  * instances) and its own upstream connections ({@link UpstreamPool}, on Netty's HTTP codec), so a
- * request and its upstream connection stay on one thread. It also enforces the request-head deadline per connection.
+ * request and its upstream connection stay on one thread. It also enforces the request-head
+ * deadline per connection.
  */
 public final class ProxyVerticle extends VerticleBase {
   private final ProxyRuntime rt;

@@ -1,6 +1,7 @@
 package io.fleetlb.lb.roundrobin.overhead;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -27,7 +28,15 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Benchmark reference: Vert.x's HTTP server, upstream connections on Netty's codec on the same loop. */
+/**
+ * A reference point for the router overhead benchmark, not a product: {@link VertxFloorProxy}'s
+ * Vert.x HTTP server with the upstream side on Netty's codec instead of Vert.x's HTTP client (a
+ * LIFO keep-alive cache per event loop and upstream, the connections on the server connection's
+ * own event loop, the answer aggregated and copied to the heap as Vert.x's client does). Against
+ * the two others it splits Vert.x's cost between its server and its client, which is how the
+ * router's {@code UpstreamPool} was chosen. Usage: {@code HybridFloorProxy LISTEN_PORT
+ * UPSTREAM_PORT...}.
+ */
 public final class HybridFloorProxy extends VerticleBase {
   private final int port;
   private final int[] upstreams;
@@ -65,7 +74,8 @@ public final class HybridFloorProxy extends VerticleBase {
     for (int i = 0; i < idle.length; i++) {
       idle[i] = new ArrayDeque<>();
     }
-    return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true).setStrictThreadMode(true))
+    return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)
+            .setStrictThreadMode(true))
         .requestHandler(this::proxy)
         .listen(port, "127.0.0.1");
   }
@@ -97,7 +107,8 @@ public final class HybridFloorProxy extends VerticleBase {
           .handler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-              ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20), new Back());
+              ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(1 << 20),
+                  new Back());
             }
           })
           .connect("127.0.0.1", upstreams[u])
@@ -124,7 +135,7 @@ public final class HybridFloorProxy extends VerticleBase {
       for (Map.Entry<String, String> h : resp.headers()) {
         r.headers().add(h.getKey(), h.getValue());
       }
-      r.end(io.vertx.core.buffer.Buffer.buffer(io.netty.buffer.ByteBufUtil.getBytes(resp.content())));
+      r.end(io.vertx.core.buffer.Buffer.buffer(ByteBufUtil.getBytes(resp.content())));
     };
     c.writeAndFlush(out);
   }

@@ -5,29 +5,27 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
-import io.vertx.core.http.HttpConnectOptions;
-import java.util.ArrayDeque;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.util.ArrayDeque;
 
 /**
- * A reference point for the router overhead benchmark, not a product: the least an HTTP/1.1
- * round-robin reverse proxy written on Vert.x 5 does, built the way the router is (native
- * transport, one verticle per event loop with its own HTTP client and pool, the request body read
- * whole, headers passed through), without any of the router's features; idle upstream connections
- * are kept 300 s, so that a benchmark round after an idle spell does not begin by reconnecting.
- * Against {@link NettyFloorProxy} it shows what Vert.x's HTTP layer costs; against the router, what
- * the router's own work costs. Usage: {@code VertxFloorProxy LISTEN_PORT UPSTREAM_PORT...}.
+ * A reference point for the router overhead benchmark, not a product: {@link VertxFloorProxy} with
+ * its own LIFO keep-alive cache of Vert.x client connections per upstream (taken with
+ * {@code HttpClientAgent.connect}, as the bench's generator does) instead of Vert.x's pool. It
+ * measured the same as {@link VertxFloorProxy}: at 64 connections Vert.x's pool is not what its
+ * client costs. Usage: {@code VertxCacheFloorProxy LISTEN_PORT UPSTREAM_PORT...}.
  */
 public final class VertxCacheFloorProxy extends VerticleBase {
   private final int port;
   private final int[] upstreams;
-  private io.vertx.core.http.HttpClientAgent client;
+  private HttpClientAgent client;
   private int turn;
   @SuppressWarnings("unchecked")
   private final ArrayDeque<HttpClientConnection>[] idle = new ArrayDeque[8];
@@ -57,7 +55,7 @@ public final class VertxCacheFloorProxy extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    client = (io.vertx.core.http.HttpClientAgent) vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
+    client = (HttpClientAgent) vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true)
         .setTcpNoDelay(true).setKeepAliveTimeout(300), new PoolOptions().setHttp1MaxSize(6000));
     return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
         .requestHandler(this::proxy)
