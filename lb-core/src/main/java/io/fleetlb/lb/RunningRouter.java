@@ -8,6 +8,7 @@ import io.fleetlb.lb.log.AccessLog;
 import io.fleetlb.lb.policy.LoadView;
 import io.fleetlb.lb.policy.RouterExtension;
 import io.fleetlb.lb.pool.HealthProber;
+import io.fleetlb.lb.pool.Replica;
 import io.fleetlb.lb.pool.ReplicaPool;
 import io.fleetlb.lb.proxy.ProxyRuntime;
 import io.fleetlb.lb.proxy.ProxyVerticle;
@@ -139,6 +140,13 @@ public final class RunningRouter {
   /** Client requests in flight now. */
   public int activeRequests() {
     return runtime.activeRequests();
+  }
+
+  /** The router's open connections (idle or in use) to a replica, over all event loops. */
+  public Future<Integer> upstreamConnections(Replica replica) {
+    List<Future<Integer>> each = new ArrayList<>();
+    state.proxies.forEach(p -> each.add(p.upstreamConnections(replica)));
+    return Future.all(each).map(all -> each.stream().mapToInt(Future::result).sum());
   }
 
   /** Retries in flight now (each holds a retry-budget slot). */

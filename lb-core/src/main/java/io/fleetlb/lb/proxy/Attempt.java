@@ -158,6 +158,8 @@ final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener 
     conn = null; // back with its pool
     if (accepted) {
       ended();
+    } else if (!finished) {
+      fail(Reason.UPSTREAM_RESET); // an end without a head: not an answer to this request
     }
   }
 

@@ -200,6 +200,13 @@ public final class ProxyVerticle extends VerticleBase {
     });
   }
 
+  /** Open connections (idle or in use) from this event loop to a replica. */
+  public Future<Integer> upstreamConnections(Replica replica) {
+    Promise<Integer> open = Promise.promise();
+    context.runOnContext(v -> open.complete(upstream.open(replica)));
+    return open.future();
+  }
+
   /** Ends every request still running on this event loop (the drain timeout is over). */
   public Future<Void> abortAll() {
     Promise<Void> done = Promise.promise();

@@ -13,6 +13,8 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.channels.ClosedChannelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One HTTP/1.1 connection to a replica, on Netty's codec, owned by an {@link UpstreamPool} and
@@ -36,6 +38,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     void broken(Throwable cause);
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamConnection.class);
   private final UpstreamPool pool;
   final UpstreamPool.Host host;
   Channel channel;
@@ -58,6 +61,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
    */
   void send(HttpRequest request, Listener listener) {
     user = listener;
+    channel.config().setAutoRead(true);
     keepAlive = HttpUtil.isKeepAlive(request);
     requestWritten = false;
     channel.writeAndFlush(request).addListener((ChannelFutureListener) f -> {
@@ -132,7 +136,12 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
             return; // reset meanwhile: the connection is closing
           }
           pool.release(this, keepAlive && requestWritten && channel.isActive());
-          u.end();
+          try {
+            u.end();
+          } catch (RuntimeException e) {
+            // not this connection's fault, and it may be lent to another request already
+            LOG.error("ending a relayed response failed", e);
+          }
         }
       }
     } finally {
@@ -152,7 +161,13 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    // a reset or a read error: the request in flight (if any) hears of it from channelInactive
+    // A reset or a read error. Told here, not by channelInactive: on the close, the decoder ends
+    // a body without a length as if complete, which would pass a cut answer for a whole one.
+    Listener u = user;
+    user = null;
     ctx.close();
+    if (u != null) {
+      u.broken(cause);
+    }
   }
 }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.resolver.AddressResolverGroup;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -32,6 +33,8 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One event loop's HTTP/1.1 connections to the replicas, on Netty's codec and on the same event
@@ -83,7 +86,9 @@ final class UpstreamPool {
   private final long keepAliveNanos;
   private final Map<Replica, Host> hosts = new HashMap<>();
   private final Set<UpstreamConnection> all = new HashSet<>();
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
   private SslContext ssl;
+  private Exception sslProblem;
   private boolean closed;
 
   /**
@@ -163,6 +168,7 @@ final class UpstreamPool {
       return;
     }
     int timeout = (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectMillis.getAsLong()));
+    long started = nanoClock.getAsLong();
     ChannelFuture f = new Bootstrap().group(loop).channelFactory(channels).resolver(resolver)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeout)
@@ -171,7 +177,9 @@ final class UpstreamPool {
           protected void initChannel(Channel ch) {
             if (tls != null) {
               SslHandler handler = tls.newHandler(ch.alloc(), unbracketed(r.host()), r.port());
-              handler.setHandshakeTimeoutMillis(timeout);
+              // connect and handshake together within the connect timeout
+              long left = timeout - (nanoClock.getAsLong() - started) / 1_000_000L;
+              handler.setHandshakeTimeoutMillis(Math.max(1, left));
               ch.pipeline().addLast(handler);
             }
             ch.pipeline().addLast(new HttpClientCodec(new HttpDecoderConfig()
@@ -182,30 +190,42 @@ final class UpstreamPool {
     conn.channel = f.channel();
     all.add(conn);
     f.addListener((ChannelFutureListener) done -> {
-      if (!done.isSuccess()) {
-        // a channel that never became active gets no channelInactive: counted out here
-        closed(conn);
-        waiter.connectFailed(classify(done.cause()));
+      if (!loop.inEventLoop()) {
+        // a channel Netty could not even create (no file descriptor left) fails on its global
+        // executor: the pool's state belongs to its event loop
+        loop.execute(() -> connected(done, conn, tls, waiter));
         return;
       }
-      if (tls == null) {
+      connected(done, conn, tls, waiter);
+    });
+  }
+
+  /** A connect ended: the connection is lent to its waiter (after the TLS handshake), or not. */
+  private void connected(ChannelFuture done, UpstreamConnection conn, SslContext tls,
+      Waiter waiter) {
+    if (!done.isSuccess()) {
+      // a channel that never became active gets no channelInactive: counted out here
+      closed(conn);
+      waiter.connectFailed(classify(done.cause()));
+      return;
+    }
+    if (tls == null) {
+      waiter.connected(conn);
+      return;
+    }
+    done.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(hs -> {
+      if (hs.isSuccess()) {
         waiter.connected(conn);
-        return;
+      } else {
+        done.channel().close();
+        waiter.connectFailed(classify(hs.cause()));
       }
-      done.channel().pipeline().get(SslHandler.class).handshakeFuture().addListener(hs -> {
-        if (hs.isSuccess()) {
-          waiter.connected(conn);
-        } else {
-          done.channel().close();
-          waiter.connectFailed(classify(hs.cause()));
-        }
-      });
     });
   }
 
   /** The client side of TLS, built on the first {@code https://} replica. */
   private SslContext sslContext() {
-    if (ssl == null) {
+    if (ssl == null && sslProblem == null) {
       try {
         SslContextBuilder b = SslContextBuilder.forClient()
             .endpointIdentificationAlgorithm(config.verifyHostname() ? "HTTPS" : null);
@@ -214,7 +234,9 @@ final class UpstreamPool {
         }
         ssl = b.build();
       } catch (SSLException | IllegalArgumentException e) {
-        return null;
+        // the CA file was checked at load: it changed or vanished since; told once
+        sslProblem = e;
+        LOG.error("TLS to https:// replicas is unavailable: {}", e.toString());
       }
     }
     return ssl;
@@ -229,6 +251,7 @@ final class UpstreamPool {
       c.channel.close();
       return;
     }
+    c.resume(); // a response that ended while its client was slow left reading off
     Host h = c.host;
     Waiting w = h.waiting.poll();
     if (w != null) {
@@ -312,7 +335,7 @@ final class UpstreamPool {
   static Reason classify(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof ConnectTimeoutException || c instanceof TimeoutException
-          || c instanceof SocketTimeoutException) {
+          || c instanceof SocketTimeoutException || c instanceof SslHandshakeTimeoutException) {
         return Reason.CONNECT_TIMEOUT;
       }
     }
