@@ -61,7 +61,7 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
    */
   void send(HttpRequest request, Listener listener) {
     user = listener;
-    channel.config().setAutoRead(true);
+    resume();
     keepAlive = HttpUtil.isKeepAlive(request);
     requestWritten = false;
     channel.writeAndFlush(request).addListener((ChannelFutureListener) f -> {
@@ -80,7 +80,9 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
 
   /** Reads the response again. */
   void resume() {
-    channel.config().setAutoRead(true);
+    if (!channel.config().isAutoRead()) {
+      channel.config().setAutoRead(true);
+    }
   }
 
   /**
