@@ -8,7 +8,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.fleetlb.lb.log.Reason;
 import io.fleetlb.lb.policy.RequestInfo;
+import io.netty.buffer.ByteBuf;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.io.IOException;
 
 /**
@@ -110,12 +112,23 @@ final class ModelExtractor {
     if (body.length() == 0) {
       return Result.bad("The request body is empty; expected a JSON object");
     }
-    byte[] bytes = body.getBytes();
+    // parsed in place: the body's own array when it has one (a prompt can be megabytes)
+    ByteBuf buf = ((BufferInternal) body).getByteBuf();
+    byte[] bytes;
+    int offset;
+    if (buf.hasArray()) {
+      bytes = buf.array();
+      offset = buf.arrayOffset() + buf.readerIndex();
+    } else {
+      bytes = body.getBytes();
+      offset = 0;
+    }
+    int length = buf.readableBytes();
     String model = null;
     boolean present = false;
     String wrongType = null;
     Size size = new Size(promptText);
-    try (JsonParser p = JSON.createParser(bytes)) {
+    try (JsonParser p = JSON.createParser(bytes, offset, length)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Result.bad("The request body must be a JSON object");
       }
