@@ -25,6 +25,12 @@ import org.junit.jupiter.api.Test;
 class UpstreamPoolTest extends ProxyTestBase {
   private static final String ONE_LOOP = "{ host: 127.0.0.1, port: 0, event_loops: 1 }";
 
+  /** A router on one event loop in front of {@code up} alone, without health probes. */
+  private static RouterHarness.Builder oneLoop(ScriptedUpstream up) {
+    return RouterHarness.builder().replica("r", up).section("listen", ONE_LOOP)
+        .section("health_check", "{ enabled: false }");
+  }
+
   private static long connections(ScriptedUpstream up) {
     return up.calls().stream().map(c -> c.request.connection()).distinct().count();
   }
@@ -32,8 +38,7 @@ class UpstreamPoolTest extends ProxyTestBase {
   @Test
   void sequentialRequestsShareOneKeptAliveConnection() {
     ScriptedUpstream up = upstream("m", Scripts.ok());
-    start(RouterHarness.builder().replica("r", up).section("listen", ONE_LOOP)
-        .section("health_check", "{ enabled: false }"));
+    start(oneLoop(up));
     String body = "{\"model\":\"m\",\"prompt\":\"héllo\"}";
     for (int i = 0; i < 5; i++) {
       assertThat(h.post("/v1/completions", body).statusCode()).isEqualTo(200);
@@ -50,8 +55,7 @@ class UpstreamPoolTest extends ProxyTestBase {
   @Test
   void aFullPoolQueuesRequestsThenRefusesThem() {
     ScriptedUpstream up = upstream("m", Scripts.stall());
-    start(RouterHarness.builder().replica("r", up).section("listen", ONE_LOOP)
-        .section("health_check", "{ enabled: false }")
+    start(oneLoop(up)
         .section("timeouts", "{ connect: 60s }")
         .section("upstream", "{ max_connections_per_replica: 1, max_wait_queue: 1 }"));
     RawClient first = RawClient.connect(h.router().port()).post("/v1/completions",
@@ -85,8 +89,7 @@ class UpstreamPoolTest extends ProxyTestBase {
   @Test
   void aWaitingRequestTakesTheConnectionTheAnswerBeforeItFreed() {
     ScriptedUpstream up = upstream("m", Scripts.stall());
-    start(RouterHarness.builder().replica("r", up).section("listen", ONE_LOOP)
-        .section("health_check", "{ enabled: false }")
+    start(oneLoop(up)
         .section("timeouts", "{ connect: 60s }")
         .section("upstream", "{ max_connections_per_replica: 1, max_wait_queue: 1 }"));
     try (RawClient first = RawClient.connect(h.router().port()).post("/v1/completions",
@@ -110,8 +113,7 @@ class UpstreamPoolTest extends ProxyTestBase {
   @Test
   void aRequestWaitingForAConnectionPastTheConnectTimeoutIsAConnectTimeout() {
     ScriptedUpstream up = upstream("m", Scripts.stall());
-    start(RouterHarness.builder().replica("r", up).section("listen", ONE_LOOP)
-        .section("health_check", "{ enabled: false }")
+    start(oneLoop(up)
         .section("timeouts", "{ connect: 300ms }")
         .section("upstream", "{ max_connections_per_replica: 1, max_wait_queue: 4 }"));
     try (RawClient first = RawClient.connect(h.router().port()).post("/v1/completions",
@@ -129,8 +131,7 @@ class UpstreamPoolTest extends ProxyTestBase {
   void idleConnectionsCloseAfterTheKeepAliveTimeout() {
     AtomicLong clock = new AtomicLong(System.nanoTime());
     ScriptedUpstream up = upstream("m", Scripts.ok());
-    start(RouterHarness.builder().replica("r", up).section("listen", ONE_LOOP)
-        .section("health_check", "{ enabled: false }")
+    start(oneLoop(up)
         .section("upstream", "{ keep_alive_timeout: 4s }")
         .nanoClock(clock::get));
     assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
@@ -150,8 +151,7 @@ class UpstreamPoolTest extends ProxyTestBase {
   @Test
   void aConnectionTheReplicaClosedWhileIdleIsCountedOutAndReplaced() {
     ScriptedUpstream up = upstream("m", Scripts.ok());
-    start(RouterHarness.builder().replica("r", up).section("listen", ONE_LOOP)
-        .section("health_check", "{ enabled: false }"));
+    start(oneLoop(up));
     Replica replica = h.router().pool().replicas().get(0);
     assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
     assertThat(ScriptedUpstream.join(h.router().upstreamConnections(replica))).isEqualTo(1);
@@ -183,8 +183,7 @@ class UpstreamPoolTest extends ProxyTestBase {
   void aResponseHeadTooLargeToDecodeIsABadGateway() {
     ScriptedUpstream up = upstream("m", call -> call.request.response()
         .putHeader("x-huge", "a".repeat(70 * 1024)).end("{}"));
-    start(RouterHarness.builder().replica("r", up).section("listen", ONE_LOOP)
-        .section("health_check", "{ enabled: false }"));
+    start(oneLoop(up));
     HttpResponse<String> r = h.post("/v1/completions", "{\"model\":\"m\"}");
     assertThat(r.statusCode()).isEqualTo(502);
     assertThat(h.log().awaitNth(0).reason()).isEqualTo(Reason.UPSTREAM_RESET);
@@ -196,8 +195,7 @@ class UpstreamPoolTest extends ProxyTestBase {
       call.request.response().writeContinue();
       call.request.response().putHeader("content-type", "application/json").end("{\"a\":1}");
     });
-    start(RouterHarness.builder().replica("r", up).section("listen", ONE_LOOP)
-        .section("health_check", "{ enabled: false }"));
+    start(oneLoop(up));
     for (int i = 0; i < 2; i++) {
       HttpResponse<String> r = h.post("/v1/completions", "{\"model\":\"m\"}");
       assertThat(r.statusCode()).isEqualTo(200);

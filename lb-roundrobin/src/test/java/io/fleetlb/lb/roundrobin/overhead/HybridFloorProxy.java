@@ -15,11 +15,8 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.internal.ContextInternal;
@@ -50,20 +47,7 @@ public final class HybridFloorProxy extends VerticleBase {
   }
 
   public static void main(String[] args) {
-    int port = Integer.parseInt(args[0]);
-    int[] upstreams = new int[args.length - 1];
-    for (int i = 1; i < args.length; i++) {
-      upstreams[i - 1] = Integer.parseInt(args[i]);
-    }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)
-        .setPreferNativeTransport(true));
-    vertx.deployVerticle(() -> new HybridFloorProxy(port, upstreams),
-            new DeploymentOptions().setInstances(2))
-        .onSuccess(id -> System.out.println("HybridFloorProxy listening on " + port))
-        .onFailure(t -> {
-          t.printStackTrace();
-          System.exit(1);
-        });
+    FloorProxies.deploy("HybridFloorProxy", args, HybridFloorProxy::new);
   }
 
   @Override

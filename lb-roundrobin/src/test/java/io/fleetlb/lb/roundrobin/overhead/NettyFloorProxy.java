@@ -50,10 +50,7 @@ public final class NettyFloorProxy {
 
   public static void main(String[] args) throws InterruptedException {
     int port = Integer.parseInt(args[0]);
-    upstreams = new int[args.length - 1];
-    for (int i = 1; i < args.length; i++) {
-      upstreams[i - 1] = Integer.parseInt(args[i]);
-    }
+    upstreams = FloorProxies.upstreams(args);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
     new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)

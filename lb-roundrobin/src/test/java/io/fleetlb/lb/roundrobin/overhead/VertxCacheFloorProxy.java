@@ -1,10 +1,7 @@
 package io.fleetlb.lb.roundrobin.overhead;
 
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientOptions;
@@ -36,21 +33,7 @@ public final class VertxCacheFloorProxy extends VerticleBase {
   }
 
   public static void main(String[] args) {
-    int port = Integer.parseInt(args[0]);
-    int[] upstreams = new int[args.length - 1];
-    for (int i = 1; i < args.length; i++) {
-      upstreams[i - 1] = Integer.parseInt(args[i]);
-    }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2)
-        .setPreferNativeTransport(true));
-    vertx.deployVerticle(() -> new VertxCacheFloorProxy(port, upstreams),
-            new DeploymentOptions().setInstances(2))
-        .onSuccess(id -> System.out.println("VertxCacheFloorProxy listening on " + port
-            + ", native transport " + vertx.isNativeTransportEnabled()))
-        .onFailure(t -> {
-          t.printStackTrace();
-          System.exit(1);
-        });
+    FloorProxies.deploy("VertxCacheFloorProxy", args, VertxCacheFloorProxy::new);
   }
 
   @Override
