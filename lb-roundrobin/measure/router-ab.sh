@@ -5,8 +5,10 @@
 # CPU time per request (event-loop user and system, access-log thread, other threads): on a busy
 # machine requests/s mostly measures the neighbours, CPU per request measures the router.
 # Needs: nginx, wrk, python3, a JDK 17. Takes about (variants x (WARM + ROUNDS x SECONDS)) s.
-# Usage: lb-roundrobin/measure/router-ab.sh ROUNDS SECONDS NAME JAR on|off [NAME JAR on|off ...]
-#   on|off: the variant's access log (to a file under OUT). Env: OUT (work dir), PORT_BASE
+# Usage: lb-roundrobin/measure/router-ab.sh ROUNDS SECONDS NAME JAR on|off|auth [NAME JAR MODE ...]
+#   on|off: the variant's access log (to a file under OUT); auth: access log on plus an API key
+#   (rate-limited) and admission control as router-overhead.sh's "+auth+admission" variant, wrk
+#   sending the key. Env: OUT (work dir), PORT_BASE
 #   (default 24000: nginx on +1..+3, routers on +10, +20, ...), WARM (warm-up seconds, 20),
 #   JVM_<NAME> (that variant's JVM flags instead of -Xms256m -Xmx1g -XX:+UseG1GC; characters of
 #   NAME other than letters, digits and _ become _ there: JVM_lb_rr for lb-rr).
@@ -47,12 +49,20 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 nginx -p "$OUT" -e "$OUT/nginx-error.log" -c "$OUT/nginx.conf" &
 PIDS+=($!)
-NAMES=(); PORTS=(); RPIDS=()
+NAMES=(); PORTS=(); RPIDS=(); MODES=()
+KEY=sk-bench-router-ab
 i=1
 while [ $# -ge 3 ]; do
   name="$1"; jar="$2"; log="$3"; shift 3
   port=$((BASE + 10 * i)); admin=$((port + 1))
-  [ "$log" = on ] && enabled=true || enabled=false
+  [ "$log" = off ] && enabled=false || enabled=true
+  extra=""
+  if [ "$log" = auth ]; then
+    extra="auth:
+  keys:
+    - { id: bench, key_sha256: \"$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)\", requests_per_minute: 100000000, tokens_per_minute: 1000000000 }
+admission: { max_in_flight_per_replica: 48, queue: { max_per_model: 1000, max_wait: 30s } }"
+  fi
   cat > "$OUT/$name.yaml" <<YAML
 listen: { host: 127.0.0.1, port: $port, event_loops: 2 }
 admin: { host: 127.0.0.1, port: $admin }
@@ -61,13 +71,14 @@ replicas:
   - { id: fast-2, url: "http://127.0.0.1:$((BASE + 2))", model: bench }
 upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024 }
 access_log: { enabled: $enabled, path: "$OUT/$name-access.log" }
+$extra
 YAML
   cp "$jar" "$OUT/$name.jar"
   jvm="JVM_${name//[^A-Za-z0-9_]/_}"
   read -r -a flags <<< "${!jvm:--Xms256m -Xmx1g -XX:+UseG1GC}"
   java "${flags[@]}" -jar "$OUT/$name.jar" --config "$OUT/$name.yaml" \
     > "$OUT/$name.out" 2> "$OUT/$name.err" &
-  PIDS+=($!); RPIDS+=($!); NAMES+=("$name"); PORTS+=("$port")
+  PIDS+=($!); RPIDS+=($!); NAMES+=("$name"); PORTS+=("$port"); MODES+=("$log")
   i=$((i + 1))
 done
 for k in "${!NAMES[@]}"; do
@@ -96,16 +107,22 @@ for t in os.listdir(f"/proc/{pid}/task"):
 print(" ".join(str(g[x]) for x in ("loop_user", "loop_sys", "log", "other")))
 PY
 }
+# wrk_at K ARGS...: wrk against variant K (sending the API key if K has auth on)
+wrk_at() {
+  local k="$1" key=(); shift
+  [ "${MODES[$k]}" = auth ] && key=(-H "Authorization: Bearer $KEY")
+  wrk -t1 -c64 "${key[@]}" -s "$OUT/post.lua" "$@" "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions"
+}
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 for k in "${!NAMES[@]}"; do
-  wrk -t1 -c64 -d"${WARM}s" -s "$OUT/post.lua" "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions" > /dev/null
+  wrk_at "$k" -d"${WARM}s" > /dev/null
 done
 echo "| round | variant | req/s | CPU us/req | loops user | loops sys | log thread | other |"
 echo "|---|---|---|---|---|---|---|---|"
 for r in $(seq "$ROUNDS"); do
   for k in "${!NAMES[@]}"; do
     read -r a0 b0 c0 d0 < <(cpu "${RPIDS[$k]}")
-    o=$(wrk -t1 -c64 -d"${SECS}s" -s "$OUT/post.lua" "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions")
+    o=$(wrk_at "$k" -d"${SECS}s")
     read -r a1 b1 c1 d1 < <(cpu "${RPIDS[$k]}")
     n=$(echo "$o" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
     rps=$(echo "$o" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')

@@ -7,9 +7,11 @@ import io.fleetlb.lb.pool.Replica;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponse;
+import io.netty.util.AsciiString;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
@@ -33,6 +35,11 @@ import io.vertx.core.internal.buffer.BufferInternal;
  */
 final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener {
   private static final int COALESCE_LIMIT = 64 * 1024;
+  // Header names the router writes on every request, hashed once.
+  private static final AsciiString X_REQUEST_ID = AsciiString.cached("x-request-id");
+  private static final AsciiString X_LB_REPLICA = AsciiString.cached("x-lb-replica");
+  private static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  private static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
   private final Exchange ex;
   private final ProxyRuntime rt;
   private final Replica replica;
@@ -61,8 +68,8 @@ final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener 
   private long lastReadNanos;
   private long pausedSinceNanos;
   /** Bytes of a non-SSE response received in this event-loop turn and not written yet. */
+  /** Response bytes of this read held back to leave in one write (not SSE), else null. */
   private Buffer pending;
-  private boolean flushScheduled;
 
   /**
    * An attempt on a replica whose slot was taken already ({@code dispatch}); {@link #finish}
@@ -102,17 +109,17 @@ final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener 
     boolean trusted = ex.trustedPeer();
     HeadersMultiMap h = HeadersMultiMap.httpHeaders();
     rt.headers.copyRequest(ex.request().headers(), h, trusted);
-    h.add("host", replica.hostHeader());
+    h.add(HttpHeaderNames.HOST, replica.hostHeader());
     Buffer body = ex.body();
-    h.add("content-length", Integer.toString(body.length()));
-    h.add("x-request-id", ex.requestId());
+    h.add(HttpHeaderNames.CONTENT_LENGTH, Integer.toString(body.length()));
+    h.add(X_REQUEST_ID, ex.requestId());
     String xff = rt.forwarding.forwardedFor(ex.request(), trusted);
     if (xff != null) {
-      h.add("x-forwarded-for", xff);
+      h.add(X_FORWARDED_FOR, xff);
     }
-    h.add("x-forwarded-proto", Forwarding.forwardedProto(ex.request(), trusted));
+    h.add(X_FORWARDED_PROTO, Forwarding.forwardedProto(ex.request(), trusted));
     if (rt.upstreamAuthorization != null) {
-      h.add("authorization", rt.upstreamAuthorization);
+      h.add(HttpHeaderNames.AUTHORIZATION, rt.upstreamAuthorization);
     }
     String uri = replica.basePath().isEmpty() ? ex.request().uri()
         : replica.basePath() + ex.request().uri();
@@ -217,12 +224,12 @@ final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener 
     HttpServerResponse out = ex.response();
     out.setStatusCode(status);
     rt.headers.copyResponse(response, out.headers());
-    out.putHeader("x-lb-replica", replica.id());
-    out.putHeader("x-request-id", ex.requestId());
+    out.putHeader(X_LB_REPLICA, replica.id());
+    out.putHeader(X_REQUEST_ID, ex.requestId());
     ex.addResponseHeaders();
-    String length = response.get("content-length");
+    String length = response.get(HttpHeaderNames.CONTENT_LENGTH);
     if (length != null) {
-      out.putHeader("content-length", length);
+      out.putHeader(HttpHeaderNames.CONTENT_LENGTH, length);
     } else if (ex.request().version() == HttpVersion.HTTP_1_1) {
       out.setChunked(true);
     }
@@ -264,27 +271,23 @@ final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener 
     }
     lastReadNanos = now;
     if (!sse) {
-      // Bytes that arrive in one event-loop turn (typically head, whole body and end of a
-      // non-streaming answer) leave in one write instead of one syscall each. Nothing waits
-      // longer than this turn: SSE events are written as they come.
-      pending = pending == null ? chunk : Buffer.buffer(pending.length() + chunk.length())
-          .appendBuffer(pending).appendBuffer(chunk);
+      // Bytes that arrive in one read of the replica's socket (typically head, whole body and
+      // end of a non-streaming answer) leave in one write instead of one syscall each; they go
+      // when the read is done (readComplete) or with the end. SSE events are written as they come.
+      pending = pending == null ? chunk : pending.appendBuffer(chunk); // chunk is our own copy
       if (pending.length() >= COALESCE_LIMIT) {
         // A large body is relayed as it comes; holding more would defeat back-pressure.
         Buffer b = pending;
         pending = null;
         writeNow(b, now);
-      } else if (!flushScheduled) {
-        flushScheduled = true;
-        ex.owner().onLoop(this::flushPending);
       }
       return;
     }
     writeNow(chunk, now);
   }
 
-  private void flushPending() {
-    flushScheduled = false;
+  @Override
+  public void readComplete() {
     if (finished || pending == null) {
       return;
     }

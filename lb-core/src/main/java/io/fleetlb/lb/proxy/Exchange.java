@@ -59,9 +59,14 @@ final class Exchange {
   private long queuedNanos = -1;
   private int tail;
   private boolean done;
+  /** The client connection's state on its loop (head deadline), null if unknown. */
+  private final ProxyVerticle.ClientConnection conn;
+  /** This exchange's place in its loop's list of running exchanges, -1 when not in it. */
+  int activeIndex = -1;
 
-  Exchange(ProxyVerticle owner, HttpServerRequest req) {
+  Exchange(ProxyVerticle owner, HttpServerRequest req, ProxyVerticle.ClientConnection conn) {
     this.owner = owner;
+    this.conn = conn;
     this.rt = owner.runtime();
     this.req = req;
     this.resp = req.response();
@@ -725,7 +730,7 @@ final class Exchange {
     bodyDeadline = 0;
     rt.activeRequests.decrementAndGet();
     refundIfUnsent();
-    owner.ended(this, req, connectionKept);
+    owner.ended(this, req, conn, connectionKept);
     long now = rt.nanoClock.getAsLong();
     String replica = attempt == null ? null : attempt.replica().id();
     rt.metrics.request(model == null ? RouterMetrics.NONE : model,

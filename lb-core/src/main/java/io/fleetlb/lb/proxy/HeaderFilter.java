@@ -1,6 +1,9 @@
 package io.fleetlb.lb.proxy;
 
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,28 +66,34 @@ final class HeaderFilter {
     }
   }
 
-  /** Copies the allowed upstream response headers to the client response. */
-  void copyResponse(Iterable<Map.Entry<String, String>> from, MultiMap to) {
-    for (Map.Entry<String, String> h : from) {
-      String name = h.getKey();
+  /**
+   * Copies the allowed upstream response headers to the client response, as the decoder made
+   * them (names stay Netty's {@code AsciiString}s: no copy into a String and back to bytes).
+   */
+  void copyResponse(HttpHeaders from, MultiMap to) {
+    Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence();
+    while (it.hasNext()) {
+      Map.Entry<CharSequence, CharSequence> h = it.next();
+      CharSequence name = h.getKey();
       if (in(name, RESPONSE_ALLOWED) || prefixed(name) || in(name, extraResponse)) {
         to.add(name, h.getValue());
       }
     }
   }
 
-  private static boolean prefixed(String name) {
+  private static boolean prefixed(CharSequence name) {
     for (String p : RESPONSE_ALLOWED_PREFIXES) {
-      if (name.length() > p.length() && name.regionMatches(true, 0, p, 0, p.length())) {
+      if (name.length() > p.length()
+          && AsciiString.regionMatches(name, true, 0, p, 0, p.length())) {
         return true;
       }
     }
     return false;
   }
 
-  private static boolean in(String name, String[] lowerCaseNames) {
+  private static boolean in(CharSequence name, String[] lowerCaseNames) {
     for (String n : lowerCaseNames) {
-      if (n.length() == name.length() && n.regionMatches(true, 0, name, 0, n.length())) {
+      if (n.length() == name.length() && AsciiString.contentEqualsIgnoreCase(n, name)) {
         return true;
       }
     }

@@ -3,6 +3,7 @@ package io.fleetlb.lb.proxy;
 import io.fleetlb.lb.auth.ApiKey;
 import io.fleetlb.lb.auth.TokenBucket;
 import io.fleetlb.lb.policy.RequestInfo;
+import io.netty.util.AsciiString;
 import io.vertx.core.MultiMap;
 
 /**
@@ -12,9 +13,12 @@ import io.vertx.core.MultiMap;
  * replica. Confined to the request's event loop (the buckets themselves are thread-safe).
  */
 final class KeyUsage {
-  /** OpenAI's rate-limit header names of each kind of limit, built once. */
-  private static final String[] REQUESTS = names("requests");
-  private static final String[] TOKENS = names("tokens");
+  /**
+   * OpenAI's rate-limit header names of each kind of limit, built once as {@code AsciiString}s
+   * (their hash is computed once and they are written as bytes as they are).
+   */
+  private static final AsciiString[] REQUESTS = names("requests");
+  private static final AsciiString[] TOKENS = names("tokens");
   private final ApiKey key;
   private long chargedRequests;
   private long chargedTokens;
@@ -103,12 +107,13 @@ final class KeyUsage {
   }
 
   /** The limit, remaining and reset header names of one kind of limit. */
-  private static String[] names(String kind) {
-    return new String[] {"x-ratelimit-limit-" + kind, "x-ratelimit-remaining-" + kind,
-        "x-ratelimit-reset-" + kind};
+  private static AsciiString[] names(String kind) {
+    return new AsciiString[] {AsciiString.cached("x-ratelimit-limit-" + kind),
+        AsciiString.cached("x-ratelimit-remaining-" + kind),
+        AsciiString.cached("x-ratelimit-reset-" + kind)};
   }
 
-  private static void write(MultiMap headers, String[] names, TokenBucket b, long now) {
+  private static void write(MultiMap headers, AsciiString[] names, TokenBucket b, long now) {
     if (b == null) {
       return;
     }

@@ -20,8 +20,8 @@ import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -36,10 +36,18 @@ import java.util.concurrent.TimeUnit;
 public final class ProxyVerticle extends VerticleBase {
   private final ProxyRuntime rt;
   private final int port;
-  private final Set<Exchange> active = new HashSet<>();
-  /** Connections waiting for a request head, with the time it is due. */
-  private final Map<HttpConnection, Long> headDeadlines = new HashMap<>();
-  private final Set<HttpConnection> cutByDeadline = new HashSet<>();
+  /**
+   * The exchanges running on this loop, in no order; each knows its index, so adding and removing
+   * one moves at most one other (no hashing, no allocation per request).
+   */
+  private Exchange[] active = new Exchange[64];
+  private int activeCount;
+  /**
+   * Every open client connection of this loop and its request-head deadline. Looked up once per
+   * request; arming and disarming the deadline then only writes the state's own fields (a map
+   * update per request, with its node and boxed time, cost more than the rest of the deadline).
+   */
+  private final Map<HttpConnection, ClientConnection> connections = new HashMap<>();
   private UpstreamPool upstream;
   private HttpServer server;
   private long sweeper;
@@ -141,23 +149,51 @@ public final class ProxyVerticle extends VerticleBase {
     long now = rt.nanoClock.getAsLong();
     rt.admission.pumpAll();
     upstream.sweep(now);
-    for (Exchange e : active.toArray(new Exchange[0])) {
+    for (Exchange e : activeSnapshot()) {
       e.tick(now);
     }
-    if (!headDeadlines.isEmpty()) {
-      List<HttpConnection> late = new ArrayList<>();
-      headDeadlines.forEach((conn, due) -> {
-        if (now - due >= 0) {
-          late.add(conn);
+    List<ClientConnection> late = null;
+    for (ClientConnection c : connections.values()) {
+      if (c.headArmed && now - c.headDue >= 0) {
+        if (late == null) {
+          late = new ArrayList<>();
         }
-      });
-      for (HttpConnection conn : late) {
-        headDeadlines.remove(conn);
-        cutByDeadline.add(conn);
-        rt.metrics.headerTimeout();
-        conn.close();
+        late.add(c);
       }
     }
+    if (late != null) {
+      for (ClientConnection c : late) {
+        c.headArmed = false;
+        c.cut = true;
+        rt.metrics.headerTimeout();
+        c.conn.close();
+      }
+    }
+  }
+
+  /** The exchanges running on this loop, copied (ending one while going through is allowed). */
+  private Exchange[] activeSnapshot() {
+    return Arrays.copyOf(active, activeCount);
+  }
+
+  private void addActive(Exchange e) {
+    if (activeCount == active.length) {
+      active = Arrays.copyOf(active, activeCount * 2);
+    }
+    e.activeIndex = activeCount;
+    active[activeCount++] = e;
+  }
+
+  private void removeActive(Exchange e) {
+    int i = e.activeIndex;
+    if (i < 0) {
+      return;
+    }
+    Exchange last = active[--activeCount];
+    active[i] = last;
+    last.activeIndex = i;
+    active[activeCount] = null;
+    e.activeIndex = -1;
   }
 
   @Override
@@ -194,7 +230,7 @@ public final class ProxyVerticle extends VerticleBase {
    */
   public void replicaFailed(Replica replica, boolean stalled) {
     context.runOnContext(v -> {
-      for (Exchange e : active.toArray(new Exchange[0])) {
+      for (Exchange e : activeSnapshot()) {
         e.replicaFailed(replica, stalled);
       }
     });
@@ -211,16 +247,21 @@ public final class ProxyVerticle extends VerticleBase {
   public Future<Void> abortAll() {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
-      new ArrayList<>(active).forEach(Exchange::abort);
+      for (Exchange e : activeSnapshot()) {
+        e.abort();
+      }
       done.complete();
     });
     return done.future();
   }
 
   private void handle(HttpServerRequest req) {
-    headDeadlines.remove(req.connection());
-    Exchange e = new Exchange(this, req);
-    active.add(e);
+    ClientConnection c = connections.get(req.connection());
+    if (c != null) {
+      c.headArmed = false;
+    }
+    Exchange e = new Exchange(this, req, c);
+    addActive(e);
     if (req.version() == null) {
       e.rejectInvalid(505, Reason.UNSUPPORTED_VERSION, "HTTP version not supported: send "
           + "HTTP/1.1" + (rt.config.listen().h2c() ? " or HTTP/2 (h2c)" : ""));
@@ -230,7 +271,8 @@ public final class ProxyVerticle extends VerticleBase {
   }
 
   private void invalid(HttpServerRequest req) {
-    if (cutByDeadline.contains(req.connection())) {
+    ClientConnection c = connections.get(req.connection());
+    if (c != null && c.cut) {
       // Closing a connection mid-head makes the decoder report the cut head: already counted.
       return;
     }
@@ -252,33 +294,56 @@ public final class ProxyVerticle extends VerticleBase {
       reason = Reason.BAD_REQUEST;
       message = "The request is not valid HTTP";
     }
-    Exchange e = new Exchange(this, req);
-    active.add(e);
+    Exchange e = new Exchange(this, req, c);
+    addActive(e);
     e.rejectInvalid(status, reason, message);
   }
 
   /** Arms the request-head deadline for a new (or newly idle keep-alive) connection. */
   private void connected(HttpConnection conn) {
-    armHeadDeadline(conn);
+    ClientConnection c = new ClientConnection(conn);
+    armHeadDeadline(c);
+    connections.put(conn, c);
     conn.closeHandler(v -> {
-      headDeadlines.remove(conn);
-      if (cutByDeadline.contains(conn)) {
+      c.headArmed = false;
+      if (c.cut) {
         // Let the decoder's report of the cut head arrive first, then forget the connection.
-        vertx.setTimer(1000, x -> cutByDeadline.remove(conn));
+        vertx.setTimer(1000, x -> connections.remove(conn));
+      } else {
+        connections.remove(conn);
       }
     });
   }
 
-  private void armHeadDeadline(HttpConnection conn) {
-    headDeadlines.put(conn, rt.nanoClock.getAsLong() + rt.headerReadMillis * 1_000_000L);
+  private void armHeadDeadline(ClientConnection c) {
+    c.headDue = rt.nanoClock.getAsLong() + rt.headerReadMillis * 1_000_000L;
+    c.headArmed = true;
   }
 
-  /** Called once per exchange when it ended. */
-  void ended(Exchange e, HttpServerRequest req, boolean connectionKept) {
-    active.remove(e);
-    if (connectionKept && req.version() != HttpVersion.HTTP_2) {
+  /**
+   * Called once per exchange when it ended.
+   *
+   * @param c the request's client connection as {@link #handle} found it, null if unknown
+   */
+  void ended(Exchange e, HttpServerRequest req, ClientConnection c, boolean connectionKept) {
+    removeActive(e);
+    if (connectionKept && c != null && !c.cut && req.version() != HttpVersion.HTTP_2) {
       // The keep-alive connection now waits for its next request head, under the same deadline.
-      armHeadDeadline(req.connection());
+      armHeadDeadline(c);
+    }
+  }
+
+  /** A client connection of this loop and the deadline for its next request head. */
+  static final class ClientConnection {
+    final HttpConnection conn;
+    long headDue;
+    /** Waiting for a request head (new, or kept alive after a request). */
+    boolean headArmed;
+    /** Closed by the head deadline (its decoder's report of the cut head is not an error). */
+    boolean cut;
+
+    ClientConnection(HttpConnection conn) {
+      this.conn = conn;
     }
   }
 }

@@ -31,6 +31,12 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     /** A body chunk; valid only during the call (copy what is kept). */
     void content(ByteBuf chunk);
 
+    /**
+     * Netty's read loop is done with what the socket had: nothing more of the response arrives
+     * in this event-loop turn (what was held back to be written in one piece can go now).
+     */
+    void readComplete();
+
     /** The response ended; the connection is back with its pool already. */
     void end();
 
@@ -149,6 +155,15 @@ final class UpstreamConnection extends ChannelInboundHandlerAdapter {
     } finally {
       ReferenceCountUtil.release(msg);
     }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    Listener u = user;
+    if (u != null) {
+      u.readComplete();
+    }
+    ctx.fireChannelReadComplete();
   }
 
   @Override

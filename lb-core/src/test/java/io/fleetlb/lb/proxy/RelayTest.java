@@ -10,6 +10,7 @@ import io.fleetlb.lb.testing.RawClient;
 import io.fleetlb.lb.testing.RouterHarness;
 import io.fleetlb.lb.testing.ScriptedUpstream;
 import io.fleetlb.lb.testing.Scripts;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -22,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** The happy paths: bytes, headers and streams pass through unchanged and are accounted. */
@@ -171,6 +173,36 @@ class RelayTest extends ProxyTestBase {
     AccessLogEntry e = h.log().awaitNth(0);
     assertThat(e.reason()).isEqualTo(Reason.COMPLETE);
     assertThat(e.firstByteMicros()).isBetween(0L, e.durationMicros() - 1_000_000);
+  }
+
+  @Test
+  void aNonStreamingAnswerIsRelayedAsItArrivesNotHeldToItsEnd() {
+    // The replica sends the head and part of a JSON body, then holds the rest until the test has
+    // seen that part at the client: a router holding a non-SSE body back until its end (to write
+    // it in one piece) would never pass this.
+    AtomicBoolean rest = new AtomicBoolean();
+    ScriptedUpstream up = upstream("m", call -> {
+      HttpServerResponse r = call.request.response().setChunked(true)
+          .putHeader("content-type", "application/json");
+      r.write("{\"part\":\"one\",");
+      call.vertx.setPeriodic(20, t -> {
+        if (rest.get() || r.closed()) {
+          call.vertx.cancelTimer(t);
+          if (!r.closed()) {
+            r.end("\"then\":\"two\"}");
+          }
+        }
+      });
+    });
+    RouterHarness h = start(RouterHarness.builder().replica("r", up));
+    try (RawClient c = RawClient.connect(h.router().port())) {
+      c.post("/v1/completions", "{\"model\":\"m\"}");
+      assertThat(c.readUntil("\"one\",", Duration.ofSeconds(10))).startsWith("HTTP/1.1 200");
+      rest.set(true);
+      assertThat(c.readUntil("\r\n0\r\n\r\n", Duration.ofSeconds(10)))
+          .contains("\"then\":\"two\"}");
+    }
+    assertThat(h.log().awaitNth(0).reason()).isEqualTo(Reason.COMPLETE);
   }
 
   @Test

@@ -35,6 +35,7 @@ class UpstreamConnectionTest {
   private static final class Heard implements UpstreamConnection.Listener {
     final List<String> events = new ArrayList<>();
     final StringBuilder body = new StringBuilder();
+    int readsDone;
 
     @Override
     public void head(HttpResponse head) {
@@ -44,6 +45,11 @@ class UpstreamConnectionTest {
     @Override
     public void content(ByteBuf chunk) {
       body.append(chunk.toString(StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public void readComplete() {
+      readsDone++;
     }
 
     @Override
@@ -89,6 +95,18 @@ class UpstreamConnectionTest {
     assertThat(host.idle).containsExactly(conn);
     assertThat(channel.config().isAutoRead())
         .as("the next request's answer must be read").isTrue();
+  }
+
+  @Test
+  void eachReadsEndIsToldUntilTheResponseEnded() {
+    sendRequest();
+    answer("HTTP/1.1 200 OK\r\ncontent-length: 4\r\n\r\nab");
+    assertThat(heard.readsDone).as("part of the body came in this read").isEqualTo(1);
+    answer("cd");
+    assertThat(heard.events).containsExactly("head 200", "end");
+    assertThat(heard.body).hasToString("abcd");
+    assertThat(heard.readsDone).as("an ended request, its connection back idle, hears no more")
+        .isEqualTo(1);
   }
 
   @Test
