@@ -230,7 +230,8 @@ public final class ConfigLoader {
       throw v.at("upstream").error("ca_file", ca.toString(), "is not a PEM certificate file");
     }
     return new UpstreamConfig(u.maxConnectionsPerReplica(), u.maxWaitQueue(),
-        u.keepAliveTimeout(), u.responseHeaders(), ca.toString(), u.verifyHostname());
+        u.keepAliveTimeout(), u.responseHeaders(), ca.toString(), u.verifyHostname(),
+        u.warmConnections());
   }
 
   private void checkTopLevelKeys(JsonNode root, String source, Problems problems) {

@@ -71,7 +71,8 @@ public final class ProxyVerticle extends VerticleBase {
     VertxInternal vx = (VertxInternal) vertx;
     upstream = new UpstreamPool(((ContextInternal) context).nettyEventLoop(),
         vx.transport().channelFactory(false), vx.nameResolver().nettyAddressResolverGroup(),
-        c.upstream(), perLoop, rt.nanoClock, () -> rt.connectMillis);
+        c.upstream(), perLoop, rt.nanoClock, () -> rt.connectMillis,
+        r -> !rt.pool.removed(r) && !rt.pool.ejected(r));
     server = vertx.createHttpServer(serverOptions(c)
             .setHost(c.listen().host())
             .setPort(port)

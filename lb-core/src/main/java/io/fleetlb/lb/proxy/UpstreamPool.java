@@ -30,8 +30,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,7 +46,11 @@ import org.slf4j.LoggerFactory;
  * on open connections ({@code upstream.max_connections_per_replica} shared out over the event
  * loops) and a bounded queue of requests waiting for one ({@code upstream.max_wait_queue}; beyond
  * it a request is refused with {@link Reason#POOL_FULL}). Idle connections are closed after
- * {@code upstream.keep_alive_timeout}, before the replica's server closes them itself.
+ * {@code upstream.keep_alive_timeout}, before the replica's server closes them itself; for a
+ * minute after a replica last had a request, up to {@code upstream.warm_connections} of them are
+ * renewed (a new connection opened for each one closed), so a burst after a lull finds
+ * connections instead of opening one per request at once (and running the connect path, which
+ * steady traffic never runs and the JIT compiled out, at full rate).
  *
  * <p>Vert.x's HTTP client, which this replaces on the proxy path, cost about a tenth of the
  * router's throughput (docs/benchmarks.md): it wraps every response in futures and promises,
@@ -68,6 +74,8 @@ final class UpstreamPool {
     final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     /** Connections open or being opened, idle or lent. */
     int open;
+    /** When a request last asked for a connection (nanoClock). */
+    long lastUsed;
 
     Host(Replica replica) {
       this.replica = replica;
@@ -84,6 +92,23 @@ final class UpstreamPool {
   private final LongSupplier connectMillis;
   private final int maxOpen;
   private final long keepAliveNanos;
+  /** How long after a replica's last request its expiring idle connections are renewed. */
+  static final long WARM_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
+  private final int warm;
+  /** Whether a replica is still worth connections (in the pool, not ejected). */
+  private final Predicate<Replica> wanted;
+  /** Takes a renewed connection: into the idle cache, or to a request waiting already. */
+  private final Waiter renewal = new Waiter() {
+    @Override
+    public void connected(UpstreamConnection connection) {
+      release(connection, true);
+    }
+
+    @Override
+    public void connectFailed(Reason reason) {
+      // counted out already; the next request connects itself (and finds out)
+    }
+  };
   private final Map<Replica, Host> hosts = new HashMap<>();
   private final Set<UpstreamConnection> all = new HashSet<>();
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamPool.class);
@@ -96,10 +121,12 @@ final class UpstreamPool {
    *
    * @param maxOpen open connections per replica on this event loop
    * @param connectMillis the connect timeout, read at each connect (it may be reloaded)
+   * @param wanted whether a replica's expiring connections may be renewed (it is still in the
+   *     pool and not ejected)
    */
   UpstreamPool(EventLoop loop, ChannelFactory<? extends Channel> channels,
       AddressResolverGroup<InetSocketAddress> resolver, UpstreamConfig config, int maxOpen,
-      LongSupplier nanoClock, LongSupplier connectMillis) {
+      LongSupplier nanoClock, LongSupplier connectMillis, Predicate<Replica> wanted) {
     this.loop = loop;
     this.channels = channels;
     this.resolver = resolver;
@@ -108,6 +135,8 @@ final class UpstreamPool {
     this.nanoClock = nanoClock;
     this.connectMillis = connectMillis;
     this.keepAliveNanos = config.keepAliveTimeout().toNanos();
+    this.warm = config.warmConnections();
+    this.wanted = wanted;
   }
 
   /**
@@ -121,6 +150,7 @@ final class UpstreamPool {
     }
     Host h = hosts.computeIfAbsent(replica, Host::new);
     long now = nanoClock.getAsLong();
+    h.lastUsed = now;
     UpstreamConnection c = takeIdle(h, now);
     if (c != null) {
       waiter.connected(c);
@@ -278,17 +308,25 @@ final class UpstreamPool {
   }
 
   /**
-   * Called by the event loop's sweep: closes idle connections past the keep-alive timeout, fails
+   * Called by the event loop's sweep: closes idle connections past the keep-alive timeout (and
+   * renews up to {@code warm_connections} of them for a replica used in the last minute), fails
    * waiters past the connect timeout and forgets replicas with nothing open or waiting.
    */
   void sweep(long now) {
     List<Waiter> late = null;
     for (Iterator<Host> it = hosts.values().iterator(); it.hasNext(); ) {
       Host h = it.next();
+      int expired = 0;
       for (UpstreamConnection c; (c = h.idle.peekFirst()) != null
           && (!c.usable() || now - c.idleSince >= keepAliveNanos); ) {
         h.idle.pollFirst();
+        if (c.usable()) {
+          expired++; // still counted in open until its close is told (channelInactive)
+        }
         c.channel.close();
+      }
+      if (expired > 0) {
+        renew(h, expired, now);
       }
       for (Waiting w; (w = h.waiting.peekFirst()) != null && now - w.due >= 0; ) {
         h.waiting.pollFirst();
@@ -303,6 +341,18 @@ final class UpstreamPool {
     }
     if (late != null) {
       late.forEach(w -> w.connectFailed(Reason.CONNECT_TIMEOUT));
+    }
+  }
+
+  /** Opens new connections in place of {@code expired} ones, as far as warm_connections allow. */
+  private void renew(Host h, int expired, long now) {
+    if (warm == 0 || closed || now - h.lastUsed >= WARM_WINDOW_NANOS || !wanted.test(h.replica)) {
+      return;
+    }
+    int others = h.open - expired; // lent, or idle and still fresh
+    int n = Math.min(expired, Math.min(warm, maxOpen) - others);
+    for (int i = 0; i < n; i++) {
+      connect(h, renewal);
     }
   }
 

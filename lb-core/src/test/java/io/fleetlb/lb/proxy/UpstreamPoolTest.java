@@ -13,6 +13,8 @@ import io.fleetlb.lb.testing.Scripts;
 import io.vertx.core.http.HttpConnection;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -132,8 +134,9 @@ class UpstreamPoolTest extends ProxyTestBase {
     AtomicLong clock = new AtomicLong(System.nanoTime());
     ScriptedUpstream up = upstream("m", Scripts.ok());
     start(oneLoop(up)
-        .section("upstream", "{ keep_alive_timeout: 4s }")
+        .section("upstream", "{ keep_alive_timeout: 4s, warm_connections: 0 }")
         .nanoClock(clock::get));
+    Replica replica = h.router().pool().replicas().get(0);
     assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
     HttpConnection conn = up.awaitCall(0).request.connection();
     AtomicLong closed = new AtomicLong();
@@ -144,8 +147,50 @@ class UpstreamPoolTest extends ProxyTestBase {
     assertThat(closed.get()).isZero();
     clock.addAndGet(Duration.ofSeconds(4).toNanos());
     await().atMost(10, TimeUnit.SECONDS).until(() -> closed.get() == 1);
+    await("nothing renewed with warm_connections: 0").atMost(10, TimeUnit.SECONDS)
+        .until(() -> ScriptedUpstream.join(h.router().upstreamConnections(replica)) == 0);
     assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
     assertThat(connections(up)).isEqualTo(2);
+  }
+
+  @Test
+  void expiringConnectionsOfARecentlyUsedReplicaAreRenewedForAMinute() {
+    AtomicLong clock = new AtomicLong(System.nanoTime());
+    ScriptedUpstream up = upstream("m", Scripts.ok());
+    start(oneLoop(up)
+        .section("upstream", "{ keep_alive_timeout: 4s }") // warm_connections: 2 by default
+        .nanoClock(clock::get));
+    Replica replica = h.router().pool().replicas().get(0);
+    // three requests at once: three connections (more than the two kept warm)
+    List<RawClient> clients = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      clients.add(RawClient.connect(h.router().port()).post("/v1/completions",
+          "{\"model\":\"m\"}"));
+    }
+    for (RawClient c : clients) {
+      assertThat(c.readUntil("}", Duration.ofSeconds(10))).startsWith("HTTP/1.1 200");
+      c.close();
+    }
+    assertThat(ScriptedUpstream.join(h.router().upstreamConnections(replica))).isBetween(1, 3);
+    long openBefore = ScriptedUpstream.join(h.router().upstreamConnections(replica));
+    long accepted = up.connectionsAccepted();
+    // past the keep-alive: each loop keeps two, renewed (new connections), the rest closed
+    clock.addAndGet(Duration.ofMillis(4100).toNanos());
+    long keep = Math.min(2, openBefore);
+    await().atMost(10, TimeUnit.SECONDS).until(() -> up.connectionsAccepted() == accepted + keep
+        && ScriptedUpstream.join(h.router().upstreamConnections(replica)) == keep
+        && up.openConnections() == keep);
+    // the next request finds a renewed connection: no new one is opened for it
+    assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
+    assertThat(up.connectionsAccepted()).isEqualTo(accepted + keep);
+    // a minute without requests: the expiring connections are closed and not renewed
+    for (int i = 0; i < 16; i++) {
+      clock.addAndGet(Duration.ofMillis(4100).toNanos());
+      await().atMost(10, TimeUnit.SECONDS).until(() -> up.openConnections() <= keep);
+    }
+    await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> ScriptedUpstream.join(h.router().upstreamConnections(replica)) == 0
+            && up.openConnections() == 0);
   }
 
   @Test

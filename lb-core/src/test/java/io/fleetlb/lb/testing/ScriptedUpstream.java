@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -90,6 +91,8 @@ public final class ScriptedUpstream implements AutoCloseable {
   private volatile Script metrics;
   private final AtomicInteger metricsCalls = new AtomicInteger();
   private final AtomicInteger modelsCalls = new AtomicInteger();
+  private final AtomicInteger connectionsAccepted = new AtomicInteger();
+  private final AtomicInteger openConnections = new AtomicInteger();
   private HttpServer server;
   private boolean tls;
   private String host = "127.0.0.1";
@@ -123,8 +126,9 @@ public final class ScriptedUpstream implements AutoCloseable {
       int port) {
     ScriptedUpstream u = new ScriptedUpstream(vertx, model, script);
     u.host = host;
-    u.server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port))
-        .requestHandler(u::handle);
+    u.server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
+            .setHttp2ClearTextEnabled(false))
+        .requestHandler(u::handle).connectionHandler(u::connected);
     join(u.server.listen());
     return u;
   }
@@ -132,10 +136,29 @@ public final class ScriptedUpstream implements AutoCloseable {
   private static ScriptedUpstream start(Vertx vertx, String model, Script script,
       HttpServerOptions options) {
     ScriptedUpstream u = new ScriptedUpstream(vertx, model, script);
-    u.server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0))
-        .requestHandler(u::handle);
+    // HTTP/1.1 only, as vLLM: a server open to h2c waits for the first bytes to tell the two
+    // apart and only then reports the connection (connectionsAccepted must see idle ones)
+    u.server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0)
+            .setHttp2ClearTextEnabled(false))
+        .requestHandler(u::handle).connectionHandler(u::connected);
     join(u.server.listen());
     return u;
+  }
+
+  private void connected(HttpConnection conn) {
+    connectionsAccepted.incrementAndGet();
+    openConnections.incrementAndGet();
+    conn.closeHandler(v -> openConnections.decrementAndGet());
+  }
+
+  /** Connections accepted so far (with or without a request on them). */
+  public int connectionsAccepted() {
+    return connectionsAccepted.get();
+  }
+
+  /** Connections open now. */
+  public int openConnections() {
+    return openConnections.get();
   }
 
   private void handle(HttpServerRequest req) {
