@@ -23,10 +23,10 @@ import java.util.regex.Pattern;
  *     store; a relative path is resolved against the configuration file's folder
  * @param verifyHostname whether an {@code https://} replica's certificate must name its host,
  *     default true
- * @param warmConnections connections each event loop keeps open to a replica that served a
- *     request in the last minute, default 2, 0 for none: one past {@code keepAliveTimeout} is
- *     replaced, not only closed, so the first requests after a lull find a connection instead of
- *     all connecting at once
+ * @param warmConnections idle connections each event loop renews to a replica that had a
+ *     request in the last minute, default 16, 0 for none: up to this many connections reaching
+ *     {@code keepAliveTimeout} are replaced (a new connection opened for each one closed), so the
+ *     first requests after a lull find connections instead of all connecting at once
  */
 public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQueue,
     Duration keepAliveTimeout, List<String> responseHeaders, String caFile,
@@ -45,14 +45,14 @@ public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQu
     keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(4) : keepAliveTimeout;
     responseHeaders = responseHeaders == null ? List.of() : List.copyOf(responseHeaders);
     verifyHostname = verifyHostname == null ? Boolean.TRUE : verifyHostname;
-    warmConnections = warmConnections == null ? 2 : warmConnections;
+    warmConnections = warmConnections == null ? 16 : warmConnections;
   }
 
   @Override
   public void validate(Validation at) {
     at.range(maxConnectionsPerReplica, 1, 1_000_000, "max_connections_per_replica");
     at.range(maxWaitQueue, 0, 1_000_000, "max_wait_queue");
-    at.range(warmConnections, 0, 64, "warm_connections");
+    at.range(warmConnections, 0, 100_000, "warm_connections");
     at.check(keepAliveTimeout.toSeconds() >= 1, "keep_alive_timeout", keepAliveTimeout,
         "must be at least 1s");
     at.check(caFile == null || !caFile.isBlank(), "ca_file", caFile, "must name a file");

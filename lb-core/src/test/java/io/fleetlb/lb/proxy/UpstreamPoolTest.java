@@ -158,7 +158,7 @@ class UpstreamPoolTest extends ProxyTestBase {
     AtomicLong clock = new AtomicLong(System.nanoTime());
     ScriptedUpstream up = upstream("m", Scripts.ok());
     start(oneLoop(up)
-        .section("upstream", "{ keep_alive_timeout: 4s }") // warm_connections: 2 by default
+        .section("upstream", "{ keep_alive_timeout: 4s, warm_connections: 2 }")
         .nanoClock(clock::get));
     Replica replica = h.router().pool().replicas().get(0);
     // three requests at once: three connections (more than the two kept warm)
