@@ -9,8 +9,8 @@
 # its client, router/hybrid what the router's own work costs. Each target sits idle while the
 # others run, so every proxy keeps its idle upstream connections for 300 s (nginx:
 # keepalive_timeout 300s; the router: upstream.keep_alive_timeout) and no round starts by
-# reconnecting. Prints each round's requests/s and p99, then the median ratio to nginx over the
-# rounds.
+# reconnecting. Prints each round's requests/s, p99 and each JVM's CPU time per request (user and
+# system, from /proc), then the median ratio to nginx over the rounds.
 # Needs: nginx, wrk, python3, a JDK 17. Takes about 6 x (WARM + ROUNDS x SECONDS) s after the build.
 # Usage: lb-roundrobin/measure/proxy-floor.sh [ROUNDS=4] [SECONDS=8]   (env: OUT, PORT_BASE=26000,
 #   WARM=30, JVM="-Xms1g -Xmx1g -XX:+UseG1GC" for the five JVMs)
@@ -86,17 +86,21 @@ trap cleanup EXIT
 nginx -p "$OUT" -e "$OUT/nginx-error.log" -c "$OUT/nginx.conf" & PIDS+=($!)
 CP="$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar"
 java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.NettyFloorProxy "$NETTY" "$U1" "$U2" \
-  > "$OUT/netty.out" 2>&1 & PIDS+=($!)
+  > "$OUT/netty.out" 2>&1 & PIDS+=($!); P_NETTY=$!
 java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.VertxFloorProxy "$VERTX" "$U1" "$U2" \
-  > "$OUT/vertx.out" 2>&1 & PIDS+=($!)
+  > "$OUT/vertx.out" 2>&1 & PIDS+=($!); P_VERTX=$!
 java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.HybridFloorProxy "$HYBRID" "$U1" "$U2" \
-  > "$OUT/hybrid.out" 2>&1 & PIDS+=($!)
+  > "$OUT/hybrid.out" 2>&1 & PIDS+=($!); P_HYBRID=$!
 java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.VertxCacheFloorProxy "$VCACHE" "$U1" "$U2" \
-  > "$OUT/vcache.out" 2>&1 & PIDS+=($!)
+  > "$OUT/vcache.out" 2>&1 & PIDS+=($!); P_VCACHE=$!
 java "${JVM[@]}" -jar "$OUT/bin/lb-roundrobin.jar" --config "$OUT/router.yaml" \
-  > "$OUT/router.out" 2>&1 & PIDS+=($!)
+  > "$OUT/router.out" 2>&1 & PIDS+=($!); P_ROUTER=$!
 NAMES=(nginx netty-floor vertx-floor vcache-floor hybrid-floor lb-roundrobin)
 PORTS=("$NGINX" "$NETTY" "$VERTX" "$VCACHE" "$HYBRID" "$ROUTER")
+# the JVMs' pids for their CPU time (nginx serves the upstream too: its share is not told apart)
+TPIDS=("" "$P_NETTY" "$P_VERTX" "$P_VCACHE" "$P_HYBRID" "$P_ROUTER")
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+cpu() { if [ -n "$1" ]; then awk '{ print $14, $15 }' "/proc/$1/stat"; else echo "0 0"; fi; }
 for p in "${PORTS[@]}"; do
   for _ in $(seq 150); do
     code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H 'content-type: application/json' \
@@ -110,31 +114,43 @@ for p in "${PORTS[@]}"; do
   wrk -t2 -c64 -d"${WARM}s" -s "$OUT/post.lua" "http://127.0.0.1:$p/v1/chat/completions" > /dev/null
 done
 : > "$OUT/rounds.md"
-echo "| round | target | req/s | p99 ms |"
-echo "|---|---|---|---|"
+echo "| round | target | req/s | p99 ms | CPU us/req: user | system |"
+echo "|---|---|---|---|---|---|"
 for r in $(seq "$ROUNDS"); do
   for k in "${!NAMES[@]}"; do
+    read -r u0 s0 < <(cpu "${TPIDS[$k]}")
     o=$(wrk -t2 -c64 -d"${SECS}s" --latency -s "$OUT/post.lua" \
       "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions")
+    read -r u1 s1 < <(cpu "${TPIDS[$k]}")
+    n=$(sed -n 's/^ *\([0-9]*\) requests in.*/\1/p' <<< "$o")
     if grep -q -e Non-2xx -e 'Socket errors' <<< "$o"; then echo "$o" >&2; fi
     rps=$(sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p' <<< "$o")
     [ -n "$rps" ] || { echo "error: wrk gave no result for ${NAMES[$k]}:" >&2; echo "$o" >&2; exit 1; }
     p99=$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
       print (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v)) }' <<< "$o")
-    echo "| $r | ${NAMES[$k]} | ${rps%.*} | $p99 |" | tee -a "$OUT/rounds.md"
+    if [ -n "${TPIDS[$k]}" ]; then
+      us=$(awk -v a=$((u1 - u0)) -v b=$((s1 - s0)) -v t="$TICK_US" -v n="$n" \
+        'BEGIN { printf "%.1f | %.1f", a * t / n, b * t / n }')
+    else
+      us="- | -"
+    fi
+    echo "| $r | ${NAMES[$k]} | ${rps%.*} | $p99 | $us |" | tee -a "$OUT/rounds.md"
   done
 done
 python3 - "$OUT/rounds.md" <<'PY'
 import statistics, sys
 rows = [l.strip("|\n ").split(" | ") for l in open(sys.argv[1])]
 by = {}
-for r, name, rps, p99 in rows:
-    by.setdefault(int(r), {})[name] = (float(rps), float(p99))
-print("\nmedian over the rounds of each round's ratio to nginx (requests/s; p99):")
+for r, name, rps, p99, user, system in rows:
+    by.setdefault(int(r), {})[name] = (float(rps), float(p99), user, system)
+print("\nmedian over the rounds of each round's ratio to nginx (requests/s; p99), and of the CPU"
+      " time per request (user + system, microseconds):")
 for name in ("netty-floor", "vertx-floor", "vcache-floor", "hybrid-floor", "lb-roundrobin"):
     q = [by[r][name][0] / by[r]["nginx"][0] for r in by]
     p = [by[r][name][1] / by[r]["nginx"][1] for r in by]
+    u = statistics.median(float(by[r][name][2]) for r in by)
+    k = statistics.median(float(by[r][name][3]) for r in by)
     print(f"  {name:14s} {statistics.median(q):.2f}x  (rounds: {', '.join(f'{x:.2f}' for x in q)});"
-          f" p99 {statistics.median(p):.2f}x")
+          f" p99 {statistics.median(p):.2f}x; CPU {u:.1f} + {k:.1f} us")
 PY
 echo "work dir: $OUT" >&2
