@@ -406,14 +406,19 @@ final class Exchange {
     rt.admission.pump(model);
   }
 
-  /** Leaves the queue; true when the request was still waiting there. */
+  /**
+   * Leaves the queue; true when the request was still waiting there. A request already woken (its
+   * wake-up on the way to this loop) keeps its ticket: {@link #woken} then takes the slot, or
+   * hands it on if the request ended meanwhile. (Dropping the ticket here lost the wake-up when a
+   * queue wait ran out in the same sweep that woke it: the request then waited for ever.)
+   */
   private boolean leaveQueue() {
     QueueTicket t = ticket;
     if (t == null) {
       return false;
     }
-    ticket = null;
     if (rt.admission.remove(model, t.lane, t)) {
+      ticket = null;
       queuedNanos = Math.max(0, queuedNanos) + rt.nanoClock.getAsLong() - t.enqueuedNanos;
       return true;
     }

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -133,6 +134,33 @@ class AdmissionTest extends ProxyTestBase {
     assertThat(one.calls()).hasSize(1);
     one.calls().get(0).answer("{}");
     assertThat(running.join().statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void aRequestWokenInTheSweepWhereItsWaitRunsOutIsStillServed() {
+    // One event loop and a virtual clock: one sweep first ends the running request (its first
+    // byte is late), which wakes the queued one, then finds the queued one's wait over while its
+    // wake-up is still on the way. The wake-up must not be lost: the request is dispatched (or
+    // answered), never left waiting for ever.
+    AtomicLong clock = new AtomicLong(System.nanoTime());
+    ScriptedUpstream one = held("m");
+    start(RouterHarness.builder().replica("one", one)
+        .section("listen", "{ host: 127.0.0.1, port: 0, event_loops: 1 }")
+        .section("health_check", "{ enabled: false }")
+        .section("timeouts", "{ first_byte: 10s }")
+        .section("admission", "{ max_in_flight_per_replica: 1, queue: { max_wait: 5s } }")
+        .nanoClock(clock::get));
+    CompletableFuture<HttpResponse<String>> first = postAsync(null);
+    one.awaitCall(0);
+    CompletableFuture<HttpResponse<String>> queued = postAsync(null);
+    await().atMost(10, TimeUnit.SECONDS).until(() -> queued() == 1);
+    clock.addAndGet(TimeUnit.SECONDS.toNanos(11));
+    assertThat(first.orTimeout(10, TimeUnit.SECONDS).join().statusCode()).isEqualTo(504);
+    // Woken, not timed out: it reaches the replica (whose answer it gets).
+    one.awaitCall(1).answer("{\"n\":2}");
+    HttpResponse<String> second = queued.orTimeout(10, TimeUnit.SECONDS).join();
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.body()).isEqualTo("{\"n\":2}");
   }
 
   @Test
