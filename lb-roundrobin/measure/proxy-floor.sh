@@ -128,7 +128,7 @@ for r in $(seq "$ROUNDS"); do
     [ -n "$rps" ] || { echo "error: wrk gave no result for ${NAMES[$k]}:" >&2; echo "$o" >&2; exit 1; }
     p99=$(awk '$1 == "99%" { v = $2; u = v; sub(/[0-9.]+/, "", u); sub(/[a-z]+$/, "", v);
       print (u == "us" ? v / 1000 : (u == "s" ? v * 1000 : v)) }' <<< "$o")
-    if [ -n "${TPIDS[$k]}" ]; then
+    if [ -n "${TPIDS[$k]}" ] && [ "${n:-0}" -gt 0 ]; then
       us=$(awk -v a=$((u1 - u0)) -v b=$((s1 - s0)) -v t="$TICK_US" -v n="$n" \
         'BEGIN { printf "%.1f | %.1f", a * t / n, b * t / n }')
     else

@@ -54,6 +54,7 @@ KEY=sk-bench-router-ab
 i=1
 while [ $# -ge 3 ]; do
   name="$1"; jar="$2"; log="$3"; shift 3
+  case "$log" in on|off|auth) ;; *) echo "error: variant $name: mode must be on, off or auth (got $log)" >&2; exit 2 ;; esac
   port=$((BASE + 10 * i)); admin=$((port + 1))
   [ "$log" = off ] && enabled=false || enabled=true
   extra=""
@@ -111,7 +112,7 @@ PY
 wrk_at() {
   local k="$1" key=(); shift
   [ "${MODES[$k]}" = auth ] && key=(-H "Authorization: Bearer $KEY")
-  wrk -t1 -c64 "${key[@]}" -s "$OUT/post.lua" "$@" "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions"
+  wrk -t1 -c64 ${key[@]+"${key[@]}"} -s "$OUT/post.lua" "$@" "http://127.0.0.1:${PORTS[$k]}/v1/chat/completions"
 }
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 for k in "${!NAMES[@]}"; do
@@ -126,7 +127,11 @@ for r in $(seq "$ROUNDS"); do
     read -r a1 b1 c1 d1 < <(cpu "${RPIDS[$k]}")
     n=$(echo "$o" | sed -n 's/^ *\([0-9]*\) requests in.*/\1/p')
     rps=$(echo "$o" | sed -n 's/^Requests\/sec: *\([0-9.]*\).*/\1/p')
-    if grep -q -e Non-2xx -e 'Socket errors' <<< "$o"; then echo "$o" >&2; fi
+    if grep -q -e Non-2xx -e 'Socket errors' <<< "$o"; then
+      echo "$o" >&2
+      # a refused key would measure the router's 401 path: not what this variant is about
+      if [ "${MODES[$k]}" = auth ] && grep -q Non-2xx <<< "$o"; then exit 1; fi
+    fi
     awk -v r="$r" -v v="${NAMES[$k]}" -v n="$n" -v rps="$rps" -v t="$TICK_US" \
       -v a="$((a1 - a0))" -v b="$((b1 - b0))" -v c="$((c1 - c0))" -v d="$((d1 - d0))" \
       'BEGIN { printf "| %d | %s | %.0f | %.1f | %.1f | %.1f | %.1f | %.1f |\n", r, v, rps,

@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
  *     store; a relative path is resolved against the configuration file's folder
  * @param verifyHostname whether an {@code https://} replica's certificate must name its host,
  *     default true
- * @param warmConnections idle connections each event loop renews to a replica that had a
- *     request in the last minute, default 16, 0 for none: up to this many connections reaching
- *     {@code keepAliveTimeout} are replaced (a new connection opened for each one closed), so the
- *     first requests after a lull find connections instead of all connecting at once
+ * @param warmConnections idle connections per replica renewed through a lull, split evenly
+ *     across event loops (at least one each), default 32, 0 for none: when a replica has had no
+ *     request for {@code keepAliveTimeout}, the connections reaching it are replaced (a new one
+ *     opened for each one closed) until a minute after its last request, so the first requests
+ *     after a lull find connections instead of all connecting at once
  */
 public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQueue,
     Duration keepAliveTimeout, List<String> responseHeaders, String caFile,
@@ -45,7 +46,7 @@ public record UpstreamConfig(Integer maxConnectionsPerReplica, Integer maxWaitQu
     keepAliveTimeout = keepAliveTimeout == null ? Duration.ofSeconds(4) : keepAliveTimeout;
     responseHeaders = responseHeaders == null ? List.of() : List.copyOf(responseHeaders);
     verifyHostname = verifyHostname == null ? Boolean.TRUE : verifyHostname;
-    warmConnections = warmConnections == null ? 16 : warmConnections;
+    warmConnections = warmConnections == null ? 32 : warmConnections;
   }
 
   @Override

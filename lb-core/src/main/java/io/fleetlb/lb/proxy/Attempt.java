@@ -67,7 +67,6 @@ final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener 
   private long firstByteDeadline;
   private long lastReadNanos;
   private long pausedSinceNanos;
-  /** Bytes of a non-SSE response received in this event-loop turn and not written yet. */
   /** Response bytes of this read held back to leave in one write (not SSE), else null. */
   private Buffer pending;
 

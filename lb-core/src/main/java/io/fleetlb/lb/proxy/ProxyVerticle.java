@@ -69,10 +69,11 @@ public final class ProxyVerticle extends VerticleBase {
     int loops = c.listen().resolvedEventLoops();
     int perLoop = Math.max(1, (c.upstream().maxConnectionsPerReplica() + loops - 1) / loops);
     VertxInternal vx = (VertxInternal) vertx;
+    int warmPerLoop = (c.upstream().warmConnections() + loops - 1) / loops;
     upstream = new UpstreamPool(((ContextInternal) context).nettyEventLoop(),
         vx.transport().channelFactory(false), vx.nameResolver().nettyAddressResolverGroup(),
-        c.upstream(), perLoop, rt.nanoClock, () -> rt.connectMillis,
-        r -> !rt.pool.removed(r) && !rt.pool.ejected(r));
+        c.upstream(), perLoop, warmPerLoop, rt.nanoClock, () -> rt.connectMillis,
+        r -> !rt.draining() && !rt.pool.removed(r) && !rt.pool.ejected(r) && rt.pool.healthy(r));
     server = vertx.createHttpServer(serverOptions(c)
             .setHost(c.listen().host())
             .setPort(port)
@@ -300,7 +301,7 @@ public final class ProxyVerticle extends VerticleBase {
     e.rejectInvalid(status, reason, message);
   }
 
-  /** Arms the request-head deadline for a new (or newly idle keep-alive) connection. */
+  /** Tracks a new client connection and arms its request-head deadline. */
   private void connected(HttpConnection conn) {
     ClientConnection c = new ClientConnection(conn);
     armHeadDeadline(c);

@@ -46,11 +46,13 @@ import org.slf4j.LoggerFactory;
  * on open connections ({@code upstream.max_connections_per_replica} shared out over the event
  * loops) and a bounded queue of requests waiting for one ({@code upstream.max_wait_queue}; beyond
  * it a request is refused with {@link Reason#POOL_FULL}). Idle connections are closed after
- * {@code upstream.keep_alive_timeout}, before the replica's server closes them itself; for a
- * minute after a replica last had a request, up to {@code upstream.warm_connections} of them are
- * renewed (a new connection opened for each one closed), so a burst after a lull finds
- * connections instead of opening one per request at once (and running the connect path, which
- * steady traffic never runs and the JIT compiled out, at full rate).
+ * {@code upstream.keep_alive_timeout}, before the replica's server closes them itself. When a lull
+ * begins (no request to the replica for a keep-alive period), the connections it leaves idle are
+ * renewed (a new one opened for each one closed, up to this loop's share of
+ * {@code upstream.warm_connections}) until a minute after the last request, so a burst after a
+ * lull finds connections instead of opening one per request at once (and running the connect
+ * path, which steady traffic never runs and the JIT compiled out, at full rate). Under traffic,
+ * connections it stopped needing expire and are not renewed.
  *
  * <p>Vert.x's HTTP client, which this replaces on the proxy path, cost about a tenth of the
  * router's throughput (docs/benchmarks.md): it wraps every response in futures and promises,
@@ -94,8 +96,9 @@ final class UpstreamPool {
   private final long keepAliveNanos;
   /** How long after a replica's last request its expiring idle connections are renewed. */
   static final long WARM_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(60);
+  /** This loop's share of {@code upstream.warm_connections} per replica. */
   private final int warm;
-  /** Whether a replica is still worth connections (in the pool, not ejected). */
+  /** Whether a replica is still worth connections (in the pool, healthy, not ejected). */
   private final Predicate<Replica> wanted;
   /** Takes a renewed connection: into the idle cache, or to a request waiting already. */
   private final Waiter renewal = new Waiter() {
@@ -106,7 +109,8 @@ final class UpstreamPool {
 
     @Override
     public void connectFailed(Reason reason) {
-      // counted out already; the next request connects itself (and finds out)
+      // counted out already (never renewed again); the next request connects itself
+      LOG.debug("renewing an idle upstream connection failed: {}", reason.label());
     }
   };
   private final Map<Replica, Host> hosts = new HashMap<>();
@@ -120,13 +124,14 @@ final class UpstreamPool {
    * A pool for one event loop.
    *
    * @param maxOpen open connections per replica on this event loop
+   * @param warm connections per replica this event loop renews through a lull
    * @param connectMillis the connect timeout, read at each connect (it may be reloaded)
    * @param wanted whether a replica's expiring connections may be renewed (it is still in the
    *     pool and not ejected)
    */
   UpstreamPool(EventLoop loop, ChannelFactory<? extends Channel> channels,
       AddressResolverGroup<InetSocketAddress> resolver, UpstreamConfig config, int maxOpen,
-      LongSupplier nanoClock, LongSupplier connectMillis, Predicate<Replica> wanted) {
+      int warm, LongSupplier nanoClock, LongSupplier connectMillis, Predicate<Replica> wanted) {
     this.loop = loop;
     this.channels = channels;
     this.resolver = resolver;
@@ -135,7 +140,7 @@ final class UpstreamPool {
     this.nanoClock = nanoClock;
     this.connectMillis = connectMillis;
     this.keepAliveNanos = config.keepAliveTimeout().toNanos();
-    this.warm = config.warmConnections();
+    this.warm = warm;
     this.wanted = wanted;
   }
 
@@ -309,7 +314,7 @@ final class UpstreamPool {
 
   /**
    * Called by the event loop's sweep: closes idle connections past the keep-alive timeout (and
-   * renews up to {@code warm_connections} of them for a replica used in the last minute), fails
+   * renews them through a lull, see the class comment), fails
    * waiters past the connect timeout and forgets replicas with nothing open or waiting.
    */
   void sweep(long now) {
@@ -344,11 +349,19 @@ final class UpstreamPool {
     }
   }
 
-  /** Opens new connections in place of {@code expired} ones, as far as warm_connections allow. */
+  /**
+   * Opens new connections in place of {@code expired} ones if a lull is on (no request for a
+   * keep-alive period: under traffic, an expiring connection is one it no longer needs) and began
+   * less than a minute ago, as far as this loop's share of warm_connections allows.
+   */
   private void renew(Host h, int expired, long now) {
-    if (warm == 0 || closed || now - h.lastUsed >= WARM_WINDOW_NANOS || !wanted.test(h.replica)) {
+    long quiet = now - h.lastUsed;
+    if (warm == 0 || closed || quiet < keepAliveNanos || quiet >= WARM_WINDOW_NANOS
+        || !wanted.test(h.replica)) {
       return;
     }
+    // the expired ones are still counted in open until their close is told (channelInactive):
+    // the cap may be passed by them for that moment
     int others = h.open - expired; // lent, or idle and still fresh
     int n = Math.min(expired, Math.min(warm, maxOpen) - others);
     for (int i = 0; i < n; i++) {

@@ -196,22 +196,6 @@ class RequestValidationTest extends ProxyTestBase {
   }
 
   @Test
-  void aKeptAliveConnectionSilentPastTheHeaderDeadlineIsClosed() {
-    try (RawClient c = RawClient.connect(h.router().port())) {
-      // Two answered requests in a row: the deadline is re-armed after each, not only once.
-      for (int i = 0; i < 2; i++) {
-        c.send("GET /v1/chat/completions HTTP/1.1\r\nHost: x\r\n\r\n");
-        assertThat(c.readUntil("}}", Duration.ofSeconds(10))).startsWith("HTTP/1.1 405");
-      }
-      // Then silence: the connection waits for a third head and is closed by its deadline.
-      assertThat(c.awaitClosed(Duration.ofSeconds(10))).isTrue();
-    }
-    assertThat(h.metric("lb_header_timeouts_total")).isEqualTo(1);
-    assertThat(h.log().awaitNth(1).reason()).isEqualTo(Reason.METHOD_NOT_ALLOWED);
-    assertThat(h.log().entries()).as("the idle connection's close is not a request").hasSize(2);
-  }
-
-  @Test
   void expectContinueIsAnsweredAfterTheChecks() {
     try (RawClient c = RawClient.connect(h.router().port())) {
       String body = "{\"model\":\"m/A\"}";

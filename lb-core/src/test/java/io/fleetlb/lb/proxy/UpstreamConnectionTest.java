@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 class UpstreamConnectionTest {
   private final EmbeddedChannel channel = new EmbeddedChannel();
   private final UpstreamPool pool = new UpstreamPool(channel.eventLoop(), null, null,
-      UpstreamConfig.DEFAULT, 4, System::nanoTime, () -> 1000, r -> true);
+      UpstreamConfig.DEFAULT, 4, 0, System::nanoTime, () -> 1000, r -> true);
   private final UpstreamPool.Host host = new UpstreamPool.Host(null);
   private final UpstreamConnection conn = new UpstreamConnection(pool, host);
   private final Heard heard = new Heard();

@@ -153,44 +153,93 @@ class UpstreamPoolTest extends ProxyTestBase {
     assertThat(connections(up)).isEqualTo(2);
   }
 
+  /** Opens three upstream connections at once (three held requests, then answered). */
+  private void threeConnections(ScriptedUpstream up, Replica replica) {
+    List<RawClient> clients = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      clients.add(RawClient.connect(h.router().port()).post("/v1/completions",
+          "{\"model\":\"m\"}"));
+    }
+    await().atMost(10, TimeUnit.SECONDS).until(() -> up.calls().size() == 3);
+    for (int i = 0; i < 3; i++) {
+      up.awaitCall(i).answer("{\"n\":" + i + "}");
+      assertThat(clients.get(i).readUntil("{\"n\":" + i + "}", Duration.ofSeconds(10)))
+          .startsWith("HTTP/1.1 200");
+      clients.get(i).close();
+    }
+    assertThat(open(replica)).isEqualTo(3);
+    assertThat(up.connectionsAccepted()).isEqualTo(3);
+  }
+
+  private int open(Replica replica) {
+    return ScriptedUpstream.join(h.router().upstreamConnections(replica));
+  }
+
   @Test
-  void expiringConnectionsOfARecentlyUsedReplicaAreRenewedForAMinute() {
+  void connectionsALullLeavesIdleAreRenewedForAMinuteAndNoLonger() {
+    AtomicLong clock = new AtomicLong(System.nanoTime());
+    ScriptedUpstream up = upstream("m", Scripts.stall());
+    start(oneLoop(up)
+        .section("upstream", "{ keep_alive_timeout: 4s, warm_connections: 2 }")
+        .nanoClock(clock::get));
+    Replica replica = h.router().pool().replicas().get(0);
+    threeConnections(up, replica);
+    // The lull: every 4.1 s the idle connections expire; two are replaced by new ones each time
+    // (the third is only closed) until a minute after the last request.
+    int steps = 0;
+    for (long t = 4100; t < 60_000; t += 4100) {
+      clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(4100));
+      long expected = 3 + 2L * ++steps;
+      await().atMost(10, TimeUnit.SECONDS).until(() -> up.connectionsAccepted() == expected
+          && up.openConnections() == 2 && open(replica) == 2);
+    }
+    assertThat(steps).isEqualTo(14);
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(4100)); // 61.5 s after the last request
+    await().atMost(10, TimeUnit.SECONDS)
+        .until(() -> open(replica) == 0 && up.openConnections() == 0);
+    assertThat(up.connectionsAccepted()).isEqualTo(3 + 2 * 14);
+  }
+
+  @Test
+  void aRenewedConnectionServesTheFirstRequestAfterTheLull() {
     AtomicLong clock = new AtomicLong(System.nanoTime());
     ScriptedUpstream up = upstream("m", Scripts.ok());
     start(oneLoop(up)
         .section("upstream", "{ keep_alive_timeout: 4s, warm_connections: 2 }")
         .nanoClock(clock::get));
     Replica replica = h.router().pool().replicas().get(0);
-    // three requests at once: three connections (more than the two kept warm)
-    List<RawClient> clients = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      clients.add(RawClient.connect(h.router().port()).post("/v1/completions",
-          "{\"model\":\"m\"}"));
-    }
-    for (RawClient c : clients) {
-      assertThat(c.readUntil("}", Duration.ofSeconds(10))).startsWith("HTTP/1.1 200");
-      c.close();
-    }
-    assertThat(ScriptedUpstream.join(h.router().upstreamConnections(replica))).isBetween(1, 3);
-    long openBefore = ScriptedUpstream.join(h.router().upstreamConnections(replica));
-    long accepted = up.connectionsAccepted();
-    // past the keep-alive: each loop keeps two, renewed (new connections), the rest closed
-    clock.addAndGet(Duration.ofMillis(4100).toNanos());
-    long keep = Math.min(2, openBefore);
-    await().atMost(10, TimeUnit.SECONDS).until(() -> up.connectionsAccepted() == accepted + keep
-        && ScriptedUpstream.join(h.router().upstreamConnections(replica)) == keep
-        && up.openConnections() == keep);
-    // the next request finds a renewed connection: no new one is opened for it
     assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
-    assertThat(up.connectionsAccepted()).isEqualTo(accepted + keep);
-    // a minute without requests: the expiring connections are closed and not renewed
-    for (int i = 0; i < 16; i++) {
-      clock.addAndGet(Duration.ofMillis(4100).toNanos());
-      await().atMost(10, TimeUnit.SECONDS).until(() -> up.openConnections() <= keep);
+    clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(4100));
+    await().atMost(10, TimeUnit.SECONDS).until(() -> up.connectionsAccepted() == 2
+        && up.openConnections() == 1 && open(replica) == 1);
+    assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
+    assertThat(up.connectionsAccepted()).as("no connection opened for the request").isEqualTo(2);
+    assertThat(connections(up)).isEqualTo(2);
+  }
+
+  @Test
+  void underTrafficConnectionsNoLongerNeededExpireWithoutRenewal() {
+    AtomicLong clock = new AtomicLong(System.nanoTime());
+    ScriptedUpstream up = upstream("m", Scripts.stall());
+    start(oneLoop(up)
+        .section("upstream", "{ keep_alive_timeout: 4s, warm_connections: 2 }")
+        .nanoClock(clock::get));
+    Replica replica = h.router().pool().replicas().get(0);
+    threeConnections(up, replica);
+    for (int i = 0; i < 2; i++) {
+      // a request every 3 s: the most recently used connection serves it and stays fresh
+      clock.addAndGet(TimeUnit.SECONDS.toNanos(3));
+      try (RawClient c = RawClient.connect(h.router().port())) {
+        c.post("/v1/completions", "{\"model\":\"m\"}");
+        up.awaitCall(3 + i).answer("{\"again\":" + i + "}");
+        assertThat(c.readUntil("{\"again\":" + i + "}", Duration.ofSeconds(10)))
+            .startsWith("HTTP/1.1 200");
+      }
     }
+    // the two others expired while requests kept coming: closed, not renewed
     await().atMost(10, TimeUnit.SECONDS)
-        .until(() -> ScriptedUpstream.join(h.router().upstreamConnections(replica)) == 0
-            && up.openConnections() == 0);
+        .until(() -> open(replica) == 1 && up.openConnections() == 1);
+    assertThat(up.connectionsAccepted()).isEqualTo(3);
   }
 
   @Test
