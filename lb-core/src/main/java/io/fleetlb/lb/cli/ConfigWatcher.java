@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Reloads a running router's configuration on SIGHUP and when its file changes (checked every 2
@@ -39,8 +40,13 @@ final class ConfigWatcher {
   /** Installs the SIGHUP handler and the file check. */
   void start() {
     try {
-      Signal.handle(new Signal("HUP"), sig -> router.controlVertx().runOnContext(
-          v -> reload("SIGHUP")));
+      SignalHandler before = Signal.handle(new Signal("HUP"),
+          sig -> router.controlVertx().runOnContext(v -> reload("SIGHUP")));
+      if (before == SignalHandler.SIG_IGN) {
+        // The JVM leaves a signal ignored at its start ignored (nohup, some supervisors).
+        LOG.warn("SIGHUP is ignored in this process (started under nohup?): it will not reload"
+            + " the configuration; the file is still watched for changes");
+      }
     } catch (IllegalArgumentException e) {
       LOG.warn("SIGHUP cannot be handled on this platform; the configuration file is still"
           + " watched for changes");
