@@ -276,9 +276,7 @@ final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener 
       pending = pending == null ? chunk : pending.appendBuffer(chunk); // chunk is our own copy
       if (pending.length() >= COALESCE_LIMIT) {
         // A large body is relayed as it comes; holding more would defeat back-pressure.
-        Buffer b = pending;
-        pending = null;
-        writeNow(b, now);
+        writePending(now);
       }
       return;
     }
@@ -287,12 +285,15 @@ final class Attempt implements UpstreamPool.Waiter, UpstreamConnection.Listener 
 
   @Override
   public void readComplete() {
-    if (finished || pending == null) {
-      return;
+    if (!finished && pending != null) {
+      writePending(rt.nanoClock.getAsLong());
     }
+  }
+
+  private void writePending(long now) {
     Buffer b = pending;
     pending = null;
-    writeNow(b, rt.nanoClock.getAsLong());
+    writeNow(b, now);
   }
 
   private void writeNow(Buffer chunk, long now) {

@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class UpstreamPoolTest extends ProxyTestBase {
   private static final String ONE_LOOP = "{ host: 127.0.0.1, port: 0, event_loops: 1 }";
+  /** The routers' virtual clock in the tests that set it. */
+  private final AtomicLong clock = new AtomicLong(System.nanoTime());
 
   /** A router on one event loop in front of {@code up} alone, without health probes. */
   private static RouterHarness.Builder oneLoop(ScriptedUpstream up) {
@@ -131,7 +133,6 @@ class UpstreamPoolTest extends ProxyTestBase {
 
   @Test
   void idleConnectionsCloseAfterTheKeepAliveTimeout() {
-    AtomicLong clock = new AtomicLong(System.nanoTime());
     ScriptedUpstream up = upstream("m", Scripts.ok());
     start(oneLoop(up)
         .section("upstream", "{ keep_alive_timeout: 4s, warm_connections: 0 }")
@@ -148,7 +149,7 @@ class UpstreamPoolTest extends ProxyTestBase {
     clock.addAndGet(Duration.ofSeconds(4).toNanos());
     await().atMost(10, TimeUnit.SECONDS).until(() -> closed.get() == 1);
     await("nothing renewed with warm_connections: 0").atMost(10, TimeUnit.SECONDS)
-        .until(() -> ScriptedUpstream.join(h.router().upstreamConnections(replica)) == 0);
+        .until(() -> open(replica) == 0);
     assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
     assertThat(connections(up)).isEqualTo(2);
   }
@@ -175,14 +176,18 @@ class UpstreamPoolTest extends ProxyTestBase {
     return ScriptedUpstream.join(h.router().upstreamConnections(replica));
   }
 
-  @Test
-  void connectionsALullLeavesIdleAreRenewedForAMinuteAndNoLonger() {
-    AtomicLong clock = new AtomicLong(System.nanoTime());
-    ScriptedUpstream up = upstream("m", Scripts.stall());
+  /** A one-loop router on {@link #clock}: keep-alive 4 s, two warm connections; its replica. */
+  private Replica startWarm(ScriptedUpstream up) {
     start(oneLoop(up)
         .section("upstream", "{ keep_alive_timeout: 4s, warm_connections: 2 }")
         .nanoClock(clock::get));
-    Replica replica = h.router().pool().replicas().get(0);
+    return h.router().pool().replicas().get(0);
+  }
+
+  @Test
+  void connectionsALullLeavesIdleAreRenewedForAMinuteAndNoLonger() {
+    ScriptedUpstream up = upstream("m", Scripts.stall());
+    Replica replica = startWarm(up);
     threeConnections(up, replica);
     // The lull: every 4.1 s the idle connections expire; two are replaced by new ones each time
     // (the third is only closed) until a minute after the last request.
@@ -202,12 +207,8 @@ class UpstreamPoolTest extends ProxyTestBase {
 
   @Test
   void aRenewedConnectionServesTheFirstRequestAfterTheLull() {
-    AtomicLong clock = new AtomicLong(System.nanoTime());
     ScriptedUpstream up = upstream("m", Scripts.ok());
-    start(oneLoop(up)
-        .section("upstream", "{ keep_alive_timeout: 4s, warm_connections: 2 }")
-        .nanoClock(clock::get));
-    Replica replica = h.router().pool().replicas().get(0);
+    Replica replica = startWarm(up);
     assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
     clock.addAndGet(TimeUnit.MILLISECONDS.toNanos(4100));
     await().atMost(10, TimeUnit.SECONDS).until(() -> up.connectionsAccepted() == 2
@@ -219,12 +220,8 @@ class UpstreamPoolTest extends ProxyTestBase {
 
   @Test
   void underTrafficConnectionsNoLongerNeededExpireWithoutRenewal() {
-    AtomicLong clock = new AtomicLong(System.nanoTime());
     ScriptedUpstream up = upstream("m", Scripts.stall());
-    start(oneLoop(up)
-        .section("upstream", "{ keep_alive_timeout: 4s, warm_connections: 2 }")
-        .nanoClock(clock::get));
-    Replica replica = h.router().pool().replicas().get(0);
+    Replica replica = startWarm(up);
     threeConnections(up, replica);
     for (int i = 0; i < 2; i++) {
       // a request every 3 s: the most recently used connection serves it and stays fresh
@@ -248,16 +245,16 @@ class UpstreamPoolTest extends ProxyTestBase {
     start(oneLoop(up));
     Replica replica = h.router().pool().replicas().get(0);
     assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
-    assertThat(ScriptedUpstream.join(h.router().upstreamConnections(replica))).isEqualTo(1);
+    assertThat(open(replica)).isEqualTo(1);
     ScriptedUpstream.Call call = up.awaitCall(0);
     call.vertx.runOnContext(v -> call.request.connection().close());
     await().atMost(10, TimeUnit.SECONDS)
-        .until(() -> ScriptedUpstream.join(h.router().upstreamConnections(replica)) == 0);
+        .until(() -> open(replica) == 0);
     for (int i = 0; i < 3; i++) {
       assertThat(h.post("/v1/completions", "{\"model\":\"m\"}").statusCode()).isEqualTo(200);
     }
     assertThat(connections(up)).isEqualTo(2);
-    assertThat(ScriptedUpstream.join(h.router().upstreamConnections(replica))).isEqualTo(1);
+    assertThat(open(replica)).isEqualTo(1);
   }
 
   @Test
@@ -270,7 +267,7 @@ class UpstreamPoolTest extends ProxyTestBase {
       assertThat(r.statusCode()).isEqualTo(502);
     }
     assertThat(h.log().awaitNth(2).reason()).isEqualTo(Reason.CONNECT_FAILED);
-    assertThat(ScriptedUpstream.join(h.router().upstreamConnections(replica))).isZero();
+    assertThat(open(replica)).isZero();
   }
 
   @Test

@@ -126,23 +126,23 @@ public final class ScriptedUpstream implements AutoCloseable {
       int port) {
     ScriptedUpstream u = new ScriptedUpstream(vertx, model, script);
     u.host = host;
-    u.server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)
-            .setHttp2ClearTextEnabled(false))
-        .requestHandler(u::handle).connectionHandler(u::connected);
-    join(u.server.listen());
+    u.listen(new HttpServerOptions().setHost(host).setPort(port));
     return u;
   }
 
   private static ScriptedUpstream start(Vertx vertx, String model, Script script,
       HttpServerOptions options) {
     ScriptedUpstream u = new ScriptedUpstream(vertx, model, script);
+    u.listen(options.setHost("127.0.0.1").setPort(0));
+    return u;
+  }
+
+  private void listen(HttpServerOptions options) {
     // HTTP/1.1 only, as vLLM: a server open to h2c waits for the first bytes to tell the two
     // apart and only then reports the connection (connectionsAccepted must see idle ones)
-    u.server = vertx.createHttpServer(options.setHost("127.0.0.1").setPort(0)
-            .setHttp2ClearTextEnabled(false))
-        .requestHandler(u::handle).connectionHandler(u::connected);
-    join(u.server.listen());
-    return u;
+    server = vertx.createHttpServer(options.setHttp2ClearTextEnabled(false))
+        .requestHandler(this::handle).connectionHandler(this::connected);
+    join(server.listen());
   }
 
   private void connected(HttpConnection conn) {
