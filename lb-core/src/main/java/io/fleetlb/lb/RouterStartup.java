@@ -36,6 +36,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -57,10 +58,17 @@ final class RouterStartup {
     // control plane (health probes, admin listener, extensions such as a metrics scraper) runs
     // on a Vert.x of its own, so an overloaded data plane cannot delay probes into false
     // "unhealthy" verdicts or stall /metrics.
-    Vertx vertx = ownVertx ? Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
-        .setEventLoopPoolSize(c.listen().resolvedEventLoops())) : b.vertx;
-    Vertx control = ownVertx ? Vertx.vertx(new VertxOptions().setPreferNativeTransport(true)
-        .setEventLoopPoolSize(1).setWorkerPoolSize(2)) : b.vertx;
+    Transport transport;
+    try {
+      transport = ownVertx ? Transports.resolve(c.listen().transport()) : null;
+    } catch (IllegalStateException e) {
+      return Future.failedFuture(e);
+    }
+    Vertx vertx = ownVertx ? Vertx.builder().with(new VertxOptions()
+        .setEventLoopPoolSize(c.listen().resolvedEventLoops())).withTransport(transport).build()
+        : b.vertx;
+    Vertx control = ownVertx ? Vertx.builder().with(new VertxOptions()
+        .setEventLoopPoolSize(1).setWorkerPoolSize(2)).withTransport(transport).build() : b.vertx;
     AccessLog accessLog;
     try {
       accessLog = b.accessLog != null ? b.accessLog : accessLog(c);
@@ -94,7 +102,8 @@ final class RouterStartup {
     AtomicInteger active = new AtomicInteger();
     String policyName = b.policyName != null ? b.policyName : b.policy.getClass().getSimpleName();
     RunningRouter.State state = new RunningRouter.State();
-    RouterMetrics metrics = new RouterMetrics(registry, pool, policyName, active::get,
+    RouterMetrics metrics = new RouterMetrics(registry, pool, policyName,
+        Transports.name(vertx), active::get,
         () -> state.runtime != null && state.runtime.draining() ? 1 : 0, accessLog);
     pool.addListener(metrics);
     Authenticator auth;

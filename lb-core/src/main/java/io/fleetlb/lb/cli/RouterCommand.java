@@ -2,6 +2,7 @@ package io.fleetlb.lb.cli;
 
 import io.fleetlb.lb.Router;
 import io.fleetlb.lb.RunningRouter;
+import io.fleetlb.lb.Transports;
 import io.fleetlb.lb.config.AccessLogConfig;
 import io.fleetlb.lb.config.AdminConfig;
 import io.fleetlb.lb.config.ConfigException;
@@ -177,7 +178,7 @@ public abstract class RouterCommand implements Callable<Integer> {
     LOG.info("{} listening on {} (admin {}/metrics); {} of {}; {} transport",
         name, router.baseUri(), router.adminUri(), count(cfg.replicas().size(), "replica"),
         count(router.pool().models().size(), "model"),
-        router.vertx().isNativeTransportEnabled() ? "epoll" : "NIO");
+        Transports.name(router.vertx()));
     ConfigWatcher watcher = new ConfigWatcher(config, () -> overrides(configLoader()
         .load(config)), router);
     watcher.start();

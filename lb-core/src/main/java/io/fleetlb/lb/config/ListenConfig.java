@@ -16,11 +16,25 @@ import java.util.List;
  *     {@code X-Forwarded-For} and {@code X-Forwarded-Proto} are believed: another load balancer
  *     in front of the router. From any other peer those headers are replaced, since a client
  *     could forge them. Default none
+ * @param transport the network transport of the router's event loops (the public listener, the
+ *     upstream connections, the admin listener and the health probes): {@code io_uring} (Linux
+ *     5.x and later, where seccomp allows it), {@code epoll} (Linux), {@code nio} (anywhere), or
+ *     {@code auto} (the default): io_uring where the kernel offers it, else epoll, else NIO. A
+ *     transport named explicitly that cannot load stops the router at start
  */
 public record ListenConfig(String host, Integer port, Integer eventLoops, Boolean h2c,
-    List<String> trustedProxies) implements Validated {
+    List<String> trustedProxies, String transport) implements Validated {
   /** The defaults. */
-  public static final ListenConfig DEFAULT = new ListenConfig(null, null, null, null, null);
+  public static final ListenConfig DEFAULT = new ListenConfig(null, null, null, null, null, null);
+
+  /** The values {@code transport} takes. */
+  public static final List<String> TRANSPORTS = List.of("auto", "io_uring", "epoll", "nio");
+
+  /** A listener with the default transport. */
+  public ListenConfig(String host, Integer port, Integer eventLoops, Boolean h2c,
+      List<String> trustedProxies) {
+    this(host, port, eventLoops, h2c, trustedProxies, null);
+  }
 
   /** Fills in defaults for absent values. */
   public ListenConfig {
@@ -29,11 +43,12 @@ public record ListenConfig(String host, Integer port, Integer eventLoops, Boolea
     eventLoops = eventLoops == null ? 0 : eventLoops;
     h2c = h2c == null ? Boolean.FALSE : h2c;
     trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    transport = transport == null ? "auto" : transport;
   }
 
   /** This listener on another host, port or number of event loops (command-line overrides). */
   public ListenConfig with(String host, Integer port, Integer eventLoops) {
-    return new ListenConfig(host, port, eventLoops, h2c, trustedProxies);
+    return new ListenConfig(host, port, eventLoops, h2c, trustedProxies, transport);
   }
 
   /** The number of event loops to run, resolving 0 to the number of CPU cores. */
@@ -46,6 +61,8 @@ public record ListenConfig(String host, Integer port, Integer eventLoops, Boolea
     at.check(!host.isBlank(), "host", host, "must not be empty");
     at.range(port, 0, 65535, "port");
     at.range(eventLoops, 0, 1024, "event_loops");
+    at.check(TRANSPORTS.contains(transport), "transport", transport,
+        "must be one of " + String.join(", ", TRANSPORTS));
     for (int i = 0; i < trustedProxies.size(); i++) {
       String cidr = trustedProxies.get(i);
       at.check(cidr != null && Cidr.isValid(cidr), "trusted_proxies[" + i + "]", cidr,

@@ -54,12 +54,13 @@ public final class RouterMetrics implements PoolListener {
    * @param registry the admin registry
    * @param pool the replica pool (its counters back the attempt meters)
    * @param policyName the routing policy's name, exported in {@code lb_router_info}
+   * @param transport the network transport of the event loops, exported in {@code lb_router_info}
    * @param activeRequests client requests in flight
    * @param draining 1 while draining, else 0
    * @param accessLog the access log, whose dropped entries are counted
    */
   public RouterMetrics(MeterRegistry registry, ReplicaPool pool, String policyName,
-      IntSupplier activeRequests, IntSupplier draining, AccessLog accessLog) {
+      String transport, IntSupplier activeRequests, IntSupplier draining, AccessLog accessLog) {
     this.registry = registry;
     this.pool = pool;
     for (Replica r : pool.replicas()) {
@@ -81,7 +82,7 @@ public final class RouterMetrics implements PoolListener {
     FunctionCounter.builder("lb.access.log.dropped", accessLog, AccessLog::dropped)
         .description("Access-log lines dropped because the writer fell behind").register(registry);
     Gauge.builder("lb.router.info", () -> 1).description("Router build information")
-        .tag("policy", policyName).register(registry);
+        .tag("policy", policyName).tag("transport", transport).register(registry);
   }
 
   private ReplicaMeters meters(Replica r) {

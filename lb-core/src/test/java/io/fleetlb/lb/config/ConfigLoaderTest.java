@@ -57,7 +57,7 @@ class ConfigLoaderTest {
   @Test
   void everyKeyIsReadInSnakeCase() {
     RouterConfig c = parse(REPLICAS + """
-        listen: { host: 127.0.0.1, port: 0, event_loops: 3, h2c: true }
+        listen: { host: 127.0.0.1, port: 0, event_loops: 3, h2c: true, transport: epoll }
         admin: { host: 0.0.0.0, port: 9999 }
         timeouts: { connect: 250ms, first_byte: 1.5s, stream_idle: 2m, header_read: 1h, body_read: 7s }
         retry: { max_retries: 1, budget_percent: 50, min_retry_concurrency: 9, on_status: [503] }
@@ -70,6 +70,7 @@ class ConfigLoaderTest {
         """);
     assertThat(c.listen().eventLoops()).isEqualTo(3);
     assertThat(c.listen().h2c()).isTrue();
+    assertThat(c.listen().transport()).isEqualTo("epoll");
     assertThat(c.timeouts().firstByte()).isEqualTo(Duration.ofMillis(1500));
     assertThat(c.timeouts().streamIdle()).isEqualTo(Duration.ofMinutes(2));
     assertThat(c.timeouts().headerRead()).isEqualTo(Duration.ofHours(1));
@@ -83,6 +84,13 @@ class ConfigLoaderTest {
     assertThat(c.upstream().maxWaitQueue()).isZero();
     assertThat(c.drain().timeout()).isZero();
     assertThat(c.accessLog().path()).isEqualTo("/tmp/access.log");
+  }
+
+  @Test
+  void anUnknownTransportNamesTheOnesThereAre() {
+    assertThat(parse(REPLICAS).listen().transport()).isEqualTo("auto");
+    assertThat(error(REPLICAS + "listen: { transport: iouring }\n"))
+        .contains("listen.transport: must be one of auto, io_uring, epoll, nio (got \"iouring\")");
   }
 
   @Test

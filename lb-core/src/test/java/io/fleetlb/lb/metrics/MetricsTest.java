@@ -2,6 +2,7 @@ package io.fleetlb.lb.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fleetlb.lb.Transports;
 import io.fleetlb.lb.testing.Promtool;
 import io.fleetlb.lb.testing.ProxyTestBase;
 import io.fleetlb.lb.testing.RawClient;
@@ -60,7 +61,8 @@ class MetricsTest extends ProxyTestBase {
         "lb_upstream_time_to_first_byte_seconds_bucket{model=\"m/A\",replica=\"ok\",le=\"0.1\"}",
         "lb_upstream_duration_seconds_bucket{model=\"m/B\",replica=\"err\",le=\"+Inf\"} 2",
         "lb_replica_available{model=\"m/B\",replica=\"err\"} 0.0",
-        "lb_router_info{policy=\"test\"} 1",
+        "lb_router_info{policy=\"test\",transport=\"" + Transports.name(h.router().vertx())
+            + "\"} 1",
         "lb_requests_in_flight 0.0",
         "jvm_memory_used_bytes",
         "process_resident_memory_bytes");

@@ -48,11 +48,15 @@ public final class NettyFloorProxy {
     }
   }
 
+  static final boolean URING = Boolean.getBoolean("floor.uring");
+
   public static void main(String[] args) throws InterruptedException {
     int port = Integer.parseInt(args[0]);
     upstreams = FloorProxies.upstreams(args);
-    EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, EpollIoHandler.newFactory());
-    new ServerBootstrap().group(group).channel(EpollServerSocketChannel.class)
+    EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, URING
+        ? io.netty.channel.uring.IoUringIoHandler.newFactory() : EpollIoHandler.newFactory());
+    new ServerBootstrap().group(group).channel(URING
+        ? io.netty.channel.uring.IoUringServerSocketChannel.class : EpollServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
@@ -106,7 +110,8 @@ public final class NettyFloorProxy {
     private void connect(ChannelHandlerContext ctx, int upstream) {
       connecting = true;
       Back handler = new Back(this, upstream);
-      new Bootstrap().group(ctx.channel().eventLoop()).channel(EpollSocketChannel.class)
+      new Bootstrap().group(ctx.channel().eventLoop()).channel(URING
+          ? io.netty.channel.uring.IoUringSocketChannel.class : EpollSocketChannel.class)
           .option(ChannelOption.TCP_NODELAY, true)
           .handler(new ChannelInitializer<Channel>() {
             @Override
