@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Where the router's throughput gap to nginx comes from (issue 14): wrk rounds interleaved over
-# nginx as a round-robin proxy, the least proxy written on Netty (NettyFloorProxy), the least proxy
+# nginx as a round-robin proxy, the least proxy written on Netty (NettyFloorProxy, on epoll and on
+# io_uring), the least proxy
 # written on Vert.x the way the router is (VertxFloorProxy), the same with its own keep-alive cache
 # of Vert.x client connections (VertxCacheFloorProxy), Vert.x's server with the upstream side on
-# Netty's codec (HybridFloorProxy, the router's upstream design) and lb-roundrobin with its access
+# Netty's codec (HybridFloorProxy, the router's upstream design) and lb-roundrobin (its default
+# transport: io_uring where it loads) with its access
 # log, all in front of one nginx upstream on two ports. Netty/nginx is what a Java proxy can reach
 # on this machine, Vert.x/Netty what Vert.x's HTTP layer costs, hybrid/Vert.x how much of that is
 # its client, router/hybrid what the router's own work costs. Each target sits idle while the
@@ -11,7 +13,7 @@
 # keepalive_timeout 300s; the router: upstream.keep_alive_timeout) and no round starts by
 # reconnecting. Prints each round's requests/s, p99 and each JVM's CPU time per request (user and
 # system, from /proc), then the median ratio to nginx over the rounds.
-# Needs: nginx, wrk, python3, a JDK 17. Takes about 6 x (WARM + ROUNDS x SECONDS) s after the build.
+# Needs: nginx, wrk, python3, a JDK 17. Takes about 7 x (WARM + ROUNDS x SECONDS) s after the build.
 # Usage: lb-roundrobin/measure/proxy-floor.sh [ROUNDS=4] [SECONDS=8]   (env: OUT, PORT_BASE=26000,
 #   WARM=30, JVM="-Xms1g -Xmx1g -XX:+UseG1GC" for the five JVMs)
 set -euo pipefail
@@ -31,7 +33,7 @@ echo "building lb-roundrobin (jar and benchmark classes)..." >&2
 cp lb-roundrobin/target/lb-roundrobin.jar "$OUT/bin/"
 rm -rf "$OUT/bin/test-classes" && cp -r lb-roundrobin/target/test-classes "$OUT/bin/test-classes"
 U1=$((BASE + 1)); U2=$((BASE + 2)); NGINX=$((BASE + 3)); NETTY=$((BASE + 4)); VERTX=$((BASE + 5))
-ROUTER=$((BASE + 6)); HYBRID=$((BASE + 8)); VCACHE=$((BASE + 9))
+ROUTER=$((BASE + 6)); HYBRID=$((BASE + 8)); VCACHE=$((BASE + 9)); URING=$((BASE + 10))
 write_post_lua "$OUT/post.lua"
 cat > "$OUT/nginx.conf" <<NGINX
 daemon off;
@@ -87,6 +89,8 @@ nginx -p "$OUT" -e "$OUT/nginx-error.log" -c "$OUT/nginx.conf" & PIDS+=($!)
 CP="$OUT/bin/test-classes:$OUT/bin/lb-roundrobin.jar"
 java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.NettyFloorProxy "$NETTY" "$U1" "$U2" \
   > "$OUT/netty.out" 2>&1 & PIDS+=($!); P_NETTY=$!
+java "${JVM[@]}" -Dfloor.uring=true -cp "$CP" io.fleetlb.lb.roundrobin.overhead.NettyFloorProxy \
+  "$URING" "$U1" "$U2" > "$OUT/uring.out" 2>&1 & PIDS+=($!); P_URING=$!
 java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.VertxFloorProxy "$VERTX" "$U1" "$U2" \
   > "$OUT/vertx.out" 2>&1 & PIDS+=($!); P_VERTX=$!
 java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.HybridFloorProxy "$HYBRID" "$U1" "$U2" \
@@ -95,10 +99,10 @@ java "${JVM[@]}" -cp "$CP" io.fleetlb.lb.roundrobin.overhead.VertxCacheFloorProx
   > "$OUT/vcache.out" 2>&1 & PIDS+=($!); P_VCACHE=$!
 java "${JVM[@]}" -jar "$OUT/bin/lb-roundrobin.jar" --config "$OUT/router.yaml" \
   > "$OUT/router.out" 2>&1 & PIDS+=($!); P_ROUTER=$!
-NAMES=(nginx netty-floor vertx-floor vcache-floor hybrid-floor lb-roundrobin)
-PORTS=("$NGINX" "$NETTY" "$VERTX" "$VCACHE" "$HYBRID" "$ROUTER")
+NAMES=(nginx netty-floor uring-floor vertx-floor vcache-floor hybrid-floor lb-roundrobin)
+PORTS=("$NGINX" "$NETTY" "$URING" "$VERTX" "$VCACHE" "$HYBRID" "$ROUTER")
 # the JVMs' pids for their CPU time (nginx serves the upstream too: its share is not told apart)
-TPIDS=("" "$P_NETTY" "$P_VERTX" "$P_VCACHE" "$P_HYBRID" "$P_ROUTER")
+TPIDS=("" "$P_NETTY" "$P_URING" "$P_VERTX" "$P_VCACHE" "$P_HYBRID" "$P_ROUTER")
 TICK_US=$((1000000 / $(getconf CLK_TCK)))
 cpu() { if [ -n "$1" ]; then awk '{ print $14, $15 }' "/proc/$1/stat"; else echo "0 0"; fi; }
 for p in "${PORTS[@]}"; do
@@ -145,7 +149,8 @@ for r, name, rps, p99, user, system in rows:
     by.setdefault(int(r), {})[name] = (float(rps), float(p99), user, system)
 print("\nmedian over the rounds of each round's ratio to nginx (requests/s; p99), and of the CPU"
       " time per request (user + system, microseconds):")
-for name in ("netty-floor", "vertx-floor", "vcache-floor", "hybrid-floor", "lb-roundrobin"):
+for name in ("netty-floor", "uring-floor", "vertx-floor", "vcache-floor", "hybrid-floor",
+             "lb-roundrobin"):
     q = [by[r][name][0] / by[r]["nginx"][0] for r in by]
     p = [by[r][name][1] / by[r]["nginx"][1] for r in by]
     u = statistics.median(float(by[r][name][2]) for r in by)

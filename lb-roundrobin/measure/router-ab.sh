@@ -11,7 +11,8 @@
 #   sending the key. Env: OUT (work dir), PORT_BASE
 #   (default 24000: nginx on +1..+3, routers on +10, +20, ...), WARM (warm-up seconds, 20),
 #   JVM_<NAME> (that variant's JVM flags instead of -Xms256m -Xmx1g -XX:+UseG1GC; characters of
-#   NAME other than letters, digits and _ become _ there: JVM_lb_rr for lb-rr).
+#   NAME other than letters, digits and _ become _ there: JVM_lb_rr for lb-rr), TRANSPORT_<NAME>
+#   (that variant's listen.transport: auto, io_uring, epoll or nio; unset: the jar's default).
 set -euo pipefail
 ROUNDS="$1"; SECS="$2"; shift 2
 OUT="${OUT:-$(mktemp -d /tmp/router-ab.XXXXXX)}"
@@ -64,8 +65,10 @@ while [ $# -ge 3 ]; do
     - { id: bench, key_sha256: \"$(printf %s "$KEY" | sha256sum | cut -d' ' -f1)\", requests_per_minute: 100000000, tokens_per_minute: 1000000000 }
 admission: { max_in_flight_per_replica: 48, queue: { max_per_model: 1000, max_wait: 30s } }"
   fi
+  tvar="TRANSPORT_${name//[^A-Za-z0-9_]/_}"
+  transport="${!tvar:+, transport: ${!tvar}}"
   cat > "$OUT/$name.yaml" <<YAML
-listen: { host: 127.0.0.1, port: $port, event_loops: 2 }
+listen: { host: 127.0.0.1, port: $port, event_loops: 2$transport }
 admin: { host: 127.0.0.1, port: $admin }
 replicas:
   - { id: fast-1, url: "http://127.0.0.1:$((BASE + 1))", model: bench }

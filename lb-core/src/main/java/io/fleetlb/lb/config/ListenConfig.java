@@ -18,7 +18,7 @@ import java.util.List;
  *     could forge them. Default none
  * @param transport the network transport of the router's event loops (the public listener, the
  *     upstream connections, the admin listener and the health probes): {@code io_uring} (Linux
- *     5.x and later, where seccomp allows it), {@code epoll} (Linux), {@code nio} (anywhere), or
+ *     5.9 and later, where seccomp allows it), {@code epoll} (Linux), {@code nio} (anywhere), or
  *     {@code auto} (the default): io_uring where the kernel offers it, else epoll, else NIO. A
  *     transport named explicitly that cannot load stops the router at start
  */
