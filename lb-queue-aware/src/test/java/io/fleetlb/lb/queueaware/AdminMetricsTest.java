@@ -3,6 +3,7 @@ package io.fleetlb.lb.queueaware;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.fleetlb.lb.Transports;
 import io.fleetlb.lb.queueaware.scrape.Expositions;
 import io.fleetlb.lb.testing.Promtool;
 import io.fleetlb.lb.testing.RouterHarness;
@@ -57,7 +58,8 @@ class AdminMetricsTest extends QueueAwareTestBase {
         "lb_scrape_failures_total{model=\"m/A\",reason=\"status\",replica=\"b\"}",
         "lb_scrape_failures_total{model=\"m/A\",reason=\"timeout\",replica=\"a\"} 0.0",
         "lb_scrape_duration_seconds_count" + a,
-        "lb_router_info{policy=\"test\"} 1",
+        "lb_router_info{policy=\"test\",transport=\"" + Transports.name(h.router().vertx())
+            + "\"} 1",
         "lb_upstream_in_flight" + a + " 0.0");
     assertThat(text).containsPattern("lb_replica_snapshot_age_seconds\\Q" + a + "\\E 0\\.\\d+");
     // a reports 6 running + 4 x 2 waiting: every request went to b, and the picks say so.
