@@ -10,6 +10,7 @@
 # Usage: lb-roundrobin/measure/router-overhead.sh [OUT_DIR] [RATE] [SECONDS_PER_ROUND] [STREAMS] [PHASES]
 #   PHASES: comma list of latency,throughput,streams (default: all three)
 #   ROUTER_JVM (env): the routers' JVM flags instead of "-Xms256m -Xmx1g -XX:+UseG1GC"
+#   ROUTER_TRANSPORT (env): the routers' listen.transport (auto, io_uring, epoll, nio; default auto)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT="${1:-$(mktemp -d /tmp/router-overhead.XXXXXX)}"

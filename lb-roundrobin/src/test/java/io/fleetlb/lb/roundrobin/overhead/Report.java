@@ -21,7 +21,8 @@ final class Report {
       b.append("Router variants:\n\n");
       ((Map<String, Object>) r.get("router_variants")).forEach((k, v) ->
           b.append("- ").append(k).append(": ").append(v).append('\n'));
-      b.append('\n');
+      b.append("\nRouters' `listen.transport`: ").append(r.getOrDefault("router_transport",
+          "auto")).append("\n\n");
     }
     if (r.containsKey("latency")) {
       latency(r, b);

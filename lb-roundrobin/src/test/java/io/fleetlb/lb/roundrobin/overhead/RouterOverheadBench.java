@@ -67,13 +67,15 @@ public final class RouterOverheadBench {
           ? List.of("-Xms256m", "-Xmx1g", "-XX:+UseG1GC")
           : List.of(routerJvm.split("\\s+"));
       report.put("router_jvm_flags", String.join(" ", jvm));
+      String transport = System.getenv().getOrDefault("ROUTER_TRANSPORT", "auto").trim();
+      report.put("router_transport", transport);
       Map<String, Target> targets = new LinkedHashMap<>();
       targets.put("direct", new Target(up1, null, null));
       targets.put("nginx", new Target(nginxPort, null, null));
       Map<String, Process> routers = new LinkedHashMap<>();
       Target main = null;
       for (Variant v : Variant.values()) {
-        Target t = startRouter(procs, jar, out, v, up1, up2, ssePort, jvm);
+        Target t = startRouter(procs, jar, out, v, up1, up2, ssePort, jvm, transport);
         targets.put(v.label, t);
         routers.put(v.label, t.process);
         if (v == Variant.DEFAULT) {
@@ -126,12 +128,12 @@ public final class RouterOverheadBench {
 
   /** Writes a variant's configuration and starts its router (not waiting for its port). */
   private static Target startRouter(BenchProcesses procs, Path jar, Path out, Variant v, int up1,
-      int up2, int ssePort, List<String> jvm) throws IOException {
+      int up2, int ssePort, List<String> jvm, String transport) throws IOException {
     int port = BenchProcesses.freePort();
     int admin = BenchProcesses.freePort();
     Path config = out.resolve("router-" + v.slug + ".yaml");
     Files.writeString(config, """
-        listen: { host: 127.0.0.1, port: %d, event_loops: 2, h2c: true }
+        listen: { host: 127.0.0.1, port: %d, event_loops: 2, h2c: true, transport: %s }
         admin: { host: 127.0.0.1, port: %d }
         replicas:
           - { id: fast-1, url: "http://127.0.0.1:%d", model: bench }
@@ -139,7 +141,7 @@ public final class RouterOverheadBench {
           - { id: sse-1, url: "http://127.0.0.1:%d", model: bench-sse, max_in_flight: 20000 }
         upstream: { max_connections_per_replica: 12000, max_wait_queue: 1024 }
         access_log: { enabled: %s, path: "%s" }
-        """.formatted(port, admin, up1, up2, ssePort, v.accessLog,
+        """.formatted(port, transport, admin, up1, up2, ssePort, v.accessLog,
             out.resolve("router-" + v.slug + "-access.log")) + v.extraYaml);
     List<String> flags = new java.util.ArrayList<>(jvm);
     flags.add("-Xlog:gc:file=" + out.resolve("router-" + v.slug + "-gc.log"));
