@@ -77,7 +77,9 @@ public final class Router {
 
     /**
      * Runs the router on an existing Vert.x instance, which the router then does not close. By
-     * default the router creates its own with {@code listen.event_loops} event loops.
+     * default the router creates its own with {@code listen.event_loops} event loops on the
+     * transport of {@code listen.transport}; with this one, a {@code listen.transport} other than
+     * {@code auto} must name the transport the instance runs on, or the start fails.
      */
     public Builder vertx(Vertx vertx) {
       this.vertx = Objects.requireNonNull(vertx, "vertx");

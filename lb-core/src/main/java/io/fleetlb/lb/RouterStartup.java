@@ -36,7 +36,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.transport.Transport;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
@@ -58,17 +57,30 @@ final class RouterStartup {
     // control plane (health probes, admin listener, extensions such as a metrics scraper) runs
     // on a Vert.x of its own, so an overloaded data plane cannot delay probes into false
     // "unhealthy" verdicts or stall /metrics.
-    Transport transport;
+    Vertx vertx;
+    Vertx control;
     try {
-      transport = ownVertx ? Transports.resolve(c.listen().transport()) : null;
+      if (ownVertx) {
+        vertx = Transports.build(c.listen().transport(), t -> Vertx.builder().with(
+            new VertxOptions().setEventLoopPoolSize(c.listen().resolvedEventLoops()))
+            .withTransport(t).build());
+        try {
+          // the control plane on the transport the data plane got
+          control = Transports.build(Transports.name(vertx), t -> Vertx.builder().with(
+              new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(2))
+              .withTransport(t).build());
+        } catch (IllegalStateException e) {
+          vertx.close();
+          throw e;
+        }
+      } else {
+        Transports.check(c.listen().transport(), b.vertx);
+        vertx = b.vertx;
+        control = b.vertx;
+      }
     } catch (IllegalStateException e) {
-      return Future.failedFuture(e);
+      return Future.failedFuture(new IllegalStateException(c.source() + ": " + e.getMessage(), e));
     }
-    Vertx vertx = ownVertx ? Vertx.builder().with(new VertxOptions()
-        .setEventLoopPoolSize(c.listen().resolvedEventLoops())).withTransport(transport).build()
-        : b.vertx;
-    Vertx control = ownVertx ? Vertx.builder().with(new VertxOptions()
-        .setEventLoopPoolSize(1).setWorkerPoolSize(2)).withTransport(transport).build() : b.vertx;
     AccessLog accessLog;
     try {
       accessLog = b.accessLog != null ? b.accessLog : accessLog(c);

@@ -148,6 +148,12 @@ public abstract class RouterCommand implements Callable<Integer> {
     }
     String name = spec.name();
     if (checkConfig) {
+      try {
+        Transports.resolve(cfg.listen().transport());
+      } catch (IllegalStateException e) {
+        err.println("error: " + cfg.source() + ": " + e.getMessage());
+        return CommandLine.ExitCode.USAGE;
+      }
       if (cfg.tls() != null) {
         try {
           ServerCertificate.load(cfg.tls(), null);

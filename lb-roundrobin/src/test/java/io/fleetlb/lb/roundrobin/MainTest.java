@@ -31,6 +31,22 @@ class MainTest {
   }
 
   @Test
+  void checkConfigTellsWhetherTheTransportNamedLoadsHere(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("r.yaml");
+    Files.writeString(f, "listen: { transport: io_uring }\n"
+        + "replicas:\n  - { id: a, url: \"http://h:1\", model: m }\n");
+    io.vertx.core.transport.Transport uring = io.vertx.core.transport.Transport.IO_URING;
+    if (uring != null && uring.available()) {
+      assertThat(run("--config", f.toString(), "--check-config")).isZero();
+      assertThat(out.toString()).startsWith(f + ": OK (1 replica, 1 model)");
+    } else {
+      assertThat(run("--config", f.toString(), "--check-config")).isEqualTo(2);
+      assertThat(err.toString()).startsWith("error: " + f
+          + ": listen.transport: io_uring is not available");
+    }
+  }
+
+  @Test
   void aBadConfigIsOneLineNamingFileFieldAndValue(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("r.yaml");
     Files.writeString(f, "replicas:\n  - { id: a, url: \"http://h:1\", model: m }\n"
