@@ -288,6 +288,25 @@ class HelmChartTest {
   }
 
   @Test
+  void theRoutersSeccompProfileIsTheRuntimesDefaultUnlessOneIsGiven() throws Exception {
+    for (boolean own : new boolean[] {false, true}) {
+      RenderedChart c = RenderedChart.render(List.of("values-baseline.yaml"), own
+          ? Map.of("router.seccompProfile.type", "Localhost",
+              "router.seccompProfile.localhostProfile", "profiles/fleetlb-io-uring.json")
+          : Map.of());
+      List<Deployment> routers = c.all(Deployment.class).stream()
+          .filter(d -> "router".equals(d.getMetadata().getLabels().get("fleetlb/role"))).toList();
+      assertThat(routers).isNotEmpty();
+      for (Deployment d : routers) {
+        var profile = d.getSpec().getTemplate().getSpec().getSecurityContext().getSeccompProfile();
+        assertThat(profile.getType()).isEqualTo(own ? "Localhost" : "RuntimeDefault");
+        assertThat(profile.getLocalhostProfile())
+            .isEqualTo(own ? "profiles/fleetlb-io-uring.json" : null);
+      }
+    }
+  }
+
+  @Test
   void missingRequiredValuesAreNamed() {
     Map<String, Object> noKeys = Map.of("router.auth.enabled", true);
     assertThatThrownBy(() -> RenderedChart.render(List.of(), noKeys))
