@@ -55,7 +55,7 @@ final class LiveStack implements AutoCloseable {
           "\"http://127.0.0.1:" + e.getValue().port() + "\"");
     }
     RouterConfig config = ConfigLoader.create().parse(yaml, "compose/config/roundrobin.yaml")
-        .withListen(new ListenConfig("127.0.0.1", 0, 1, false, null))
+        .withListen(new ListenConfig("127.0.0.1", 0, 1, false, null, null))
         .withAdmin(new AdminConfig("127.0.0.1", 0))
         .withAccessLog(new AccessLogConfig(false, "-"));
     router = await(Router.builder(config).policy(RoundRobinPolicy.create())

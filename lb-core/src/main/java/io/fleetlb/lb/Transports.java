@@ -1,5 +1,6 @@
 package io.fleetlb.lb;
 
+import io.fleetlb.lb.config.ListenConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.transport.Transport;
@@ -106,7 +107,7 @@ public final class Transports {
         return c;
       default:
         throw new IllegalStateException("listen.transport: unknown transport \"" + name
-            + "\" (auto, io_uring, epoll or nio)");
+            + "\" (" + String.join(", ", ListenConfig.TRANSPORTS) + ")");
     }
   }
 

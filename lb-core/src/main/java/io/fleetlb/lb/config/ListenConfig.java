@@ -30,12 +30,6 @@ public record ListenConfig(String host, Integer port, Integer eventLoops, Boolea
   /** The values {@code transport} takes. */
   public static final List<String> TRANSPORTS = List.of("auto", "io_uring", "epoll", "nio");
 
-  /** A listener with the default transport. */
-  public ListenConfig(String host, Integer port, Integer eventLoops, Boolean h2c,
-      List<String> trustedProxies) {
-    this(host, port, eventLoops, h2c, trustedProxies, null);
-  }
-
   /** Fills in defaults for absent values. */
   public ListenConfig {
     host = host == null ? "0.0.0.0" : host;

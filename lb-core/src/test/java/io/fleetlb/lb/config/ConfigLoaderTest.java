@@ -36,7 +36,7 @@ class ConfigLoaderTest {
   @Test
   void minimalFileGetsDocumentedDefaults() {
     RouterConfig c = parse(REPLICAS);
-    assertThat(c.listen()).isEqualTo(new ListenConfig("0.0.0.0", 8080, 0, false, null));
+    assertThat(c.listen()).isEqualTo(new ListenConfig("0.0.0.0", 8080, 0, false, null, "auto"));
     assertThat(c.admin()).isEqualTo(new AdminConfig("127.0.0.1", 9090));
     assertThat(c.timeouts().connect()).isEqualTo(Duration.ofSeconds(2));
     assertThat(c.timeouts().firstByte()).isEqualTo(Duration.ofSeconds(300));

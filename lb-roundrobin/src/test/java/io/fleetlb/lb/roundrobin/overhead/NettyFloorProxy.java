@@ -13,6 +13,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -54,9 +57,9 @@ public final class NettyFloorProxy {
     int port = Integer.parseInt(args[0]);
     upstreams = FloorProxies.upstreams(args);
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, URING
-        ? io.netty.channel.uring.IoUringIoHandler.newFactory() : EpollIoHandler.newFactory());
+        ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory());
     new ServerBootstrap().group(group).channel(URING
-        ? io.netty.channel.uring.IoUringServerSocketChannel.class : EpollServerSocketChannel.class)
+        ? IoUringServerSocketChannel.class : EpollServerSocketChannel.class)
         .childOption(ChannelOption.TCP_NODELAY, true)
         .childHandler(new ChannelInitializer<Channel>() {
           @Override
@@ -111,7 +114,7 @@ public final class NettyFloorProxy {
       connecting = true;
       Back handler = new Back(this, upstream);
       new Bootstrap().group(ctx.channel().eventLoop()).channel(URING
-          ? io.netty.channel.uring.IoUringSocketChannel.class : EpollSocketChannel.class)
+          ? IoUringSocketChannel.class : EpollSocketChannel.class)
           .option(ChannelOption.TCP_NODELAY, true)
           .handler(new ChannelInitializer<Channel>() {
             @Override
