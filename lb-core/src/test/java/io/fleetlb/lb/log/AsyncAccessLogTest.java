@@ -24,9 +24,9 @@ class AsyncAccessLogTest {
     SplittableRandom r = new SplittableRandom(7);
     long[] fixed = {0, 1, 9, 10, 99, 100, 999, 1000, 1_764_000_000_000L, 1_764_000_000_005L,
         1_764_000_000_050L, 1_764_000_000_999L, 253_402_300_799_999L};
-    StringBuilder b = new StringBuilder();
+    LogfmtLine b = new LogfmtLine(64);
     for (long m : fixed) {
-      b.setLength(0);
+      b.reset();
       f.append(b, m);
       assertThat(b.toString()).isEqualTo(Instant.ofEpochMilli(m).toString());
     }
@@ -34,7 +34,7 @@ class AsyncAccessLogTest {
     for (int i = 0; i < 100_000; i++) {
       // Mostly increasing, as log entries are, with jumps back and forth across seconds.
       m += r.nextInt(-400, 900);
-      b.setLength(0);
+      b.reset();
       f.append(b, m);
       assertThat(b.toString()).isEqualTo(Instant.ofEpochMilli(m).toString());
     }
@@ -42,10 +42,9 @@ class AsyncAccessLogTest {
 
   @Test
   void theLineFormatIsTheDocumentedOne() {
-    StringBuilder b = new StringBuilder();
-    AsyncAccessLog.format(entry(1_763_895_351_123L, "9f0c", "meta-llama/Llama-3.1-8B-Instruct"),
-        b);
-    assertThat(b.toString()).isEqualTo("time=2025-11-23T10:55:51.123Z id=9f0c remote=10.0.0.7 "
+    String line =
+        AsyncAccessLog.line(entry(1_763_895_351_123L, "9f0c", "meta-llama/Llama-3.1-8B-Instruct"));
+    assertThat(line).isEqualTo("time=2025-11-23T10:55:51.123Z id=9f0c remote=10.0.0.7 "
         + "method=POST path=/v1/chat/completions proto=HTTP/1.1 status=200 bytes=5321 "
         + "dur_ms=812.301 ttfb_ms=95.412 model=meta-llama/Llama-3.1-8B-Instruct "
         + "replica=llama8b-2 attempts=1 reason=complete key=team-a queue_ms=41.250\n");
@@ -55,7 +54,8 @@ class AsyncAccessLogTest {
   void anIdleLogStopsPollingAndTheNextEntryWakesIt() throws Exception {
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
     // An idle writer that would look again only after a minute: only the producer can wake it.
-    AsyncAccessLog log = new AsyncAccessLog(sink, false, 1024, TimeUnit.SECONDS.toNanos(60));
+    AsyncAccessLog log = new AsyncAccessLog(sink, false, AsyncAccessLog.CHUNK,
+        AsyncAccessLog.MAX_CHUNKS, TimeUnit.SECONDS.toNanos(60));
     try {
       // Idle from the start: after IDLE_POLLS empty polls the writer waits to be woken.
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -104,7 +104,7 @@ class AsyncAccessLogTest {
   }
 
   @Test
-  void entriesBeyondTheQueueAreDroppedAndCountedWhileTheOutputIsStuck() throws Exception {
+  void linesBeyondTheChunksAreDroppedAndCountedWhileTheOutputIsStuck() throws Exception {
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     ByteArrayOutputStream sink = new ByteArrayOutputStream();
@@ -125,17 +125,88 @@ class AsyncAccessLogTest {
         sink.write(b, off, len);
       }
     };
-    AsyncAccessLog log = new AsyncAccessLog(stuck, false, 4);
+    int lineBytes = AsyncAccessLog.line(entry(1_764_000_000_000L, "later-0", "m")).length();
+    // Two chunks of two lines each: the one being written and the one being filled.
+    AsyncAccessLog log = new AsyncAccessLog(stuck, false, 2 * lineBytes + 10, 2,
+        AsyncAccessLog.IDLE_PARK_NANOS);
     log.log(entry(1_764_000_000_000L, "first", "m"));
     assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
     for (int i = 0; i < 7; i++) {
       log.log(entry(1_764_000_000_000L, "later-" + i, "m"));
     }
-    assertThat(log.dropped()).isEqualTo(3);
+    assertThat(log.dropped()).isEqualTo(5);
     release.countDown();
     log.close();
-    assertThat(sink.toString(StandardCharsets.UTF_8).split("\n")).hasSize(5);
+    String[] lines = sink.toString(StandardCharsets.UTF_8).split("\n");
+    assertThat(lines).hasSize(3);
+    assertThat(lines[0]).contains(" id=first ");
+    assertThat(lines[1]).contains(" id=later-0 ");
+    assertThat(lines[2]).contains(" id=later-1 ");
     log.log(entry(1_764_000_000_000L, "after-close", "m"));
+    assertThat(log.dropped()).isEqualTo(6);
+  }
+
+  @Test
+  void aBrokenOutputCountsWhatItCouldNotWriteAndEverythingAfter() throws Exception {
+    CountDownLatch failed = new CountDownLatch(1);
+    OutputStream broken = new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("Broken pipe");
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        failed.countDown();
+        throw new IOException("Broken pipe");
+      }
+    };
+    AsyncAccessLog log = new AsyncAccessLog(broken, false);
+    for (int i = 0; i < 3; i++) {
+      log.log(entry(1_764_000_000_000L, "lost-" + i, "m"));
+    }
+    assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+    log.close(); // returns: the writer has stopped
+    assertThat(log.dropped()).isEqualTo(3);
+    log.log(entry(1_764_000_000_000L, "after", "m"));
     assertThat(log.dropped()).isEqualTo(4);
+  }
+
+  @Test
+  void linesFromManyThreadsArriveWholeEachThreadsInOrder() throws Exception {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    // Small chunks (many hand-overs between the threads and the writer), enough of them to hold
+    // every line however slow the writer is.
+    AsyncAccessLog log = new AsyncAccessLog(sink, false, 4096, 8192,
+        AsyncAccessLog.IDLE_PARK_NANOS);
+    int threads = 4;
+    int each = 5_000;
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      int id = t;
+      workers[t] = new Thread(() -> {
+        for (int i = 0; i < each; i++) {
+          log.log(entry(1_764_000_000_000L + i, "t" + id + "-" + i, i % 7 == 0 ? "modèle é" : "m"));
+        }
+      });
+      workers[t].start();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    log.close();
+    assertThat(log.dropped()).isZero();
+    String[] lines = sink.toString(StandardCharsets.UTF_8).split("\n", -1);
+    assertThat(lines).hasSize(threads * each + 1);
+    int[] next = new int[threads];
+    for (int i = 0; i < threads * each; i++) {
+      assertThat(lines[i]).startsWith("time=").endsWith(" queue_ms=41.250");
+      int at = lines[i].indexOf(" id=t") + 5;
+      int dash = lines[i].indexOf('-', at);
+      int t = Integer.parseInt(lines[i].substring(at, dash));
+      int n = Integer.parseInt(lines[i].substring(dash + 1, lines[i].indexOf(' ', dash)));
+      assertThat(n).as("thread %d's lines in order", t).isEqualTo(next[t]++);
+    }
+    assertThat(next).containsOnly(each);
   }
 }
