@@ -281,6 +281,13 @@ final class AsyncAccessLog implements AccessLog {
   }
 
   private static final byte[] ID = ascii(" id=");
+  private static final byte[] REMOTE = ascii(" remote=");
+  private static final byte[] METHOD = ascii(" method=");
+  private static final byte[] PATH = ascii(" path=");
+  private static final byte[] PROTO = ascii(" proto=");
+  private static final byte[] MODEL = ascii(" model=");
+  private static final byte[] REPLICA = ascii(" replica=");
+  private static final byte[] KEY = ascii(" key=");
   private static final byte[] STATUS = ascii(" status=");
   private static final byte[] BYTES = ascii(" bytes=");
   private static final byte[] DUR = ascii(" dur_ms=");
@@ -307,10 +314,10 @@ final class AsyncAccessLog implements AccessLog {
     b.ascii("time=");
     time.append(b, e.epochMillis());
     b.raw(ID).value(e.requestId());
-    b.pair("remote", e.remote());
-    b.pair("method", e.method());
-    b.pair("path", e.path());
-    b.pair("proto", e.protocol());
+    b.raw(REMOTE).value(e.remote());
+    b.raw(METHOD).value(e.method());
+    b.raw(PATH).value(e.path());
+    b.raw(PROTO).value(e.protocol());
     b.raw(STATUS).number(e.status());
     b.raw(BYTES).number(e.bytesSent());
     b.raw(DUR).millis(e.durationMicros());
@@ -320,11 +327,11 @@ final class AsyncAccessLog implements AccessLog {
     } else {
       b.millis(e.firstByteMicros());
     }
-    b.pair("model", e.model());
-    b.pair("replica", e.replica());
+    b.raw(MODEL).value(e.model());
+    b.raw(REPLICA).value(e.replica());
     b.raw(ATTEMPTS).number(e.attempts());
     b.raw(REASON).raw(REASONS[e.reason().ordinal()]);
-    b.pair("key", e.key());
+    b.raw(KEY).value(e.key());
     if (e.queueMicros() >= 0) {
       b.raw(QUEUE).millis(e.queueMicros());
     }
