@@ -2,6 +2,7 @@ package io.fleetlb.lb.log;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -30,7 +31,7 @@ import java.util.concurrent.locks.LockSupport;
  * Under steady traffic nobody is woken.
  */
 final class AsyncAccessLog implements AccessLog {
-  /** Bytes per chunk: about 200 lines, one write each. */
+  /** Bytes per chunk: about 220 lines, one write each. */
   static final int CHUNK = 64 * 1024;
   /** Chunks that may wait for the writer: 16 MiB, about 55,000 lines. */
   static final int MAX_CHUNKS = 256;
@@ -92,6 +93,11 @@ final class AsyncAccessLog implements AccessLog {
     this.closeOutput = closeOutput;
     this.filling = new Chunk(chunkBytes);
     this.chunks = 1;
+    // A few spares from the start: the event loops need not allocate a chunk under the lock.
+    while (chunks < Math.min(4, maxChunks)) {
+      spare.addLast(new Chunk(chunkBytes));
+      chunks++;
+    }
     this.writer = new Thread(this::run, "lb-access-log");
     writer.setDaemon(true);
     writer.start();
@@ -99,6 +105,10 @@ final class AsyncAccessLog implements AccessLog {
 
   @Override
   public void log(AccessLogEntry entry) {
+    if (closed || broken) {
+      dropped.incrementAndGet();
+      return;
+    }
     Scratch s = SCRATCH.get();
     LogfmtLine line = s.line;
     line.reset();
@@ -178,25 +188,15 @@ final class AsyncAccessLog implements AccessLog {
         // Read before taking: whatever was logged before close() is still written.
         boolean last = closed;
         take(batch);
-        for (int i = 0; i < batch.size(); i++) {
-          Chunk c = batch.get(i);
-          try {
-            out.write(c.bytes, 0, c.length);
-          } catch (IOException e) {
-            // The output is gone (closed pipe): count what can no longer be written.
-            broken = true;
-            long lost = 0;
-            for (int j = i; j < batch.size(); j++) {
-              lost += batch.get(j).lines;
-            }
-            dropped.addAndGet(lost + pendingLines());
-            throw e;
-          }
+        if (!write(batch)) {
+          return;
         }
-        out.flush();
         giveBack(batch);
         if (last) {
-          break;
+          if (isEmpty()) {
+            break;
+          }
+          continue; // a chunk left behind for want of a replacement: the next take gets it
         }
         emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
         if (emptyPolls < IDLE_POLLS) {
@@ -211,17 +211,47 @@ final class AsyncAccessLog implements AccessLog {
         }
         idle = false; // still nothing after a timed-out wait: the next empty poll parks again
       }
-    } catch (IOException e) {
-      // Counted above; nothing more is accepted.
     } finally {
       try {
         out.flush();
         if (closeOutput) {
           out.close();
         }
-      } catch (IOException ignored) {
+      } catch (IOException | RuntimeException ignored) {
         // Nothing left to report to.
       }
+    }
+  }
+
+  /**
+   * Writes the batch's chunks, one call each, and flushes. When the output fails (a closed pipe,
+   * a full disk; a {@link PrintStream} such as standard output only says so through {@link
+   * PrintStream#checkError}), nothing more can be written: the log turns broken and counts as
+   * dropped what it could not write and everything waiting or logged later.
+   *
+   * @return false when the output failed
+   */
+  private boolean write(List<Chunk> batch) {
+    int i = 0;
+    try {
+      for (; i < batch.size(); i++) {
+        Chunk c = batch.get(i);
+        out.write(c.bytes, 0, c.length);
+      }
+      out.flush();
+      if (out instanceof PrintStream ps && ps.checkError()) {
+        i = 0; // which of them reached the output is unknown: count them all
+        throw new IOException("the output reports an error");
+      }
+      return true;
+    } catch (IOException | RuntimeException e) {
+      broken = true;
+      long lost = 0;
+      for (int j = Math.min(i, batch.size()); j < batch.size(); j++) {
+        lost += batch.get(j).lines;
+      }
+      dropped.addAndGet(lost + pendingLines());
+      return false;
     }
   }
 

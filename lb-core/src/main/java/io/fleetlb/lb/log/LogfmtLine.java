@@ -109,6 +109,9 @@ public final class LogfmtLine {
 
   /** Appends microseconds as milliseconds with three decimals ({@code 812.301}). */
   public LogfmtLine millis(long micros) {
+    if (micros == Long.MIN_VALUE) {
+      return ascii("-9223372036854775.808");
+    }
     if (micros < 0) {
       raw('-');
       micros = -micros;

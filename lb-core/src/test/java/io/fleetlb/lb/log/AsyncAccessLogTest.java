@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AsyncAccessLogTest {
   private static AccessLogEntry entry(long millis, String id, String model) {
@@ -48,6 +51,12 @@ class AsyncAccessLogTest {
         + "method=POST path=/v1/chat/completions proto=HTTP/1.1 status=200 bytes=5321 "
         + "dur_ms=812.301 ttfb_ms=95.412 model=meta-llama/Llama-3.1-8B-Instruct "
         + "replica=llama8b-2 attempts=1 reason=complete key=team-a queue_ms=41.250\n");
+    // No first byte, no queueing, no key, a value that needs quoting, a whole second.
+    line = AsyncAccessLog.line(new AccessLogEntry(1_763_895_351_000L, "a b", "10.0.0.7", "GET",
+        "/v1/models", "HTTP/2", 404, 0, 1_002, -1, null, null, 0, Reason.UNKNOWN_MODEL, null, -1));
+    assertThat(line).isEqualTo("time=2025-11-23T10:55:51Z id=\"a b\" remote=10.0.0.7 method=GET "
+        + "path=/v1/models proto=HTTP/2 status=404 bytes=0 dur_ms=1.002 ttfb_ms=- model=- "
+        + "replica=- attempts=0 reason=unknown_model key=-\n");
   }
 
   @Test
@@ -146,9 +155,17 @@ class AsyncAccessLogTest {
     assertThat(log.dropped()).isEqualTo(6);
   }
 
-  @Test
-  void aBrokenOutputCountsWhatItCouldNotWriteAndEverythingAfter() throws Exception {
-    CountDownLatch failed = new CountDownLatch(1);
+  /**
+   * The output fails on its first write, which is held until more lines have been logged: the
+   * line being written, those waiting and those logged later are all counted. Standard output is
+   * a PrintStream, which swallows the failure and only reports it through checkError.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aBrokenOutputCountsWhatItCouldNotWriteAndEverythingAfter(boolean printStream)
+      throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch fail = new CountDownLatch(1);
     OutputStream broken = new OutputStream() {
       @Override
       public void write(int b) throws IOException {
@@ -157,19 +174,47 @@ class AsyncAccessLogTest {
 
       @Override
       public void write(byte[] b, int off, int len) throws IOException {
-        failed.countDown();
+        writing.countDown();
+        try {
+          fail.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
         throw new IOException("Broken pipe");
       }
     };
-    AsyncAccessLog log = new AsyncAccessLog(broken, false);
-    for (int i = 0; i < 3; i++) {
+    AsyncAccessLog log =
+        new AsyncAccessLog(printStream ? new PrintStream(broken, false) : broken, false);
+    log.log(entry(1_764_000_000_000L, "lost-first", "m"));
+    assertThat(writing.await(10, TimeUnit.SECONDS)).isTrue();
+    for (int i = 0; i < 5; i++) {
       log.log(entry(1_764_000_000_000L, "lost-" + i, "m"));
     }
-    assertThat(failed.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(log.dropped()).isZero(); // waiting, not dropped yet
+    fail.countDown();
     log.close(); // returns: the writer has stopped
-    assertThat(log.dropped()).isEqualTo(3);
+    assertThat(log.dropped()).isEqualTo(6);
     log.log(entry(1_764_000_000_000L, "after", "m"));
-    assertThat(log.dropped()).isEqualTo(4);
+    assertThat(log.dropped()).isEqualTo(7);
+  }
+
+  @Test
+  void closeWritesEveryLineItAcceptedEvenWhenEveryChunkIsInUse() {
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    int lineBytes = AsyncAccessLog.line(entry(1_764_000_000_000L, "id-10", "m")).length();
+    // Two chunks of two lines: a fast producer fills both (one full, one being filled, no spare)
+    // and the rest is dropped; close() must still write the one being filled.
+    AsyncAccessLog log = new AsyncAccessLog(sink, false, 2 * lineBytes + 10, 2,
+        AsyncAccessLog.IDLE_PARK_NANOS);
+    int n = 50;
+    for (int i = 10; i < 10 + n; i++) {
+      log.log(entry(1_764_000_000_000L, "id-" + i, "m"));
+    }
+    log.close();
+    String written = sink.toString(StandardCharsets.UTF_8);
+    long lines = written.chars().filter(c -> c == '\n').count();
+    assertThat(lines + log.dropped()).as("written + dropped").isEqualTo(n);
+    assertThat(lines).isGreaterThanOrEqualTo(4);
   }
 
   @Test

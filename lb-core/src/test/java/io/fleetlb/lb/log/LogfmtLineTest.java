@@ -98,6 +98,10 @@ class LogfmtLineTest {
     assertThat(new LogfmtLine(8).millis(0).toString()).isEqualTo("0.000");
     assertThat(new LogfmtLine(8).millis(1_000_000).toString()).isEqualTo("1000.000");
     assertThat(new LogfmtLine(8).millis(-1_500).toString()).isEqualTo("-1.500");
+    assertThat(new LogfmtLine(8).millis(Long.MIN_VALUE).toString())
+        .isEqualTo("-9223372036854775.808");
+    assertThat(new LogfmtLine(8).millis(Long.MAX_VALUE).toString())
+        .isEqualTo("9223372036854775.807");
   }
 
   @Test
