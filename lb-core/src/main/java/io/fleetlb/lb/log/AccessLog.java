@@ -8,7 +8,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Where access-log entries go. {@link #log} is called on an event loop for every request, so an
- * implementation must not block; the standard one queues and writes from its own thread.
+ * implementation must not block; the standard one formats the line on the calling thread, hands
+ * it over under a short lock and writes from its own thread.
  */
 public interface AccessLog extends AutoCloseable {
   /** Records one finished request; must not block. */

@@ -112,15 +112,16 @@ class AsyncAccessLogTest {
     assertThat(log.dropped()).isZero();
   }
 
-  @Test
-  void linesBeyondTheChunksAreDroppedAndCountedWhileTheOutputIsStuck() throws Exception {
-    CountDownLatch writing = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    ByteArrayOutputStream sink = new ByteArrayOutputStream();
-    OutputStream stuck = new OutputStream() {
+  /**
+   * An output whose block writes announce themselves on {@code writing} and wait for {@code
+   * release}, then go to {@code sink}, or fail as a closed pipe does when {@code sink} is null.
+   */
+  private static OutputStream held(CountDownLatch writing, CountDownLatch release,
+      ByteArrayOutputStream sink) {
+    return new OutputStream() {
       @Override
-      public void write(int b) {
-        sink.write(b);
+      public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
       }
 
       @Override
@@ -131,9 +132,20 @@ class AsyncAccessLogTest {
         } catch (InterruptedException e) {
           throw new IOException(e);
         }
+        if (sink == null) {
+          throw new IOException("Broken pipe");
+        }
         sink.write(b, off, len);
       }
     };
+  }
+
+  @Test
+  void linesBeyondTheChunksAreDroppedAndCountedWhileTheOutputIsStuck() throws Exception {
+    CountDownLatch writing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ByteArrayOutputStream sink = new ByteArrayOutputStream();
+    OutputStream stuck = held(writing, release, sink);
     int lineBytes = AsyncAccessLog.line(entry(1_764_000_000_000L, "later-0", "m")).length();
     // Two chunks of two lines each: the one being written and the one being filled.
     AsyncAccessLog log = new AsyncAccessLog(stuck, false, 2 * lineBytes + 10, 2,
@@ -166,23 +178,7 @@ class AsyncAccessLogTest {
       throws Exception {
     CountDownLatch writing = new CountDownLatch(1);
     CountDownLatch fail = new CountDownLatch(1);
-    OutputStream broken = new OutputStream() {
-      @Override
-      public void write(int b) throws IOException {
-        throw new IOException("Broken pipe");
-      }
-
-      @Override
-      public void write(byte[] b, int off, int len) throws IOException {
-        writing.countDown();
-        try {
-          fail.await();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-        throw new IOException("Broken pipe");
-      }
-    };
+    OutputStream broken = held(writing, fail, null);
     AsyncAccessLog log =
         new AsyncAccessLog(printStream ? new PrintStream(broken, false) : broken, false);
     log.log(entry(1_764_000_000_000L, "lost-first", "m"));
